@@ -1,0 +1,289 @@
+"""The production: where it lives on disk and what `radio.toml` says.
+
+Settings are read once into frozen dataclasses; every unknown key or bad value in
+``radio.toml`` is collected and reported together (file:line, with a suggestion).
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, UserError, raise_if_errors
+
+CONFIG_NAME = "radio.toml"
+PRESETS = ("loudspeaker", "broadcast", "web")
+ENGINES = ("espeak", "gtts", "auto")
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    title: str = "Chuyên đề phát thanh"
+    publisher: str = "Đài Truyền thanh"
+    date: str = "2021-11-30"
+    language: str = "vie"
+    genre: str = "Speech"
+    status: str = "draft"
+    comment: str = ""
+    cover: str = ""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    preset: str = "loudspeaker"
+    engine: str = "espeak"
+    mp3_bitrate_kbps: int = 192
+    id3_version: int = 3
+    gtts_timeout_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class PacingSettings:
+    paragraph_pause_ms: int = 500
+    heading_pause_ms: int = 900
+    clip_pause_ms: int = 400
+    lead_in_ms: int = 300
+    tail_ms: int = 1000
+
+
+@dataclass(frozen=True)
+class DuckingSettings:
+    depth_db: float = 12.0
+    attack_ms: int = 150
+    release_ms: int = 600
+    hold_ms: int = 400
+    min_gap_ms: int = 500
+    bed_gain_db: float = -6.0
+    bed_fade_in_ms: int = 1500
+    bed_fade_out_ms: int = 2000
+    bed_loop: str = "crossfade"
+    loop_crossfade_ms: int = 1500
+
+
+@dataclass(frozen=True)
+class DiscSettings:
+    label: str = "RADIO"
+    title: str = ""
+    tracks: str = "episode"
+    track_gap_s: float = 2.0
+    catalog: str = ""
+    isrc_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    production: ProductionSettings = field(default_factory=ProductionSettings)
+    build: BuildSettings = field(default_factory=BuildSettings)
+    pacing: PacingSettings = field(default_factory=PacingSettings)
+    ducking: DuckingSettings = field(default_factory=DuckingSettings)
+    disc: DiscSettings = field(default_factory=DiscSettings)
+
+
+_SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings)}
+
+_CHOICES = {
+    ("production", "status"): ("draft", "final"),
+    ("build", "preset"): PRESETS,
+    ("build", "engine"): ENGINES,
+    ("build", "id3_version"): (3, 4),
+    ("build", "mp3_bitrate_kbps"): (96, 112, 128, 160, 192, 224, 256, 320),
+    ("ducking", "bed_loop"): ("crossfade", "fade"),
+    ("disc", "tracks"): ("episode", "chapter"),
+}
+_RANGES = {
+    ("build", "gtts_timeout_s"): (0.5, 120),
+    ("pacing", "paragraph_pause_ms"): (0, 10000),
+    ("pacing", "heading_pause_ms"): (0, 10000),
+    ("pacing", "clip_pause_ms"): (0, 10000),
+    ("pacing", "lead_in_ms"): (0, 10000),
+    ("pacing", "tail_ms"): (0, 10000),
+    ("ducking", "depth_db"): (0, 40),
+    ("ducking", "attack_ms"): (1, 5000),
+    ("ducking", "release_ms"): (1, 10000),
+    ("ducking", "hold_ms"): (0, 10000),
+    ("ducking", "min_gap_ms"): (0, 10000),
+    ("ducking", "bed_gain_db"): (-40, 12),
+    ("ducking", "bed_fade_in_ms"): (0, 30000),
+    ("ducking", "bed_fade_out_ms"): (0, 30000),
+    ("ducking", "loop_crossfade_ms"): (0, 10000),
+    ("disc", "track_gap_s"): (0, 10),
+}
+
+
+@dataclass(frozen=True)
+class Production:
+    """A production folder: scripts, assets, takes and settings."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.root / "scripts"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "audio_assets"
+
+    @property
+    def takes_dir(self) -> Path:
+        return self.root / "takes"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".radio"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.state_dir / "cache"
+
+    @property
+    def pronunciations_path(self) -> Path:
+        return self.root / "pronunciations.tsv"
+
+    def episode_names(self) -> list[str]:
+        if not self.scripts_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.scripts_dir.glob("*.md")
+                      if p.name.upper() not in ("README.MD", "SOURCES.MD"))
+
+    def script_path(self, episode: str) -> Path:
+        return self.scripts_dir / f"{episode}.md"
+
+    def rel(self, path: Path) -> str:
+        """A path as the user should see it: relative to the production root."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path:
+    """The production root: *start* or the nearest parent holding radio.toml."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise UserError(f"no {CONFIG_NAME} in {here} or any folder above it",
+                    hint="run radio inside a production, or create one with `radio init PATH`")
+
+
+def load(root: str | os.PathLike | None = None) -> Production:
+    root = find_root(root)
+    return Production(root=root, settings=read_settings(root / CONFIG_NAME))
+
+
+def _key_line(text: str, section: str, key: str | None) -> int | None:
+    lines = text.splitlines()
+    in_section = section == ""
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = stripped.strip("[] ") == section
+            if key is None and in_section:
+                return number
+            continue
+        if in_section and key and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def suggest(word: str, choices) -> str | None:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def read_settings(path: Path) -> Settings:
+    display = path.name
+    try:
+        raw_bytes = path.read_bytes()
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError("radio.toml is not UTF-8 text", path=display,
+                        hint="save it as UTF-8 in your editor") from None
+    except OSError as exc:
+        raise UserError(f"cannot read radio.toml: {exc.strerror}", path=display) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        match = re.search(r"line (\d+)", str(exc))
+        if line is None and match:
+            line = int(match.group(1))
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise UserError(f"radio.toml is not valid TOML: {msg}", path=display, line=line,
+                        hint="check quotes and brackets on that line") from None
+    return settings_from_dict(data, text, display)
+
+
+def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONFIG_NAME) -> Settings:
+    problems: list[Problem] = []
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in _SECTIONS:
+            hint = suggest(name, _SECTIONS)
+            problems.append(Problem(f"unknown section [{name}]", display, _key_line(text, name, None)
+                                    or _key_line(text, "", name),
+                                    f"did you mean [{hint}]?" if hint else
+                                    f"known sections: {', '.join(_SECTIONS)}"))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(f"'{name}' must be a section [{name}]", display,
+                                    _key_line(text, "", name)))
+            continue
+        sections[name] = _section(name, value, text, display, problems)
+    raise_if_errors(problems)
+    return Settings(**sections)
+
+
+def _section(name: str, values: dict, text: str, display: str, problems: list[Problem]):
+    cls = _SECTIONS[name]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    defaults = cls()
+    kwargs = {}
+    for key, value in values.items():
+        line = _key_line(text, name, key)
+        if key not in fields:
+            hint = suggest(key, fields)
+            problems.append(Problem(f"unknown setting '{key}' in [{name}]", display, line,
+                                    f"did you mean '{hint}'?" if hint else
+                                    f"known settings: {', '.join(fields)}"))
+            continue
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+            problems.append(Problem(f"[{name}] {key} must be {_type_name(expected)}, "
+                                    f"not {value!r}", display, line))
+            continue
+        if isinstance(value, str):
+            import unicodedata
+            value = unicodedata.normalize("NFC", value)
+        choices = _CHOICES.get((name, key))
+        if choices and value not in choices:
+            hint = suggest(str(value), [str(c) for c in choices])
+            problems.append(Problem(f"[{name}] {key} = {value!r} is not one of "
+                                    f"{', '.join(map(str, choices))}", display, line,
+                                    f"did you mean {hint!r}?" if hint else None))
+            continue
+        bounds = _RANGES.get((name, key))
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            problems.append(Problem(f"[{name}] {key} = {value} is out of range",
+                                    display, line, f"use a value from {bounds[0]} to {bounds[1]}"))
+            continue
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _type_name(kind: type) -> str:
+    return {str: "text in quotes", int: "a whole number", float: "a number",
+            bool: "true or false"}.get(kind, kind.__name__)

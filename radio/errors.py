@@ -1,0 +1,79 @@
+"""One exception root for everything the user should see as a plain message.
+
+Exit codes: 0 ok, 1 build failed, 2 bad input or usage.  User errors print one
+line per problem (``file:line: message — hint``) and no traceback; ``--debug``
+shows the traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+USAGE = 2
+BUILD = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located by file and line."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class RadioError(click.ClickException):
+    """Root of every error the tool reports to its user."""
+
+    exit_code = BUILD
+    category = "error"
+
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 line: int | None = None, hint: str | None = None):
+        self.problem = Problem(message, str(path) if path else None, line, hint)
+        super().__init__(str(self.problem))
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class UserError(RadioError):
+    """Bad input or usage: the user can fix it (exit 2)."""
+
+    exit_code = USAGE
+    category = "input"
+
+
+class BuildError(RadioError):
+    """The build itself failed: a tool crashed, the disk is full... (exit 1)."""
+
+    exit_code = BUILD
+    category = "build"
+
+
+class ProblemsError(UserError):
+    """Several problems collected from one or more inputs, reported together."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"]
+        click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
+        self.problem = self.problems[0] if self.problems else Problem("no problem")
+
+
+def raise_if_errors(problems: list[Problem]) -> None:
+    """Abort once with every error in *problems* (warnings are ignored here)."""
+    if any(p.severity == "error" for p in problems):
+        raise ProblemsError(problems)

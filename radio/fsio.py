@@ -1,0 +1,162 @@
+"""Safe file output: every file the tool writes goes through here.
+
+A file at its final path is always complete: we write a temporary file in the
+same folder, flush and fsync it, then rename it over the target.  A killed
+build leaves only ``.<name>.radio-tmp-*`` files, which the next build removes.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterator
+
+from .errors import BuildError, UserError
+
+TMP_MARK = ".radio-tmp-"
+
+
+def _explain_os_error(exc: OSError, path: Path) -> BuildError | UserError:
+    if exc.errno == errno.ENOSPC:
+        return BuildError(f"the disk is full while writing {path}",
+                          hint="free some space and build again; the previous output is intact")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return UserError(f"cannot write {path}: {os.strerror(exc.errno)}",
+                         hint="make the output folder writable; the previous output is intact")
+    return BuildError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside *path*; rename it over *path* on success.
+
+    For tools (ffmpeg, pycdlib) that want a file name rather than a file object.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, path)
+    except OSError as exc:
+        _unlink_quietly(tmp_path)
+        raise _explain_os_error(exc, path) from exc
+    except BaseException:
+        _unlink_quietly(tmp_path)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "wb",
+                encoding: str | None = None, newline: str | None = None) -> Iterator[IO]:
+    """Open a temporary file beside *path* for writing; publish it on success."""
+    with atomic_path(path) as tmp:
+        try:
+            with open(tmp, mode, encoding=encoding, newline=newline) as fh:
+                yield fh
+                fh.flush()
+        except OSError as exc:
+            raise _explain_os_error(exc, Path(path)) from exc
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+
+
+def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8",
+               newline: str | None = "\n") -> None:
+    with atomic_open(path, "w", encoding=encoding, newline=newline) as fh:
+        fh.write(text)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def clean_stale_temporaries(root: str | os.PathLike) -> int:
+    """Remove temporary files that a killed build left under *root*."""
+    removed = 0
+    root = Path(root)
+    if not root.exists():
+        return 0
+    for tmp in root.rglob(f"*{TMP_MARK}*"):
+        if tmp.is_file():
+            _unlink_quietly(tmp)
+            removed += 1
+    return removed
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class BuildLock:
+    """An exclusive ``fcntl`` lock on the production's build state.
+
+    Two builds of one production never interleave: the second waits (up to
+    *timeout_s*) and then says who holds the lock.
+    """
+
+    def __init__(self, path: str | os.PathLike, timeout_s: float = 600.0):
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        self._fh: IO | None = None
+
+    def acquire(self, on_wait=None) -> None:
+        import time
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        deadline = time.monotonic() + self.timeout_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told and on_wait:
+                    on_wait()
+                    told = True
+                if time.monotonic() >= deadline:
+                    fh.close()
+                    raise UserError("another radio build of this production is running",
+                                    path=self.path,
+                                    hint="wait for it to finish, then build again")
+                time.sleep(0.1)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> "BuildLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
