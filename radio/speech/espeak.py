@@ -1,0 +1,103 @@
+"""The offline voice: espeak-ng through its helper process (see espeak_helper).
+
+``EspeakEngine`` starts the helper once; start it before any thread exists in
+this process (the preview server), since the helper is a fresh interpreter and
+forks only itself.  Jobs are serialized through one pipe; use one engine per
+worker process for parallel synthesis.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+
+from ..errors import BuildError
+from .espeak_helper import read_message, write_message
+
+ENGINE_NAME = "espeak"
+VOICES = {
+    "vi": "Vietnamese, Northern (Hà Nội)",
+    "vi-vn-x-central": "Vietnamese, Central (Huế)",
+    "vi-vn-x-south": "Vietnamese, Southern (Sài Gòn)",
+}
+
+
+class EspeakEngine:
+    """Deterministic offline synthesis: same text and settings, same samples."""
+
+    name = ENGINE_NAME
+
+    def __init__(self):
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self.sample_rate = 0
+        self.version = ""
+        self._once = not hasattr(os, "fork")
+
+    def _spawn(self) -> subprocess.Popen:
+        args = [sys.executable, "-m", "radio.speech.espeak_helper"]
+        if self._once:
+            args.append("--once")
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        hello = read_message(proc.stdout)
+        if hello is None:
+            err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+            raise BuildError("the espeak-ng voice could not start: "
+                             + (err[-1] if err else "no answer"),
+                             hint="reinstall with `pip install espeakng-loader`")
+        info = json.loads(hello)
+        self.sample_rate = info["rate"]
+        self.version = info["version"]
+        return proc
+
+    def start(self) -> "EspeakEngine":
+        if self._proc is None:
+            self._proc = self._spawn()
+        return self
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+            for stream in (proc.stdout, proc.stderr):
+                stream.close()
+
+    def __enter__(self) -> "EspeakEngine":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def synthesize(self, text: str, voice: str = "vi", rate_wpm: int = 160,
+                   pitch: int = 50, range: int = 50, word_gap: int = 0) -> tuple[np.ndarray, int]:
+        """Speak *text*; return (int16 mono samples, sample rate)."""
+        job = {"text": text, "voice": voice, "rate_wpm": int(rate_wpm), "pitch": int(pitch),
+               "range": int(range), "word_gap": int(word_gap)}
+        with self._lock:
+            self.start()
+            try:
+                write_message(self._proc.stdin, json.dumps(job, ensure_ascii=False).encode())
+                self._proc.stdin.flush()
+                head = read_message(self._proc.stdout)
+                if head is None:
+                    raise BrokenPipeError
+                answer = json.loads(head)
+                pcm = read_message(self._proc.stdout) if answer.get("ok") else None
+            except (BrokenPipeError, OSError):
+                self.close()
+                raise BuildError("the espeak-ng helper stopped unexpectedly",
+                                 hint="run again with --debug and report the problem") from None
+            if self._once:
+                self.close()
+        if not answer.get("ok"):
+            raise BuildError(f"espeak-ng could not speak this text: {answer.get('error')}")
+        return np.frombuffer(pcm, dtype="<i2").copy(), answer["rate"]
