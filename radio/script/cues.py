@@ -1,0 +1,118 @@
+"""Cues: `[keyword: value | key=value | ...]` lines, in Vietnamese or English."""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+from ..errors import Problem
+from .model import Bed, Clip, Jingle, Pause
+from .values import closest, fold, parse_bool, parse_db, parse_ms
+
+CUE_LINE = re.compile(r"^\[(?P<body>[^\[\]]*)\]$")
+
+KEYWORDS = {"nhạc hiệu": "jingle", "jingle": "jingle", "nhạc nền": "bed", "bed": "bed",
+            "băng": "clip", "clip": "clip", "dừng": "pause", "pause": "pause"}
+
+OPTIONS = {  # written option -> canonical option
+    "vào": "in", "in": "in", "ra": "out", "out": "out", "mức": "gain", "gain": "gain",
+    "từ": "from", "from": "from", "đến": "to", "to": "to", "tên": "label", "label": "label",
+    "chồng": "xfade", "xfade": "xfade", "lặp": "loop", "loop": "loop",
+}
+ALLOWED = {
+    "jingle": {"in", "out", "gain", "xfade", "label"},
+    "bed": {"in", "out", "gain", "loop"},
+    "clip": {"in", "out", "gain", "from", "to", "xfade", "label"},
+    "pause": set(),
+}
+OFF_WORDS = ("tắt", "off", "dừng", "stop")
+
+
+def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
+    """One cue from the text between the brackets, or None after reporting why."""
+    head, *option_parts = [part.strip() for part in body.split("|")]
+    keyword, sep, value = head.partition(":")
+    keyword = unicodedata.normalize("NFC", " ".join(keyword.split())).lower()
+    value = value.strip()
+    kind = KEYWORDS.get(keyword)
+    if kind is None:
+        hint = closest(keyword, list(KEYWORDS))
+        problems.append(Problem(f"unknown cue '{keyword}'", path, line,
+                                f"did you mean '{hint}'?" if hint else
+                                "cues are nhạc hiệu, nhạc nền, băng, dừng (jingle, bed, clip, pause)"))
+        return None
+    if not sep or not value:
+        problems.append(Problem(f"cue '{keyword}' needs a value after ':'", path, line,
+                                "e.g. [dừng: 1s]" if kind == "pause" else
+                                f"e.g. [{keyword}: music/bed.ogg]"))
+        return None
+    options = _options(kind, option_parts, line, path, problems)
+    if options is None:
+        return None
+    try:
+        return _build(kind, value, options, line, path, problems)
+    except ValueError as exc:
+        problems.append(Problem(str(exc), path, line))
+        return None
+
+
+def _options(kind: str, parts: list[str], line: int, path: str, problems: list[Problem]):
+    options: dict[str, str] = {}
+    ok = True
+    for part in parts:
+        key, sep, value = part.partition("=")
+        key = unicodedata.normalize("NFC", key.strip()).lower()
+        canonical = OPTIONS.get(key)
+        if not sep or canonical is None or canonical not in ALLOWED[kind]:
+            allowed = [k for k, v in OPTIONS.items() if v in ALLOWED[kind]]
+            hint = closest(key, allowed) if allowed else None
+            what = f"unknown option '{key}'" if sep else f"option '{part}' needs key=value"
+            problems.append(Problem(f"{what} for this cue", path, line,
+                                    f"did you mean '{hint}='?" if hint else
+                                    (f"options here: {', '.join(allowed)}" if allowed
+                                     else "this cue takes no options")))
+            ok = False
+            continue
+        options[canonical] = value.strip()
+    return options if ok else None
+
+
+def check_asset_path(value: str) -> str:
+    """A cue's path, relative to audio_assets/; refuse any way out of it."""
+    path = unicodedata.normalize("NFC", value.strip()).replace("\\", "/")
+    if not path or path.startswith("/") or re.match(r"^[a-zA-Z]:", path):
+        raise ValueError(f"'{value}' is not a path inside audio_assets/ (absolute paths are refused)")
+    clean = posixpath.normpath(path)
+    if clean.startswith("..") or "/../" in f"/{path}/":
+        raise ValueError(f"'{value}' leaves audio_assets/ ('..' is not allowed); "
+                         "copy the recording into audio_assets/ and cue it from there")
+    return clean
+
+
+def _ms(options: dict, key: str, default=0):
+    return parse_ms(options[key]) if key in options else default
+
+
+def _build(kind: str, value: str, options: dict, line: int, path: str, problems):
+    gain = parse_db(options["gain"]) if "gain" in options else None
+    if kind == "pause":
+        duration = parse_ms(value)
+        if not 0 < duration <= 600_000:
+            raise ValueError("a pause must last between 1 ms and 10 minutes")
+        return Pause(line, duration)
+    if kind == "bed":
+        is_off = fold(value) in {fold(w) for w in OFF_WORDS}
+        loop = None
+        if "loop" in options:
+            loop = "crossfade" if parse_bool(options["loop"]) else "fade"
+        return Bed(line, None if is_off else check_asset_path(value), gain,
+                   _ms(options, "in", None), _ms(options, "out", None), loop)
+    common = dict(gain_db=gain, fade_in_ms=_ms(options, "in"), fade_out_ms=_ms(options, "out"),
+                  xfade_ms=_ms(options, "xfade"), label=options.get("label", ""))
+    if kind == "jingle":
+        return Jingle(line, check_asset_path(value), **common)
+    start, end = _ms(options, "from"), _ms(options, "to", None)
+    if end is not None and end <= start:
+        raise ValueError(f"the clip ends ({options['to']}) before it starts "
+                         f"({options.get('from', '0')}); check từ= and đến=")
+    return Clip(line, check_asset_path(value), start, end, **common)

@@ -1,0 +1,134 @@
+"""The YAML front matter of a script: title, number, speakers and their voices."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import yaml
+
+from ..errors import Problem
+from .model import Speaker
+from .values import closest
+
+EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
+SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range"]
+ENGINES = ["espeak", "gtts", "auto"]
+_RANGES = {"rate": (80, 450), "pitch": (0, 100), "range": (0, 100)}
+
+
+def split(text: str) -> tuple[str | None, int, str, int]:
+    """(front matter, its first line, body, the body's first line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, 0, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
+    return "\n".join(lines[1:]), 2, "", len(lines) + 1
+
+
+def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
+    for number, line in enumerate(front.split("\n")):
+        if number >= after and re.match(rf"\s*{re.escape(key)}\s*:", line):
+            return first + number
+    return first
+
+
+def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> dict:
+    """Validate the front matter; returns the Episode fields it defines."""
+    if front is None:
+        problems.append(Problem("the script has no front matter", path, 1,
+                                "start it with '---', title: \"...\", number: 1, speakers: ..., '---'"))
+        return {}
+    try:
+        data = yaml.safe_load(front) if front.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + mark.line if mark else first
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        problems.append(Problem(f"front matter is not valid YAML: {reason}", path, line,
+                                "check the indentation and the quotes on that line"))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem("front matter must be 'key: value' lines", path, first))
+        return {}
+    fields: dict = {}
+    for key, value in data.items():
+        key = str(key)
+        line = _line_of(front, first, key)
+        if key not in EPISODE_KEYS:
+            hint = closest(key, EPISODE_KEYS)
+            problems.append(Problem(f"unknown front matter key '{key}'", path, line,
+                                    f"did you mean '{hint}'?" if hint else
+                                    f"known keys: {', '.join(EPISODE_KEYS)}"))
+        elif key == "number":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+                problems.append(Problem(f"number must be a whole number from 1 to 99, not {value!r}",
+                                        path, line))
+            else:
+                fields["number"] = value
+        elif key == "sample":
+            if not isinstance(value, bool):
+                problems.append(Problem(f"sample must be true or false, not {value!r}", path, line))
+            else:
+                fields["sample"] = value
+        elif key == "speakers":
+            fields["speakers"] = _speakers(value, front, first, path, problems)
+        else:
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                problems.append(Problem(f"{key} must be text, not {value!r}", path, line,
+                                        "put the text in quotes"))
+            else:
+                fields[key] = unicodedata.normalize("NFC", str(value)).strip()
+    if not fields.get("title") and not any(p.message.startswith("title") for p in problems):
+        problems.append(Problem("the front matter has no title", path, first,
+                                'add a line: title: "Tên chuyên đề"'))
+    return fields
+
+
+def _speakers(value, front: str, first: int, path: str, problems: list[Problem]) -> tuple:
+    line = _line_of(front, first, "speakers")
+    if not isinstance(value, dict) or not value:
+        problems.append(Problem("speakers must list at least one speaker with its voice", path, line,
+                                "e.g. speakers: {MC1: {voice: vi, pitch: 40}}"))
+        return ()
+    speakers = []
+    for label, settings in value.items():
+        label = str(label)
+        sline = _line_of(front, first, label, line - first)
+        if not re.fullmatch(r"[^\s:\[\]]{1,24}", label):
+            problems.append(Problem(f"speaker label '{label}' must be one word without ':'",
+                                    path, sline))
+            continue
+        speakers.append(_speaker(label, settings or {}, sline, path, problems))
+    return tuple(s for s in speakers if s)
+
+
+def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]):
+    if not isinstance(settings, dict):
+        problems.append(Problem(f"speaker {label} needs settings like {{voice: vi, pitch: 40}}",
+                                path, line))
+        return None
+    kwargs = {"label": label, "line": line}
+    for key, value in settings.items():
+        key = str(key)
+        if key not in SPEAKER_KEYS:
+            hint = closest(key, SPEAKER_KEYS)
+            problems.append(Problem(f"unknown setting '{key}' for speaker {label}", path, line,
+                                    f"did you mean '{hint}'?" if hint else
+                                    f"known settings: {', '.join(SPEAKER_KEYS)}"))
+        elif key in _RANGES:
+            low, high = _RANGES[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.append(Problem(f"{key} of speaker {label} must be a whole number "
+                                        f"from {low} to {high}, not {value!r}", path, line))
+            else:
+                kwargs["rate_wpm" if key == "rate" else key] = value
+        elif key == "engine" and value not in ENGINES:
+            hint = closest(str(value), ENGINES)
+            problems.append(Problem(f"unknown engine '{value}' for speaker {label}", path, line,
+                                    f"did you mean '{hint}'?" if hint else
+                                    f"use one of {', '.join(ENGINES)}"))
+        else:
+            kwargs[key] = unicodedata.normalize("NFC", str(value))
+    return Speaker(**kwargs)

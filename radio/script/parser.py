@@ -1,0 +1,117 @@
+"""Script text -> Episode.  Collects every problem, then raises them together."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ..errors import Problem, UserError, raise_if_errors
+from . import frontmatter
+from .cues import CUE_LINE, parse_cue
+from .model import Episode, Heading, Paragraph
+from .values import closest
+
+HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*$")
+LABEL = re.compile(r"^(?P<label>[^\s:\[\]]{1,24}):\s+(?P<text>.*)$")
+LOOKS_LIKE_LABEL = re.compile(r"^[A-Z][A-Z0-9_]{0,11}\d*$")
+PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def parse_file(path: Path, shown_as: str | None = None) -> Episode:
+    shown = shown_as or str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise UserError("this is a folder, not a script", path=shown) from None
+    except OSError as exc:
+        raise UserError(f"cannot read the script: {exc.strerror}", path=shown) from None
+    from .encoding import decode_script
+
+    return parse_text(decode_script(raw, shown), path.stem, shown)
+
+
+def _blank_comments(text: str) -> str:
+    """Remove <!-- comments --> but keep their newlines, so line numbers hold."""
+    return COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
+def parse_text(text: str, name: str, path: str) -> Episode:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    problems: list[Problem] = []
+    front, front_line, body, body_line = frontmatter.split(text)
+    fields = frontmatter.parse(front, front_line, path, problems)
+    speakers = {s.label: s for s in fields.get("speakers", ())}
+    items = _body(_blank_comments(body), body_line, speakers, path, problems)
+    if not any(isinstance(i, Paragraph) for i in items) and not problems:
+        problems.append(Problem("the script has no narration", path, body_line,
+                                "write paragraphs like 'MC1: Kính thưa quý vị...'"))
+    raise_if_errors(problems)
+    fields.setdefault("number", 1)
+    return Episode(name=name, path=path, items=tuple(items), **fields)
+
+
+def _body(body: str, first: int, speakers: dict, path: str, problems: list[Problem]) -> list:
+    items: list = []
+    para: list[str] = []
+    para_line = 0
+    para_speaker = ""
+    last_speaker = next(iter(speakers), "")
+
+    def close_paragraph():
+        nonlocal para, para_speaker
+        if para:
+            text = " ".join(" ".join(para).split())
+            pin = PIN.search(text)
+            pinned = pin.group(1) if pin else ""
+            text = PIN.sub("", text)
+            if text:
+                items.append(Paragraph(para_line, para_speaker, text, pinned))
+        para = []
+
+    for offset, raw in enumerate(body.split("\n")):
+        number = first + offset
+        line = raw.strip()
+        if not line:
+            close_paragraph()
+            continue
+        cue = CUE_LINE.match(line)
+        heading = HEADING.match(line)
+        if cue or heading:
+            close_paragraph()
+            if cue:
+                item = parse_cue(cue.group("body"), number, path, problems)
+            else:
+                item = Heading(number, heading.group(2).strip(), len(heading.group(1)))
+            if item is not None:
+                items.append(item)
+            continue
+        if line.startswith("[") and not para:
+            problems.append(Problem("a cue must be one line in square brackets", path, number,
+                                    "close it with ']' on the same line"))
+            continue
+        if not para:
+            para_line = number
+            line, last_speaker = _label(line, number, speakers, last_speaker, path, problems)
+            para_speaker = last_speaker
+        para.append(line)
+    close_paragraph()
+    return items
+
+
+def _label(line: str, number: int, speakers: dict, last: str, path: str, problems):
+    """Split 'MC1: text' into its speaker and text; report undeclared speakers."""
+    match = LABEL.match(line)
+    if match and match.group("label") in speakers:
+        return match.group("text"), match.group("label")
+    if match and LOOKS_LIKE_LABEL.match(match.group("label")):
+        label = match.group("label")
+        hint = closest(label, list(speakers))
+        problems.append(Problem(f"speaker '{label}' is not declared in the front matter", path,
+                                number, f"did you mean '{hint}'?" if hint else
+                                f"add it under speakers: ({label}: {{voice: vi}})"))
+        return match.group("text"), last
+    if not last:
+        problems.append(Problem("this paragraph has no speaker", path, number,
+                                "declare speakers in the front matter and start with 'MC1: '"))
+    return line, last
