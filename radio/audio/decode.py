@@ -1,0 +1,83 @@
+"""Decoding recordings of any common format to float32 at 44.1 kHz with ffmpeg + soxr.
+
+ffmpeg (the static binary from imageio-ffmpeg; there is no ffprobe) decodes to
+float32 at the file's own rate; soxr resamples to 44.1 kHz (high quality).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+RATE = 44100
+_STREAM = re.compile(r"Audio: (?P<codec>[^,\s]+).*?, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
+_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+class DecodeError(Exception):
+    """A recording that ffmpeg cannot read; the message says why."""
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    rate: int
+    channels: int
+    duration_s: float | None
+
+
+def probe(path: Path) -> AudioInfo:
+    """Read the stream info that ffmpeg prints for an input (no ffprobe needed)."""
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                          capture_output=True, text=True, errors="replace")
+    match = _STREAM.search(proc.stderr)
+    if not match:
+        last = [l.strip() for l in proc.stderr.strip().splitlines() if l.strip()]
+        reason = last[-1] if last else "no audio stream"
+        if "At least one output file" in reason:
+            reason = "no audio stream found"
+        raise DecodeError(reason.split(": ")[-1] if ": " in reason else reason)
+    layout = match.group("layout").strip()
+    channels = 1 if layout == "mono" else 2 if layout == "stereo" else \
+        int(m.group(1)) if (m := re.match(r"(\d+)", layout)) else 2
+    duration = None
+    if dm := _DURATION.search(proc.stderr):
+        duration = int(dm.group(1)) * 3600 + int(dm.group(2)) * 60 + float(dm.group(3))
+    return AudioInfo(match.group("codec"), int(match.group("rate")), channels, duration)
+
+
+def decode(path: Path, channels: int = 2, start_ms: int = 0,
+           end_ms: int | None = None) -> np.ndarray:
+    """Decode *path* to float32 (frames, channels) at 44.1 kHz, trimmed to [start, end)."""
+    info = probe(path)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
+           "-vn", "-ac", str(channels), "-f", "f32le", "-"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0 or (not proc.stdout and proc.stderr):
+        message = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise DecodeError(message[-1] if message else f"ffmpeg exited with {proc.returncode}")
+    audio = np.frombuffer(proc.stdout, dtype="<f4").reshape(-1, channels)
+    if info.rate != RATE and len(audio):
+        audio = soxr.resample(audio, info.rate, RATE, quality="HQ").astype(np.float32)
+    first = round(start_ms * RATE / 1000)
+    last = len(audio) if end_ms is None else round(end_ms * RATE / 1000)
+    return np.ascontiguousarray(audio[first:last], dtype=np.float32)
+
+
+def to_rate(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Resample float32 samples to 44.1 kHz with soxr."""
+    if rate == RATE:
+        return samples.astype(np.float32, copy=False)
+    return soxr.resample(samples, rate, RATE, quality="HQ").astype(np.float32)

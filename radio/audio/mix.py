@@ -1,0 +1,88 @@
+"""Mix stage: Timeline -> programme, one block at a time (float32, 44.1 kHz stereo).
+
+Nothing here holds more than one block of the programme: each block reads only
+the frames of the sources that overlap it.  Mixing is cheap and deterministic,
+so the mastering stage simply mixes twice (measure, then render) instead of
+keeping a copy of the programme.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ..plan import BedGroup, Segment, Timeline
+from ..render import SourceStore
+
+BLOCK = 65536
+
+
+def fade_curve(position: np.ndarray, length: int) -> np.ndarray:
+    """Raised-cosine fade-in gain for positions 0..length (complements sum to 1)."""
+    if length <= 0:
+        return np.ones(len(position), dtype=np.float64)
+    t = np.clip(position / length, 0.0, 1.0)
+    return np.sin(t * np.pi / 2) ** 2
+
+
+def segment_gain(seg: Segment, rel: np.ndarray) -> np.ndarray:
+    """Gain of a segment at positions *rel* (frames from its start)."""
+    gain = np.full(len(rel), 10 ** (seg.gain_db / 20), dtype=np.float64)
+    if seg.fade_in:
+        gain *= fade_curve(rel + 0.5, seg.fade_in)
+    if seg.fade_out:
+        gain *= fade_curve(seg.length - rel - 0.5, seg.fade_out)
+    return gain
+
+
+def duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
+    """Ducking gain in dB: linear ramps in dB, down before speech, back up after hold."""
+    gain = np.zeros(len(pos), dtype=np.float64)
+    lo, hi = pos[0], pos[-1]
+    for start, end in bed.ducks:
+        if start - bed.attack > hi or end + bed.hold + bed.release < lo:
+            continue
+        down = np.clip((pos - (start - bed.attack)) / max(bed.attack, 1), 0, 1)
+        up = np.clip((end + bed.hold + bed.release - pos) / max(bed.release, 1), 0, 1)
+        gain = np.minimum(gain, -bed.depth_db * np.minimum(down, up))
+    return gain
+
+
+def bed_envelope(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
+    env = 10 ** (duck_db(bed, pos) / 20)
+    if bed.fade_in:
+        env *= fade_curve(pos - bed.start + 0.5, bed.fade_in)
+    if bed.fade_out:
+        env *= fade_curve(bed.end - pos - 0.5, bed.fade_out)
+    env[(pos < bed.start) | (pos >= bed.end)] = 0.0
+    return env
+
+
+def mix_blocks(timeline: Timeline, block: int = BLOCK,
+               read: Callable = SourceStore.read) -> Iterator[np.ndarray]:
+    segments = sorted(timeline.segments, key=lambda s: s.start)
+    beds = {b.group: b for b in timeline.beds}
+    first_open = 0
+    for b0 in range(0, timeline.frames, block):
+        n = min(block, timeline.frames - b0)
+        out = np.zeros((n, 2), dtype=np.float64)
+        layers: dict[int, np.ndarray] = {}
+        while first_open < len(segments) and \
+                segments[first_open].start + segments[first_open].length <= b0:
+            first_open += 1
+        for seg in segments[first_open:]:
+            if seg.start >= b0 + n:
+                break
+            s0, s1 = max(seg.start, b0), min(seg.start + seg.length, b0 + n)
+            if s1 <= s0:
+                continue
+            audio = read(seg.source, seg.offset + s0 - seg.start, s1 - s0)
+            gain = segment_gain(seg, np.arange(s0, s1) - seg.start)
+            target = out if seg.group == 0 else layers.setdefault(
+                seg.group, np.zeros((n, 2), dtype=np.float64))
+            target[s0 - b0:s1 - b0] += audio * gain[:, None]   # mono broadcasts to both
+        if layers:
+            pos = np.arange(b0, b0 + n, dtype=np.float64)
+            for group, buf in layers.items():
+                out += buf * bed_envelope(beds[group], pos)[:, None]
+        yield out.astype(np.float32)

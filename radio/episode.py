@@ -1,0 +1,104 @@
+"""From a script to placed, rendered items: parse -> render -> plan, for one episode.
+
+This is the front half of a build, shared by `radio build`, `radio check`,
+`radio preview` and `radio takes`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import Production
+from .errors import Problem, UserError, raise_if_errors
+from .plan import Rendered, Timeline, plan
+from .render import AssetError, SourceStore, render_asset, render_speech, resolve_asset
+from .script import parse_file
+from .script.model import Bed, Clip, Episode, Jingle, Paragraph
+from .speech.voice import Synthesizer, Voice
+
+
+def load_episodes(production: Production, names: list[str] | None = None) -> list[Episode]:
+    """Parse the named episodes (all when None), reporting every problem at once."""
+    known = production.episode_names()
+    if names:
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UserError(f"no episode named '{unknown[0]}'",
+                            hint=f"episodes here: {', '.join(known) or 'none (add scripts/*.md)'}")
+    elif not known:
+        raise UserError("this production has no scripts", path="scripts/",
+                        hint="add scripts/episode1.md (see `radio init` for an example)")
+    episodes, problems = [], []
+    for name in names or known:
+        path = production.script_path(name)
+        try:
+            episodes.append(parse_file(path, production.rel(path)))
+        except UserError as exc:
+            problems += getattr(exc, "problems", [exc.problem])
+    numbers: dict[int, str] = {}
+    for ep in episodes:
+        if ep.number in numbers:
+            problems.append(Problem(f"episode number {ep.number} is also used by "
+                                    f"{numbers[ep.number]}", ep.path, 2,
+                                    "give every episode its own number: in the front matter"))
+        numbers.setdefault(ep.number, ep.path)
+    raise_if_errors(problems)
+    return sorted(episodes, key=lambda e: e.number)
+
+
+def voice_of(episode: Episode, label: str) -> Voice:
+    s = episode.speaker(label)
+    return Voice(s.engine, s.voice, s.rate_wpm, s.pitch, s.range)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    episode: Episode
+    rendered: tuple[Rendered, ...]
+    timeline: Timeline
+
+
+def render_items(production: Production, episode: Episode, synth: Synthesizer,
+                 store: SourceStore, lexicon, takes=None) -> list[Rendered]:
+    from .speech.normalize import normalize
+
+    rendered: list[Rendered] = []
+    problems: list[Problem] = []
+    ids = takes.ids(episode) if takes else {}
+    for item in episode.items:
+        try:
+            if isinstance(item, Paragraph):
+                rendered.append(_speech(production, episode, item, synth, store, lexicon,
+                                        normalize, ids, takes))
+            elif isinstance(item, (Jingle, Clip, Bed)) and item.path:
+                path = resolve_asset(production.assets_dir, item.path)
+                start = getattr(item, "from_ms", 0)
+                end = getattr(item, "to_ms", None)
+                rendered.append(Rendered(render_asset(store, path, start, end)))
+            else:
+                rendered.append(Rendered())
+        except AssetError as exc:
+            problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
+            rendered.append(Rendered())
+    raise_if_errors(problems)
+    return rendered
+
+
+def _speech(production, episode, item, synth, store, lexicon, normalize, ids, takes) -> Rendered:
+    spoken = normalize(item.text, lexicon)
+    pid = ids.get(item.line, item.pinned_id)
+    if takes is not None:
+        take = takes.take_for(episode, pid, item.text)
+        if take is not None:
+            return Rendered(take.source(store), "take", spoken, pid, take.state)
+    voice = voice_of(episode, item.speaker)
+    speech = synth.speak(spoken, voice)
+    identity = f"{speech.engine}:{voice}:{spoken}"
+    source = render_speech(store, speech.samples, speech.rate, identity)
+    return Rendered(source, speech.engine, spoken, pid, "synth" if takes else "")
+
+
+def prepare(production: Production, episode: Episode, synth: Synthesizer,
+            store: SourceStore, lexicon, takes=None) -> Prepared:
+    rendered = render_items(production, episode, synth, store, lexicon, takes)
+    timeline = plan(episode, rendered, production.settings.pacing, production.settings.ducking)
+    return Prepared(episode, tuple(rendered), timeline)

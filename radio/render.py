@@ -1,0 +1,165 @@
+"""Render stage: every speech paragraph and recording as audio on disk.
+
+Each item of an Episode becomes a ``Source``: float32 samples at 44.1 kHz in
+``.radio/cache/sources/`` with its measured loudness, keyed by a hash of what
+made it (the file's bytes and trim, or the engine, voice and spoken text).  The
+plan then places sources in time; the mixer reads them block by block, so no
+whole programme is ever held in memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .audio import decode as dec
+from .audio.loudness import measure
+from .fsio import atomic_open, write_text
+
+STORE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    path: Path
+    channels: int
+    frames: int
+    loudness_lufs: float   # integrated loudness, as heard on both channels
+
+    @property
+    def duration_ms(self) -> int:
+        return round(self.frames * 1000 / dec.RATE)
+
+
+class SourceStore:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        base = self.folder / key[:2] / key
+        return base.with_suffix(".f32"), base.with_suffix(".json")
+
+    def get(self, key: str) -> Source | None:
+        data_path, meta_path = self._paths(key)
+        try:
+            meta = json.loads(meta_path.read_text())
+            size = data_path.stat().st_size
+        except (OSError, ValueError):
+            return None
+        if size != meta["frames"] * meta["channels"] * 4:
+            return None
+        return Source(key, data_path, meta["channels"], meta["frames"], meta["loudness_lufs"])
+
+    def put(self, key: str, samples: np.ndarray) -> Source:
+        samples = np.ascontiguousarray(samples, dtype="<f4")
+        if samples.ndim == 1:
+            samples = samples[:, None]
+        stereo = samples if samples.shape[1] == 2 else np.repeat(samples[:, :1], 2, axis=1)
+        loudness = measure(stereo, dec.RATE).integrated_lufs
+        data_path, meta_path = self._paths(key)
+        with atomic_open(data_path) as fh:
+            fh.write(samples.tobytes())
+        meta = {"channels": samples.shape[1], "frames": len(samples),
+                "loudness_lufs": loudness if np.isfinite(loudness) else -200.0}
+        write_text(meta_path, json.dumps(meta))
+        return self.get(key)
+
+    @staticmethod
+    def read(source: Source, start: int, count: int) -> np.ndarray:
+        """Frames [start, start+count) as float32 (count, channels), zero past the end."""
+        out = np.zeros((count, source.channels), dtype=np.float32)
+        first, last = max(start, 0), min(start + count, source.frames)
+        if last > first:
+            with open(source.path, "rb") as fh:
+                fh.seek(first * source.channels * 4)
+                chunk = np.fromfile(fh, dtype="<f4", count=(last - first) * source.channels)
+            out[first - start:first - start + len(chunk) // source.channels] = \
+                chunk.reshape(-1, source.channels)
+        return out
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps([STORE_VERSION, *parts], ensure_ascii=False)
+                          .encode()).hexdigest()
+
+
+class AssetError(Exception):
+    """A recording that cannot be used; the caller adds the script's file:line."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def resolve_asset(assets_dir: Path, relative: str) -> Path:
+    """The file a cue names, refusing anything outside audio_assets/ (symlinks too)."""
+    root = assets_dir.resolve()
+    path = (assets_dir / relative).resolve()
+    if path != root and root not in path.parents:
+        raise AssetError(f"'{relative}' points outside audio_assets/",
+                         "copy the recording into audio_assets/ and cue it from there")
+    if path.is_dir():
+        raise AssetError(f"'{relative}' is a folder, not a recording",
+                         "name a file inside it, e.g. music/bed.ogg")
+    if not path.exists():
+        near = _nearby(assets_dir, relative)
+        raise AssetError(f"audio_assets/{relative} does not exist",
+                         f"did you mean '{near}'?" if near else
+                         "put the file in audio_assets/ or fix the path")
+    return path
+
+
+def _nearby(assets_dir: Path, relative: str) -> str | None:
+    import difflib
+
+    names = [str(p.relative_to(assets_dir)) for p in assets_dir.rglob("*") if p.is_file()]
+    match = difflib.get_close_matches(relative, names, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
+                 end_ms: int | None = None) -> Source:
+    """Decode a recording (trimmed) into the store."""
+    key = _key("asset", file_digest(path), start_ms, end_ms)
+    if (cached := store.get(key)) is not None:
+        return cached
+    try:
+        samples = dec.decode(path, 2)
+    except dec.DecodeError as exc:
+        raise AssetError(f"cannot decode {path.name}: {exc}",
+                         "re-export the recording as WAV, FLAC or MP3") from None
+    total_ms = len(samples) * 1000 / dec.RATE
+    if start_ms >= total_ms - 1 and len(samples):
+        raise AssetError(f"the trim từ={start_ms / 1000:g}s starts past the end of {path.name} "
+                         f"({total_ms / 1000:.2f}s)", "check từ= against the recording's length")
+    if end_ms is not None and end_ms > total_ms + 5:
+        raise AssetError(f"the trim đến={end_ms / 1000:g}s is past the end of {path.name} "
+                         f"({total_ms / 1000:.2f}s)", "shorten đến= or leave it out")
+    first = round(start_ms * dec.RATE / 1000)
+    last = len(samples) if end_ms is None else round(end_ms * dec.RATE / 1000)
+    samples = samples[first:last]
+    if len(samples) < dec.RATE // 100:
+        raise AssetError(f"{path.name} has no audio (0 seconds)",
+                         "record or export it again; a clip must last at least 10 ms")
+    return store.put(key, samples)
+
+
+def render_speech(store: SourceStore, samples: np.ndarray, rate: int, identity: str) -> Source:
+    """Resample a synthesized or recorded voice (int16 mono) into the store."""
+    key = _key("speech", identity, rate)
+    if (cached := store.get(key)) is not None:
+        return cached
+    audio = dec.to_rate(samples.astype(np.float32) / 32768.0, rate)
+    return store.put(key, audio)

@@ -1,0 +1,110 @@
+"""Speaking a paragraph: pick the engine, go through the cache, fall back offline.
+
+Engine modes: ``espeak`` (offline, deterministic), ``gtts`` (online; fails the
+build when Google cannot be reached), ``auto`` (gtts when it answers, else
+espeak, with one warning per build naming how many segments fell back), and
+``offline`` which never touches the network.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..errors import BuildError
+from .cache import SpeechCache, speech_key
+from .espeak import EspeakEngine
+from .gtts_engine import GttsEngine, GttsUnavailable
+
+
+@dataclass(frozen=True)
+class Voice:
+    engine: str = "espeak"
+    voice: str = "vi"
+    rate_wpm: int = 160
+    pitch: int = 50
+    range: int = 50
+
+    def settings(self) -> dict:
+        if self.engine == "gtts":
+            return {"lang": "vi"}  # the one Vietnamese voice: pitch and rate do not apply
+        data = asdict(self)
+        data.pop("engine")
+        return data
+
+
+@dataclass(frozen=True)
+class Speech:
+    samples: np.ndarray   # int16 mono
+    rate: int
+    engine: str           # the engine that really spoke
+
+
+class Synthesizer:
+    """Speaks text with the chosen engines; owns the espeak helper process."""
+
+    def __init__(self, cache: SpeechCache, mode: str = "espeak", forced: bool = False,
+                 gtts_timeout_s: float = 10.0, gtts_engine: GttsEngine | None = None):
+        self.cache = cache
+        self.mode = mode          # the production's engine, or the one --engine names
+        self.forced = forced      # --engine/--offline given: it applies to every speaker
+        self.espeak = EspeakEngine()
+        self._gtts = gtts_engine
+        self._gtts_timeout_s = gtts_timeout_s
+        self._gtts_down = False
+        self.fallbacks = 0
+
+    def start(self) -> "Synthesizer":
+        """Start the espeak helper now: call this before any thread is started."""
+        self.espeak.start()
+        return self
+
+    def close(self) -> None:
+        self.espeak.close()
+
+    def __enter__(self) -> "Synthesizer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def gtts(self) -> GttsEngine:
+        if self._gtts is None:
+            self._gtts = GttsEngine(timeout_s=self._gtts_timeout_s)
+        return self._gtts
+
+    def engine_for(self, voice: Voice) -> str:
+        if self.mode == "offline":
+            return "espeak"
+        if self.forced:
+            return self.mode
+        return voice.engine or self.mode
+
+    def speak(self, text: str, voice: Voice) -> Speech:
+        engine = self.engine_for(voice)
+        if engine in ("gtts", "auto") and not self._gtts_down:
+            try:
+                return self._run("gtts", text, voice)
+            except GttsUnavailable:
+                if engine == "gtts":
+                    raise
+                self._gtts_down = True
+        if engine == "auto":
+            self.fallbacks += 1
+        return self._run("espeak", text, voice)
+
+    def _run(self, engine: str, text: str, voice: Voice) -> Speech:
+        impl = self.gtts if engine == "gtts" else self.espeak
+        if engine == "espeak":
+            impl.start()
+        settings = Voice(engine, voice.voice, voice.rate_wpm, voice.pitch, voice.range).settings()
+        key = speech_key(engine, impl.version, settings, text)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Speech(cached[0], cached[1], engine)
+        samples, rate = impl.synthesize(text, **settings)
+        if len(samples) == 0:
+            raise BuildError(f"{engine} produced no audio for: {text[:60]}")
+        self.cache.put(key, samples, rate)
+        return Speech(samples, rate, engine)

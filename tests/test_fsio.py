@@ -1,0 +1,86 @@
+"""Atomic writes and the build lock."""
+import errno
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from radio.errors import BuildError, UserError
+from radio.fsio import BuildLock, atomic_open, clean_stale_temporaries, write_bytes
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path):
+    target = tmp_path / "out.bin"
+    write_bytes(target, b"good")
+    with pytest.raises(RuntimeError):
+        with atomic_open(target) as fh:
+            fh.write(b"half")
+            raise RuntimeError("killed")
+    assert target.read_bytes() == b"good"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
+
+
+def test_disk_full_keeps_previous_output(tmp_path, monkeypatch):
+    target = tmp_path / "out.bin"
+    write_bytes(target, b"good")
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(BuildError, match="disk is full"):
+        write_bytes(target, b"new")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert target.read_bytes() == b"good"
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_read_only_folder_is_a_clear_error(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*a, **k):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(UserError, match="Read-only"):
+        write_bytes(tmp_path / "x", b"1")
+
+
+def test_stale_temporaries_are_cleaned(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / ".episode1.wav.radio-tmp-abc").write_bytes(b"x")
+    (tmp_path / "a" / "episode1.wav").write_bytes(b"keep")
+    assert clean_stale_temporaries(tmp_path) == 1
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["episode1.wav"]
+
+
+def test_lock_makes_a_second_build_wait(tmp_path):
+    lock_path = tmp_path / "lock"
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys,time; from radio.fsio import BuildLock\n"
+                               f"l=BuildLock({str(lock_path)!r}); l.acquire(); print('held', flush=True);"
+                               "time.sleep(1.5); l.release()"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    waited = []
+    start = time.monotonic()
+    lock = BuildLock(lock_path, timeout_s=10)
+    lock.acquire(on_wait=lambda: waited.append(True))
+    lock.release()
+    holder.wait()
+    assert waited and time.monotonic() - start > 0.5
+
+
+def test_lock_timeout_says_what_to_do(tmp_path):
+    first = BuildLock(tmp_path / "lock")
+    first.acquire()
+    try:
+        other = subprocess.run([sys.executable, "-c",
+                                "from radio.fsio import BuildLock\n"
+                                f"BuildLock({str(tmp_path / 'lock')!r}, timeout_s=0.3).acquire()"],
+                               capture_output=True, text=True)
+        assert "another radio build of this production is running" in other.stderr
+    finally:
+        first.release()
