@@ -1,0 +1,259 @@
+"""The build: the only module that knows the order of the stages.
+
+parse -> render -> plan -> mix -> master -> targets (WAV, MP3 + ID3, report, cue
+sheet).  An episode whose inputs have not changed is not rebuilt: its outputs
+are keyed by a fingerprint of the timeline and every setting that shapes them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .audio.loudness import LoudnessMeter, measure_file
+from .audio.master import PRESETS, Master
+from .audio.mix import mix_blocks
+from .clock import build_date, build_epoch
+from .config import Production
+from .episode import Prepared, load_episodes, prepare
+from .errors import BuildError
+from .fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
+from .log import Log
+from .render import SourceStore
+from .speech.cache import SpeechCache
+from .speech.voice import Synthesizer
+from .targets import mp3, report
+from .targets.cover import generated_cover
+from .targets.wav import BextInfo, WavWriter
+
+MAX_MP3_PASSES = 3
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    preset: str | None = None        # None: the production's preset
+    engine: str | None = None        # None: the production's engine; "offline" forces espeak
+    use_cache: bool = True
+    wav_only: bool = False           # preview builds skip the MP3
+    output_dir: Path | None = None   # default: output/<episode>/
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class EpisodeResult:
+    name: str
+    report_path: Path
+    rebuilt: bool
+
+
+def output_names(production: Production, episode: str, preset: str,
+                 out_dir: Path | None = None) -> dict[str, Path]:
+    folder = out_dir or production.output_dir / episode
+    infix = "" if preset == production.settings.build.preset else f".{preset}"
+    return {ext: folder / f"{episode}{infix}.{ext}" for ext in ("wav", "mp3", "json", "txt")}
+
+
+def make_synthesizer(production: Production, options: BuildOptions) -> Synthesizer:
+    cache = SpeechCache(production.cache_dir / "speech", enabled=options.use_cache)
+    mode = options.engine or production.settings.build.engine
+    return Synthesizer(cache, mode, forced=options.engine is not None,
+                       gtts_timeout_s=production.settings.build.gtts_timeout_s)
+
+
+def build(production: Production, names: list[str] | None, options: BuildOptions,
+          log: Log) -> list[EpisodeResult]:
+    episodes = load_episodes(production, names)
+    lock = BuildLock(production.state_dir / "lock")
+    lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
+    try:
+        clean_stale_temporaries(production.output_dir)
+        clean_stale_temporaries(production.state_dir)
+        with make_synthesizer(production, options) as synth:
+            results = [build_episode(production, ep, synth, options, log) for ep in episodes]
+            _report_speech(synth, log)
+        return results
+    finally:
+        lock.release()
+
+
+def _report_speech(synth: Synthesizer, log: Log) -> None:
+    cache = synth.cache
+    log.detail(f"speech cache: {cache.hits} hits, {cache.misses} synthesized")
+    if synth.fallbacks:
+        log.warn(f"Google TTS could not be reached: {synth.fallbacks} segment(s) were "
+                 "spoken by the offline voice (espeak) instead")
+
+
+def load_lexicon(production: Production):
+    from .speech.normalize import load_lexicon as load
+
+    path = production.pronunciations_path
+    return load(path if path.exists() else None)
+
+
+def build_episode(production: Production, episode, synth: Synthesizer, options: BuildOptions,
+                  log: Log) -> EpisodeResult:
+    store = SourceStore(production.cache_dir / "sources")
+    prepared = prepare(production, episode, synth, store, load_lexicon(production))
+    preset_name = options.preset or production.settings.build.preset
+    paths = output_names(production, episode.name, preset_name, options.output_dir)
+    fingerprint = _fingerprint(production, prepared, preset_name, options)
+    state_path = production.state_dir / "build" / f"{episode.name}.{preset_name}.json"
+    if _up_to_date(state_path, fingerprint, paths, options):
+        log.detail(f"{episode.name}: unchanged, nothing to rebuild")
+        return EpisodeResult(episode.name, paths["json"], False)
+    log.info(f"{episode.name}: mastering {report.clock(prepared.timeline.duration_ms)} "
+             f"({preset_name})")
+    loudness = _master_outputs(production, prepared, preset_name, paths, options, log)
+    extra = _report_extra(production, prepared, preset_name, paths, loudness, synth)
+    write_text(paths["json"], report.report_json(episode, prepared.timeline, extra))
+    write_text(paths["txt"], report.cue_sheet(episode, prepared.timeline, extra))
+    write_text(state_path, json.dumps({"fingerprint": fingerprint}))
+    log.info(f"{episode.name}: wrote {production.rel(paths['wav'])}"
+             + ("" if options.wav_only else f", {paths['mp3'].name}"))
+    return EpisodeResult(episode.name, paths["json"], True)
+
+
+def _fingerprint(production: Production, prepared: Prepared, preset: str,
+                 options: BuildOptions) -> str:
+    from .audio.decode import ffmpeg_exe
+
+    timeline = prepared.timeline
+    data = {
+        "version": __version__, "ffmpeg": Path(ffmpeg_exe()).name, "preset": preset,
+        "wav_only": options.wav_only, "settings": asdict(production.settings),
+        "episode": [prepared.episode.title, prepared.episode.number, prepared.episode.name],
+        "segments": [(s.start, s.source.key, s.offset, s.length, round(s.gain_db, 6),
+                      s.fade_in, s.fade_out, s.group) for s in timeline.segments],
+        "beds": [asdict(b) for b in timeline.beds],
+        "entries": [asdict(e) for e in timeline.entries],
+        "chapters": [asdict(c) for c in timeline.chapters],
+        "frames": timeline.frames,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False)
+                          .encode()).hexdigest()
+
+
+def _up_to_date(state_path: Path, fingerprint: str, paths: dict, options: BuildOptions) -> bool:
+    try:
+        state = json.loads(state_path.read_text())
+    except (OSError, ValueError):
+        return False
+    needed = ["wav", "json", "txt"] + ([] if options.wav_only else ["mp3"])
+    return state.get("fingerprint") == fingerprint and all(paths[k].exists() for k in needed)
+
+
+def episode_seed(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"dither:{name}".encode()).digest()[:8], "big")
+
+
+def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dict,
+                    options: BuildOptions, log: Log) -> dict:
+    preset = PRESETS[preset_name]
+    timeline = prepared.timeline
+    headroom = 0.0 if options.wav_only else preset.mp3_headroom_db
+    master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
+    analysis = master.analyse(mix_blocks(timeline))
+    for attempt in range(MAX_MP3_PASSES):
+        loudness = _write_pass(production, prepared, preset, master, analysis, paths, options)
+        mp3_peak = loudness.get("mp3", {}).get("true_peak_dbtp", -99.0)
+        if mp3_peak <= preset.ceiling_dbtp:
+            return loudness
+        headroom += mp3_peak - preset.ceiling_dbtp + 0.2
+        log.detail(f"MP3 true peak {mp3_peak:.2f} dBTP over the ceiling: "
+                   f"mastering again with {headroom:.1f} dB headroom")
+        master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
+    raise BuildError(f"the MP3 stays above {preset.ceiling_dbtp} dBTP after "
+                     f"{MAX_MP3_PASSES} passes", hint="report this programme to the developers")
+
+
+def _write_pass(production, prepared, preset, master, analysis, paths, options) -> dict:
+    episode, timeline = prepared.episode, prepared.timeline
+    bext = None
+    if preset.name == "broadcast":
+        bext = BextInfo(episode.title, production.settings.production.publisher,
+                        episode.name, build_date(build_epoch(production.settings.production.date)))
+    meter = LoudnessMeter()
+    encoder = None
+    with atomic_path(paths["mp3"]) if not options.wav_only else _nothing() as mp3_tmp, \
+            atomic_open(paths["wav"]) as wav_fh:
+        writer = WavWriter(wav_fh, timeline.frames, bext)
+        if mp3_tmp is not None:
+            encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps)
+        try:
+            for block in master.render(mix_blocks(timeline), analysis, episode_seed(episode.name)):
+                writer.write(block)
+                meter.feed(block.astype("float32") / 32768.0)
+                if encoder:
+                    encoder.write(block)
+        except BaseException:
+            if encoder:
+                encoder.abort()
+            raise
+        wav_loudness = _loudness_dict(meter.result())
+        writer.finish(wav_loudness)
+        result = {"wav": wav_loudness}
+        if encoder:
+            encoder.finish()
+            mp3.write_tags(mp3_tmp, _tags(production, prepared),
+                           production.settings.build.id3_version)
+            result["mp3"] = _loudness_dict(measure_file(mp3_tmp))
+    return result
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _loudness_dict(result) -> dict:
+    def r(x):
+        return round(float(x), 2) if x is not None and abs(float(x)) != float("inf") else None
+
+    return {"integrated_lufs": r(result.integrated_lufs), "range_lu": r(result.range_lu),
+            "true_peak_dbtp": r(result.true_peak_dbtp),
+            "max_short_term_lufs": r(max((v for _, v in result.short_term), default=None))
+            if result.short_term else None}
+
+
+def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
+    settings = production.settings.production
+    episode, timeline = prepared.episode, prepared.timeline
+    chapters = []
+    starts = [c.start_ms for c in timeline.chapters] + [timeline.duration_ms]
+    for chapter, end in zip(timeline.chapters, starts[1:]):
+        chapters.append((chapter.title, chapter.start_ms, end))
+    cover = b""
+    if settings.cover:
+        cover_path = production.root / settings.cover
+        cover = cover_path.read_bytes() if cover_path.is_file() else b""
+    return mp3.Tags(title=episode.title, artist=settings.publisher, album=settings.title,
+                    track=episode.number,
+                    year=build_date(build_epoch(settings.date))[:4], genre=settings.genre,
+                    language=settings.language, comment=settings.comment or episode.description,
+                    cover_png=cover or generated_cover(settings.title), chapters=tuple(chapters))
+
+
+def _report_extra(production, prepared: Prepared, preset_name: str, paths: dict,
+                  loudness: dict, synth: Synthesizer) -> dict:
+    preset = PRESETS[preset_name]
+    engines = sorted({e.engine for e in prepared.timeline.entries if e.engine})
+    states = [r.take_state for r in prepared.rendered if r.take_state]
+    return {
+        "preset": preset_name,
+        "targets": {"integrated_lufs": preset.target_lufs, "tolerance_lu": preset.tolerance_lu,
+                    "true_peak_dbtp": preset.ceiling_dbtp,
+                    "range_lu": preset.target_range_lu},
+        "loudness": loudness,
+        "files": {k: p.name for k, p in paths.items()
+                  if k != "mp3" or "mp3" in loudness},
+        "engines": engines,
+        "paragraphs": {"take": states.count("take"), "stale": states.count("stale"),
+                       "synth": states.count("synth")},
+        "placeholders": states.count("synth"),
+    }

@@ -1,0 +1,171 @@
+"""The command line: thin click functions that parse options and call one function."""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BUILD, USAGE, RadioError
+from .log import Log
+
+
+class Context:
+    def __init__(self, verbosity: int, debug: bool):
+        self.log = Log(verbosity)
+        self.debug = debug
+
+    def production(self):
+        from .config import load
+
+        return load()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="radio")
+@click.option("-q", "--quiet", is_flag=True, help="Say only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Say more (cache hits, skipped steps).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx, quiet, verbose, debug):
+    """Turn Vietnamese radio scripts into finished programmes and CD images.
+
+    Run it inside a production (a folder with radio.toml) or any folder below it.
+    """
+    ctx.obj = Context(0 if quiet else 2 if verbose else 1, debug)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@pass_ctx
+def init(ctx, path):
+    """Create a new production at PATH with an example script and its assets.
+
+    Example: radio init chuyen-de-moi
+    """
+    from .init import init_production
+
+    init_production(path, ctx.log)
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Build every episode.")
+@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+              help="Loudness preset (default: radio.toml).")
+@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+              help="Speech engine for every speaker (default: radio.toml / front matter).")
+@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
+@pass_ctx
+def build(ctx, episodes, all_, preset, engine, offline, no_cache):
+    """Build EPISODES (or --all): speech, mix, master, WAV + MP3 + report.
+
+    Example: radio build episode1      radio build --all --preset broadcast
+    """
+    from .build import BuildOptions, build as run
+
+    if not episodes and not all_:
+        raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
+    options = BuildOptions(preset=preset, engine="offline" if offline else engine,
+                           use_cache=not no_cache)
+    results = run(ctx.production(), list(episodes) or None, options, ctx.log)
+    if not any(r.rebuilt for r in results):
+        ctx.log.info("everything is up to date")
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1)
+@click.option("--rewrites/--no-rewrites", default=True, help="List every text rewrite.")
+@pass_ctx
+def check(ctx, episodes, rewrites):
+    """Lint scripts: cues, speakers, assets, trims, text, durations, CD capacity.
+
+    Example: radio check            radio check episode1
+    """
+    from .commands import run_check
+
+    run_check(ctx.production(), list(episodes) or None, rewrites, ctx.log)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@pass_ctx
+def normalize(ctx, text):
+    """Show how TEXT will be read aloud (reads lines from stdin without TEXT).
+
+    Example: radio normalize "Kinh phí: 35.500.000đ"
+    """
+    from .commands import run_normalize
+
+    run_normalize(text, sys.stdin)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="WAV file to write.")
+@click.option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
+@click.option("--episode", help="Episode whose speakers --speaker refers to.")
+@click.option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
+@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]), default=None)
+@click.option("--pitch", type=click.IntRange(0, 100), default=None)
+@click.option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
+@pass_ctx
+def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate):
+    """Speak one line to a WAV file.
+
+    Example: radio say "Xin chào Hà Tĩnh" -o chao.wav --voice vi-vn-x-central
+    """
+    from .commands import run_say
+
+    run_say(text, output, speaker, episode, voice, engine, pitch, rate, ctx.log)
+
+
+@cli.command()
+@pass_ctx
+def voices(ctx):
+    """List the engines and voices available here, and whether gTTS is reachable.
+
+    Example: radio voices
+    """
+    from .commands import run_voices
+
+    run_voices(ctx.log)
+
+
+def main(argv=None) -> int:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="radio", standalone_mode=False)
+        return 0
+    except RadioError as exc:
+        if debug:
+            traceback.print_exc()
+        for line in exc.format_message().splitlines():
+            located = exc.problem.path is not None
+            click.echo(line if located else f"error: {line}", err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, traceback only with --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(f"error: internal error: {exc!r} (run with --debug and report it)", err=True)
+        return BUILD
+
+
+if __name__ == "__main__":
+    sys.exit(main())

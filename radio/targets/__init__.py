@@ -1,0 +1,1 @@
+"""Output targets: each writes one kind of file from a mastered programme."""
