@@ -43,3 +43,22 @@ def copy_root(tmp_path):
         return target
 
     return _copy
+
+
+@pytest.fixture(scope="session")
+def example_assets(tmp_path_factory) -> Path:
+    """The small assets `radio init` makes (a jingle, a bed, an interview), once per run."""
+    from radio.init import make_example_assets
+
+    folder = tmp_path_factory.mktemp("assets") / "audio_assets"
+    make_example_assets(folder)
+    return folder
+
+
+@pytest.fixture
+def production(tmp_path, example_assets):
+    """A copy of tests/roots/mini with the example assets, ready to build."""
+    target = tmp_path / "mini"
+    shutil.copytree(ROOTS / "mini", target)
+    shutil.copytree(example_assets, target / "audio_assets")
+    return target
