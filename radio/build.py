@@ -12,9 +12,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
-from .audio.loudness import LoudnessMeter, measure_file
-from .audio.master import PRESETS, Master
-from .audio.mix import mix_blocks
 from .clock import build_date, build_epoch
 from .config import Production
 from .episode import Prepared, load_episodes, prepare
@@ -25,8 +22,6 @@ from .render import SourceStore
 from .speech.cache import SpeechCache
 from .speech.voice import Synthesizer
 from .targets import mp3, report
-from .targets.cover import generated_cover
-from .targets.wav import BextInfo, WavWriter
 
 MAX_MP3_PASSES = 3
 
@@ -39,6 +34,7 @@ class BuildOptions:
     wav_only: bool = False           # preview builds skip the MP3
     output_dir: Path | None = None   # default: output/<episode>/
     strict: bool = False
+    jobs: int = 1                    # episodes built in parallel worker processes
 
 
 @dataclass(frozen=True)
@@ -70,12 +66,47 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
     try:
         clean_stale_temporaries(production.output_dir)
         clean_stale_temporaries(production.state_dir)
+        if options.jobs > 1 and len(episodes) > 1:
+            return _build_parallel(production, episodes, options, log)
         with make_synthesizer(production, options) as synth:
             results = [build_episode(production, ep, synth, options, log) for ep in episodes]
             _report_speech(synth, log)
         return results
     finally:
         lock.release()
+
+
+def _build_parallel(production: Production, episodes, options: BuildOptions,
+                    log: Log) -> list[EpisodeResult]:
+    """One worker process per episode (spawned, never forked: no inherited threads).
+
+    Each worker has its own espeak helper; the output of an episode does not
+    depend on which worker built it or how many ran.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    workers = min(options.jobs, len(episodes))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_worker, production.root, ep.name, options, log.verbosity)
+                   for ep in episodes]
+        results = [f.result() for f in futures]
+    for result, warnings in results:
+        log.warnings += warnings
+    return [r for r, _ in results]
+
+
+def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
+    from .config import load
+
+    production = load(root)
+    log = Log(verbosity)
+    episode = load_episodes(production, [name])[0]
+    with make_synthesizer(production, options) as synth:
+        result = build_episode(production, episode, synth, options, log)
+        _report_speech(synth, log)
+    return result, log.warnings
 
 
 def _report_speech(synth: Synthesizer, log: Log) -> None:
@@ -151,6 +182,10 @@ def episode_seed(name: str) -> int:
 
 def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dict,
                     options: BuildOptions, log: Log) -> dict:
+    # Imported here: numpy/scipy DSP is not needed when nothing has to be rebuilt.
+    from .audio.master import PRESETS, Master
+    from .audio.mix import mix_blocks
+
     preset = PRESETS[preset_name]
     timeline = prepared.timeline
     headroom = 0.0 if options.wav_only else preset.mp3_headroom_db
@@ -170,6 +205,10 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
 
 
 def _write_pass(production, prepared, preset, master, analysis, paths, options) -> dict:
+    from .audio.loudness import LoudnessMeter, measure_file
+    from .audio.mix import mix_blocks
+    from .targets.wav import BextInfo, WavWriter
+
     episode, timeline = prepared.episode, prepared.timeline
     bext = None
     if preset.name == "broadcast":
@@ -222,6 +261,8 @@ def _loudness_dict(result) -> dict:
 
 
 def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
+    from .targets.cover import generated_cover
+
     settings = production.settings.production
     episode, timeline = prepared.episode, prepared.timeline
     chapters = []
@@ -241,6 +282,8 @@ def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
 
 def _report_extra(production, prepared: Prepared, preset_name: str, paths: dict,
                   loudness: dict, synth: Synthesizer) -> dict:
+    from .audio.master import PRESETS
+
     preset = PRESETS[preset_name]
     engines = sorted({e.engine for e in prepared.timeline.entries if e.engine})
     states = [r.take_state for r in prepared.rendered if r.take_state]

@@ -62,8 +62,10 @@ def init(ctx, path):
               help="Speech engine for every speaker (default: radio.toml / front matter).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Episodes built in parallel (default: the number of cores).")
 @pass_ctx
-def build(ctx, episodes, all_, preset, engine, offline, no_cache):
+def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs):
     """Build EPISODES (or --all): speech, mix, master, WAV + MP3 + report.
 
     Example: radio build episode1      radio build --all --preset broadcast
@@ -73,7 +75,7 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache):
     if not episodes and not all_:
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
     options = BuildOptions(preset=preset, engine="offline" if offline else engine,
-                           use_cache=not no_cache)
+                           use_cache=not no_cache, jobs=jobs or default_jobs())
     results = run(ctx.production(), list(episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
@@ -137,6 +139,13 @@ def voices(ctx):
     from .commands import run_voices
 
     run_voices(ctx.log)
+
+
+def default_jobs() -> int:
+    import os
+
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
 
 
 def main(argv=None) -> int:

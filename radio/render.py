@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from .audio import decode as dec
-from .audio.loudness import measure
 from .fsio import atomic_open, write_text
 
 STORE_VERSION = "1"
@@ -58,6 +57,8 @@ class SourceStore:
         samples = np.ascontiguousarray(samples, dtype="<f4")
         if samples.ndim == 1:
             samples = samples[:, None]
+        from .audio.loudness import measure
+
         stereo = samples if samples.shape[1] == 2 else np.repeat(samples[:, :1], 2, axis=1)
         loudness = measure(stereo, dec.RATE).integrated_lufs
         data_path, meta_path = self._paths(key)

@@ -63,7 +63,7 @@ class Synthesizer:
         self.espeak.close()
 
     def __enter__(self) -> "Synthesizer":
-        return self.start()
+        return self   # the helper starts on the first synthesis, or at start()
 
     def __exit__(self, *exc) -> None:
         self.close()

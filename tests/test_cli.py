@@ -1,0 +1,168 @@
+"""The command line end to end on the mini production (real espeak, ffmpeg, mutagen)."""
+import json
+import os
+import subprocess
+import sys
+import wave
+
+import pytest
+from click.testing import CliRunner
+
+from radio.cli import cli, main
+from tests.conftest import ffmpeg_exe
+
+
+def run(args, cwd):
+    """Run the real entry point in *cwd*; return (exit code, stdout, stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "radio.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def decoded_duration(path) -> tuple[float, int, int]:
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-"],
+                         capture_output=True).stdout
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True,
+                          text=True).stderr
+    assert "44100 Hz, stereo" in info
+    return len(out) / 4 / 44100, 44100, 2
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, example_assets):
+    """The mini production built once with `radio build --all`."""
+    import shutil
+
+    from tests.conftest import ROOTS
+
+    root = tmp_path_factory.mktemp("built") / "mini"
+    shutil.copytree(ROOTS / "mini", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    code, out, err = run(["build", "--all"], root)
+    assert code == 0, err
+    return root
+
+
+def test_build_writes_every_output(built):
+    folder = built / "output" / "episode1"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["episode1.json", "episode1.mp3", "episode1.txt", "episode1.wav"]
+    report = json.loads((folder / "episode1.json").read_text(encoding="utf-8"))
+    with wave.open(str(folder / "episode1.wav")) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (44100, 2, 2)
+        assert wav.getnframes() / 44100 == pytest.approx(report["duration_s"], abs=0.001)
+    mp3_seconds, _, _ = decoded_duration(folder / "episode1.mp3")
+    assert mp3_seconds == pytest.approx(report["duration_s"], abs=0.05)
+    kinds = [s["kind"] for s in report["segments"]]
+    assert {"speech", "jingle", "clip", "bed"} <= set(kinds)
+    speech = [s for s in report["segments"] if s["kind"] == "speech"]
+    assert speech[1]["spoken"].startswith("Ngày mười bốn tháng mười năm hai nghìn")
+    assert "Ủy ban nhân dân" in speech[1]["spoken"] and speech[1]["engine"] == "espeak"
+    assert [c["title"] for c in report["chapters"]] == ["Mở đầu", "Phỏng vấn", "Kết thúc"]
+
+
+def test_second_build_rebuilds_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*.*")}
+    code, out, err = run(["-v", "build", "--all"], built)
+    assert code == 0, err
+    assert "episode1: unchanged, nothing to rebuild" in out
+    assert "speech cache: 0 hits, 0 synthesized" in out or "0 synthesized" in out
+    assert {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*.*")} == before
+
+
+def test_offline_rebuild_hits_the_cache(built):
+    code, out, err = run(["-v", "build", "episode2", "--offline", "--preset", "web"], built)
+    assert code == 0, err
+    assert "0 synthesized" in out and "hits" in out
+    assert (built / "output" / "episode2" / "episode2.web.wav").exists()
+    assert (built / "output" / "episode2" / "episode2.wav").exists()
+
+
+def test_unknown_episode_names_the_known_ones(built):
+    code, out, err = run(["build", "nosuch"], built)
+    assert code == 2
+    assert err.strip() == "error: no episode named 'nosuch' — episodes here: episode1, episode2"
+
+
+def test_runs_from_a_subfolder(built):
+    code, out, err = run(["check"], built / "scripts")
+    assert code == 0, err
+    assert "scripts/episode1.md" in out and "no problems found" in out
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("[nhac hieu: jingles/intro.ogg]", "unknown cue 'nhac hieu' — did you mean 'nhạc hiệu'?"),
+    ("[băng: interviews/khong_co.ogg]", "audio_assets/interviews/khong_co.ogg does not exist"),
+    ("[băng: ../../etc/passwd]", "leaves audio_assets/"),
+    ("[băng: interviews/vi_du.ogg | từ=0:01 | đến=9:00]", "past the end"),
+])
+def test_input_errors_exit_2_with_file_and_line(production, line, expected):
+    script = production / "scripts" / "episode1.md"
+    script.write_text(script.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+    number = len(script.read_text(encoding="utf-8").splitlines())
+    for command in (["build", "episode1"], ["check"]):
+        code, out, err = run(command, production)
+        assert code == 2, (command, err)
+        assert f"scripts/episode1.md:{number}: " in err and expected in err
+        assert "Traceback" not in err
+
+
+def test_undecodable_asset(production):
+    (production / "audio_assets" / "interviews" / "hong.ogg").write_bytes(b"not audio at all" * 10)
+    script = production / "scripts" / "episode1.md"
+    script.write_text(script.read_text(encoding="utf-8") + "\n[băng: interviews/hong.ogg]\n",
+                      encoding="utf-8")
+    code, out, err = run(["check"], production)
+    assert code == 2 and "cannot decode hong.ogg" in err and "scripts/episode1.md:" in err
+
+
+def test_zero_second_clip(production):
+    from radio.audio.encode import write_audio
+    import numpy as np
+
+    write_audio(production / "audio_assets" / "interviews" / "rong.wav", np.zeros((10, 2)))
+    script = production / "scripts" / "episode1.md"
+    script.write_text(script.read_text(encoding="utf-8") + "\n[băng: interviews/rong.wav]\n",
+                      encoding="utf-8")
+    code, out, err = run(["build", "episode1"], production)
+    assert code == 2 and "has no audio (0 seconds)" in err
+
+
+def test_help_and_version():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "build" in result.output and "check" in result.output
+    result = runner.invoke(cli, ["build", "--help"])
+    assert result.exit_code == 0 and "--preset" in result.output
+
+
+def test_no_production_here(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--all"]) == 2
+    assert "no radio.toml in" in capsys.readouterr().err
+
+
+def test_init_builds_as_is(tmp_path):
+    code, out, err = run(["init", str(tmp_path / "x")], tmp_path)
+    assert code == 0, err
+    code, out, err = run(["build", "--all"], tmp_path / "x")
+    assert code == 0, err
+    assert (tmp_path / "x" / "output" / "episode1" / "episode1.mp3").stat().st_size > 10000
+    code, out, err = run(["init", str(tmp_path / "x")], tmp_path)
+    assert code == 2 and "already a production" in err
+
+
+def test_say_is_deterministic(tmp_path):
+    for name in ("a.wav", "b.wav"):
+        code, out, err = run(["say", "Kinh phí: 35.500.000đ", "-o", name], tmp_path)
+        assert code == 0, err
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+
+
+def test_normalize_reads_stdin_lines(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "radio.cli", "normalize"], cwd=tmp_path,
+                          input="115 hộ\nngày 01/9/2022\n", capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        "một trăm mười lăm hộ",
+        "ngày mùng một tháng chín năm hai nghìn không trăm hai mươi hai"]
