@@ -1,0 +1,200 @@
+"""``burn``: write the audio CD with cdrdao or the data disc with xorriso.
+
+Per copy, run in the image's folder (so the TOC's relative ``FILE`` names
+resolve):
+
+audio CD (from ``<label>.toc``; a ``.cue``/``.bin`` means the ``.toc`` beside it)::
+
+    cdrdao write --device DEV --driver generic-mmc:0x10 -n [--simulate] [--eject] LABEL.toc
+    cdrdao read-cd --device DEV --driver generic-mmc:0x10 --read-raw \
+        --datafile .readback/LABEL.copyN.bin .readback/LABEL.copyN.toc
+    eject DEV
+
+data disc (``<label>.iso``)::
+
+    xorriso -as cdrecord -v dev=DEV [-dummy] [-eject] LABEL.iso
+    dd if=DEV of=.readback/LABEL.copyN.iso bs=2048 count=SECTORS status=none
+    eject DEV
+
+``generic-mmc:0x10`` is cdrdao's generic MMC driver with option 0x10, which
+enables writing CD-TEXT.  ``-n`` skips cdrdao's 10-second pause.  The disc is
+read back and checked with ``verify_image`` before it is ejected, so the write
+command carries ``--eject``/``-eject`` only when no read-back follows
+(``--simulate`` writes nothing, or ``readback=False``).  Each copy appends a
+line to ``burn.log`` beside the image.
+"""
+from __future__ import annotations
+
+import datetime
+import glob
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from ..errors import BuildError, UserError
+from ..fsio import write_text
+from .verify import verify_image
+
+DEVICE_GLOB = "/dev/sr*"
+CDRDAO_DRIVER = "generic-mmc:0x10"
+READBACK_DIR = ".readback"
+_INSTALL = {"cdrdao": "cdrdao", "xorriso": "xorriso", "eject": "eject"}
+
+
+def _target(image: Path) -> tuple[str, Path]:
+    """("audio", the .toc) or ("data", the .iso)."""
+    suffix = image.suffix.lower()
+    if suffix == ".iso":
+        target, kind = image, "data"
+    elif suffix in (".toc", ".cue", ".bin"):
+        target, kind = image.with_suffix(".toc"), "audio"
+    else:
+        raise UserError(f"cannot burn {image.name}",
+                        hint="give the .iso (data disc) or the .toc/.cue (audio CD) "
+                             "made by `radio disc`")
+    if not target.is_file():
+        raise UserError(f"there is no {target.name} to burn", path=target,
+                        hint="make the disc images first with `radio disc`")
+    return kind, target
+
+
+def _device(device: str | None, dry_run: bool, log) -> str:
+    if device:
+        return device
+    found = sorted(glob.glob(DEVICE_GLOB))
+    if found:
+        return found[0]
+    if dry_run:
+        log("no CD burner found; showing the commands for /dev/sr0")
+        return "/dev/sr0"
+    raise UserError("no CD burner found (no /dev/sr* device)",
+                    hint="connect a CD/DVD writer, or name it with --device")
+
+
+def _require(tool: str, why: str) -> None:
+    if not shutil.which(tool):
+        raise UserError(f"{tool} is not installed, so {why}",
+                        hint=f"install it (Debian/Ubuntu: sudo apt install {_INSTALL[tool]}) "
+                             "or burn the image on a computer that has it")
+
+
+def copy_commands(kind: str, target: Path, device: str, simulate: bool, copy: int,
+                  readback: bool) -> list[list[str]]:
+    """The commands for one copy, in order: write, [read back, eject]."""
+    stem = f"{READBACK_DIR}/{target.stem}.copy{copy}"
+    verify = readback and not simulate
+    if kind == "audio":
+        write = ["cdrdao", "write", "--device", device, "--driver", CDRDAO_DRIVER, "-n",
+                 *(["--simulate"] if simulate else []), *([] if verify else ["--eject"]),
+                 target.name]
+        back = ["cdrdao", "read-cd", "--device", device, "--driver", CDRDAO_DRIVER,
+                "--read-raw", "--datafile", f"{stem}.bin", f"{stem}.toc"]
+    else:
+        write = ["xorriso", "-as", "cdrecord", "-v", f"dev={device}",
+                 *(["-dummy"] if simulate else []), *([] if verify else ["-eject"]),
+                 target.name]
+        sectors = -(-target.stat().st_size // 2048)
+        back = ["dd", f"if={device}", f"of={stem}.iso", "bs=2048", f"count={sectors}",
+                "status=none"]
+    return [write, back, ["eject", device]] if verify else [write]
+
+
+def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: bool,
+         log: Callable[[str], None] = print, prompt: Callable[[str], str] = input,
+         *, readback: bool = True) -> list[str]:
+    """Burn *copies* discs from *image*; return the commands (run, or shown by *dry_run*)."""
+    image = Path(image)
+    kind, target = _target(image)
+    tool = "cdrdao" if kind == "audio" else "xorriso"
+    _require(tool, f"{target.name} cannot be burned here")
+    if copies < 1:
+        raise UserError(f"--copies must be at least 1, not {copies}")
+    dev = _device(device, dry_run, log)
+    folder = target.parent
+    if dry_run:
+        log(f"dry run: these commands would run in {folder}")
+    shown: list[str] = []
+    for copy in range(1, copies + 1):
+        steps = copy_commands(kind, target, dev, simulate, copy, readback)
+        shown += [shlex.join(step) for step in steps]
+        if dry_run:
+            for step in steps:
+                log(shlex.join(step))
+            continue
+        if copy > 1:
+            _ask(prompt, f"Take out copy {copy - 1}, put a blank disc for copy {copy} of "
+                         f"{copies} into {dev}, then press Enter (Ctrl+C to stop): ")
+        result = _run_copy(steps, folder, log)
+        _append_log(folder / "burn.log", dev, copy, copies, target.name, simulate, result)
+        log(f"copy {copy} of {copies}: {result}")
+        if result.startswith("FAILED"):
+            raise BuildError(f"copy {copy} of {target.name} failed: {result}",
+                             hint=f"see {folder / 'burn.log'}; try another blank disc")
+    return shown
+
+
+def _ask(prompt, text: str) -> None:
+    try:
+        prompt(text)
+    except EOFError:
+        raise UserError("stopped: no answer to the prompt to change discs",
+                        hint="run burn from a terminal, or with --copies 1") from None
+
+
+def _run(step: list[str], folder: Path, log) -> int:
+    log("$ " + shlex.join(step))
+    try:
+        return subprocess.run(step, cwd=folder).returncode
+    except OSError as exc:
+        log(f"{step[0]} could not run: {exc.strerror}")
+        return 127
+
+
+def _run_copy(steps: list[list[str]], folder: Path, log) -> str:
+    """Run one copy's commands; a short result for the burn log."""
+    write, rest = steps[0], steps[1:]
+    code = _run(write, folder, log)
+    if code:
+        return f"FAILED: {write[0]} exited with status {code}"
+    if not rest:
+        return "simulated, not verified" if "--simulate" in write or "-dummy" in write \
+            else "written, not verified"
+    back, eject = rest
+    readback_file = folder / (back[-2] if back[0] == "cdrdao" else back[2][3:])
+    readback_file.parent.mkdir(exist_ok=True)
+    for old in readback_file.parent.glob(readback_file.stem + ".*"):
+        old.unlink()
+    if _run(back, folder, log):
+        result = "written; the drive could not read it back, not verified"
+    else:
+        result = _verify_copy(readback_file, folder)
+    if shutil.which(eject[0]):
+        _run(eject, folder, log)
+    else:
+        log(f"take the disc out of {eject[1]}")
+    return result
+
+
+def _verify_copy(readback_file: Path, folder: Path) -> str:
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return "written; no manifest.json beside the image, not verified"
+    report = verify_image(readback_file, manifest)
+    if report.ok:
+        for leftover in readback_file.parent.glob(readback_file.stem + ".*"):
+            leftover.unlink()
+        offset = "" if report.offset_samples is None else \
+            f" (read offset {report.offset_samples:+d} samples)"
+        return "verified" + offset
+    return f"FAILED verification: {report.problems[0]} (read-back kept in {readback_file})"
+
+
+def _append_log(path: Path, device: str, copy: int, copies: int, name: str, simulate: bool,
+                result: str) -> None:
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    mode = " simulate" if simulate else ""
+    line = f"{stamp}  device={device}  copy={copy}/{copies}{mode}  image={name}  {result}\n"
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    write_text(path, old + line)
