@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BUILD, USAGE, RadioError
+from .errors import BUILD, USAGE, BuildError, RadioError
 from .log import Log
 
 
@@ -64,8 +64,10 @@ def init(ctx, path):
 @click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Episodes built in parallel (default: the number of cores).")
+@click.option("--strict", is_flag=True, help="A stale take (recorded for an older text) "
+              "is an error instead of a warning.")
 @pass_ctx
-def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs):
+def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
     """Build EPISODES (or --all): speech, mix, master, WAV + MP3 + report.
 
     Example: radio build episode1      radio build --all --preset broadcast
@@ -75,10 +77,37 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs):
     if not episodes and not all_:
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
     options = BuildOptions(preset=preset, engine="offline" if offline else engine,
-                           use_cache=not no_cache, jobs=jobs or default_jobs())
+                           use_cache=not no_cache, jobs=jobs or default_jobs(), strict=strict)
     results = run(ctx.production(), list(episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
+
+
+@cli.command()
+@click.argument("episode")
+@click.option("--status", "mode", flag_value="status",
+              help="One line per paragraph: id, state (take/stale/synth), speaker, first words.")
+@click.option("--freeze", "mode", flag_value="freeze",
+              help="Turn the synthesized voice into takes (FLAC), so a release never changes.")
+@click.option("--pin", "mode", flag_value="pin",
+              help="Write the ids into the script as {#p001} at the end of each paragraph.")
+@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+              help="With --freeze: the engine to freeze (default: as radio build).")
+@click.option("--offline", is_flag=True, help="With --freeze: espeak only.")
+@pass_ctx
+def takes(ctx, episode, mode, engine, offline):
+    """Recorded narration: the recording script for EPISODE, or --status/--freeze/--pin.
+
+    Without an option it writes output/EPISODE/EPISODE.takes.html and .takes.txt
+    for the narrators.  A take is takes/EPISODE/p003.wav (any format).
+
+    Example: radio takes episode1      radio takes episode1 --status
+    """
+    from .build import BuildOptions
+    from .takes.ops import run_takes
+
+    options = BuildOptions(engine="offline" if offline else engine)
+    run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
 
 
 @cli.command()
@@ -139,6 +168,95 @@ def voices(ctx):
     from .commands import run_voices
 
     run_voices(ctx.log)
+
+
+@cli.command()
+@click.argument("episode")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
+@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+              help="Loudness preset (default: radio.toml).")
+@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@click.option("--from", "start", metavar="TIME", help="Excerpt: start, e.g. 1:30.")
+@click.option("--to", "end", metavar="TIME", help="Excerpt: end, e.g. 2:45.")
+@click.option("--segment", type=click.IntRange(1, None), metavar="N",
+              help="Excerpt: segment N of the report (1-based).")
+@click.option("--final", is_flag=True,
+              help="Excerpt: cut from the finished build (radio build) instead.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Excerpt: the WAV file to write.")
+@pass_ctx
+def preview(ctx, episode, port, open_, preset, offline, start, end, segment, final, output):
+    """Live preview of EPISODE in the browser, rebuilt on every edit; or an excerpt.
+
+    Example: radio preview episode1 --open
+             radio preview episode1 --from 1:30 --to 2:45 -o excerpt.wav
+    """
+    from .build import BuildOptions
+    from .preview import ExcerptRequest, run
+
+    options = BuildOptions(preset=preset, engine="offline" if offline else None)
+    excerpt = ExcerptRequest(output, start, end, segment, final)
+    run(ctx.production(), episode, options, port=port, open_browser=open_, excerpt=excerpt,
+        log=ctx.log, debug=ctx.debug)
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1)
+@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+              help="Use the masters of this preset (default: radio.toml).")
+@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@pass_ctx
+def disc(ctx, episodes, preset, offline, jobs):
+    """Master the CD images into output/disc/: data ISO, audio-CD BIN/CUE/TOC,
+    SHA256SUMS and manifest.json (building out-of-date episodes first).
+
+    Example: radio disc            radio disc episode1 episode2
+    """
+    from .build import BuildOptions
+    from .release import make_disc
+
+    options = BuildOptions(preset=preset, engine="offline" if offline else None,
+                           jobs=jobs or default_jobs())
+    make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
+
+
+@cli.command()
+@click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="manifest.json to check against (default: beside the image).")
+@pass_ctx
+def verify(ctx, image, manifest):
+    """Re-read an image (.iso, .cue/.bin/.toc, or a disc read back with cdrdao) and
+    check every byte against the manifest. Exit 0 only when everything matches.
+
+    Example: radio verify output/disc/CAM_OCOP_NHAP.cue
+    """
+    from .release import run_verify
+
+    if not run_verify(image, manifest, ctx.log):
+        raise BuildError("the image does not match its manifest (see above)")
+
+
+@cli.command()
+@click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--device", help="The burner, e.g. /dev/sr0 (default: the first one found).")
+@click.option("--copies", type=click.IntRange(1, 500), default=1, show_default=True)
+@click.option("--simulate", is_flag=True, help="Burn with the laser off (a test run).")
+@click.option("--dry-run", is_flag=True, help="Print the exact commands; run nothing.")
+@pass_ctx
+def burn(ctx, image, device, copies, simulate, dry_run):
+    """Write IMAGE to discs: a .toc/.cue with cdrdao (audio CD), an .iso with xorriso.
+    Each copy is read back and verified where the drive allows; see burn.log.
+
+    Example: radio burn output/disc/CAM_OCOP_NHAP.toc --copies 20
+    """
+    from .disc import burn as run
+
+    run(image, device, copies, simulate, dry_run, log=click.echo,
+        prompt=lambda text: click.prompt(text, default="", show_default=False))
 
 
 def default_jobs() -> int:

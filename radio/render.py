@@ -142,7 +142,10 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         raise AssetError(f"cannot decode {path.name}: {exc}",
                          "re-export the recording as WAV, FLAC or MP3") from None
     total_ms = len(samples) * 1000 / dec.RATE
-    if start_ms >= total_ms - 1 and len(samples):
+    if len(samples) < dec.RATE // 100:
+        raise AssetError(f"{path.name} has no audio (0 seconds)",
+                         "record or export it again; a clip must last at least 10 ms")
+    if start_ms >= total_ms - 1:
         raise AssetError(f"the trim từ={start_ms / 1000:g}s starts past the end of {path.name} "
                          f"({total_ms / 1000:.2f}s)", "check từ= against the recording's length")
     if end_ms is not None and end_ms > total_ms + 5:

@@ -1,19 +1,39 @@
-"""Vietnamese text for formats that cannot hold it: ASCII folding and NFC."""
+"""Vietnamese text for formats that cannot hold it: NFC, and ASCII folding.
+
+Diacritics survive wherever a format can hold them; ISO 9660 names, volume
+labels, CD-TEXT and BWF `bext` text fields are ASCII, so we fold: NFD, strip
+combining marks, đ→d, Đ→D, typographic punctuation to its ASCII look-alike.
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
 
-_PUNCT = str.maketrans({"–": "-", "—": "-", "‒": "-", "“": '"', "”": '"', "„": '"',
-                        "‘": "'", "’": "'", "…": "...", "«": '"', "»": '"', "\u00a0": " "})
-
+_PUNCTUATION = {
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+    "\u2026": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00b7": "-",
+    "\u2022": "-", "\u00d7": "x", "\u00b0": " do ",
+    "\u0111": "d", "\u0110": "D",
+}
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def to_ascii(text: str) -> str:
-    """'Cam Hà Tĩnh – “ngon”…' -> 'Cam Ha Tinh - "ngon"...' (NFD, marks stripped, đ -> d)."""
-    text = nfc(text).translate(_PUNCT).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in stripped)
+def ascii_fold(text: str) -> str:
+    """Vietnamese text as plain printable ASCII ("Hà Tĩnh – đất" → "Ha Tinh - dat")."""
+    text = "".join(_PUNCTUATION.get(ch, ch) for ch in nfc(text))
+    text = unicodedata.normalize("NFD", text)
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) == "Mn":
+            continue
+        if ch in "\t\r\n":
+            ch = " "
+        if " " <= ch <= "~":
+            out.append(ch)
+        elif unicodedata.category(ch).startswith("Z"):
+            out.append(" ")
+    return re.sub(r" {2,}", " ", "".join(out)).strip()

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from radio.cli import cli, main
-from tests.conftest import ffmpeg_exe
+from conftest import ffmpeg_exe
 
 
 def run(args, cwd):
@@ -33,7 +33,7 @@ def built(tmp_path_factory, example_assets):
     """The mini production built once with `radio build --all`."""
     import shutil
 
-    from tests.conftest import ROOTS
+    from conftest import ROOTS
 
     root = tmp_path_factory.mktemp("built") / "mini"
     shutil.copytree(ROOTS / "mini", root)

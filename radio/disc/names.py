@@ -10,43 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..textfold import ascii_fold, nfc  # noqa: F401  (re-exported for the disc modules)
+
 CD_TEXT_MAX = 80
 LABEL_MAX = 16
 DRAFT_SUFFIX = "_NHAP"
 JOLIET_MAX = 64
 
-_PUNCTUATION = {
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-    "\u2026": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00b7": "-",
-    "\u2022": "-", "\u00d7": "x", "\u00b0": " do ",
-    "\u0111": "d", "\u0110": "D",
-}
 # Characters Joliet forbids (ECMA-119 supplement) or Windows cannot show in a name.
 _LONG_NAME_BAD = {":": " -", "/": "-", "\\": "-", "*": "", "?": "", "<": "", ">": "",
                   "|": "-", '"': "'", ";": ","}
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def ascii_fold(text: str) -> str:
-    """Vietnamese text as plain printable ASCII ("Hà Tĩnh – đất" → "Ha Tinh - dat")."""
-    text = "".join(_PUNCTUATION.get(ch, ch) for ch in nfc(text))
-    text = unicodedata.normalize("NFD", text)
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) == "Mn":
-            continue
-        if ch in "\t\r\n":
-            ch = " "
-        if " " <= ch <= "~":
-            out.append(ch)
-        elif unicodedata.category(ch).startswith("Z"):
-            out.append(" ")
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 def truncate(text: str, limit: int) -> str:

@@ -26,9 +26,9 @@ class BextInfo:
 
 
 def _ascii(text: str, size: int) -> bytes:
-    from ..textfold import to_ascii
+    from ..textfold import ascii_fold
 
-    return to_ascii(text).encode("ascii", "replace")[:size].ljust(size, b"\0")
+    return ascii_fold(text).encode("ascii", "replace")[:size].ljust(size, b"\0")
 
 
 def bext_chunk(info: BextInfo, loudness: dict | None) -> bytes:

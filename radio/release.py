@@ -1,0 +1,84 @@
+"""`radio disc`, `radio verify`, `radio burn`: from built episodes to a release.
+
+`radio disc` builds what is out of date (incrementally), then hands the finished
+episodes to the disc stage (radio.disc), which knows nothing about building.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .build import BuildOptions, build, output_names
+from .clock import build_date, build_epoch
+from .config import Production
+from .errors import UserError
+from .log import Log
+
+NOTES = ("Phát trên hệ thống truyền thanh cơ sở theo lịch của đài; mỗi chuyên đề là "
+         "một bài (track) trên đĩa CD âm thanh và một tệp MP3 trên đĩa dữ liệu. "
+         "Âm lượng đã chuẩn hóa: không cần chỉnh mức khi chuyển bài.")
+
+
+def disc_spec(production: Production, reports: list[dict], preset: str):
+    from .disc import DiscChapter, DiscItem, DiscSpec
+
+    settings = production.settings
+    items = []
+    for data in reports:
+        paths = output_names(production, data["episode"], preset)
+        items.append(DiscItem(
+            name=data["episode"], number=data["number"], title=data["title"],
+            performer=settings.production.publisher, wav_path=paths["wav"],
+            mp3_path=paths["mp3"], script_path=production.root / data["script"],
+            duration_s=data["duration_s"],
+            chapters=tuple(DiscChapter(c["title"], c["start_ms"]) for c in data["chapters"]),
+            placeholders=int(data.get("placeholders", 0))))
+    epoch = build_epoch(settings.production.date)
+    draft = settings.production.status == "draft" or any(i.placeholders for i in items)
+    return DiscSpec(label=settings.disc.label,
+                    title=settings.disc.title or settings.production.title,
+                    publisher=settings.production.publisher, date=build_date(epoch),
+                    epoch=epoch, draft=draft, items=tuple(items),
+                    track_gap_s=settings.disc.track_gap_s, tracks=settings.disc.tracks,
+                    catalog=settings.disc.catalog, isrc_prefix=settings.disc.isrc_prefix,
+                    notes=NOTES)
+
+
+def make_disc(production: Production, names: list[str] | None, options: BuildOptions,
+              log: Log):
+    from .disc import write_disc
+
+    results = build(production, names, options, log)
+    reports = [json.loads(r.report_path.read_text(encoding="utf-8")) for r in results]
+    preset = options.preset or production.settings.build.preset
+    spec = disc_spec(production, sorted(reports, key=lambda r: r["number"]), preset)
+    if spec.draft:
+        reasons = []
+        if production.settings.production.status == "draft":
+            reasons.append('radio.toml says status = "draft"')
+        waiting = sum(i.placeholders for i in spec.items)
+        if waiting:
+            reasons.append(f"{waiting} paragraph(s) are synthesized placeholders awaiting takes")
+        log.info("this disc is a DRAFT: " + "; ".join(reasons))
+    from .fsio import BuildLock
+
+    with BuildLock(production.state_dir / "lock"):
+        manifest = write_disc(spec, production.output_dir / "disc", log=log.info)
+    return manifest
+
+
+def run_verify(image: Path, manifest: Path | None, log: Log) -> bool:
+    from .disc import verify_image
+
+    if not image.exists():
+        raise UserError(f"{image} does not exist", hint="give the .iso, .cue, .bin or .toc path")
+    report = verify_image(image, manifest)
+    for line in report.lines:
+        log.info(line) if report.ok else click_err(line)
+    return report.ok
+
+
+def click_err(line: str) -> None:
+    import click
+
+    click.echo(line, err=True)
