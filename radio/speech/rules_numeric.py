@@ -1,0 +1,313 @@
+"""Rules for everything written with digits: numbers, dates, times, money,
+units, phone numbers and document numbers.
+
+Each rule is a regular expression with named groups (prefixed by the rule's
+name, since all rules are joined into one pattern) and a handler that returns
+``(spoken, kind)`` for a match, or None to leave it alone.  Handlers look at
+the text around the match (``m.string``) for context words such as "ngày",
+"tháng", "thứ", "số".  The order of ``RULES`` is the priority when two rules
+match at the same position.  See ``normalize.py`` for the conventions.
+"""
+from __future__ import annotations
+
+import re
+
+from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
+                      read_integer_text, read_number)
+from .rules_words import heading, spell_if_acronym
+
+H = r"[ \t\u00a0]"  # horizontal space: a rule never reaches across lines
+NUM = r"(?:\d{1,3}(?:\.\d{3})+(?!\.?\d)(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)"
+CODE = r"[A-ZĐ][A-Za-zĐđƯư0-9&]*(?:-[A-ZĐ][A-Za-zĐđƯư0-9&]*)*"
+_END = r"(?![\w/]|[.,]\d)"  # not glued to more of a number or word
+
+UNITS = {
+    "km²": "ki-lô-mét vuông", "km2": "ki-lô-mét vuông", "m²": "mét vuông",
+    "m2": "mét vuông", "m³": "mét khối", "m3": "mét khối", "ha": "héc-ta",
+    "kg": "ki-lô-gam", "mg": "mi-li-gam", "g": "gam", "km": "ki-lô-mét",
+    "cm": "xăng-ti-mét", "mm": "mi-li-mét", "m": "mét", "ml": "mi-li-lít", "l": "lít",
+    "°C": "độ xê", "ºC": "độ xê", "oC": "độ xê", "°": "độ", "kWh": "ki-lô-oát giờ",
+    "kW": "ki-lô-oát", "MW": "mê-ga-oát", "MHz": "mê-ga-héc", "kHz": "ki-lô-héc",
+    "dB": "đề-xi-ben",
+}
+DENOMINATORS = {**UNITS, "h": "giờ", "s": "giây"}
+CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ"}
+# Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
+STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
+                    "mg", "kWh", "kW", "°C", "ºC")
+# First parts of a document code that name the kind of document, not its issuer.
+DOC_TYPES = {"QĐ", "KH", "NQ", "NĐ", "TT", "TTLT", "CT", "TB", "BC", "HD", "CV", "TTr",
+             "QC", "KL", "PA", "ĐA", "GM", "GP", "GCN", "BB", "HĐ", "CĐ", "TC", "QY", "LT"}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _ctx(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_AFTER_NGAY = _ctx(r"(?<!\w)ngày[ \t]+$")
+_AFTER_MUNG = _ctx(r"(?<!\w)(?:mùng|mồng)[ \t]+$")
+_AFTER_THANG = _ctx(r"(?<!\w)tháng[ \t]+$")
+_AFTER_THU = _ctx(r"(?<!\w)thứ[ \t]+$")
+_AFTER_QUY = _ctx(r"(?<!\w)quý[ \t]+$")
+_AFTER_SO = _ctx(r"(?<!\w)số[ \t]*:?[ \t]*$")
+_AFTER_YEAR_WORD = _ctx(r"(?<!\w)năm[ \t]+$")
+_DATE_CONTEXT = _ctx(r"(?:(?<!\w)(?:ngày|mùng|mồng|hôm|từ|đến|tới|dịp|khánh|niệm|lễ|sáng|"
+                     r"trưa|chiều|tối|đêm|trước|sau|hết)|[-–])[ \t]*$")
+_THANG_NEXT = _ctx(r"[ \t]+tháng(?!\w)")
+_TIME_UNIT_NEXT = _ctx(r"[ \t]+(?:ngày|tuần|giờ)(?!\w)")
+_NAMED_NEXT = _ctx(r"(?:[ \t]+ngày[ \t]+(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}[ \t]+tháng[ \t]+"
+                   r"\d{1,2}[ \t]+năm[ \t]+\d{4}))?[ \t]*,?[ \t]*của(?!\w)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_DIGIT_RUN = re.compile(r"\d+")
+_SEPARATOR = re.compile(r"[ .\-]+")
+
+
+def _before(m: re.Match, size: int = 24) -> str:
+    return m.string[max(0, m.start() - size):m.start()]
+
+
+def _after(m: re.Match, pattern: re.Pattern) -> bool:
+    return pattern.match(m.string, m.end()) is not None
+
+
+def read_numeral(text: str) -> tuple[str, str]:
+    """Read a number as written: thousands dots, decimal comma, version dots."""
+    if "," in text:
+        whole, frac = text.split(",", 1)
+        return read_decimal(whole, frac), "decimal"
+    if "." in text:
+        if _THOUSANDS.fullmatch(text):
+            return read_number(int(text.replace(".", ""))), "number"
+        parts = [read_digits(p) if len(p) > 1 and p.startswith("0") else read_integer_text(p)
+                 for p in text.split(".")]
+        return " chấm ".join(parts), "number"
+    return read_integer_text(text), "number"
+
+
+def numbers_only(text: str) -> tuple[str, str]:
+    """Fallback: read every digit run as a number and keep everything else."""
+    return _DIGIT_RUN.sub(lambda d: read_integer_text(d.group()), text), "number"
+
+
+def fraction(a: int, b: int) -> str:
+    """"3/4" → "ba phần tư" for a proper fraction, else "X trên Y" ("24/7")."""
+    if 0 < a < b <= 100:
+        return f"{read_number(a)} phần {'tư' if b == 4 else read_number(b)}"
+    return f"{read_number(a)} trên {read_number(b)}"
+
+
+def issuer(code: str, lex) -> str | None:
+    """The spoken issuer of a document code: "QĐ-UBND" → "Ủy ban nhân dân";
+    None when the code names only the kind of document ("15/KH")."""
+    parts = code.split("-")
+    if parts[0] in DOC_TYPES:
+        if len(parts) == 1:
+            return None
+        parts = parts[1:]
+    name = parts[0]
+    spoken = lex.acronym("/" + name) or lex.acronym(name)
+    if spoken:
+        return spoken
+    numbered = re.fullmatch(r"([A-ZĐ][A-Za-zĐ]*?)(\d+)", name)
+    if numbered and (base := lex.acronym("/" + numbered[1]) or lex.acronym(numbered[1])):
+        return f"{base} khóa {read_number(int(numbered[2]))}"
+    return spell_if_acronym(name)
+
+
+# ---------------------------------------------------------------- handlers
+
+def doc(m: re.Match, lex):
+    """"1234/QĐ-UBND" → "số một nghìn ... của Ủy ban nhân dân"."""
+    words = []
+    if m["dc_n"]:
+        if not _AFTER_SO.search(_before(m)):
+            words.append("số")  # "Nghị định 98/2018/NĐ-CP" is read "Nghị định số ..."
+        words.append(read_integer_text(m["dc_n"]))
+        if m["dc_y"]:
+            words += ["năm", read_number(int(m["dc_y"]))]
+    name = issuer(m["dc_code"], lex)
+    if name and not _after(m, _NAMED_NEXT):  # "... của UBND tỉnh" names it already
+        words += ["của", name]
+    return " ".join(words), "document"
+
+
+def standard(m: re.Match, lex):
+    """"QCVN 115:2017/BTTTT": number, year and issuer."""
+    spoken = f"{read_integer_text(m['st_n'])} năm {read_number(int(m['st_y']))}"
+    if m["st_code"] and (name := issuer(m["st_code"], lex)):
+        spoken += f" của {name}"
+    return spoken, "document"
+
+
+def phone(m: re.Match, lex):
+    """Phone numbers digit by digit, groups separated by commas."""
+    text = m.group()
+    if text[:4] in ("1800", "1900") and _AFTER_YEAR_WORD.search(_before(m)):
+        return numbers_only(text)  # "năm 1900 1000 ..." is a year
+    groups = [g for g in _SEPARATOR.split(text) if g]
+    if len(groups) == 1:
+        digits = groups[0]
+        sizes = {10: (4, 3, 3), 11: (4, 4, 3), 8: (4, 4)}.get(len(digits), (len(digits),))
+        groups, start = [], 0
+        for size in sizes:
+            groups.append(digits[start:start + size])
+            start += size
+    spoken = [f"cộng {read_digits(g[1:])}" if g.startswith("+") else read_digits(g)
+              for g in groups]
+    return ", ".join(spoken), "phone"
+
+
+def _days(m: re.Match, first: str | None, last: str) -> str:
+    read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
+    if first:
+        return f"{read(int(first))} đến {day_words(int(last))}"
+    return read(int(last))
+
+
+def date(m: re.Match, lex):
+    """d/m/yyyy (and d-d/m/yyyy): "ngày mùng một tháng chín năm ..."."""
+    days = [int(d) for d in (m["dt_d0"], m["dt_d"]) if d]
+    month = int(m["dt_m"])
+    if not (all(1 <= d <= 31 for d in days) and 1 <= month <= 12):
+        return numbers_only(m.group())
+    before = _before(m)
+    prefix = "" if _AFTER_NGAY.search(before) or _AFTER_MUNG.search(before) else "ngày "
+    return (f"{prefix}{_days(m, m['dt_d0'], m['dt_d'])} tháng {month_word(month)} "
+            f"năm {read_number(int(m['dt_y']))}", "date")
+
+
+def month_year(m: re.Match, lex):
+    """m/yyyy and m-m/yyyy: "tháng mười một năm hai nghìn không trăm hai mươi mốt"."""
+    first, month, year = m["my_m0"], int(m["my_m"]), read_number(int(m["my_y"]))
+    before = _before(m)
+    if _AFTER_QUY.search(before):  # "Quý 4/2021"
+        lead = f"{read_number(int(first))} đến " if first else ""
+        return f"{lead}{read_number(month)} năm {year}", "date"
+    if _AFTER_SO.search(before) and not first:  # "Nghị quyết số 25/2021"
+        return f"{read_integer_text(m['my_m'])} năm {year}", "document"
+    months = [int(first), month] if first else [month]
+    if not all(1 <= x <= 12 for x in months):
+        return numbers_only(m.group())
+    prefix = "" if _AFTER_THANG.search(before) else "tháng "
+    spoken = " đến tháng ".join(month_word(x) for x in months)
+    return f"{prefix}{spoken} năm {year}", "date"
+
+
+def day_month(m: re.Match, lex):
+    """d/m without a year: a date after "ngày", "dịp", "từ"...; else a fraction."""
+    day, month = int(m["dm_d"]), int(m["dm_m"])
+    if 1 <= day <= 31 and 1 <= month <= 12 and _DATE_CONTEXT.search(_before(m)):
+        read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
+        return f"{read(day)} tháng {month_word(month)}", "date"
+    return fraction(day, month), "number"
+
+
+def time_of_day(m: re.Match, lex):
+    """"7h15", "07:15", "19h" → "bảy giờ mười lăm phút", "mười chín giờ"."""
+    hour, minute = int(m["tm_h"]), m["tm_hm"] or m["tm_m"]
+    second = m["tm_s"]
+    if (m["tm_m"] and hour > 24) or int(minute or 0) > 59 or int(second or 0) > 59:
+        return numbers_only(m.group())
+    words = [read_number(hour), "giờ"]
+    if minute and int(minute):
+        words += [read_number(int(minute)), "phút"]
+    if second and int(second):
+        words += [read_number(int(second)), "giây"]
+    return " ".join(words), "time"
+
+
+def _plain_number(m: re.Match) -> tuple[str, str]:
+    text = m["ms_num"]
+    if text.isdigit():
+        n, before = int(text), _before(m)
+        if _AFTER_THU.search(before):
+            return ordinal_word(n), "ordinal"
+        if 1 <= n <= 12 and _AFTER_THANG.search(before) and not _after(m, _TIME_UNIT_NEXT):
+            return month_word(n), "date"
+        if 1 <= n <= 31 and _AFTER_NGAY.search(before) and _after(m, _THANG_NEXT):
+            return day_words(n), "date"
+    return read_numeral(text)
+
+
+def measure(m: re.Match, lex):
+    """A number with its percent sign, currency or unit, and "/" denominators."""
+    spoken, kind = _plain_number(m)
+    if m["ms_neg"]:
+        spoken = f"âm {spoken}"
+    if m["ms_pct"]:
+        return f"{spoken} phần trăm", "percent"
+    suffix = m["ms_suffix"]
+    if not suffix:
+        if kind == "number" and heading(m):
+            spoken = spoken.capitalize()  # "1. Kinh phí" → "Một. Kinh phí"
+        return spoken, kind
+    words = suffix.split()
+    if words[-1] in CURRENCIES:
+        kind, per = "money", "một"  # "30.000 đồng/kg": "ba mươi nghìn đồng một ki-lô-gam"
+        words[-1] = CURRENCIES[words[-1]]
+    else:
+        kind, per = "unit", "trên"  # "60 km/h": "sáu mươi ki-lô-mét trên giờ"
+        words[-1] = UNITS.get(words[-1], words[-1])
+    spoken = " ".join([spoken, *words])
+    for denominator in filter(None, (m["ms_per"] or "").split("/")):
+        spoken += f" {per} {DENOMINATORS.get(denominator, denominator)}"
+    return spoken, kind
+
+
+def range_sign(m: re.Match, lex):
+    """"-" or "–" between two numbers: "2022-2026" → "... đến ...", and "/"
+    between two years ("năm học 2021/2022")."""
+    before = m.string[m.start() - 1] if m.start() else ""
+    return ("" if before.isspace() else " ") + "đến ", "range"
+
+
+def standalone_unit(m: re.Match, lex):
+    return UNITS[m.group()], "unit"
+
+
+def digits_left(m: re.Match, lex):
+    """Any digits no other rule took ("H5N1", "1,2,3"): read as numbers."""
+    return read_integer_text(m.group()), "number"
+
+
+_UNIT_ALT = _alt(UNITS)
+_DENOM = rf"(?:{_alt(DENOMINATORS)}|[^\W\d_]+)(?!\w)"
+_SUFFIX = (rf"{H}?(?:(?:nghìn|ngàn|triệu|tỷ){H})?(?:{_alt(CURRENCIES)})(?!\w)"
+           rf"|{H}?(?:{_UNIT_ALT})(?!\w)|{H}[^\W\d_]+(?=/[^\W\d_])")
+_PHONE = "|".join([
+    r"\+84(?:[ .\-]?\d{2,4}){3}",
+    r"0\d{2,3}[ .\-]\d{3,4}[ .\-]\d{3,4}",
+    r"0\d{3}[ .\-]\d{6,7}",
+    r"0\d{9,10}",
+    r"1[89]00[ .\-]?\d{3,4}(?:[ .\-]\d{2,4})?",
+])
+
+# (name, pattern, handler), in priority order.
+RULES = [
+    ("dc", rf"(?<![\w/.,])(?:(?P<dc_n>\d+)(?:/(?P<dc_y>(?:19|20)\d{{2}}))?)?/"
+           rf"(?P<dc_code>{CODE})(?![\w/])", doc),
+    ("st", rf"(?<![\w.,:])(?P<st_n>\d+):(?P<st_y>(?:19|20)\d{{2}})(?:/(?P<st_code>{CODE}))?"
+           rf"(?![\w:/]|[.,]\d)", standard),
+    ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d)", phone),
+    ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
+           rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
+    ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
+           rf"(?P<my_y>\d{{4}}){_END}", month_year),
+    ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}}){_END}", day_month),
+    ("tm", r"(?<![\w.,:])(?P<tm_h>\d{1,2})(?:h(?P<tm_hm>\d{2})?|:(?P<tm_m>\d{2})"
+           r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
+    ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\d%))[-–—]{H}*(?=\d)"
+           r"|(?<=(?:19|20)\d\d)/(?=(?:19|20)\d\d(?!\d))", range_sign),
+    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>%)|"
+           rf"(?P<ms_suffix>{_SUFFIX})(?P<ms_per>(?:/{_DENOM})*))?", measure),
+    ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)", standalone_unit),
+    ("dg", r"\d+", digits_left),
+]
+# What a match of these rules starts with: one of these characters, or a unit
+# word (kept out of the characters: "k", "m", "c" start too many words).
+FIRST_CHARS = "0-9/+\\-–—−°º"
+FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)"

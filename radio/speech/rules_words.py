@@ -1,0 +1,150 @@
+"""Rules for letters and symbols: acronyms, unknown all-capital tokens, Roman
+numerals in safe contexts, and the symbols "&", "+", "%".
+
+Unknown acronyms are spelled with these Vietnamese letter names (J, absent
+from the Vietnamese alphabet, is read "gi"):
+
+    A a      B bê     C xê     D dê     Đ đê     E e      F ép     G gờ
+    H hát    I i      J gi     K ca     L e-lờ   M em-mờ  N en-nờ  O o
+    P pê     Q quy    R e-rờ   S ét     T tê     U u      V vê     W vê kép
+    X ích    Y i dài  Z dét
+
+A token is a word, never spelled, when it carries a Vietnamese diacritic
+("KẾ", "MỤC") or is a valid Vietnamese syllable without one ("CAM", "TIN",
+"KINH", "HOA"): an onset from the Vietnamese set and a rhyme that can stand
+without a tone mark (so no final p, t, c, ch: "CAT" is not a word).
+"""
+from __future__ import annotations
+
+import re
+
+from .numbers import ordinal_word, read_integer_text, read_number
+
+LETTER_NAMES = {
+    "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "gờ",
+    "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "e-lờ", "M": "em-mờ", "N": "en-nờ",
+    "O": "o", "P": "pê", "Q": "quy", "R": "e-rờ", "S": "ét", "T": "tê", "U": "u", "V": "vê",
+    "W": "vê kép", "X": "ích", "Y": "i dài", "Z": "dét",
+}
+_RHYMES = ("a ai ao au ay am an ang anh e em en eng eo i ia iu im in inh o oa oai oay oam "
+           "oan oang oanh oe oen oeo oi om on ong oong u ua ui um un ung uy uya uyu uyn "
+           "uynh y").split()
+_SYLLABLE = re.compile("(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?(?:"
+                       + "|".join(sorted(_RHYMES, key=len, reverse=True)) + ")")
+_PLAIN = set("abcdefghijklmnopqrstuvwxyzđ")
+_ROMAN = re.compile(r"(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_CONTEXT = re.compile(r"(?<!\w)(?:thứ|quý|khóa|khoá|đại hội|chương|phần|mục|"
+                            r"giai đoạn|thế kỷ|kỳ|phụ lục)[ \t]+$", re.IGNORECASE)
+_AFTER_THU = re.compile(r"(?<!\w)thứ[ \t]+$", re.IGNORECASE)
+_HEADING_PREFIX = re.compile(r"[ \t#*_>]*")
+_HEADING_SUFFIX = re.compile(r"[.)](?:[ \t*_]|$)", re.MULTILINE)
+_PREVIOUS_WORD = re.compile(r"(\w+)[ \t]+$")
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)")
+_RUNS = re.compile(r"\d+|\D+")
+SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm"}
+
+
+def is_word(token: str) -> bool:
+    """True when an all-letter token reads as a Vietnamese word, not an acronym."""
+    lower = token.lower()
+    if not lower.isalpha():
+        return False
+    if any(ch not in _PLAIN for ch in lower):
+        return True  # a Vietnamese diacritic: "KẾ", "TƯ"
+    return _SYLLABLE.fullmatch(lower) is not None
+
+
+def spell(token: str) -> str:
+    """Spell an acronym letter by letter: "ABC" → "a bê xê"."""
+    return " ".join(LETTER_NAMES[ch] for ch in token.upper())
+
+
+def spell_if_acronym(token: str) -> str:
+    if token and all(ch in LETTER_NAMES for ch in token) and not is_word(token):
+        return spell(token)
+    return token
+
+
+def roman_value(token: str) -> int:
+    values = [_ROMAN_VALUES[ch] for ch in token]
+    return sum(-v if i + 1 < len(values) and values[i + 1] > v else v
+               for i, v in enumerate(values))
+
+
+def _is_caps_word(word: str | None) -> bool:
+    return bool(word) and len(word) > 1 and word.isalpha() and word.isupper()
+
+
+def acronym(m: re.Match, lex):
+    """An acronym of the lexicon, unless it is a word inside an all-capitals
+    heading ("TƯ VẤN" stays; "Ban Chấp hành TƯ" reads "Trung ương")."""
+    written = m.group()
+    spoken = lex.acronym(written)
+    if spoken is None:
+        return None
+    if is_word(written):
+        before = _PREVIOUS_WORD.search(m.string, max(0, m.start() - 30), m.start())
+        after = _NEXT_WORD.match(m.string, m.end())
+        if _is_caps_word(before and before[1]) or _is_caps_word(after and after[1]):
+            return None
+    return spoken, "acronym"
+
+
+def heading(m: re.Match) -> bool:
+    """True when the match numbers a heading-like line: "**I. MỤC ĐÍCH", "1. Kinh phí"."""
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    return (_HEADING_PREFIX.fullmatch(m.string, line_start, m.start()) is not None
+            and _HEADING_SUFFIX.match(m.string, m.end()) is not None)
+
+
+def capitals(m: re.Match, lex):
+    """Roman numerals in safe contexts, else unknown acronyms spelled out.
+
+    A Roman numeral outside those contexts ("Louis XIV") is left as written:
+    neither read as a number nor spelled.
+    """
+    token, year = m["cp_tok"], m["cp_year"]
+    before = m.string[max(0, m.start() - 24):m.start()]
+    spoken, kind = token, "spelled"
+    if _ROMAN.fullmatch(token):
+        value = roman_value(token)
+        if _ROMAN_CONTEXT.search(before):
+            spoken = ordinal_word(value) if _AFTER_THU.search(before) else read_number(value)
+            if year:
+                spoken += f" năm {read_number(int(year))}"
+            return spoken, "roman"
+        if not year and heading(m):
+            return read_number(value).capitalize(), "roman"
+    elif len(token) > 1 and not is_word(token):
+        spoken = spell(token)
+    if year:
+        spoken, kind = f"{spoken}/{read_number(int(year))}", "number"
+    return (spoken, kind) if spoken != m.group() else None
+
+
+def letters_and_digits(m: re.Match, lex):
+    """"MC1", "H5N1", "F0": letters as acronyms or spelled, digits as numbers."""
+    words = []
+    for run in _RUNS.findall(m.group()):
+        if run.isdigit():
+            words.append(read_integer_text(run))
+        else:
+            words.append(lex.acronym(run) or (spell(run) if not is_word(run) or len(run) == 1
+                                               else run))
+    return " ".join(words), "spelled"
+
+
+def symbol(m: re.Match, lex):
+    return SYMBOLS[m.group()], "symbol"
+
+
+# The letters-and-digits rule goes before the numeric rules, the others after.
+EARLY_RULES = [
+    ("an", r"(?<!\w)[A-ZĐ]+\d[A-ZĐ\d]*(?!\w)", letters_and_digits),
+]
+RULES = [
+    ("cp", r"(?<!\w)(?P<cp_tok>[A-ZĐ]{1,5})(?:/(?P<cp_year>\d{4}))?(?!\w)", capitals),
+    ("sy", r"[&+%]", symbol),
+]
+FIRST_CHARS = "A-ZĐ&+%"
