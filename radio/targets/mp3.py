@@ -16,6 +16,10 @@ import numpy as np
 from ..audio.decode import ffmpeg_exe
 from ..errors import BuildError
 
+# LAME's encoder delay as ffmpeg writes it (576 + 529 samples at 44.1 kHz): the
+# programme starts this late in the raw MP3 stream, so chapter times move too.
+ENCODER_DELAY_MS = 1105 * 1000 / 44100
+
 
 @dataclass(frozen=True)
 class Tags:
@@ -70,12 +74,32 @@ class Mp3Encoder:
         self._err.close()
 
 
+def _chapter_ordered_id3():
+    """An ID3 tag that writes its frames in the order we added them.
+
+    mutagen sorts frames by size before writing; players such as ffmpeg list CHAP
+    frames in file order, so chapters would come out shuffled.  This overrides
+    mutagen's private ``_write`` (mutagen is pinned in constraints.txt).
+    """
+    from mutagen.id3 import ID3
+    from mutagen.id3._tags import save_frame
+
+    class OrderedID3(ID3):
+        def _write(self, config):
+            frames = list(self.values())
+            last = [f for f in frames if f.FrameID == "APIC"]
+            first = [f for f in frames if f.FrameID != "APIC"]
+            return bytearray().join(save_frame(f, config=config) for f in first + last)
+
+    return OrderedID3()
+
+
 def write_tags(path: Path, tags: Tags, id3_version: int = 3) -> None:
-    from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN,
+    from mutagen.id3 import (APIC, CHAP, COMM, CTOC, TALB, TCON, TDRC, TIT2, TLAN,
                              TPE1, TRCK, CTOCFlags, Encoding)
 
     enc = Encoding.UTF16 if id3_version == 3 else Encoding.UTF8
-    id3 = ID3()
+    id3 = _chapter_ordered_id3()
     id3.add(TIT2(encoding=enc, text=[tags.title]))
     id3.add(TPE1(encoding=enc, text=[tags.artist]))
     id3.add(TALB(encoding=enc, text=[tags.album]))
@@ -92,7 +116,8 @@ def write_tags(path: Path, tags: Tags, id3_version: int = 3) -> None:
     for index, (title, start_ms, end_ms) in enumerate(tags.chapters):
         element = f"chp{index}"
         ids.append(element)
-        id3.add(CHAP(element_id=element, start_time=int(start_ms), end_time=int(end_ms),
+        id3.add(CHAP(element_id=element, start_time=round(start_ms + ENCODER_DELAY_MS),
+                     end_time=round(end_ms + ENCODER_DELAY_MS),
                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
                      sub_frames=[TIT2(encoding=enc, text=[title])]))
     if ids:
