@@ -66,6 +66,10 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
     try:
         clean_stale_temporaries(production.output_dir)
         clean_stale_temporaries(production.state_dir)
+        if options.strict:   # every stale take of every episode, before any work
+            from .takes import refuse_stale
+
+            refuse_stale(production, episodes)
         if options.jobs > 1 and len(episodes) > 1:
             return _build_parallel(production, episodes, options, log)
         with make_synthesizer(production, options) as synth:
@@ -126,8 +130,12 @@ def load_lexicon(production: Production):
 
 def build_episode(production: Production, episode, synth: Synthesizer, options: BuildOptions,
                   log: Log) -> EpisodeResult:
+    from .takes import Takes
+
     store = SourceStore(production.cache_dir / "sources")
-    prepared = prepare(production, episode, synth, store, load_lexicon(production))
+    takes = Takes(production, log)
+    takes.review(episode, options.strict)   # stale takes: warn, or refuse with --strict
+    prepared = prepare(production, episode, synth, store, load_lexicon(production), takes)
     preset_name = options.preset or production.settings.build.preset
     paths = output_names(production, episode.name, preset_name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset_name, options)

@@ -14,10 +14,12 @@ from .log import Log
 def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
     from .build import load_lexicon
     from .check import CD74_SECONDS, CD_SECONDS, check
+    from .takes.ops import check_takes
     from .targets.report import clock
 
     results = check(production, names, load_lexicon(production))
     total = 0.0
+    placeholders = 0
     for result in results:
         ep = result.episode
         total += result.duration_s
@@ -25,6 +27,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                  f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
         for warning in result.warnings:
             log.warn(str(warning))
+        placeholders += check_takes(production, ep, log)
         if rewrites and result.rewrites:
             log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
             for line, rw in result.rewrites:
@@ -39,6 +42,9 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                         hint="shorten the scripts or put the episodes on two discs")
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
+    if placeholders:
+        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
+                 "a disc made now is marked as a draft")
     log.info("no problems found")
 
 

@@ -1,0 +1,181 @@
+"""Recorded narration: takes replace synthesized paragraphs.
+
+``Takes`` is what the render stage asks (``ids`` and ``take_for``); it keeps
+the paragraph ids in ``takes/<episode>/ids.tsv`` (see ``ids.py``) and reads
+take files and their sidecars (see ``files.py``).  ``states`` gives every
+paragraph's state: ``take`` (a current recording), ``stale`` (recorded for an
+older text: still used, with a warning, unless ``--strict``) or ``synth`` (no
+take: the synthesized voice is a placeholder).  The commands behind
+``radio takes`` are in ``ops.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Production
+from ..errors import Problem, ProblemsError, raise_if_errors
+from ..render import AssetError, Source, SourceStore
+from ..script.model import Episode, Paragraph
+from . import files
+from .files import Sidecar
+from .ids import assign, read_records, save_records, text_hash
+
+
+@dataclass(frozen=True)
+class Take:
+    pid: str
+    path: Path
+    state: str                # "take" (current) or "stale"
+    frozen: bool
+    file_sha256: str
+    recorded_text: str        # the text it was recorded for
+
+    def source(self, store: SourceStore) -> Source:
+        return files.take_source(store, self.path, self.file_sha256, self.frozen)
+
+
+@dataclass(frozen=True)
+class ParagraphState:
+    pid: str
+    paragraph: Paragraph
+    take: Take | None
+
+    @property
+    def state(self) -> str:
+        return self.take.state if self.take else "synth"
+
+
+class Takes:
+    """Paragraph ids and takes of a production's episodes.
+
+    With ``save`` (the default) it writes what it learns into the production:
+    ``ids.tsv`` when the assignment changed, and a sidecar for every take it
+    sees for the first time (or whose bytes changed).
+    """
+
+    def __init__(self, production: Production, log=None, save: bool = True):
+        self.production = production
+        self.log = log
+        self.save = save
+        self._ids: dict[str, dict[int, str]] = {}
+        self._paragraphs: dict[tuple[str, str], Paragraph] = {}
+        self._takes: dict[tuple[str, str], Take | None] = {}
+
+    def folder(self, episode: Episode | str) -> Path:
+        return self.production.takes_dir / getattr(episode, "name", episode)
+
+    def ids(self, episode: Episode) -> dict[int, str]:
+        """{paragraph line: id}, kept stable across edits (ids.tsv)."""
+        if episode.name in self._ids:
+            return self._ids[episode.name]
+        folder = self.folder(episode)
+        tsv = folder / "ids.tsv"
+        reserved = set(files.take_files(folder)) | {p.stem for p in folder.glob("p*.json")}
+        ids, records, problems = assign(episode.paragraphs, read_records(tsv), episode.path,
+                                        reserved)
+        raise_if_errors(problems)
+        if self.save and save_records(tsv, records, episode.path) and self.log:
+            self.log.detail(f"{self.production.rel(tsv)}: paragraph ids updated")
+        mapping = {}
+        for paragraph, pid in zip(episode.paragraphs, ids):
+            mapping[paragraph.line] = pid
+            self._paragraphs[(episode.name, pid)] = paragraph
+        self._ids[episode.name] = mapping
+        return mapping
+
+    def take_for(self, episode: Episode, pid: str, text: str) -> Take | None:
+        """The take replacing paragraph *pid*, or None; AssetError when ambiguous."""
+        key = (episode.name, pid)
+        if key in self._takes:
+            return self._takes[key]
+        self.ids(episode)
+        paragraph = self._paragraphs.get(key)
+        speaker = paragraph.speaker if paragraph else ""
+        found = files.take_files(self.folder(episode)).get(pid, [])
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise AssetError(f"{pid} has {len(found)} takes: {names}",
+                             "keep one take per paragraph: delete or rename the others")
+        take = self._take(episode, pid, found[0], speaker, text) if found else None
+        self._takes[key] = take
+        return take
+
+    def _take(self, episode: Episode, pid: str, path: Path, speaker: str, text: str) -> Take:
+        folder = path.parent
+        digest = files.sha256_file(path)
+        current = text_hash(speaker, text)
+        sidecar = files.read_sidecar(folder, pid)
+        if sidecar is None or sidecar.file_sha256 != digest or sidecar.file != path.name:
+            sidecar = Sidecar(pid, path.name, digest, speaker, text, current)
+            if self.save:
+                files.write_sidecar(folder, sidecar)
+                if self.log:
+                    line = self._paragraphs[(episode.name, pid)].line
+                    self.log.info(f"{self.production.rel(path)}: new take registered for "
+                                  f"{episode.path}:{line} ({pid})")
+        state = "take" if sidecar.text_hash == current else "stale"
+        return Take(pid, path, state, sidecar.frozen, digest, sidecar.text)
+
+    def states(self, episode: Episode) -> list[ParagraphState]:
+        """Every paragraph with its id and take, in script order."""
+        ids = self.ids(episode)
+        out, problems = [], []
+        for paragraph in episode.paragraphs:
+            pid = ids[paragraph.line]
+            try:
+                take = self.take_for(episode, pid, paragraph.text)
+            except AssetError as exc:
+                problems.append(Problem(str(exc), episode.path, paragraph.line, exc.hint))
+                take = None
+            out.append(ParagraphState(pid, paragraph, take))
+        raise_if_errors(problems)
+        return out
+
+    def unused(self, episode: Episode) -> list[Path]:
+        """Take files whose paragraph is no longer in the script."""
+        current = set(self.ids(episode).values())
+        return [p for pid, paths in files.take_files(self.folder(episode)).items()
+                if pid not in current for p in paths]
+
+    def stale_problems(self, episode: Episode, severity: str = "warning") -> list[Problem]:
+        problems = []
+        for s in self.states(episode):
+            if s.state == "stale":
+                problems.append(Problem(
+                    f"{s.pid} stale take: the text changed since "
+                    f"{self.production.rel(s.take.path)} was recorded", episode.path,
+                    s.paragraph.line, f"record {s.pid} again (`radio takes {episode.name}` "
+                    "prints the script) or restore the old text", severity))
+        return problems
+
+    def review(self, episode: Episode, strict: bool = False) -> None:
+        """Before a build: warn about stale takes, or refuse them with --strict."""
+        if strict:
+            problems = self.stale_problems(episode, "error")
+            if problems:
+                raise ProblemsError(problems)
+            return
+        for problem in self.stale_problems(episode):
+            if self.log:
+                self.log.warn(str(problem))
+
+
+def refuse_stale(production: Production, episodes: list[Episode]) -> None:
+    """`radio build --strict`: stop on the stale takes of all *episodes*, listed together."""
+    takes = Takes(production)
+    problems = [p for episode in episodes for p in takes.stale_problems(episode, "error")]
+    if problems:
+        raise ProblemsError(problems)
+
+
+def placeholders(production: Production, episode: Episode | str) -> int:
+    """How many paragraphs of *episode* have no take (synthesized placeholders).
+
+    Read-only: it writes neither ids.tsv nor sidecars.
+    """
+    if isinstance(episode, str):
+        from ..episode import load_episodes
+
+        episode = load_episodes(production, [episode])[0]
+    return sum(s.state == "synth" for s in Takes(production, save=False).states(episode))

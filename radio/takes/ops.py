@@ -1,0 +1,199 @@
+"""The work behind `radio takes`: status, recording script, freeze, pin; and check's summary."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+import click
+
+from ..config import Production
+from ..errors import BuildError
+from ..fsio import BuildLock, write_bytes
+from ..log import Log
+from ..script.model import Episode
+from . import ParagraphState, Takes, files
+from .files import Sidecar
+from .ids import text_hash
+
+FIRST_WORDS = 8
+
+
+def _episode(production: Production, name: str) -> Episode:
+    from ..episode import load_episodes
+
+    return load_episodes(production, [name])[0]
+
+
+def first_words(text: str, count: int = FIRST_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def status_lines(states: list[ParagraphState]) -> list[str]:
+    """`id<TAB>state<TAB>speaker<TAB>first words`, one per paragraph."""
+    return [f"{s.pid}\t{s.state}\t{s.paragraph.speaker}\t{first_words(s.paragraph.text)}"
+            for s in states]
+
+
+def run_takes(production: Production, name: str, mode: str, options, log: Log) -> None:
+    """`radio takes EPISODE [--status|--freeze|--pin]`; *options* are BuildOptions."""
+    episode = _episode(production, name)
+    # --status keeps stdout for its lines: anything else it has to say goes to stderr
+    takes = Takes(production, _StderrLog(log) if mode == "status" else log)
+    if mode == "status":
+        for line in status_lines(takes.states(episode)):
+            click.echo(line)
+    elif mode == "freeze":
+        freeze(production, episode, takes, options, log)
+    elif mode == "pin":
+        pin(production, episode, takes, log)
+    else:
+        from ..build import load_lexicon
+        from ..takes_script import write_recording_script
+
+        paths = write_recording_script(production, episode, takes.states(episode),
+                                       load_lexicon(production))
+        counts = _counts(takes.states(episode))
+        log.info(f"{episode.name}: recording script for {len(episode.paragraphs)} paragraphs "
+                 f"({counts}): " + ", ".join(production.rel(p) for p in paths))
+
+
+class _StderrLog:
+    def __init__(self, log: Log):
+        self.log = log
+
+    def info(self, message: str) -> None:
+        if self.log.verbosity >= 1:
+            click.echo(message, err=True)
+
+    def detail(self, message: str) -> None:
+        if self.log.verbosity >= 2:
+            click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        self.log.warn(message)
+
+
+def _counts(states: list[ParagraphState]) -> str:
+    states_ = [s.state for s in states]
+    return (f"{states_.count('take')} recorded, {states_.count('stale')} stale, "
+            f"{states_.count('synth')} synthesized")
+
+
+def freeze(production: Production, episode: Episode, takes: Takes, options, log: Log) -> int:
+    """Turn synthesized paragraphs (and stale frozen takes) into frozen FLAC takes.
+
+    The samples are exactly those the build would use (same normalizer,
+    voice, engine and speech cache), so the programme does not change.
+    Recorded takes are never touched.
+    """
+    from ..build import load_lexicon, make_synthesizer
+    from ..episode import voice_of
+    from ..speech.normalize import normalize
+
+    todo = [s for s in takes.states(episode)
+            if s.state == "synth" or (s.state == "stale" and s.take.frozen)]
+    if not todo:
+        log.info(f"{episode.name}: nothing to freeze: every paragraph has a current take")
+        return 0
+    lexicon = load_lexicon(production)
+    folder = takes.folder(episode)
+    lock = BuildLock(production.state_dir / "lock")
+    lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
+    try:
+        with make_synthesizer(production, options) as synth:
+            for s in todo:
+                p = s.paragraph
+                spoken = normalize(p.text, lexicon)
+                voice = voice_of(episode, p.speaker)
+                speech = synth.speak(spoken, voice)
+                digest = files.write_flac16(folder / f"{s.pid}.flac", speech.samples,
+                                            speech.rate)
+                extra = (("engine", speech.engine), ("voice", asdict(voice)),
+                         ("spoken", spoken), ("rate", speech.rate))
+                files.write_sidecar(folder, Sidecar(s.pid, f"{s.pid}.flac", digest, p.speaker,
+                                                    p.text, text_hash(p.speaker, p.text),
+                                                    True, extra))
+                log.detail(f"{episode.path}:{p.line}: {s.pid} frozen ({speech.engine})")
+            if synth.fallbacks:
+                log.warn(f"Google TTS could not be reached: {synth.fallbacks} paragraph(s) "
+                         "were frozen with the offline voice (espeak); freeze them again "
+                         "online if you wanted gtts")
+    finally:
+        lock.release()
+    log.info(f"{episode.name}: froze {len(todo)} paragraph(s) into "
+             f"{production.rel(folder)}/ (FLAC + .json): commit them with the script")
+    return len(todo)
+
+
+def paragraph_end_lines(text: str, first_lines: list[int]) -> list[int]:
+    """The last line (1-based) of each paragraph that starts at *first_lines*."""
+    from ..script.cues import CUE_LINE
+    from ..script.parser import HEADING, _blank_comments
+
+    lines = _blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    ends = []
+    for first in first_lines:
+        end = first
+        while end < len(lines):
+            following = lines[end].strip()
+            if not following or CUE_LINE.match(following) or HEADING.match(following):
+                break
+            end += 1
+        ends.append(end)
+    return ends
+
+
+def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int:
+    """Write `{#pNNN}` at the end of every paragraph that has no pin yet."""
+    from ..script.parser import parse_text
+
+    path = production.script_path(episode.name)
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    ids = takes.ids(episode)
+    todo = [p for p in episode.paragraphs if not p.pinned_id]
+    if not todo:
+        log.info(f"{episode.path}: every paragraph is already pinned")
+        return 0
+    parts = re.split(r"(\r\n|\r|\n)", text)      # line, ending, line, ending, ...
+    for paragraph, end in zip(todo, paragraph_end_lines(text, [p.line for p in todo])):
+        index = 2 * (end - 1)
+        content = parts[index]
+        body = content.rstrip(" \t")
+        parts[index] = f"{body} {{#{ids[paragraph.line]}}}{content[len(body):]}"
+    pinned = "".join(parts)
+    check = parse_text(pinned, episode.name, episode.path)
+    expected = [(p.line, p.speaker, p.text, ids[p.line]) for p in episode.paragraphs]
+    got = [(p.line, p.speaker, p.text, p.pinned_id) for p in check.paragraphs]
+    if got != expected or len(check.items) != len(episode.items):
+        raise BuildError(f"pinning {episode.path} would change more than the ids; "
+                         "the script was left as it was",
+                         hint="report this script to the developers")
+    write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + pinned.encode("utf-8"))
+    log.info(f"{episode.path}: pinned {len(todo)} paragraph id(s) as {{#pNNN}}")
+    return len(todo)
+
+
+def check_takes(production: Production, episode: Episode, log: Log) -> int:
+    """`radio check`'s take summary for one episode; returns the placeholders."""
+    takes = Takes(production, log)
+    states = takes.states(episode)
+    synth = [s for s in states if s.state == "synth"]
+    unused = takes.unused(episode)
+    summary = f"  takes: {_counts(states)}"
+    if synth:
+        ids = " ".join(s.pid for s in synth[:12]) + (" …" if len(synth) > 12 else "")
+        summary += f" (placeholders: {ids})"
+    if unused:
+        summary += f"; {len(unused)} unused take file(s)"
+    log.info(summary)
+    for problem in takes.stale_problems(episode):
+        log.warn(str(problem))
+    for s in synth:
+        log.detail(f"{episode.path}:{s.paragraph.line}: {s.pid} no take yet (synthesized)")
+    for path in unused:
+        log.warn(f"{production.rel(path)}: no paragraph {path.stem} in {episode.path} "
+                 "(deleted?) — move the file away, or restore the paragraph")
+    return len(synth)
