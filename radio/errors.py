@@ -49,6 +49,11 @@ class RadioError(click.ClickException):
     def format_message(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Errors raised in a parallel build's worker process travel back pickled.
+        p = self.problem
+        return (_rebuild, (type(self), p.message, p.path, p.line, p.hint))
+
 
 class UserError(RadioError):
     """Bad input or usage: the user can fix it (exit 2)."""
@@ -71,6 +76,13 @@ class ProblemsError(UserError):
         self.problems = [p for p in problems if p.severity == "error"]
         click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
         self.problem = self.problems[0] if self.problems else Problem("no problem")
+
+    def __reduce__(self):
+        return (ProblemsError, (self.problems,))
+
+
+def _rebuild(cls, message, path, line, hint):
+    return cls(message, path=path, line=line, hint=hint)
 
 
 def raise_if_errors(problems: list[Problem]) -> None:

@@ -100,7 +100,7 @@ def test_input_errors_exit_2_with_file_and_line(production, line, expected):
     script = production / "scripts" / "episode1.md"
     script.write_text(script.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
     number = len(script.read_text(encoding="utf-8").splitlines())
-    for command in (["build", "episode1"], ["check"]):
+    for command in (["build", "episode1"], ["check"], ["build", "--all", "-j", "2"]):
         code, out, err = run(command, production)
         assert code == 2, (command, err)
         assert f"scripts/episode1.md:{number}: " in err and expected in err

@@ -25,14 +25,24 @@ def fade_curve(position: np.ndarray, length: int) -> np.ndarray:
     return np.sin(t * np.pi / 2) ** 2
 
 
-def segment_gain(seg: Segment, rel: np.ndarray) -> np.ndarray:
-    """Gain of a segment at positions *rel* (frames from its start)."""
-    gain = np.full(len(rel), 10 ** (seg.gain_db / 20), dtype=np.float64)
-    if seg.fade_in:
+def segment_gain(seg: Segment, first: int, count: int) -> np.ndarray | float:
+    """Gain of a segment over frames [first, first+count) from its start.
+
+    A plain number where no fade applies (most of the time), so the mixer
+    multiplies by a scalar instead of building arrays.
+    """
+    level = 10 ** (seg.gain_db / 20)
+    fading_in = seg.fade_in and first < seg.fade_in
+    fading_out = seg.fade_out and first + count > seg.length - seg.fade_out
+    if not (fading_in or fading_out):
+        return level
+    rel = np.arange(first, first + count, dtype=np.float64)
+    gain = np.full(count, level)
+    if fading_in:
         gain *= fade_curve(rel + 0.5, seg.fade_in)
-    if seg.fade_out:
+    if fading_out:
         gain *= fade_curve(seg.length - rel - 0.5, seg.fade_out)
-    return gain
+    return gain[:, None]
 
 
 def duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
@@ -50,9 +60,9 @@ def duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
 
 def bed_envelope(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
     env = 10 ** (duck_db(bed, pos) / 20)
-    if bed.fade_in:
+    if bed.fade_in and pos[0] < bed.start + bed.fade_in:
         env *= fade_curve(pos - bed.start + 0.5, bed.fade_in)
-    if bed.fade_out:
+    if bed.fade_out and pos[-1] >= bed.end - bed.fade_out:
         env *= fade_curve(bed.end - pos - 0.5, bed.fade_out)
     env[(pos < bed.start) | (pos >= bed.end)] = 0.0
     return env
@@ -77,10 +87,10 @@ def mix_blocks(timeline: Timeline, block: int = BLOCK,
             if s1 <= s0:
                 continue
             audio = read(seg.source, seg.offset + s0 - seg.start, s1 - s0)
-            gain = segment_gain(seg, np.arange(s0, s1) - seg.start)
+            gain = segment_gain(seg, s0 - seg.start, s1 - s0)
             target = out if seg.group == 0 else layers.setdefault(
                 seg.group, np.zeros((n, 2), dtype=np.float64))
-            target[s0 - b0:s1 - b0] += audio * gain[:, None]   # mono broadcasts to both
+            target[s0 - b0:s1 - b0] += audio * gain   # mono broadcasts to both channels
         if layers:
             pos = np.arange(b0, b0 + n, dtype=np.float64)
             for group, buf in layers.items():
