@@ -1,0 +1,392 @@
+"""Mastering: presets, a chain of block-wise steps, and the two-pass driver.
+
+Every step has the same two methods (the pedalboard model):
+``process(block) -> block`` takes float32 ``(n, 2)`` frames and returns float32
+frames, and ``flush() -> block`` returns what is still inside.  A step with
+latency returns fewer frames at first and the rest at ``flush``: over a whole
+stream every step, and so every :class:`Chain`, returns exactly as many frames
+as it was given, time-aligned.  Output never depends on the block size.
+Steps: HighPass, BandLimit, DualMono, Gain, Chain, TruePeakLimiter (in
+:mod:`radio.audio.dsp`), Leveler and GainTrack (here).
+
+:class:`Master` masters a programme in two passes over its blocks (the caller
+re-reads the programme; nothing is kept in memory but 10 ms statistics):
+
+1. ``analyse``: HighPass -> DualMono -> BandLimit (as the preset says; the
+   band limit always), measured by a LoudnessMeter.  With leveling, the
+   leveler's gains (one per 100 ms) are then decided on the whole programme,
+   riding toward the programme's *own* typical loudness, the middle of its
+   loudness range (so passages are lifted or lowered relative to the rest, at
+   most ``max_boost_db`` up, whatever the programme's level), and their
+   effect on the 10 ms energies and peaks is computed.  The final gain to the target accounts for what the true-peak
+   limiter will take away (:func:`~radio.audio.loudness.predict_limited_lufs`).
+2. ``render``: HighPass -> leveler (replaying those gains) -> DualMono ->
+   BandLimit -> Gain -> TruePeakLimiter -> TPDF dither to 16 bits, yielding
+   int16 blocks whose total length is the input's.
+
+Dither: TPDF of +-1 LSB, from ``numpy.random.Generator(PCG64(seed))``; four
+uniform numbers are drawn for *every* frame, in order (so any block size gives
+the same stream).  Dual-mono presets use the same dither value on both
+channels, so L = R exactly.  Frames whose samples are all within 2**-24
+(-144 dBFS) of zero are digital silence and are written as zeros without
+dither: silence in gives silence out.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from radio.audio.dsp import (BandLimit, Chain, DualMono, Gain, GridStep, HighPass, SosFilter,
+                             TruePeakLimiter, db_to_gain, k_weighting_sos)
+from radio.audio.loudness import (Loudness, LoudnessMeter, SegmentStats, energy_to_lufs,
+                                  predict_limited_lufs)
+
+__all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack", "Gain",
+           "TruePeakLimiter", "Chain", "Dither16", "Analysis", "Master", "leveling_gains"]
+
+SILENCE_SAMPLE = 2.0 ** -24
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A loudness preset.  ``target_range_lu`` (leveling only) is the loudness
+    range the leveler aims to stay within; ``mp3_headroom_db`` is the extra
+    ceiling margin for masters that will also be encoded to MP3."""
+
+    name: str
+    target_lufs: float
+    tolerance_lu: float = 0.5
+    ceiling_dbtp: float = -1.0
+    highpass_hz: float | None = None
+    highpass_order: int = 4
+    leveling: bool = False
+    max_boost_db: float = 12.0
+    silence_lufs: float = -50.0
+    dual_mono: bool = False
+    mp3_headroom_db: float = 1.0
+    target_range_lu: float | None = None
+
+
+PRESETS: dict[str, Preset] = {
+    # Commune horn speakers: loud, narrow range, no bass the horns cannot play.
+    "loudspeaker": Preset("loudspeaker", -16.0, highpass_hz=150.0, highpass_order=4,
+                          leveling=True, dual_mono=True, target_range_lu=6.0),
+    # Programme exchange with radio stations: EBU R128, dynamics untouched.
+    "broadcast": Preset("broadcast", -23.0),
+    # Web portal and phones.
+    "web": Preset("web", -16.0),
+}
+
+
+class _Rider:
+    """The leveler's per-hop decision, shared by :class:`Leveler` (one pass)
+    and :func:`leveling_gains` (two passes).
+
+    Given the short-term loudness around a hop it returns the gain for the hop:
+    if the levelled loudness (short-term + current gain) leaves
+    ``reference +- band_lu`` the gain moves just enough to bring it back to
+    the edge of the band (a dead band: inside it the gain does not move, so
+    natural emphasis survives).  The gain stays within ``-max_cut_db`` ..
+    ``+max_boost_db`` and moves by at most ``max_step_db`` per hop.  Below
+    ``silence_lufs`` it never boosts: it glides back to 0 dB, so pauses and
+    room tone are not pulled up.
+    """
+
+    def __init__(self, reference_lufs: float, band_lu: float, max_boost_db: float,
+                 max_cut_db: float, silence_lufs: float, max_step_db: float):
+        self.reference, self.band = reference_lufs, band_lu
+        self.max_boost, self.max_cut = max_boost_db, max_cut_db
+        self.silence, self.max_step = silence_lufs, max_step_db
+        self.gain_db: float | None = None
+
+    def step(self, short_term: float) -> float:
+        previous = self.gain_db
+        if short_term < self.silence:
+            desired = 0.0
+        else:
+            level = short_term + (previous or 0.0)
+            if previous is None:
+                desired = self.reference - short_term
+            elif level > self.reference + self.band:
+                desired = self.reference + self.band - short_term
+            elif level < self.reference - self.band:
+                desired = self.reference - self.band - short_term
+            else:
+                desired = previous
+            desired = min(self.max_boost, max(-self.max_cut, desired))
+        if previous is not None:
+            desired = previous + min(self.max_step, max(-self.max_step, desired - previous))
+        self.gain_db = desired
+        return desired
+
+
+WINDOW_HOPS, LOOKAHEAD_HOPS = 30, 15   # 3 s short-term windows centred on the hop
+
+
+def leveling_gains(hop_energy: np.ndarray, reference_lufs: float, *,
+                   range_lu: float | None = None, max_boost_db: float = 12.0,
+                   max_cut_db: float = 24.0, silence_lufs: float = -50.0,
+                   max_step_db: float = 1.0) -> np.ndarray:
+    """Leveler gains (dB, one per 100 ms hop) for a whole programme, from the
+    mean-square K-weighted energy of every hop, riding toward *reference_lufs*
+    (the middle of the programme's own loudness range when the Master uses
+    it).  The same windows and decisions as :class:`Leveler`."""
+    count = len(hop_energy)
+    sums = np.concatenate([[0.0], np.cumsum(hop_energy)])
+    hops = np.arange(count)
+    low = np.maximum(0, hops - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1))
+    high = np.minimum(count, hops + LOOKAHEAD_HOPS + 1)
+    energy = np.maximum(sums[high] - sums[low], 0.0) / np.maximum(high - low, 1)
+    rider = _Rider(reference_lufs, range_lu / 4.0 if range_lu else 0.0, max_boost_db,
+                   max_cut_db, silence_lufs, max_step_db)
+    return np.array([rider.step(energy_to_lufs(e)) for e in energy.tolist()], dtype=np.float64)
+
+
+def track_amplitude(amps: np.ndarray, hop: int, frames: np.ndarray) -> np.ndarray:
+    """Linear gain at absolute *frames* for per-hop gains *amps*: within hop k
+    it ramps from hop k-1's value to hop k's, reaching it at the hop's last
+    frame (hop 0 starts at its own value; after the last hop it holds)."""
+    if len(amps) == 0:
+        return np.ones(len(frames))
+    index = np.minimum(frames // hop, len(amps) - 1)
+    ramp = np.minimum(1.0, (frames - index * hop + 1) / hop)
+    before = amps[np.maximum(index - 1, 0)]
+    return before + (amps[index] - before) * ramp
+
+
+class GainTrack:
+    """Applies per-hop gains computed beforehand (the Master's leveler in its
+    second pass): no latency, sample-accurate ramps, any block size."""
+
+    def __init__(self, gains_db: np.ndarray, hop: int = 4410, channels: int = 2):
+        self._amps = 10.0 ** (np.asarray(gains_db, dtype=np.float64) / 20.0)
+        self._hop, self._channels, self._pos = hop, channels, 0
+
+    def process(self, block: np.ndarray) -> np.ndarray:
+        block = np.asarray(block, dtype=np.float32)
+        frames = np.arange(self._pos, self._pos + len(block))
+        self._pos += len(block)
+        gain = track_amplitude(self._amps, self._hop, frames)
+        return (block * gain[:, None]).astype(np.float32)
+
+    def flush(self) -> np.ndarray:
+        return np.zeros((0, self._channels), dtype=np.float32)
+
+
+class Leveler(GridStep):
+    """Speech leveling in one pass: a slow gain rider with 1.5 s of look-ahead.
+
+    Every 100 ms hop it measures the K-weighted short-term loudness (3 s)
+    *centred* on the hop and lets :class:`_Rider` decide the gain, riding
+    toward ``target_lufs`` +- ``range_lu``/4 (the dead band keeps the
+    programme's loudness range well under ``range_lu``).  The gain is
+    interpolated sample by sample between hops (no zipper noise).  Latency
+    1.5 s, compensated.  The :class:`Master` uses the two-pass form instead
+    (:func:`leveling_gains` + :class:`GainTrack`), which rides toward the
+    programme's own loudness, known after the first pass.
+    """
+
+    hops_per_chunk = 10
+
+    def __init__(self, target_lufs: float, *, range_lu: float | None = None,
+                 max_boost_db: float = 12.0, max_cut_db: float = 24.0,
+                 silence_lufs: float = -50.0, max_step_db: float = 1.0,
+                 rate: int = 44100, channels: int = 2):
+        self.hop = int(round(rate / 10))
+        self.chunk = self.hop * self.hops_per_chunk
+        self.latency = self.hop * LOOKAHEAD_HOPS
+        super().__init__(channels)
+        self._rider = _Rider(target_lufs, range_lu / 4.0 if range_lu else 0.0, max_boost_db,
+                             max_cut_db, silence_lufs, max_step_db)
+        self._weight = SosFilter(k_weighting_sos(rate), channels)
+        self._energy: list[float] = []   # hop energies from hop self._first_energy on
+        self._first_energy = 0
+        self._real_hops: int | None = None
+        self._next_hop = -LOOKAHEAD_HOPS
+        self._last_amp = 1.0
+        self._delay = np.zeros((self.latency, channels), dtype=np.float32)
+
+    def _end_of_stream(self, total: int) -> None:
+        self._real_hops = total // self.hop
+
+    def _compute(self, chunk: np.ndarray) -> np.ndarray:
+        weighted = self._weight(chunk)
+        power = np.einsum("ij,ij->i", weighted, weighted)
+        self._energy.extend((power.reshape(-1, self.hop).sum(axis=1) / self.hop).tolist())
+        audio = np.concatenate([self._delay, chunk])
+        self._delay = audio[len(chunk):].copy()
+        # amps[0] is the hop before this chunk's first output hop, amps[i+1] hop i.
+        first, amps = self._next_hop, np.empty(self.hops_per_chunk + 1)
+        amps[0] = self._last_amp
+        for index, hop in enumerate(range(first, first + self.hops_per_chunk)):
+            amp = db_to_gain(self._rider.step(self._short_term(hop))) if hop >= 0 else 1.0
+            if hop == 0:
+                amps[index] = amp  # the programme starts at its first gain, no ramp
+            amps[index + 1] = amp
+        self._next_hop += self.hops_per_chunk
+        self._last_amp = amps[-1]
+        keep_from = self._next_hop - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1)
+        if keep_from > self._first_energy:
+            del self._energy[:keep_from - self._first_energy]
+            self._first_energy = keep_from
+        gain = track_amplitude(amps, self.hop, np.arange(len(chunk)) + self.hop)
+        return (audio[:len(chunk)] * gain[:, None]).astype(np.float32)
+
+    def _short_term(self, hop: int) -> float:
+        end = hop + LOOKAHEAD_HOPS + 1
+        if self._real_hops is not None:
+            end = min(end, self._real_hops)
+        start = max(0, hop - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1)) - self._first_energy
+        window = self._energy[start:max(start, end - self._first_energy)]
+        return energy_to_lufs(sum(window) / len(window) if window else 0.0)
+
+
+class Dither16:
+    """TPDF dither and rounding to int16 (see the module docstring)."""
+
+    def __init__(self, seed: int, dual_mono: bool = False):
+        self._rng = np.random.Generator(np.random.PCG64(seed))
+        self.dual_mono = dual_mono
+
+    def process(self, block: np.ndarray) -> np.ndarray:
+        block = np.asarray(block, dtype=np.float32)
+        noise = self._rng.random((len(block), 4))
+        dither = np.empty((len(block), 2))
+        dither[:, 0] = noise[:, 0] - noise[:, 1]
+        dither[:, 1] = dither[:, 0] if self.dual_mono else noise[:, 2] - noise[:, 3]
+        scaled = block.astype(np.float64) * 32768.0 + dither
+        silent = np.all(np.abs(block) <= SILENCE_SAMPLE, axis=1)
+        scaled[silent] = 0.0
+        return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """First-pass result.
+
+    ``loudness`` is measured on the pre-chain *before* leveling;
+    ``leveled_lufs`` is the integrated loudness after leveling and
+    ``predicted_lufs`` after gain and limiting (both predicted from 10 ms
+    energies and true peaks, which are kept in ``stats``, about 4 MB per hour,
+    so that a Master with another ceiling can re-solve the gain without a new
+    analysis).  ``leveler_gains_db`` holds one gain per 100 ms hop (None
+    without leveling)."""
+
+    loudness: Loudness
+    gain_db: float
+    target_lufs: float
+    ceiling_dbtp: float
+    leveled_lufs: float
+    predicted_lufs: float
+    leveler_gains_db: np.ndarray | None = field(default=None, repr=False, compare=False)
+    stats: SegmentStats | None = field(default=None, repr=False, compare=False)
+
+
+class Master:
+    """Two-pass mastering driver for one preset (see the module docstring).
+
+    ``ceiling_dbtp`` overrides the preset's ceiling (the build passes
+    ``preset.ceiling_dbtp - preset.mp3_headroom_db`` for masters that will
+    also be encoded to MP3).
+    """
+
+    def __init__(self, preset: Preset, rate: int = 44100, ceiling_dbtp: float | None = None):
+        self.preset = preset
+        self.rate = rate
+        self.hop = int(round(rate / 10))
+        self.ceiling_dbtp = preset.ceiling_dbtp if ceiling_dbtp is None else ceiling_dbtp
+
+    def pre_chain(self, leveler_gains_db: np.ndarray | None = None) -> Chain:
+        """HighPass -> leveler (replaying *leveler_gains_db*) -> DualMono ->
+        BandLimit, each as the preset says (the band limit always)."""
+        p, steps = self.preset, []
+        if p.highpass_hz:
+            steps.append(HighPass(p.highpass_hz, p.highpass_order, rate=self.rate))
+        if leveler_gains_db is not None:
+            steps.append(GainTrack(leveler_gains_db, self.hop))
+        if p.dual_mono:
+            steps.append(DualMono())
+        steps.append(BandLimit(rate=self.rate))
+        return Chain(steps)
+
+    def limiter(self) -> TruePeakLimiter:
+        # The pre-chain already band-limits, so the limiter need not.
+        return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, band_limit=False)
+
+    def analyse(self, blocks: Iterable[np.ndarray]) -> Analysis:
+        chain = self.pre_chain()
+        meter = LoudnessMeter(self.rate, 2, segment_ms=10)
+        for block in blocks:
+            meter.feed(chain.process(_check(block)))
+        meter.feed(chain.flush())
+        loudness = meter.result()
+        stats = SegmentStats(meter.segment_energies(), meter.segment_peaks(),
+                             meter.segment, meter.segments_per_hop, self.rate)
+        gains, leveled, bounds = None, loudness.integrated_lufs, meter.range_bounds()
+        if self.preset.leveling and bounds is not None:
+            p, reference = self.preset, (bounds[0] + bounds[1]) / 2.0
+            gains = leveling_gains(meter.hop_energies(), reference, range_lu=p.target_range_lu,
+                                   max_boost_db=p.max_boost_db, silence_lufs=p.silence_lufs)
+            gains.setflags(write=False)
+            stats = _apply_track(stats, gains, self.hop)
+            leveled = predict_limited_lufs(stats, 0.0, math.inf)
+        gain_db, predicted = self._solve_gain(stats, leveled)
+        return Analysis(loudness, gain_db, self.preset.target_lufs, self.ceiling_dbtp,
+                        leveled, predicted, gains, stats)
+
+    def _solve_gain(self, stats: SegmentStats, integrated: float) -> tuple[float, float]:
+        """Gain that brings the limited programme to the target (a few
+        Newton-like steps on the prediction; the limiter only ever lowers the
+        loudness, so this converges from above)."""
+        if not math.isfinite(integrated):
+            return 0.0, integrated
+        target = self.preset.target_lufs
+        threshold = self.limiter().threshold
+        gain_db, predicted = target - integrated, target
+        for _ in range(6):
+            predicted = predict_limited_lufs(stats, gain_db, threshold)
+            error = target - predicted
+            if not math.isfinite(error) or abs(error) < 0.005:
+                break
+            gain_db += error
+        return round(gain_db, 6), predicted
+
+    def gain_for(self, analysis: Analysis) -> float:
+        """The analysis' gain, re-solved if this Master's ceiling differs."""
+        if analysis.ceiling_dbtp == self.ceiling_dbtp or analysis.stats is None:
+            return analysis.gain_db
+        return self._solve_gain(analysis.stats, analysis.leveled_lufs)[0]
+
+    def render(self, blocks: Iterable[np.ndarray], analysis: Analysis,
+               seed: int) -> Iterator[np.ndarray]:
+        steps = self.pre_chain(analysis.leveler_gains_db).steps
+        chain = Chain(steps + [Gain(self.gain_for(analysis)), self.limiter()])
+        dither = Dither16(seed, dual_mono=self.preset.dual_mono)
+        for block in blocks:
+            out = chain.process(_check(block))
+            if len(out):
+                yield dither.process(out)
+        out = chain.flush()
+        if len(out):
+            yield dither.process(out)
+
+
+def _apply_track(stats: SegmentStats, gains_db: np.ndarray, hop: int) -> SegmentStats:
+    """Segment statistics as they will be after the leveler's gains (the gain
+    moves slowly, so its value at the middle of each segment is enough)."""
+    seg = stats.segment_frames
+    middle = np.arange(len(stats.energies)) * seg + seg // 2
+    amps = track_amplitude(10.0 ** (gains_db / 20.0), hop, middle)
+    count = min(len(stats.peaks), len(amps))
+    return replace(stats, energies=stats.energies * amps ** 2,
+                   peaks=stats.peaks[:count] * amps[:count].astype(np.float32))
+
+
+def _check(block: np.ndarray) -> np.ndarray:
+    block = np.asarray(block, dtype=np.float32)
+    if block.ndim != 2 or block.shape[1] != 2:
+        raise ValueError(f"mastering expects float32 blocks of shape (n, 2), got {block.shape}")
+    return block

@@ -1,0 +1,274 @@
+"""Mastering: presets, the step contract, and the two-pass Master, checked with
+ffmpeg's ebur128 on generated signals (10-32 s each, seeded)."""
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+import pytest
+
+from radio.audio.loudness import LoudnessMeter, TruePeakMeter, measure
+from radio.audio.master import (PRESETS, BandLimit, Chain, Dither16, DualMono, Gain, GainTrack,
+                                HighPass, Leveler, Master, Preset, TruePeakLimiter)
+
+try:  # the signals and references of the loudness tests (tests/ is not a package)
+    from test_loudness import (RATE, alternating, fade, ffmpeg_ebur128, in_blocks, pink_noise,
+                               sine, speech_like, write_wav)
+except ImportError:  # pragma: no cover - if tests/ becomes a package
+    from tests.test_loudness import (RATE, alternating, fade, ffmpeg_ebur128, in_blocks,
+                                     pink_noise, sine, speech_like, write_wav)
+
+
+def percussive(rng: np.random.Generator, seconds: float = 12.0) -> np.ndarray:
+    """Sparse decaying noise bursts plus a quarter-rate tone with intersample
+    peaks: a high peak-to-loudness ratio that overshoots once normalised."""
+    frames = int(seconds * RATE)
+    out = np.zeros((frames, 2))
+    decay = np.exp(-np.arange(int(0.15 * RATE)) / (0.03 * RATE))[:, None]
+    noise = pink_noise(rng, frames)
+    for start in range(0, frames - len(decay), int(0.45 * RATE)):
+        out[start:start + len(decay)] += noise[start:start + len(decay)] * decay * 0.5
+    out += sine(RATE / 4, seconds, 0.05, math.pi / 4)[:frames]
+    return fade(out.astype(np.float32))
+
+
+def scaled_to(samples: np.ndarray, lufs: float) -> np.ndarray:
+    return (samples * 10 ** ((lufs - measure(samples).integrated_lufs) / 20)).astype(np.float32)
+
+
+def master_render(preset: Preset, samples: np.ndarray, *, seed: int = 7, block: int = 65536,
+                  ceiling_dbtp: float | None = None) -> np.ndarray:
+    master = Master(preset, ceiling_dbtp=ceiling_dbtp)
+    analysis = master.analyse(in_blocks(samples, block))
+    out = list(master.render(in_blocks(samples, block), analysis, seed))
+    for chunk in out:
+        assert chunk.dtype == np.int16 and chunk.ndim == 2 and chunk.shape[1] == 2
+    return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int16)
+
+
+def digest(samples: np.ndarray) -> str:
+    return hashlib.sha256(samples.tobytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def programmes():
+    rng = np.random.default_rng(2024)
+    return {
+        "quiet_speech": scaled_to(speech_like(rng, 20), -30.0),   # needs +14 dB
+        "percussive": scaled_to(percussive(rng), -20.0),          # overshoots after gain
+    }
+
+
+@pytest.fixture(scope="module")
+def rendered(programmes):
+    return {(preset, name): master_render(PRESETS[preset], samples)
+            for preset in PRESETS for name, samples in programmes.items()}
+
+
+# -- presets ------------------------------------------------------------------------
+def test_presets():
+    speaker, broadcast, web = PRESETS["loudspeaker"], PRESETS["broadcast"], PRESETS["web"]
+    assert (speaker.target_lufs, broadcast.target_lufs, web.target_lufs) == (-16, -23, -16)
+    assert all(p.ceiling_dbtp == -1.0 and p.tolerance_lu == 0.5 for p in PRESETS.values())
+    assert speaker.highpass_hz == 150 and speaker.highpass_order == 4
+    assert speaker.leveling and speaker.dual_mono and speaker.target_range_lu == 6.0
+    assert not broadcast.dual_mono and not web.dual_mono
+    assert all(p.mp3_headroom_db == 1.0 and p.max_boost_db == 12 for p in PRESETS.values())
+    assert all(name == p.name for name, p in PRESETS.items())
+
+
+# -- the Master against ffmpeg ---------------------------------------------------
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+@pytest.mark.parametrize("name", ["quiet_speech", "percussive"])
+def test_master_hits_target_under_ceiling(preset, name, programmes, rendered, tmp_path):
+    spec, out = PRESETS[preset], rendered[(preset, name)]
+    assert len(out) == len(programmes[name])
+    write_wav(tmp_path / "out.wav", out)
+    ref = ffmpeg_ebur128(tmp_path / "out.wav")
+    assert abs(ref["I_precise"] - spec.target_lufs) <= spec.tolerance_lu, ref
+    assert abs(ref["I"] - spec.target_lufs) <= spec.tolerance_lu, ref
+    assert ref["true_peak"] <= spec.ceiling_dbtp, ref
+    ours = measure(out.astype(np.float32) / 32768.0)
+    assert ours.true_peak_dbtp <= spec.ceiling_dbtp
+    assert abs(ours.integrated_lufs - spec.target_lufs) <= 0.1
+
+
+def test_inputs_really_need_the_limiter(programmes):
+    for samples in programmes.values():
+        for target in (-16.0,):
+            loud = measure(samples)
+            assert loud.true_peak_dbtp + (target - loud.integrated_lufs) > 0.0
+
+
+def test_mp3_headroom_ceiling(programmes, tmp_path):
+    preset = PRESETS["web"]
+    ceiling = preset.ceiling_dbtp - preset.mp3_headroom_db
+    out = master_render(preset, programmes["quiet_speech"], ceiling_dbtp=ceiling)
+    write_wav(tmp_path / "mp3.wav", out)
+    ref = ffmpeg_ebur128(tmp_path / "mp3.wav")
+    assert ref["true_peak"] <= ceiling
+    assert abs(ref["I_precise"] - preset.target_lufs) <= preset.tolerance_lu
+
+
+def test_analysis_regains_for_another_ceiling(programmes):
+    preset, samples = PRESETS["web"], programmes["percussive"]
+    analysis = Master(preset).analyse(in_blocks(samples, 65536))
+    stricter = Master(preset, ceiling_dbtp=-3.0)
+    assert stricter.gain_for(analysis) > analysis.gain_db
+    assert Master(preset).gain_for(analysis) == analysis.gain_db
+
+
+# -- the loudspeaker preset -----------------------------------------------------
+def test_loudspeaker_is_exact_dual_mono(rendered):
+    for name in ("quiet_speech", "percussive"):
+        out = rendered[("loudspeaker", name)]
+        assert np.array_equal(out[:, 0], out[:, 1])
+
+
+def test_loudspeaker_high_pass_cuts_hum():
+    tones = sine(60, 10, 0.05) + sine(1000, 10, 0.05)
+    out = master_render(PRESETS["loudspeaker"], fade(tones)).astype(np.float64)
+    middle = out[3 * RATE:7 * RATE, 0] * np.hanning(4 * RATE)
+    spectrum = np.abs(np.fft.rfft(middle))
+    bin_of = lambda hz: int(round(hz * len(middle) / RATE))  # noqa: E731
+    hum, voice = spectrum[bin_of(60) - 2:bin_of(60) + 3].max(), spectrum[bin_of(1000)]
+    assert 20 * math.log10(voice / hum) >= 20.0
+
+
+def test_loudspeaker_levels_loud_and_quiet_passages(tmp_path):
+    samples = scaled_to(alternating(np.random.default_rng(9)), -20.0)
+    write_wav(tmp_path / "in.wav", samples)
+    assert ffmpeg_ebur128(tmp_path / "in.wav")["LRA"] > 12.0
+    out = master_render(PRESETS["loudspeaker"], samples)
+    write_wav(tmp_path / "out.wav", out)
+    ref = ffmpeg_ebur128(tmp_path / "out.wav")
+    assert ref["LRA"] <= 6.0, ref
+    assert abs(ref["I_precise"] + 16.0) <= 0.5 and ref["true_peak"] <= -1.0, ref
+
+
+# -- lengths, silence, determinism ------------------------------------------------
+@pytest.mark.parametrize("frames", [0, 1, 100, 4410 * 3 + 17, 5 * RATE + 1234])
+def test_output_length_equals_input_length(frames):
+    samples = (np.random.default_rng(frames).standard_normal((frames, 2)) * 0.05).astype(np.float32)
+    for preset in PRESETS.values():
+        assert len(master_render(preset, samples, block=4096)) == frames
+
+
+def test_silence_in_gives_silence_out():
+    silence = np.zeros((3 * RATE + 5, 2), dtype=np.float32)
+    for preset in PRESETS.values():
+        master = Master(preset)
+        analysis = master.analyse(in_blocks(silence, 65536))
+        assert analysis.loudness.integrated_lufs == -math.inf and analysis.gain_db == 0.0
+        out = np.concatenate(list(master.render(in_blocks(silence, 65536), analysis, 1)))
+        assert len(out) == len(silence) and not out.any()
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(programmes):
+    samples = programmes["quiet_speech"][:10 * RATE]
+    preset = PRESETS["broadcast"]
+    first, again = master_render(preset, samples, seed=1), master_render(preset, samples, seed=1)
+    assert digest(first) == digest(again)
+    assert digest(master_render(preset, samples, seed=2)) != digest(first)
+
+
+@pytest.mark.parametrize("preset", ["loudspeaker", "web"])
+def test_block_size_does_not_change_a_byte(preset, programmes):
+    samples = programmes["quiet_speech"]
+    small = master_render(PRESETS[preset], samples, block=4096)
+    large = master_render(PRESETS[preset], samples, block=65536)
+    odd = master_render(PRESETS[preset], samples[:8 * RATE], block=1000)
+    assert digest(small) == digest(large)
+    assert digest(odd) == digest(master_render(PRESETS[preset], samples[:8 * RATE]))
+
+
+# -- the steps ---------------------------------------------------------------------
+def run_step(step, samples: np.ndarray, block: int) -> np.ndarray:
+    outs = [step.process(b) for b in in_blocks(samples, block)] + [step.flush()]
+    for out in outs:
+        assert out.dtype == np.float32 and out.ndim == 2 and out.shape[1] == 2
+    return np.concatenate(outs)
+
+
+STEPS = {
+    "highpass": lambda: HighPass(150.0, 4),
+    "bandlimit": lambda: BandLimit(),
+    "dualmono": lambda: DualMono(),
+    "gain": lambda: Gain(6.0),
+    "leveler": lambda: Leveler(-16.0, range_lu=6.0),
+    "limiter": lambda: TruePeakLimiter(-1.0),
+    "chain": lambda: Chain([HighPass(150.0), Leveler(-16.0), DualMono(), Gain(3.0),
+                            TruePeakLimiter(-1.0)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STEPS))
+def test_step_contract_length_alignment_and_block_size(name):
+    samples = speech_like(np.random.default_rng(11), 6.3, level=0.3)
+    outputs = [run_step(STEPS[name](), samples, block) for block in (4096, 65536, 777)]
+    assert all(len(out) == len(samples) for out in outputs)
+    assert np.array_equal(outputs[0], outputs[1]) and np.array_equal(outputs[0], outputs[2])
+
+
+def test_steps_without_latency_are_aligned():
+    samples = speech_like(np.random.default_rng(12), 2, level=0.3)
+    assert np.array_equal(run_step(Gain(0.0), samples, 1000), samples)
+    # A limiter that never acts is a pure (compensated) delay: output == input.
+    quiet = samples * np.float32(0.1)
+    assert np.allclose(run_step(TruePeakLimiter(-1.0, band_limit=False), quiet, 1000), quiet,
+                       atol=1e-7)
+
+
+def test_limiter_holds_intersample_peaks(tmp_path):
+    # +3 dBTP quarter-rate sine whose samples are only at 0 dBFS, plus clipped noise.
+    hot = sine(RATE / 4, 6, 1.4, math.pi / 4)
+    clipped = np.clip(pink_noise(np.random.default_rng(13), 6 * RATE) * 0.5, -1, 1)
+    for samples in (hot, clipped.astype(np.float32)):
+        out = run_step(TruePeakLimiter(-1.0), samples, 5000)
+        meter = TruePeakMeter()
+        meter.feed(out)
+        assert meter.true_peak_dbtp() <= -1.0
+        write_wav(tmp_path / "lim.wav", out)
+        assert ffmpeg_ebur128(tmp_path / "lim.wav")["true_peak"] <= -1.0
+
+
+def test_leveler_caps_boost_and_leaves_silence_alone():
+    rng = np.random.default_rng(14)
+    very_quiet = scaled_to(speech_like(rng, 8), -45.0)   # would need +29 dB
+    out = run_step(Leveler(-16.0, max_boost_db=12.0), very_quiet, 4096)
+    gain = measure(out).integrated_lufs - measure(very_quiet).integrated_lufs
+    assert 11.0 <= gain <= 12.01
+    hiss = scaled_to(pink_noise(rng, 8 * RATE).astype(np.float32), -60.0)  # under -50 LUFS
+    out = run_step(Leveler(-16.0, silence_lufs=-50.0), hiss, 4096)
+    assert np.max(np.abs(out)) <= np.max(np.abs(hiss)) * 1.0001
+
+
+def test_dither_is_per_frame_and_keeps_dual_mono():
+    rng = np.random.default_rng(15)
+    mono = (rng.standard_normal(20000) * 0.01).astype(np.float32)
+    block = np.repeat(mono[:, None], 2, axis=1)
+    block[5000:6000] = 0.0
+    whole = Dither16(99, dual_mono=True).process(block)
+    dither = Dither16(99, dual_mono=True)
+    pieces = np.concatenate([dither.process(b) for b in in_blocks(block, 333)])
+    assert np.array_equal(whole, pieces)
+    assert np.array_equal(whole[:, 0], whole[:, 1])
+    assert not whole[5000:6000].any()                       # silence stays silent
+    error = whole[:, 0] / 32768.0 - mono
+    assert abs(np.std(error[:5000]) * 32768 - math.sqrt(1 / 4)) < 0.05  # TPDF + rounding
+    stereo = Dither16(99).process(np.full((1000, 2), 0.001, dtype=np.float32))
+    assert not np.array_equal(stereo[:, 0], stereo[:, 1])
+
+
+def test_two_pass_leveler_replays_the_one_pass_decisions():
+    from radio.audio.master import leveling_gains
+
+    samples = scaled_to(alternating(np.random.default_rng(16), passages=2, seconds=6), -20.0)
+    streamed = run_step(Leveler(-22.0, range_lu=6.0), samples, 4096)
+    meter = LoudnessMeter()
+    meter.feed(samples)
+    gains = leveling_gains(meter.hop_energies(), -22.0, range_lu=6.0)
+    replayed = run_step(GainTrack(gains), samples, 4096)
+    assert np.allclose(streamed, replayed, rtol=1e-5, atol=1e-7)
+    assert gains.max() - gains.min() > 10.0   # quiet passages lifted relative to loud ones
