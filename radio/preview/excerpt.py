@@ -1,0 +1,126 @@
+"""`radio preview EPISODE --from 1:30 --to 2:45 -o excerpt.wav` (or `--segment N`).
+
+An excerpt must sound exactly as that span of the whole programme: mastering
+(leveling, gain, limiter) depends on the whole episode, so we master the whole
+episode (incrementally, WAV only) and copy the span out of it sample for
+sample.  ``--final`` cuts from the finished build of ``radio build`` instead
+(same WAV as the release, MP3 headroom included), building it if needed.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..build import BuildOptions, make_synthesizer
+from ..config import Production
+from ..errors import UserError
+from ..fsio import atomic_open
+from ..log import Log
+from ..targets.report import clock
+from .master import build_preview, check_episode, quiet_log
+from .wavfile import copy_span, read_layout
+
+_TIME = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)s?$")
+
+
+@dataclass(frozen=True)
+class ExcerptRequest:
+    output: Path | None = None
+    start: str | None = None     # "1:30", "90", "1:02:03.5"
+    end: str | None = None
+    segment: int | None = None   # 1-based index into the report's segments
+    final: bool = False          # cut from `radio build`'s WAV instead of a preview master
+
+    @property
+    def wanted(self) -> bool:
+        return any(v is not None for v in (self.output, self.start, self.end, self.segment))
+
+
+def parse_time(text: str, option: str) -> float:
+    """Seconds from '90', '90.5', '1:30', '1:30,5' or '1:02:03'."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise UserError(f"{option} {text!r} is not a time",
+                        hint="write seconds (90), minutes:seconds (1:30) or h:mm:ss (1:02:03)")
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
+
+
+def validate(request: ExcerptRequest) -> None:
+    if request.output is None:
+        raise UserError("an excerpt needs an output file",
+                        hint="add -o excerpt.wav, e.g. radio preview episode1 --from 1:30 "
+                             "--to 2:45 -o excerpt.wav")
+    if request.output.suffix.lower() != ".wav":
+        raise UserError(f"excerpts are written as WAV, not '{request.output.suffix}'",
+                        hint=f"use -o {request.output.with_suffix('.wav').name}")
+    if request.segment is not None and (request.start or request.end):
+        raise UserError("give either --segment N or --from/--to, not both")
+    if request.segment is None and request.start is None and request.end is None:
+        raise UserError("say which part to cut",
+                        hint="--from 1:30 --to 2:45, or --segment 3 (see the report's segments)")
+
+
+def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -> tuple[int, int]:
+    """The excerpt's [start, end) in frames of the master."""
+    if request.segment is not None:
+        segments = report["segments"]
+        if not 1 <= request.segment <= len(segments):
+            raise UserError(f"--segment {request.segment}: {report['episode']} has "
+                            f"{len(segments)} segments", hint=f"use 1 to {len(segments)}")
+        chosen = segments[request.segment - 1]
+        return round(chosen["start_ms"] * rate / 1000), round(chosen["end_ms"] * rate / 1000)
+    duration = frames / rate
+    start_s = parse_time(request.start, "--from") if request.start else 0.0
+    end_s = parse_time(request.end, "--to") if request.end else duration
+    if start_s >= duration:
+        raise UserError(f"--from {request.start} is after the end of the episode "
+                        f"({clock(duration * 1000)})")
+    if end_s <= start_s:
+        raise UserError(f"--to {request.end} is not after --from {request.start or '0'}")
+    return round(start_s * rate), min(frames, round(end_s * rate))
+
+
+def cut_excerpt(report_path: Path, request: ExcerptRequest) -> tuple[int, int, int]:
+    """Write the excerpt; return (start frame, end frame, rate)."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    wav = report_path.parent / report["files"]["wav"]
+    layout = read_layout(wav)
+    start, end = span_frames(request, report, layout.rate, layout.frames)
+    with atomic_open(request.output) as out:
+        copy_span(wav, out, start, end, layout)
+    return start, end, layout.rate
+
+
+def run_excerpt(production: Production, name: str, options: BuildOptions,
+                request: ExcerptRequest, log: Log) -> Path:
+    validate(request)
+    check_episode(production, name)
+    if request.final:
+        from ..build import build
+
+        log.info(f"{name}: bringing the finished build up to date (radio build {name})...")
+        result = build(production, [name], replace(options, wav_only=False, output_dir=None,
+                                                   jobs=1), log)[0]
+        return _done(result.report_path, request, "finished build", log)
+    folder = Path(tempfile.mkdtemp(prefix="radio-excerpt-"))
+    try:
+        log.info(f"{name}: mastering the whole episode (WAV only), then cutting the excerpt...")
+        synth = make_synthesizer(production, options)
+        with synth:
+            synth.start()
+            result = build_preview(production, name, synth, options, folder, quiet_log(log))
+        return _done(result.report_path, request, "preview master", log)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _done(report_path: Path, request: ExcerptRequest, source: str, log: Log) -> Path:
+    start, end, rate = cut_excerpt(report_path, request)
+    log.info(f"wrote {request.output}: {clock(start * 1000 / rate)}–{clock(end * 1000 / rate)} "
+             f"({(end - start) / rate:.1f} s), cut from the {source}")
+    return request.output
