@@ -74,7 +74,7 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
             return _build_parallel(production, episodes, options, log)
         with make_synthesizer(production, options) as synth:
             results = [build_episode(production, ep, synth, options, log) for ep in episodes]
-            _report_speech(synth, log)
+            _report_speech(_speech_stats(synth), log)
         return results
     finally:
         lock.release()
@@ -96,9 +96,11 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
         futures = [pool.submit(_worker, production.root, ep.name, options, log.verbosity)
                    for ep in episodes]
         results = [f.result() for f in futures]
-    for result, warnings in results:
+    for _, warnings, _ in results:
         log.warnings += warnings
-    return [r for r, _ in results]
+    # Each worker counted its own speech; one report (and one warning) for the build.
+    _report_speech(tuple(map(sum, zip(*(stats for _, _, stats in results)))), log)
+    return [r for r, _, _ in results]
 
 
 def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
@@ -109,15 +111,20 @@ def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
     episode = load_episodes(production, [name])[0]
     with make_synthesizer(production, options) as synth:
         result = build_episode(production, episode, synth, options, log)
-        _report_speech(synth, log)
-    return result, log.warnings
+        stats = _speech_stats(synth)
+    return result, log.warnings, stats
 
 
-def _report_speech(synth: Synthesizer, log: Log) -> None:
-    cache = synth.cache
-    log.detail(f"speech cache: {cache.hits} hits, {cache.misses} synthesized")
-    if synth.fallbacks:
-        log.warn(f"Google TTS could not be reached: {synth.fallbacks} segment(s) were "
+def _speech_stats(synth: Synthesizer) -> tuple[int, int, int]:
+    """(cache hits, synthesized, fell back to espeak), summed over workers."""
+    return synth.cache.hits, synth.cache.misses, synth.fallbacks
+
+
+def _report_speech(stats: tuple[int, int, int], log: Log) -> None:
+    hits, misses, fallbacks = stats
+    log.detail(f"speech cache: {hits} hits, {misses} synthesized")
+    if fallbacks:
+        log.warn(f"Google TTS could not be reached: {fallbacks} segment(s) were "
                  "spoken by the offline voice (espeak) instead")
 
 
@@ -139,7 +146,9 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     preset_name = options.preset or production.settings.build.preset
     paths = output_names(production, episode.name, preset_name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset_name, options)
-    state_path = production.state_dir / "build" / f"{episode.name}.{preset_name}.json"
+    # One state per output folder: a preview build elsewhere must not mark these outputs current.
+    folder_key = hashlib.sha256(str(paths["wav"].parent.resolve()).encode()).hexdigest()[:12]
+    state_path = production.state_dir / "build" / f"{episode.name}.{preset_name}.{folder_key}.json"
     if _up_to_date(state_path, fingerprint, paths, options):
         log.detail(f"{episode.name}: unchanged, nothing to rebuild")
         return EpisodeResult(episode.name, paths["json"], False)
@@ -196,7 +205,8 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
 
     preset = PRESETS[preset_name]
     timeline = prepared.timeline
-    headroom = 0.0 if options.wav_only else preset.mp3_headroom_db
+    # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
+    headroom = preset.mp3_headroom_db
     master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
     analysis = master.analyse(mix_blocks(timeline))
     for attempt in range(MAX_MP3_PASSES):
