@@ -20,6 +20,8 @@ from .script.model import Bed, Clip, Episode, Jingle, Paragraph
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
+# espeak-ng's Vietnamese voices say about 1.2 syllables for each 'word' of their rate setting
+SYLLABLES_PER_RATE_WORD = 1.2
 _SAYABLE = re.compile(r"[\w\s.,;:!?…'\"“”‘’()\-–—/%&+°²³=*#@\[\]{}]", re.UNICODE)
 
 
@@ -67,7 +69,7 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                     item.line, "write it out in Vietnamese words", "warning"))
             speaker = episode.speaker(item.speaker)
             words = len(spoken.split())
-            rendered.append(Rendered(_estimate_source(round(words / speaker.rate_wpm * 60000)
+            rendered.append(Rendered(_estimate_source(round(words / (speaker.rate_wpm * SYLLABLES_PER_RATE_WORD) * 60000)
                                                       + 400, f"est{item.line}")))
         elif isinstance(item, (Jingle, Clip, Bed)) and item.path:
             try:
