@@ -70,7 +70,11 @@ def long_name(index: int, title: str, extension: str, width: int = 2) -> str:
     clean = re.sub(r"\s+", " ", clean).strip(" .") or f"Bài {index}"
     prefix = f"{index:0{width}d} "
     room = JOLIET_MAX - len(prefix) - len(extension) - 1
-    return f"{prefix}{truncate(clean, room).rstrip(' .')}.{extension}"
+    # pycdlib refuses a Joliet name over 64 bytes of UTF-8 (a Vietnamese letter takes 2-3).
+    limit = room
+    while len((stem := truncate(clean, limit).rstrip(" .")).encode("utf-8")) > room:
+        limit -= 1
+    return f"{prefix}{stem}.{extension}"
 
 
 def iso_identifier(text: str, limit: int) -> str:
