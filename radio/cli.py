@@ -259,6 +259,27 @@ def burn(ctx, image, device, copies, simulate, dry_run):
         prompt=lambda text: click.prompt(text, default="", show_default=False))
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", required=True,
+              type=click.Choice(["cp1258", "vni", "tcvn3", "utf-16"], case_sensitive=False),
+              help="The encoding FILE is in: cp1258 (Windows-1258), vni (VNI-Windows), "
+                   "tcvn3 (TCVN3/ABC, .Vn fonts) or utf-16 (Notepad's 'Unicode').")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the UTF-8 text here (default: standard output).")
+@click.option("--in-place", is_flag=True,
+              help="Replace FILE by its UTF-8 version, keeping the original as FILE.orig.")
+@pass_ctx
+def convert(ctx, file, source, output, in_place):
+    """Convert a script from a legacy Vietnamese encoding to UTF-8 (NFC).
+
+    Example: radio convert scripts/episode1.md --from vni --in-place
+    """
+    from .convert import run_convert
+
+    run_convert(file, source.lower(), output, in_place, ctx.log)
+
+
 def default_jobs() -> int:
     import os
 

@@ -1,0 +1,72 @@
+"""`radio convert`: a script in a legacy Vietnamese encoding -> NFC UTF-8.
+
+The input is never changed unless ``--in-place`` is given, and then the
+original bytes are kept beside it as ``FILE.orig`` (written first, atomically).
+Without ``-o`` or ``--in-place`` the text goes to standard output.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import UserError
+from .fsio import write_bytes
+from .log import Log
+from .script.legacy import NAMES, decode_legacy, guess
+
+
+def convert_bytes(raw: bytes, source: str, shown: str) -> tuple[str, str | None]:
+    """*raw* (in *source*, a key of NAMES) -> (NFC text, a warning or None).
+
+    Text that is UTF-8 already is refused (converting it again would garble it)."""
+    if source != "utf-16" and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"this file is UTF-16 (it starts with a byte-order mark), not "
+                        f"{NAMES[source]}", path=shown, hint="use --from utf-16")
+    if source != "utf-16":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not text.isascii():
+                raise UserError("this file is already UTF-8 text: there is nothing to convert",
+                                path=shown, hint="use it as it is")
+    text = decode_legacy(raw, source).replace("\r\n", "\n")
+    found = guess(raw)
+    warning = None
+    if found and found != source:
+        warning = (f"{shown}: this file reads better as {NAMES[found]} than as "
+                   f"{NAMES[source]}: check the result, or convert with --from {found}")
+    return text, warning
+
+
+def run_convert(path: Path, source: str, output: Path | None, in_place: bool, log: Log) -> None:
+    if output is not None and in_place:
+        raise UserError("give either -o OUT or --in-place, not both")
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise UserError("this is a folder, not a file", path=path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read the file: {exc.strerror}", path=path) from None
+    text, warning = convert_bytes(raw, source, str(path))
+    if warning:
+        log.warn(warning)
+    data = text.encode("utf-8")
+    if in_place:
+        backup = path.with_name(path.name + ".orig")
+        if backup.exists():
+            raise UserError(f"{backup} already exists", path=path,
+                            hint="move it away first, or write the result elsewhere with -o OUT")
+        write_bytes(backup, raw)
+        write_bytes(path, data)
+        log.info(f"converted {path} from {NAMES[source]} to UTF-8; the original is {backup}")
+    elif output is not None:
+        if output.resolve() == path.resolve():
+            raise UserError("the output would overwrite the input", path=path,
+                            hint="use --in-place to convert the file itself (it keeps a copy)")
+        write_bytes(output, data)
+        log.info(f"converted {path} from {NAMES[source]} to UTF-8: {output}")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
