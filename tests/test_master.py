@@ -150,7 +150,8 @@ def test_loudspeaker_levels_loud_and_quiet_passages(tmp_path):
 # -- lengths, silence, determinism ------------------------------------------------
 @pytest.mark.parametrize("frames", [0, 1, 100, 4410 * 3 + 17, 5 * RATE + 1234])
 def test_output_length_equals_input_length(frames):
-    samples = (np.random.default_rng(frames).standard_normal((frames, 2)) * 0.05).astype(np.float32)
+    noise = np.random.default_rng(frames).standard_normal((frames, 2))
+    samples = (noise * 0.05).astype(np.float32)
     for preset in PRESETS.values():
         assert len(master_render(preset, samples, block=4096)) == frames
 
@@ -272,3 +273,18 @@ def test_two_pass_leveler_replays_the_one_pass_decisions():
     replayed = run_step(GainTrack(gains), samples, 4096)
     assert np.allclose(streamed, replayed, rtol=1e-5, atol=1e-7)
     assert gains.max() - gains.min() > 10.0   # quiet passages lifted relative to loud ones
+
+
+def test_pauses_of_digital_silence_stay_silent_and_fast():
+    rng = np.random.default_rng(17)
+    pause = np.zeros((3 * RATE, 2), dtype=np.float32)
+    samples = np.concatenate([speech_like(rng, 4), pause, speech_like(rng, 4)])
+    out = master_render(PRESETS["loudspeaker"], scaled_to(samples, -30.0))
+    assert not out[int(4.7 * RATE):int(6.8 * RATE)].any()   # tails die out, then zeros
+    # Silence must not drive the recursive filters into (very slow) subnormals.
+    step = HighPass(150.0)
+    step.process(samples[:4 * RATE])
+    for block in in_blocks(pause, 441):
+        step.process(block)
+        state = np.abs(step._filter.zi)
+        assert np.all((state == 0) | (state >= np.finfo(np.float64).tiny))

@@ -35,8 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from radio.audio.dsp import (Oversampler, Rechunker, SosFilter, gain_to_db, k_weighting_sos,
-                             release_recursion)
+from radio.audio.dsp import Oversampler, Rechunker, SosFilter, gain_to_db, release_recursion
 from radio.errors import BuildError, UserError
 
 ABSOLUTE_GATE_LUFS = -70.0
@@ -45,6 +44,7 @@ LRA_RELATIVE_GATE_LU = -20.0
 HOPS_PER_BLOCK = 4        # 400 ms momentary blocks
 HOPS_PER_SHORT_TERM = 30  # 3 s short-term windows
 SHORT_TERM_STEP_S = 1.0   # spacing of the series kept in Loudness
+SILENT_MEAN_SQUARE = 1e-20  # -200 LUFS: digital silence
 PIPE_RATE = 44100
 PIPE_BLOCK_FRAMES = 65536
 
@@ -61,13 +61,46 @@ class Loudness:
     short_term: tuple[tuple[float, float], ...] = ()
 
 
+def k_weighting_sos(rate: float) -> np.ndarray:
+    """The two BS.1770-4 K-weighting biquads for *rate*, as a (2, 6) SOS array.
+
+    Coefficients are computed for any rate the way pyloudnorm does (RBJ
+    cookbook): a +4 dB high shelf at 1500 Hz (Q = 1/sqrt 2), then a
+    high pass at 38 Hz (Q = 0.5).
+    """
+    sections = []
+    for kind, gain_db, q, fc in (("shelf", 4.0, 1.0 / math.sqrt(2.0), 1500.0),
+                                 ("highpass", 0.0, 0.5, 38.0)):
+        a_lin = 10.0 ** (gain_db / 40.0)
+        w0 = 2.0 * math.pi * fc / rate
+        cos_w, alpha = math.cos(w0), math.sin(w0) / (2.0 * q)
+        if kind == "shelf":
+            root = 2.0 * math.sqrt(a_lin) * alpha
+            b = [a_lin * ((a_lin + 1) + (a_lin - 1) * cos_w + root),
+                 -2 * a_lin * ((a_lin - 1) + (a_lin + 1) * cos_w),
+                 a_lin * ((a_lin + 1) + (a_lin - 1) * cos_w - root)]
+            a = [(a_lin + 1) - (a_lin - 1) * cos_w + root,
+                 2 * ((a_lin - 1) - (a_lin + 1) * cos_w),
+                 (a_lin + 1) - (a_lin - 1) * cos_w - root]
+        else:
+            b = [(1 + cos_w) / 2, -(1 + cos_w), (1 + cos_w) / 2]
+            a = [1 + alpha, -2 * cos_w, 1 - alpha]
+        sections.append([v / a[0] for v in b] + [v / a[0] for v in a])
+    return np.array(sections, dtype=np.float64)
+
+
 def energy_to_lufs(mean_square: float) -> float:
-    return -0.691 + 10.0 * math.log10(mean_square) if mean_square > 0.0 else -math.inf
+    """LUFS of a K-weighted mean square; ``-inf`` at or below -200 LUFS (the
+    filters' anti-denormal signal, see :class:`~radio.audio.dsp.SosFilter`)."""
+    if mean_square <= SILENT_MEAN_SQUARE:
+        return -math.inf
+    return -0.691 + 10.0 * math.log10(mean_square)
 
 
 def _lufs_array(mean_square: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
-        return -0.691 + 10.0 * np.log10(mean_square)
+        loud = -0.691 + 10.0 * np.log10(mean_square)
+    return np.where(mean_square <= SILENT_MEAN_SQUARE, -np.inf, loud)
 
 
 def gated_integrated(block_energy: np.ndarray) -> float:
@@ -220,7 +253,8 @@ class TruePeakMeter:
         if len(rest):
             parts.append(np.array([rest.max()], dtype=np.float32))
         peaks = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-        return peaks[:-(-self._frames // self._segment)]
+        count = -(-self._frames // self._segment)  # the last segment may be partial
+        return peaks[:count]
 
 
 class LoudnessMeter:
@@ -248,7 +282,6 @@ class LoudnessMeter:
         self._sample_peak = 0.0
         self._true_peak = TruePeakMeter(rate, channels,
                                         segment_frames=self.segment if per_hop > 1 else None)
-        self._cache: tuple[int, np.ndarray] | None = None
 
     def feed(self, block: np.ndarray) -> None:
         block = _as_frames(block, self.channels)
@@ -268,11 +301,9 @@ class LoudnessMeter:
     # -- derived series ---------------------------------------------------
     def segment_energies(self) -> np.ndarray:
         """Sum of K-weighted power over every complete segment (float64)."""
-        if self._cache is None or self._cache[0] != len(self._parts):
-            joined = np.concatenate(self._parts) if self._parts else np.zeros(0)
-            self._parts = [joined] if len(joined) else []
-            self._cache = (len(self._parts), joined)
-        return self._cache[1]
+        if len(self._parts) != 1:
+            self._parts = [np.concatenate(self._parts) if self._parts else np.zeros(0)]
+        return self._parts[0]
 
     def hop_energies(self) -> np.ndarray:
         """Mean square of every complete 100 ms hop (channels summed)."""
@@ -345,7 +376,8 @@ def _as_frames(block: np.ndarray, channels: int) -> np.ndarray:
     return block
 
 
-def measure(samples: np.ndarray, rate: int = 44100, block_frames: int = PIPE_BLOCK_FRAMES) -> Loudness:
+def measure(samples: np.ndarray, rate: int = 44100,
+            block_frames: int = PIPE_BLOCK_FRAMES) -> Loudness:
     """Measure a whole array ``(n, channels)`` (fed to the meter in blocks)."""
     samples = np.asarray(samples)
     channels = 1 if samples.ndim == 1 else samples.shape[1]
@@ -380,6 +412,7 @@ def measure_file(path: str | Path) -> Loudness:
         error = proc.stderr.read().decode("utf-8", "replace").strip()
         code = proc.wait()
     if code != 0:
-        raise BuildError(f"ffmpeg could not decode {path}: {error.splitlines()[-1] if error else code}",
+        reason = error.splitlines()[-1] if error else f"exit code {code}"
+        raise BuildError(f"ffmpeg could not decode {path}: {reason}",
                          path=path, hint="check that the file is a readable audio file")
     return meter.result()

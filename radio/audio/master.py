@@ -6,8 +6,8 @@ frames, and ``flush() -> block`` returns what is still inside.  A step with
 latency returns fewer frames at first and the rest at ``flush``: over a whole
 stream every step, and so every :class:`Chain`, returns exactly as many frames
 as it was given, time-aligned.  Output never depends on the block size.
-Steps: HighPass, BandLimit, DualMono, Gain, Chain, TruePeakLimiter (in
-:mod:`radio.audio.dsp`), Leveler and GainTrack (here).
+Steps: HighPass, BandLimit, DualMono, Gain, TruePeakLimiter (in
+:mod:`radio.audio.dsp`), Chain, Leveler and GainTrack (here).
 
 :class:`Master` masters a programme in two passes over its blocks (the caller
 re-reads the programme; nothing is kept in memory but 10 ms statistics):
@@ -18,8 +18,9 @@ re-reads the programme; nothing is kept in memory but 10 ms statistics):
    riding toward the programme's *own* typical loudness, the middle of its
    loudness range (so passages are lifted or lowered relative to the rest, at
    most ``max_boost_db`` up, whatever the programme's level), and their
-   effect on the 10 ms energies and peaks is computed.  The final gain to the target accounts for what the true-peak
-   limiter will take away (:func:`~radio.audio.loudness.predict_limited_lufs`).
+   effect on the 10 ms energies and peaks is computed.  The final gain to the
+   target accounts for what the true-peak limiter will take away
+   (:func:`~radio.audio.loudness.predict_limited_lufs`).
 2. ``render``: HighPass -> leveler (replaying those gains) -> DualMono ->
    BandLimit -> Gain -> TruePeakLimiter -> TPDF dither to 16 bits, yielding
    int16 blocks whose total length is the input's.
@@ -39,13 +40,13 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from radio.audio.dsp import (BandLimit, Chain, DualMono, Gain, GridStep, HighPass, SosFilter,
-                             TruePeakLimiter, db_to_gain, k_weighting_sos)
+from radio.audio.dsp import (BandLimit, DualMono, Gain, GridStep, HighPass, SosFilter,
+                             TruePeakLimiter, db_to_gain)
 from radio.audio.loudness import (Loudness, LoudnessMeter, SegmentStats, energy_to_lufs,
-                                  predict_limited_lufs)
+                                  k_weighting_sos, predict_limited_lufs)
 
-__all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack", "Gain",
-           "TruePeakLimiter", "Chain", "Dither16", "Analysis", "Master", "leveling_gains"]
+__all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack",
+           "Gain", "TruePeakLimiter", "Chain", "Dither16", "Analysis", "Master", "leveling_gains"]
 
 SILENCE_SAMPLE = 2.0 ** -24
 
@@ -79,6 +80,26 @@ PRESETS: dict[str, Preset] = {
     # Web portal and phones.
     "web": Preset("web", -16.0),
 }
+
+
+class Chain:
+    """Steps run one after the other; itself a step."""
+
+    def __init__(self, steps: Iterable, channels: int = 2):
+        self.steps = list(steps)
+        self._channels = channels
+
+    def process(self, block: np.ndarray) -> np.ndarray:
+        block = np.asarray(block, dtype=np.float32)
+        for step in self.steps:
+            block = step.process(block)
+        return block
+
+    def flush(self) -> np.ndarray:
+        tail = np.zeros((0, self._channels), dtype=np.float32)
+        for step in self.steps:
+            tail = np.concatenate([step.process(tail), step.flush()])
+        return tail
 
 
 class _Rider:
