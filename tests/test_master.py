@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - if tests/ becomes a package
                                      pink_noise, sine, speech_like, write_wav)
 
 
-def percussive(rng: np.random.Generator, seconds: float = 12.0) -> np.ndarray:
+def percussive(rng: np.random.Generator, seconds: float = 10.0) -> np.ndarray:
     """Sparse decaying noise bursts plus a quarter-rate tone with intersample
     peaks: a high peak-to-loudness ratio that overshoots once normalised."""
     frames = int(seconds * RATE)
@@ -55,7 +55,7 @@ def digest(samples: np.ndarray) -> str:
 def programmes():
     rng = np.random.default_rng(2024)
     return {
-        "quiet_speech": scaled_to(speech_like(rng, 20), -30.0),   # needs +14 dB
+        "quiet_speech": scaled_to(speech_like(rng, 15), -30.0),   # needs +14 dB
         "percussive": scaled_to(percussive(rng), -20.0),          # overshoots after gain
     }
 
