@@ -269,10 +269,10 @@ def normalize(x: np.ndarray, target_lufs: float = TARGET_LUFS,
               ceiling_dbfs: float = CEILING_DBFS, limit: bool = False) -> np.ndarray:
     """Scale to *target_lufs* (BS.1770).  A peak that would pass
     *ceiling_dbfs* lowers the gain or, with *limit*, is limited.  float32 out."""
-    import pyloudnorm
+    from .audio.loudness import measure
 
     x = np.asarray(x, dtype=np.float64)
-    loud = pyloudnorm.Meter(RATE).integrated_loudness(x if len(x) > RATE else np.tile(x, (2, 1)))
+    loud = measure(x if len(x) > RATE else np.tile(x, (2, 1)), RATE).integrated_lufs
     x = x * (10 ** ((target_lufs - loud) / 20) if np.isfinite(loud) else 1.0)
     ceiling = 10 ** (ceiling_dbfs / 20)
     if limit:
