@@ -10,6 +10,7 @@ class Log:
     def __init__(self, verbosity: int = 1):
         self.verbosity = verbosity   # 0 quiet, 1 normal, 2 verbose
         self.warnings: list[str] = []
+        self.show_progress = True   # off in parallel workers: bars would interleave
 
     def info(self, message: str) -> None:
         if self.verbosity >= 1:
@@ -25,4 +26,15 @@ class Log:
 
     @property
     def tty(self) -> bool:
-        return sys.stderr.isatty() and self.verbosity >= 1
+        return self.show_progress and sys.stderr.isatty() and self.verbosity >= 1
+
+    def blocks(self, blocks, total_frames: int, label: str):
+        """Yield audio *blocks*, with a progress bar on a terminal (quiet otherwise)."""
+        if not self.tty or total_frames <= 0:
+            yield from blocks
+            return
+        with click.progressbar(length=total_frames, label=label, file=sys.stderr,
+                               show_eta=True, width=30) as bar:
+            for block in blocks:
+                bar.update(len(block))
+                yield block
