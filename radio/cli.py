@@ -147,15 +147,16 @@ def normalize(ctx, text):
 @click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]), default=None)
 @click.option("--pitch", type=click.IntRange(0, 100), default=None)
 @click.option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
+@click.option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
 @pass_ctx
-def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate):
+def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant):
     """Speak one line to a WAV file.
 
     Example: radio say "Xin chào Hà Tĩnh" -o chao.wav --voice vi-vn-x-central
     """
     from .commands import run_say
 
-    run_say(text, output, speaker, episode, voice, engine, pitch, rate, ctx.log)
+    run_say(text, output, speaker, episode, voice, engine, pitch, rate, ctx.log, variant)
 
 
 @cli.command()

@@ -70,7 +70,8 @@ def _lexicon_here(load_lexicon):
     return load_lexicon(path if path.exists() else None)
 
 
-def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, log: Log) -> None:
+def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, log: Log,
+            variant: str | None = None) -> None:
     import numpy as np
 
     from .speech.cache import SpeechCache
@@ -90,9 +91,10 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
                             hint="name one declared in a script's front matter, e.g. MC1")
         base = voice_of(owner, speaker)
     chosen = Voice(engine or base.engine or "espeak", voice or base.voice,
-                   rate or base.rate_wpm, base.pitch if pitch is None else pitch, base.range)
+                   rate or base.rate_wpm, base.pitch if pitch is None else pitch, base.range,
+                   base.variant if variant is None else variant)
     spoken = normalize(text, _lexicon_here(load_lexicon))
-    cache = SpeechCache(Path("."), enabled=False)
+    cache = SpeechCache(None)   # one line: nothing to keep, and no files beside the output
     with Synthesizer(cache, chosen.engine, forced=True) as synth:
         speech = synth.speak(spoken, chosen)
     from .fsio import atomic_path
@@ -107,7 +109,9 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
 
 
 def run_voices(log: Log) -> None:
-    from .speech.espeak import VOICES, EspeakEngine
+    import re
+
+    from .speech.espeak import VOICES, EspeakEngine, variants
     from .speech.gtts_engine import GttsEngine
 
     with EspeakEngine() as engine:
@@ -115,8 +119,11 @@ def run_voices(log: Log) -> None:
     click.echo(f"espeak (offline, default) — espeak-ng {version}")
     for name, description in VOICES.items():
         click.echo(f"  {name:<18} {description}; pitch 0–100 and rate 80–450 per speaker")
+    common = [v for v in variants() if re.fullmatch(r"[fm]\d", v)]
+    click.echo(f"  variants (speaker setting `variant`, with any voice): {', '.join(common)}"
+               f" and {len(variants()) - len(common)} more")
     gtts = GttsEngine(timeout_s=3)
-    state = "reachable" if gtts.reachable() else "NOT reachable from here (offline)"
+    state = "reachable" if gtts.reachable(3.0) else "NOT reachable from here (offline)"
     click.echo(f"gtts (online, Google Translate TTS {gtts.version}) — {state}")
     click.echo("  vi                 the only Vietnamese voice: two narrators on gtts sound "
-               "alike; pitch and rate do not apply")
+               "alike; pitch, rate and variant do not apply")

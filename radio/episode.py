@@ -5,7 +5,10 @@ This is the front half of a build, shared by `radio build`, `radio check`,
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+
+import numpy as np
 
 from .config import Production
 from .errors import Problem, UserError, raise_if_errors
@@ -47,7 +50,7 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
 
 def voice_of(episode: Episode, label: str) -> Voice:
     s = episode.speaker(label)
-    return Voice(s.engine, s.voice, s.rate_wpm, s.pitch, s.range)
+    return Voice(s.engine, s.voice, s.rate_wpm, s.pitch, s.range, s.variant)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,10 @@ def _speech(production, episode, item, synth, store, lexicon, normalize, ids, ta
             return Rendered(take.source(store), "take", spoken, pid, take.state)
     voice = voice_of(episode, item.speaker)
     speech = synth.speak(spoken, voice)
-    identity = f"{speech.engine}:{voice}:{spoken}"
+    # The samples' digest: an online voice gives other samples for the same text (after
+    # --no-cache or a cleaned cache), and the resampled source must follow them.
+    digest = hashlib.sha256(np.ascontiguousarray(speech.samples).tobytes()).hexdigest()[:16]
+    identity = f"{speech.engine}:{voice}:{spoken}:{digest}"
     source = render_speech(store, speech.samples, speech.rate, identity)
     return Rendered(source, speech.engine, spoken, pid, "synth" if takes else "")
 

@@ -35,7 +35,7 @@ number: 1
 subtitle: "Kịch bản mẫu"
 speakers:
   MC1: {name: "Người dẫn 1", voice: vi, pitch: 40, rate: 150}
-  MC2: {name: "Người dẫn 2", voice: vi-vn-x-central, pitch: 70, rate: 155}
+  MC2: {name: "Người dẫn 2", voice: vi-vn-x-central, variant: f2, pitch: 70, rate: 155}
 ---
 [nhạc hiệu: jingles/intro.ogg]
 

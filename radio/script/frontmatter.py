@@ -11,7 +11,7 @@ from .model import Speaker
 from .values import closest
 
 EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
-SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range"]
+SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range", "variant"]
 ENGINES = ["espeak", "gtts", "auto"]
 _RANGES = {"rate": (80, 450), "pitch": (0, 100), "range": (0, 100)}
 

@@ -17,6 +17,7 @@ class Speaker:
     rate_wpm: int = 160
     pitch: int = 50
     range: int = 50
+    variant: str = ""           # espeak-ng voice variant ("f3", "m2"): "" for none
     line: int = 0
 
 

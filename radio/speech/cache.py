@@ -25,7 +25,12 @@ def speech_key(engine: str, version: str, settings: dict, text: str) -> str:
 
 
 class SpeechCache:
-    def __init__(self, folder: Path, enabled: bool = True):
+    """``enabled=False`` (``--no-cache``): never read, but fresh results are stored.
+
+    ``folder=None``: nothing is ever read or stored (``radio say``).
+    """
+
+    def __init__(self, folder: Path | None, enabled: bool = True):
         self.folder = folder
         self.enabled = enabled
         self.hits = 0
@@ -35,7 +40,7 @@ class SpeechCache:
         return self.folder / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> tuple[np.ndarray, int] | None:
-        if not self.enabled:
+        if not self.enabled or self.folder is None:
             return None
         path = self._path(key)
         try:
@@ -53,6 +58,8 @@ class SpeechCache:
         if len(samples) == 0:
             return
         self.misses += 1
+        if self.folder is None:
+            return
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as wav:
             wav.setnchannels(1)

@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 
-from ..errors import BuildError
+from ..errors import BuildError, UserError
 from .espeak_helper import read_message, write_message
 
 ENGINE_NAME = "espeak"
@@ -24,6 +24,17 @@ VOICES = {
     "vi-vn-x-central": "Vietnamese, Central (Huế)",
     "vi-vn-x-south": "Vietnamese, Southern (Sài Gòn)",
 }
+
+
+def variants() -> list[str]:
+    """espeak-ng's voice variants (``vi+f3``): other timbres for the same language."""
+    import espeakng_loader
+
+    folder = os.path.join(espeakng_loader.get_data_path(), "voices", "!v")
+    try:
+        return sorted(n for n in os.listdir(folder) if " " not in n)
+    except OSError:
+        return []
 
 
 class EspeakEngine:
@@ -78,8 +89,14 @@ class EspeakEngine:
         self.close()
 
     def synthesize(self, text: str, voice: str = "vi", rate_wpm: int = 160,
-                   pitch: int = 50, range: int = 50, word_gap: int = 0) -> tuple[np.ndarray, int]:
+                   pitch: int = 50, range: int = 50, word_gap: int = 0,
+                   variant: str = "") -> tuple[np.ndarray, int]:
         """Speak *text*; return (int16 mono samples, sample rate)."""
+        if variant:   # espeak-ng ignores an unknown variant silently: refuse it here
+            if variant not in variants():
+                raise UserError(f"espeak-ng has no voice variant '{variant}'",
+                                 hint="`radio voices` lists them, e.g. f2, m3")
+            voice = f"{voice}+{variant}"
         job = {"text": text, "voice": voice, "rate_wpm": int(rate_wpm), "pitch": int(pitch),
                "range": int(range), "word_gap": int(word_gap)}
         with self._lock:

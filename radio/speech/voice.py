@@ -7,7 +7,7 @@ espeak, with one warning per build naming how many segments fell back), and
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -24,12 +24,15 @@ class Voice:
     rate_wpm: int = 160
     pitch: int = 50
     range: int = 50
+    variant: str = ""     # an espeak-ng voice variant ("f3", "m2", ...): "" for none
 
     def settings(self) -> dict:
         if self.engine == "gtts":
             return {"lang": "vi"}  # the one Vietnamese voice: pitch and rate do not apply
         data = asdict(self)
         data.pop("engine")
+        if not data["variant"]:
+            data.pop("variant")    # so cache keys made before variants existed still match
         return data
 
 
@@ -70,6 +73,8 @@ class Synthesizer:
 
     @property
     def gtts(self) -> GttsEngine:
+        if self.mode == "offline":   # a guard: offline never builds the online engine
+            raise RuntimeError("the gtts engine was asked for in offline mode")
         if self._gtts is None:
             self._gtts = GttsEngine(timeout_s=self._gtts_timeout_s)
         return self._gtts
@@ -82,27 +87,34 @@ class Synthesizer:
         return voice.engine or self.mode
 
     def speak(self, text: str, voice: Voice) -> Speech:
+        """Speak *text*; in auto mode, Google first and espeak when it does not answer.
+
+        Once Google has failed, auto mode stops asking it for the rest of this
+        synthesizer's life (one timeout per build, not one per paragraph) but
+        still uses online speech already in the cache.
+        """
         engine = self.engine_for(voice)
-        if engine in ("gtts", "auto") and not self._gtts_down:
+        if engine in ("gtts", "auto"):
             try:
-                return self._run("gtts", text, voice)
+                return self._run("gtts", text, voice, online=not self._gtts_down)
             except GttsUnavailable:
                 if engine == "gtts":
                     raise
                 self._gtts_down = True
-        if engine == "auto":
             self.fallbacks += 1
         return self._run("espeak", text, voice)
 
-    def _run(self, engine: str, text: str, voice: Voice) -> Speech:
+    def _run(self, engine: str, text: str, voice: Voice, online: bool = True) -> Speech:
         impl = self.gtts if engine == "gtts" else self.espeak
         if engine == "espeak":
             impl.start()
-        settings = Voice(engine, voice.voice, voice.rate_wpm, voice.pitch, voice.range).settings()
+        settings = replace(voice, engine=engine).settings()
         key = speech_key(engine, impl.version, settings, text)
         cached = self.cache.get(key)
         if cached is not None:
             return Speech(cached[0], cached[1], engine)
+        if not online:
+            raise GttsUnavailable("Google TTS did not answer earlier in this build")
         samples, rate = impl.synthesize(text, **settings)
         if len(samples) == 0:
             raise BuildError(f"{engine} produced no audio for: {text[:60]}")
