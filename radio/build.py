@@ -19,6 +19,7 @@ from .errors import BuildError
 from .fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
 from .log import Log
 from .render import SourceStore
+from .sayable import unsayable_warnings
 from .speech.cache import SpeechCache
 from .speech.voice import Synthesizer
 from .targets import mp3, report
@@ -142,7 +143,10 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     store = SourceStore(production.cache_dir / "sources")
     takes = Takes(production, log)
     takes.review(episode, options.strict)   # stale takes: warn, or refuse with --strict
-    prepared = prepare(production, episode, synth, store, load_lexicon(production), takes)
+    lexicon = load_lexicon(production)
+    for problem in unsayable_warnings(episode, lexicon):   # emoji, Chinese...: skipped
+        log.warn(str(problem))
+    prepared = prepare(production, episode, synth, store, lexicon, takes)
     preset_name = options.preset or production.settings.build.preset
     paths = output_names(production, episode.name, preset_name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset_name, options)

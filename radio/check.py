@@ -7,8 +7,6 @@ and of the disc against CD capacity.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .config import Production
@@ -16,13 +14,13 @@ from .episode import load_episodes
 from .errors import Problem, raise_if_errors
 from .plan import Rendered, plan
 from .render import AssetError, Source, SourceStore, render_asset, resolve_asset
+from .sayable import unsayable
 from .script.model import Bed, Clip, Episode, Jingle, Paragraph
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
 # espeak-ng's Vietnamese voices say about 1.2 syllables for each 'word' of their rate setting
 SYLLABLES_PER_RATE_WORD = 1.2
-_SAYABLE = re.compile(r"[\w\s.,;:!?…'\"“”‘’()\-–—/%&+°²³=*#@\[\]{}]", re.UNICODE)
 
 
 @dataclass
@@ -31,19 +29,6 @@ class EpisodeCheck:
     duration_s: float
     warnings: list[Problem] = field(default_factory=list)
     rewrites: list[tuple[int, object]] = field(default_factory=list)
-
-
-def unsayable(text: str) -> list[str]:
-    """Characters no Vietnamese voice can say: emoji, CJK, other scripts."""
-    bad = []
-    for ch in text:
-        if _SAYABLE.match(ch):
-            name = unicodedata.name(ch, "")
-            if ch.isalpha() and not ("LATIN" in name):
-                bad.append(ch)
-            continue
-        bad.append(ch)
-    return sorted(set(bad))
 
 
 def _estimate_source(frames_ms: int, key: str) -> Source:

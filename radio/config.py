@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -183,18 +184,39 @@ def load(root: str | os.PathLike | None = None) -> Production:
 
 
 def _key_line(text: str, section: str, key: str | None) -> int | None:
+    """The line of ``[section]`` (key None) or of ``key = ...`` in it, however written:
+    bare or quoted key, ``section.key = ...`` at the top, or the section's own line."""
     lines = text.splitlines()
     in_section = section == ""
+    header_line = None
+    spellings = []
+    if key is not None:
+        spellings = [re.escape(key), re.escape(json.dumps(key, ensure_ascii=False)),
+                     re.escape(f"'{key}'")]
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
-        if stripped.startswith("["):
-            in_section = stripped.strip("[] ") == section
-            if key is None and in_section:
+        header = re.match(r"^\[\[?\s*([^\]]*?)\s*\]", stripped)
+        if header:
+            name = re.sub(r"\s*\.\s*", ".", header.group(1)).replace('"', "").replace("'", "")
+            if key is not None and name == (f"{section}.{key}" if section else key):
+                return number   # [build.extra]: a table where a setting was expected
+            in_section = name.strip() == section
+            if in_section and header_line is None:
+                header_line = number
+                if key is None:
+                    return number
+            continue
+        if key is None:
+            if section and re.match(rf"{re.escape(section)}\s*[.=]", stripped):
                 return number
             continue
-        if in_section and key and re.match(rf"{re.escape(key)}\s*=", stripped):
-            return number
-    return None
+        for spelling in spellings:
+            if in_section and re.match(rf"{spelling}\s*[.=]", stripped):
+                return number
+            if section and not in_section and header_line is None and re.match(
+                    rf"{re.escape(section)}\s*\.\s*{spelling}\s*=", stripped):
+                return number
+    return header_line
 
 
 def suggest(word: str, choices) -> str | None:
@@ -238,7 +260,7 @@ def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONF
             continue
         if not isinstance(value, dict):
             problems.append(Problem(f"'{name}' must be a section [{name}]", display,
-                                    _key_line(text, "", name)))
+                                    _key_line(text, "", name) or _key_line(text, name, None)))
             continue
         sections[name] = _section(name, value, text, display, problems)
     raise_if_errors(problems)

@@ -14,6 +14,7 @@ from .config import Production
 from .errors import Problem, UserError, raise_if_errors
 from .plan import Rendered, Timeline, plan
 from .render import AssetError, SourceStore, render_asset, render_speech, resolve_asset
+from .sayable import has_words, strip_unsayable
 from .script import parse_file
 from .script.model import Bed, Clip, Episode, Jingle, Paragraph
 from .speech.voice import Synthesizer, Voice
@@ -41,11 +42,28 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
     for ep in episodes:
         if ep.number in numbers:
             problems.append(Problem(f"episode number {ep.number} is also used by "
-                                    f"{numbers[ep.number]}", ep.path, 2,
+                                    f"{numbers[ep.number]}", ep.path,
+                                    _number_line(production.root / ep.path),
                                     "give every episode its own number: in the front matter"))
         numbers.setdefault(ep.number, ep.path)
     raise_if_errors(problems)
     return sorted(episodes, key=lambda e: e.number)
+
+
+def _number_line(path) -> int:
+    """The line of `number:` in a script's front matter (1 when it has none)."""
+    import re
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for index, line in enumerate(lines[1:], 2):
+        if line.strip() in ("---", "..."):
+            break
+        if re.match(r"number\s*:", line):
+            return index
+    return 1
 
 
 def voice_of(episode: Episode, label: str) -> Voice:
@@ -87,12 +105,14 @@ def render_items(production: Production, episode: Episode, synth: Synthesizer,
 
 
 def _speech(production, episode, item, synth, store, lexicon, normalize, ids, takes) -> Rendered:
-    spoken = normalize(item.text, lexicon)
+    spoken = strip_unsayable(normalize(item.text, lexicon))   # emoji, Chinese: warned
     pid = ids.get(item.line, item.pinned_id)
     if takes is not None:
         take = takes.take_for(episode, pid, item.text)
         if take is not None:
             return Rendered(take.source(store), "take", spoken, pid, take.state)
+    if not has_words(spoken):   # nothing a voice can say: the paragraph is left out
+        return Rendered(None, "", spoken, pid)
     voice = voice_of(episode, item.speaker)
     speech = synth.speak(spoken, voice)
     # The samples' digest: an online voice gives other samples for the same text (after

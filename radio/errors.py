@@ -32,7 +32,15 @@ class Problem:
         text = f"{where}{self.message}"
         if self.hint:
             text += f" — {self.hint}"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """*text* with control characters and line breaks shown as escapes (\\n, \\x00),
+    so that a problem quoting a strange input stays on its one line."""
+    if text.isprintable():
         return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
 class RadioError(click.ClickException):

@@ -145,7 +145,7 @@ def plan(episode: Episode, rendered: list[Rendered], pacing: PacingSettings,
             _close_bed(state, state.cursor, item.fade_out_ms)
             if item.path:
                 _open_bed(state, item, made.source)
-        else:
+        elif made.source is not None:   # None: a paragraph with nothing a voice can say
             _place_main(state, episode, item, made)
     last = max([s.start + s.length for s in state.segments] + [state.cursor])
     _close_bed(state, last, None)

@@ -106,15 +106,20 @@ class AssetError(Exception):
 
 def resolve_asset(assets_dir: Path, relative: str) -> Path:
     """The file a cue names, refusing anything outside audio_assets/ (symlinks too)."""
-    root = assets_dir.resolve()
-    path = (assets_dir / relative).resolve()
+    try:
+        root = assets_dir.resolve()
+        path = (assets_dir / relative).resolve()
+        is_dir, exists = path.is_dir(), path.exists()
+    except (OSError, RuntimeError, ValueError) as exc:   # loops, names too long, NUL bytes
+        raise AssetError(f"'{relative}' cannot be opened: {getattr(exc, 'strerror', None) or exc}",
+                         "check the path, and any link along it, inside audio_assets/") from None
     if path != root and root not in path.parents:
         raise AssetError(f"'{relative}' points outside audio_assets/",
                          "copy the recording into audio_assets/ and cue it from there")
-    if path.is_dir():
+    if is_dir:
         raise AssetError(f"'{relative}' is a folder, not a recording",
                          "name a file inside it, e.g. music/bed.ogg")
-    if not path.exists():
+    if not exists:
         near = _nearby(assets_dir, relative)
         raise AssetError(f"audio_assets/{relative} does not exist",
                          f"did you mean '{near}'?" if near else
@@ -133,15 +138,34 @@ def _nearby(assets_dir: Path, relative: str) -> str | None:
 def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
                  end_ms: int | None = None) -> Source:
     """Decode a recording (trimmed) into the store."""
-    key = _key("asset", file_digest(path), start_ms, end_ms)
+    try:
+        key = _key("asset", file_digest(path), start_ms, end_ms)
+        empty = path.stat().st_size == 0
+    except OSError as exc:
+        raise AssetError(f"cannot read {path.name}: {exc.strerror}",
+                         "make the file readable (check its permissions), or copy it "
+                         "into audio_assets/ again") from None
+    if empty:
+        raise AssetError(f"{path.name} is empty (0 bytes)",
+                         "copy or export the recording again; the copy may have failed")
     if (cached := store.get(key)) is not None:
         return cached
     try:
         samples = dec.decode(path, 2)
+        info = dec.probe(path)
+        # Only these containers state their exact length (an MP3's is an estimate).
+        declared_s = info.duration_s if info.codec.startswith("pcm_") or \
+            info.codec == "flac" else None
     except dec.DecodeError as exc:
         raise AssetError(f"cannot decode {path.name}: {exc}",
                          "re-export the recording as WAV, FLAC or MP3") from None
     total_ms = len(samples) * 1000 / dec.RATE
+    if info.codec.startswith("pcm_") and (declared := _wav_declared_s(path, info)):
+        declared_s = declared
+    if declared_s and total_ms < declared_s * 1000 * 0.95 - 500:
+        raise AssetError(f"{path.name} is truncated: it holds {total_ms / 1000:.1f} s of the "
+                         f"{declared_s:.1f} s its header announces",
+                         "copy or export the recording again from the original")
     if len(samples) < dec.RATE // 100:
         raise AssetError(f"{path.name} has no audio (0 seconds)",
                          "record or export it again; a clip must last at least 10 ms")
@@ -158,6 +182,32 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         raise AssetError(f"{path.name} has no audio (0 seconds)",
                          "record or export it again; a clip must last at least 10 ms")
     return store.put(key, samples)
+
+
+def _wav_declared_s(path: Path, info) -> float | None:
+    """The length a WAV's data chunk announces (None for a streamed WAV without one)."""
+    import struct
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            block_align = 0
+            while (chunk := fh.read(8)) and len(chunk) == 8:
+                name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if name == b"fmt ":
+                    fmt = fh.read(size + (size & 1))
+                    block_align = struct.unpack("<H", fmt[12:14])[0] if len(fmt) >= 14 else 0
+                elif name == b"data":
+                    if size in (0, 0xFFFFFFFF) or not block_align:
+                        return None
+                    return size / block_align / info.rate
+                else:
+                    fh.seek(size + (size & 1), 1)
+    except OSError:
+        return None
+    return None
 
 
 def render_speech(store: SourceStore, samples: np.ndarray, rate: int, identity: str) -> Source:

@@ -80,6 +80,8 @@ def _options(kind: str, parts: list[str], line: int, path: str, problems: list[P
 def check_asset_path(value: str) -> str:
     """A cue's path, relative to audio_assets/; refuse any way out of it."""
     path = unicodedata.normalize("NFC", value.strip()).replace("\\", "/")
+    if any(unicodedata.category(ch) == "Cc" for ch in path):
+        raise ValueError(f"'{value}' has control characters in it; retype the path")
     if not path or path.startswith("/") or re.match(r"^[a-zA-Z]:", path):
         raise ValueError(f"'{value}' is not a path inside audio_assets/ (absolute paths are refused)")
     clean = posixpath.normpath(path)
@@ -89,8 +91,19 @@ def check_asset_path(value: str) -> str:
     return clean
 
 
+FADE_MAX_MS = 60_000
+_FADE_WORDS = {"in": "vào/in", "out": "ra/out", "xfade": "chồng/xfade"}
+
+
 def _ms(options: dict, key: str, default=0):
-    return parse_ms(options[key]) if key in options else default
+    if key not in options:
+        return default
+    value = parse_ms(options[key])
+    if key in _FADE_WORDS and value > FADE_MAX_MS:
+        raise ValueError(f"{_FADE_WORDS[key]}={options[key]} is {value / 1000:g} s: a fade or "
+                         f"overlap lasts at most {FADE_MAX_MS // 1000} s (a bare number is "
+                         "seconds; write 500ms for milliseconds)")
+    return value
 
 
 def _build(kind: str, value: str, options: dict, line: int, path: str, problems):

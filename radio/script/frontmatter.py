@@ -13,6 +13,7 @@ from .values import closest
 EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
 SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range", "variant"]
 ENGINES = ["espeak", "gtts", "auto"]
+VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")   # = radio.speech.espeak.VOICES
 _RANGES = {"rate": (80, 450), "pitch": (0, 100), "range": (0, 100)}
 
 
@@ -25,6 +26,22 @@ def split(text: str) -> tuple[str | None, int, str, int]:
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1:]), index + 2
     return "\n".join(lines[1:]), 2, "", len(lines) + 1
+
+
+def _unreadable_value(front: str, first: int, path: str, exc: Exception) -> Problem:
+    """A front matter that is YAML but holds a value YAML cannot build (a 30 February...)."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return Problem("the front matter is nested too deeply to read", path, first,
+                       "write one 'key: value' per line")
+    suspects = (r"\d{4}-\d{1,2}-\d{1,2}", r"!!?\w")   # dates and explicit tags
+    for pattern in suspects:
+        for number, line in enumerate(front.split("\n")):
+            if re.search(pattern, line):
+                what = "a date" if pattern.startswith(r"\d") else "a tagged value"
+                return Problem(f"the front matter has {what} that cannot be read: {exc}", path,
+                               first + number, "put the value in quotes, e.g. title: \"...\"")
+    return Problem(f"the front matter has a value that cannot be read: {exc}", path, first,
+                   "put text values in quotes")
 
 
 def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
@@ -43,11 +60,17 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
     try:
         data = yaml.safe_load(front) if front.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where the unfinished construct began (an open quote or bracket), else where
+        # YAML noticed the problem.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first + mark.line if mark else first
         reason = getattr(exc, "problem", None) or "invalid YAML"
         problems.append(Problem(f"front matter is not valid YAML: {reason}", path, line,
                                 "check the indentation and the quotes on that line"))
+        return {}
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        # PyYAML builds dates and tagged values itself: 2021-02-30 raises ValueError.
+        problems.append(_unreadable_value(front, first, path, exc))
         return {}
     if not isinstance(data, dict):
         problems.append(Problem("front matter must be 'key: value' lines", path, first))
@@ -129,6 +152,11 @@ def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]
             problems.append(Problem(f"unknown engine '{value}' for speaker {label}", path, line,
                                     f"did you mean '{hint}'?" if hint else
                                     f"use one of {', '.join(ENGINES)}"))
+        elif key == "voice" and str(value) not in VOICES:
+            hint = closest(str(value), list(VOICES))
+            problems.append(Problem(f"unknown voice '{value}' for speaker {label}", path, line,
+                                    f"did you mean '{hint}'?" if hint else
+                                    f"use one of {', '.join(VOICES)} (`radio voices` lists them)"))
         else:
             kwargs[key] = unicodedata.normalize("NFC", str(value))
     return Speaker(**kwargs)

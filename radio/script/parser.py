@@ -16,6 +16,8 @@ LABEL = re.compile(r"^(?P<label>[^\s:\[\]]{1,24}):\s+(?P<text>.*)$")
 LOOKS_LIKE_LABEL = re.compile(r"^[A-Z][A-Z0-9_]{0,11}\d*$")
 PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Consequences of a front matter that could not be read, not worth repeating per paragraph.
+_SPEAKER_PROBLEMS = ("speaker '", "this paragraph has no speaker")
 
 
 def parse_file(path: Path, shown_as: str | None = None) -> Episode:
@@ -39,10 +41,17 @@ def _blank_comments(text: str) -> str:
 def parse_text(text: str, name: str, path: str) -> Episode:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     problems: list[Problem] = []
+    if not text.strip(" \t\n\ufeff"):
+        raise_if_errors([Problem("the script is empty", path, 1,
+                                 "write its front matter and paragraphs; `radio init` makes "
+                                 "an example (or the file was not saved)")])
     front, front_line, body, body_line = frontmatter.split(text)
     fields = frontmatter.parse(front, front_line, path, problems)
     speakers = {s.label: s for s in fields.get("speakers", ())}
-    items = _body(_blank_comments(body), body_line, speakers, path, problems)
+    unread = "speakers" not in fields and bool(problems)   # the front matter failed
+    found: list[Problem] = []
+    items = _body(_blank_comments(body), body_line, speakers, path, found)
+    problems += [p for p in found if not (unread and p.message.startswith(_SPEAKER_PROBLEMS))]
     if not any(isinstance(i, Paragraph) for i in items) and not problems:
         problems.append(Problem("the script has no narration", path, body_line,
                                 "write paragraphs like 'MC1: Kính thưa quý vị...'"))

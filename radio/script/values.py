@@ -23,14 +23,20 @@ def parse_ms(value: str) -> int:
         seconds = 0.0
         for part in parts:
             seconds = seconds * 60 + float(part)
-        return round(seconds * 1000)
+        return _finite_ms(seconds * 1000, value)
     match = _SECONDS.match(value)
     if not match:
         raise ValueError(f"'{value}' is not a time (write 2s, 500ms or 1:20)")
     number = float(match.group(1).replace(",", "."))
     unit = match.group(2) or "s"
     scale = {"ms": 1, "s": 1000, "giây": 1000, "phút": 60000, "m": 60000, "min": 60000}[unit]
-    return round(number * scale)
+    return _finite_ms(number * scale, value)
+
+
+def _finite_ms(ms: float, written: str) -> int:
+    if not ms < 10 ** 12:   # ~30 years; also inf and nan
+        raise ValueError(f"'{written[:30]}' is far too long a time (write 2s, 500ms or 1:20)")
+    return round(ms)
 
 
 def parse_db(value: str) -> float:

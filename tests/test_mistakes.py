@@ -1,0 +1,299 @@
+"""A catalogue of real mistakes, each answered through the command line by exit code 2,
+the file and line, and a message that says what to do (never a traceback).
+
+Every command runs through ``clirun.run_radio``, which also checks that no source
+file (scripts/, takes/, audio_assets/, radio.toml) was changed by it.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clirun import run_radio, unprivileged
+from conftest import ffmpeg_exe
+from radio.script.legacy import encode_cp1258, encode_tcvn3, encode_vni
+
+SCRIPT = "scripts/episode1.md"
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def replace(path: Path, old: str, new: str) -> int:
+    """Replace *old* by *new* in *path*; return the line where it happened."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line_of(path, new.splitlines()[0] if new.strip() else new)
+
+
+def append(path: Path, text: str) -> int:
+    """Append lines to *path*; return the number of the first appended line."""
+    before = path.read_text(encoding="utf-8")
+    if not before.endswith("\n"):
+        before += "\n"
+    path.write_text(before + "\n" + text + "\n", encoding="utf-8")
+    return len(before.splitlines()) + 2
+
+
+def write_wav(path: Path, seconds: float = 2.0) -> None:
+    from radio.audio.encode import write_audio
+
+    t = np.arange(int(seconds * 44100)) / 44100
+    tone = 0.2 * np.sin(2 * np.pi * 440 * t)
+    write_audio(path, np.stack([tone, tone], axis=1).astype(np.float32))
+
+
+# Each mistake: (setup(production) -> (file, line or None), words the message must hold).
+def _script(p):
+    return p / SCRIPT
+
+
+def _encoded(encoder):
+    def setup(p):
+        script = _script(p)
+        script.write_bytes(encoder(script.read_text(encoding="utf-8")))
+        return SCRIPT, 2   # the title is the first line with a Vietnamese letter
+    return setup
+
+
+def _toml(old, new):
+    def setup(p):
+        return "radio.toml", replace(p / "radio.toml", old, new)
+    return setup
+
+
+def _front(old, new):
+    def setup(p):
+        return SCRIPT, replace(_script(p), old, new)
+    return setup
+
+
+def _cue(text):
+    def setup(p):
+        return SCRIPT, append(_script(p), text)
+    return setup
+
+
+def _asset(maker, cue_path):
+    def setup(p):
+        maker(p / "audio_assets")
+        return SCRIPT, append(_script(p), f"[băng: {cue_path}]")
+    return setup
+
+
+def _truncated(assets):
+    write_wav(assets / "interviews" / "cut.wav", 4.0)
+    data = (assets / "interviews" / "cut.wav").read_bytes()
+    (assets / "interviews" / "cut.wav").write_bytes(data[:len(data) // 2])
+
+
+def _truncated_flac(assets):
+    write_wav(assets / "interviews" / "full.wav", 4.0)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(assets / "interviews" / "full.wav"),
+                    str(assets / "interviews" / "cut.flac")], check=True)
+    (assets / "interviews" / "full.wav").unlink()
+    data = (assets / "interviews" / "cut.flac").read_bytes()
+    (assets / "interviews" / "cut.flac").write_bytes(data[:len(data) // 2])
+
+
+def _no_speech(p):
+    script = _script(p)
+    text = script.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith("MC")]
+    script.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return SCRIPT, None
+
+
+def _duplicate_number(p):
+    script = p / "scripts" / "episode2.md"
+    return "scripts/episode2.md", replace(script, "number: 2", "number: 1")
+
+
+MISTAKES = {
+    "script in Windows-1258": (_encoded(encode_cp1258), [
+        "not UTF-8 text; it looks like Windows-1258",
+        f"radio convert {SCRIPT} --from cp1258 --in-place"]),
+    "script in TCVN3 (ABC)": (_encoded(encode_tcvn3), [
+        "it looks like TCVN3 (ABC)", f"radio convert {SCRIPT} --from tcvn3 --in-place"]),
+    "script in VNI": (_encoded(encode_vni), [
+        "it looks like VNI", f"radio convert {SCRIPT} --from vni --in-place"]),
+    "script in UTF-16": (lambda p: (_script(p).write_bytes(
+        _script(p).read_text(encoding="utf-8").encode("utf-16")), (SCRIPT, 1))[1], [
+        "saved as UTF-16", f"radio convert {SCRIPT} --from utf-16 --in-place"]),
+    "empty script": (lambda p: (_script(p).write_bytes(b""), (SCRIPT, 1))[1], [
+        "the script is empty", "radio init"]),
+    "script with no speech": (_no_speech, ["the script has no narration",
+                                           "MC1: Kính thưa quý vị"]),
+    "unknown speaker": (_cue("MC3: Xin chào quý vị."), [
+        "speaker 'MC3' is not declared in the front matter", "did you mean 'MC2'?"]),
+    "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
+                                                   "check the indentation and the quotes"]),
+    "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [
+        "date that cannot be read", "put the value in quotes"]),
+    "misspelt front matter key": (_front("number: 1", "numbr: 1"), [
+        "unknown front matter key 'numbr'", "did you mean 'number'?"]),
+    "misspelt speaker setting": (_front("pitch: 35", "pich: 35"), [
+        "unknown setting 'pich' for speaker MC1", "did you mean 'pitch'?"]),
+    "unknown voice": (_front("voice: vi, pitch: 35", "voice: vi-vn-x-souht, pitch: 35"), [
+        "unknown voice 'vi-vn-x-souht' for speaker MC1", "did you mean 'vi-vn-x-south'?"]),
+    "speaker pitch out of range": (_front("pitch: 35", "pitch: 350"), [
+        "pitch of speaker MC1 must be a whole number from 0 to 100, not 350"]),
+    "episode number out of range": (_front("number: 1", "number: 100"), [
+        "number must be a whole number from 1 to 99, not 100"]),
+    "two episodes with one number": (_duplicate_number, [
+        "episode number 1 is also used by scripts/episode1.md",
+        "give every episode its own number"]),
+    "misspelt radio.toml setting": (_toml('preset = "loudspeaker"', 'presett = "loudspeaker"'), [
+        "unknown setting 'presett' in [build]", "did you mean 'preset'?"]),
+    "misspelt radio.toml section": (_toml("[pacing]", "[pacng]"), [
+        "unknown section [pacng]", "did you mean [pacing]?"]),
+    "radio.toml value out of range": (_toml("tail_ms = 500", "tail_ms = 50000"), [
+        "[pacing] tail_ms = 50000 is out of range", "use a value from 0 to 10000"]),
+    "radio.toml value of the wrong type": (_toml("lead_in_ms = 200", 'lead_in_ms = "200"'), [
+        "[pacing] lead_in_ms must be a whole number, not '200'"]),
+    "radio.toml misspelt choice": (_toml('preset = "loudspeaker"', 'preset = "loudspeakers"'), [
+        "[build] preset = 'loudspeakers' is not one of", "did you mean 'loudspeaker'?"]),
+    "radio.toml broken TOML": (_toml('title = "Thử nghiệm"', 'title = "Thử nghiệm'), [
+        "radio.toml is not valid TOML", "check quotes and brackets on that line"]),
+    "cue level out of range": (_cue("[băng: interviews/vi_du.ogg | mức=+40dB]"), [
+        "40 dB is out of range (use -60 to +24)"]),
+    "fade written in milliseconds without ms": (_cue("[nhạc nền: music/bed.ogg | vào=1500]"), [
+        "vào/in=1500 is 1500 s", "write 500ms for milliseconds"]),
+    "time that is not a time": (_cue("[dừng: hai giây]"), [
+        "'hai giây' is not a time (write 2s, 500ms or 1:20)"]),
+    "clip that ends before it starts": (_cue("[băng: interviews/vi_du.ogg | từ=5s | đến=2s]"), [
+        "the clip ends (2s) before it starts (5s)"]),
+    "missing recording": (_cue("[băng: interviews/vi_du.oga]"), [
+        "audio_assets/interviews/vi_du.oga does not exist", "did you mean 'interviews/vi_du.ogg'?"]),
+    "corrupt recording": (_asset(lambda a: (a / "interviews" / "hong.wav").write_bytes(
+        b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(3000)), "interviews/hong.wav"), [
+        "cannot decode hong.wav", "re-export the recording"]),
+    "truncated WAV": (_asset(_truncated, "interviews/cut.wav"), [
+        "cut.wav is truncated: it holds 2.0 s of the 4.0 s its header announces",
+        "copy or export the recording again"]),
+    "truncated FLAC": (_asset(_truncated_flac, "interviews/cut.flac"), [
+        "cut.flac is truncated", "copy or export the recording again"]),
+    "zero-length recording": (_asset(lambda a: (a / "interviews" / "rong.ogg").write_bytes(b""),
+                                     "interviews/rong.ogg"), [
+        "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
+    "recording that is a folder": (_cue("[băng: interviews]"), [
+        "'interviews' is a folder, not a recording", "name a file inside it"]),
+    "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
+        "leaves audio_assets/ ('..' is not allowed)", "copy the recording into audio_assets/"]),
+    "absolute path": (_cue("[nhạc hiệu: /etc/passwd]"), [
+        "'/etc/passwd' is not a path inside audio_assets/ (absolute paths are refused)"]),
+    "Windows absolute path": (_cue("[nhạc hiệu: C:\\Users\\x\\nhac.mp3]"), [
+        "absolute paths are refused"]),
+    "symlink leaving audio_assets": (_asset(lambda a: os.symlink(
+        "../../radio.toml", a / "interviews" / "link.ogg"), "interviews/link.ogg"), [
+        "'interviews/link.ogg' points outside audio_assets/",
+        "copy the recording into audio_assets/"]),
+    "symlink loop": (_asset(lambda a: os.symlink("loop.ogg", a / "interviews" / "loop.ogg"),
+                            "interviews/loop.ogg"), [
+        "'interviews/loop.ogg' cannot be opened"]),
+}
+
+
+@pytest.mark.parametrize("name", list(MISTAKES))
+def test_mistake_is_answered_with_file_line_and_advice(production, name):
+    setup, words = MISTAKES[name]
+    where, line = setup(production)
+    code, out, err = run_radio(["check"], production)
+    assert code == 2, (name, out, err)
+    assert "Traceback" not in err and "internal error" not in err, err
+    location = f"{where}:{line}: " if line else f"{where}:"
+    assert location in err, (name, location, err)
+    for word in words:
+        assert word in err, (name, word, err)
+    for message in err.strip().splitlines():
+        assert message.startswith(("scripts/", "radio.toml", "error:", "warning:")), message
+
+
+ASSET_MISTAKES = [name for name in MISTAKES if any(word in name for word in (
+    "recording", "truncated", "symlink", "path", "corrupt"))]
+
+
+@pytest.mark.parametrize("name", ASSET_MISTAKES)
+def test_build_answers_asset_mistakes_like_check(production, name):
+    setup, words = MISTAKES[name]
+    where, line = setup(production)
+    code, out, err = run_radio(["build", "episode1"], production)
+    assert code == 2, (name, out, err)
+    assert "Traceback" not in err and f"{where}:{line}: " in err, err
+    assert all(word in err for word in words), err
+    assert not (production / "output" / "episode1" / "episode1.wav").exists()
+
+
+def test_build_reports_every_script_problem_at_once(production):
+    script = production / SCRIPT
+    lines = [replace(script, "pitch: 35", "pich: 35"),
+             append(script, "MC3: Xin chào."),
+             append(script, "[dừng: hai giây]")]
+    replace(production / "radio.toml", "tail_ms = 500", "tail_ms = 50000")
+    code, out, err = run_radio(["build", "--all"], production)
+    assert code == 2 and "Traceback" not in err
+    assert "radio.toml:" in err and "tail_ms" in err   # settings are read first
+    (production / "radio.toml").write_text(
+        (production / "radio.toml").read_text(encoding="utf-8").replace("50000", "500"),
+        encoding="utf-8")
+    code, out, err = run_radio(["build", "--all", "-j", "2"], production)
+    assert code == 2 and "Traceback" not in err
+    for line in lines:
+        assert f"{SCRIPT}:{line}: " in err, err
+
+
+@pytest.mark.parametrize("what", ["recording", "script"])
+def test_unreadable_file_as_an_ordinary_user(production, what):
+    target = production / ("audio_assets/interviews/vi_du.ogg" if what == "recording" else SCRIPT)
+    with unprivileged(production) as (copy, uid):
+        locked = copy / target.relative_to(production)
+        locked.chmod(0)
+        try:
+            code, out, err = run_radio(["check"], copy, user=uid)
+        finally:
+            locked.chmod(0o644)
+    assert code == 2 and "Traceback" not in err, err
+    if what == "recording":
+        line = line_of(production / SCRIPT, "interviews/vi_du.ogg")
+        assert f"{SCRIPT}:{line}: cannot read vi_du.ogg: Permission denied" in err, err
+        assert "make the file readable" in err
+    else:
+        assert f"{SCRIPT}: cannot read the script: Permission denied" in err, err
+
+
+def test_unsayable_characters_are_warned_and_skipped(production):
+    script = production / SCRIPT
+    first = append(script, "MC1: Cam Hà Tĩnh ngon lắm 🍊🍊! 柑橘")
+    second = append(script, "MC2: 😀😀")
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    assert f"{SCRIPT}:{first}: no voice can say" in err and "🍊" in err and "柑" in err
+    code, out, err = run_radio(["build", "episode1"], production)
+    assert code == 0, err
+    assert f"warning: {SCRIPT}:{first}: no voice can say 柑 橘 🍊: it is skipped" in err
+    assert f"warning: {SCRIPT}:{second}: no voice can say 😀: it is skipped (nothing" in err
+    import json
+
+    report = json.loads((production / "output" / "episode1" / "episode1.json")
+                        .read_text(encoding="utf-8"))
+    spoken = [s["spoken"] for s in report["segments"] if s["kind"] == "speech"]
+    assert spoken[-1] == "Cam Hà Tĩnh ngon lắm!"
+    assert not any("😀" in s or "🍊" in s for s in spoken)
+
+
+def test_the_demo_titles_fit_on_the_data_disc():
+    """Joliet names are cut to 64 bytes of UTF-8 (pycdlib's limit), at a word."""
+    from radio.disc.names import long_name
+
+    name = long_name(2, "Sản phẩm OCOP Hà Tĩnh – tinh hoa từ mỗi làng quê", "txt")
+    assert len(name.encode("utf-8")) <= 64 and name.startswith("02 Sản phẩm OCOP Hà Tĩnh")
+    assert name.endswith(".txt") and not name.endswith(" .txt")
