@@ -89,11 +89,15 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
     depend on which worker built it or how many ran.
     """
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
+
+    from .procs import worker_initializer
 
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(episodes))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_initializer,
+                             initargs=(os.getpid(),)) as pool:   # workers die with us
         futures = [pool.submit(_worker, production.root, ep.name, options, log.verbosity)
                    for ep in episodes]
         results = [f.result() for f in futures]

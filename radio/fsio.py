@@ -51,6 +51,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, path)
+        _fsync_folder(path.parent)   # the rename itself survives a power cut
     except OSError as exc:
         _unlink_quietly(tmp_path)
         raise _explain_os_error(exc, path) from exc
@@ -81,6 +82,19 @@ def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8",
                newline: str | None = "\n") -> None:
     with atomic_open(path, "w", encoding=encoding, newline=newline) as fh:
         fh.write(text)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _unlink_quietly(path: Path) -> None:

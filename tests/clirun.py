@@ -78,23 +78,28 @@ def as_user(uid: int | None) -> list[str]:
 
 
 @contextmanager
-def unprivileged(production: Path):
+def unprivileged(production: Path, spawns_python: bool = False):
     """A copy of *production* owned by an ordinary user, and that user's id.
 
     Under root the copy lives in a world-traversable temporary folder and belongs
     to 'nobody'; run commands in it with ``run_radio(..., user=uid)``.  As an
-    ordinary user the copy is simply used as it is (uid None).
+    ordinary user the copy is simply used as it is (uid None).  *spawns_python*:
+    the command starts Python children (a build does), so that must work too.
     """
     if os.geteuid() != 0:
         yield production, None
         return
     if not shutil.which("setpriv"):
         pytest.skip("setpriv (util-linux) is needed to run a command as an ordinary user")
-    probe = subprocess.run([*as_user(NOBODY), sys.executable, "-c", "import radio.cli"],
-                           capture_output=True)
+    code = "import radio.cli"
+    if spawns_python:   # a build starts its speech helper and workers with sys.executable
+        code += "; import subprocess, sys; subprocess.run([sys.executable, '-c', ''], check=True)"
+    probe = subprocess.run([*as_user(NOBODY), sys.executable, "-c", code], capture_output=True,
+                           cwd=tempfile.gettempdir())
     if probe.returncode != 0:
-        pytest.skip("cannot run Python as an unprivileged user here: "
-                    + probe.stderr.decode(errors="replace")[-200:])
+        pytest.skip("an unprivileged user cannot run this Python here (it lives in a private "
+                    "folder): " + (probe.stderr.decode(errors="replace").strip().splitlines()
+                                   or [""])[-1][-160:])
     folder = Path(tempfile.mkdtemp(prefix="radio-unprivileged-"))
     try:
         os.chmod(folder, 0o755)

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import soxr
 
+from ..procs import child_options
+
 RATE = 44100
 _STREAM = re.compile(r"Audio: (?P<codec>[^,\s]+).*?, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -41,7 +43,7 @@ class AudioInfo:
 def probe(path: Path) -> AudioInfo:
     """Read the stream info that ffmpeg prints for an input (no ffprobe needed)."""
     proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-                          capture_output=True, text=True, errors="replace")
+                          capture_output=True, text=True, errors="replace", **child_options())
     match = _STREAM.search(proc.stderr)
     if not match:
         last = [l.strip() for l in proc.stderr.strip().splitlines() if l.strip()]
@@ -64,7 +66,7 @@ def decode(path: Path, channels: int = 2, start_ms: int = 0,
     info = probe(path)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
            "-vn", "-ac", str(channels), "-f", "f32le", "-"]
-    proc = subprocess.run(cmd, capture_output=True)
+    proc = subprocess.run(cmd, capture_output=True, **child_options())
     if proc.returncode != 0 or (not proc.stdout and proc.stderr):
         message = proc.stderr.decode(errors="replace").strip().splitlines()
         raise DecodeError(message[-1] if message else f"ffmpeg exited with {proc.returncode}")

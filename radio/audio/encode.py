@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import BuildError
 from ..fsio import atomic_path
+from ..procs import child_options
 from .decode import RATE, ffmpeg_exe
 
 CODECS = {
@@ -29,7 +30,8 @@ def write_audio(path: Path, samples: np.ndarray, extra: list[str] | None = None)
                "-f", "f32le", "-ar", str(RATE), "-ac", str(channels), "-i", "pipe:0",
                *codec, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
                "-f", fmt, str(tmp)]
-        proc = subprocess.run(cmd, input=samples.tobytes(), capture_output=True)
+        proc = subprocess.run(cmd, input=samples.tobytes(), capture_output=True,
+                              **child_options())
         if proc.returncode != 0:
             raise BuildError(f"ffmpeg could not write {path.name}: "
                              + proc.stderr.decode(errors="replace").strip()[-200:])

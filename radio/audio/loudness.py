@@ -37,6 +37,7 @@ import numpy as np
 
 from radio.audio.dsp import Oversampler, Rechunker, SosFilter, gain_to_db, release_recursion
 from radio.errors import BuildError, UserError
+from radio.procs import child_options
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -399,7 +400,8 @@ def measure_file(path: str | Path) -> Loudness:
                "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", str(PIPE_RATE), "-"]
     meter = LoudnessMeter(PIPE_RATE, 2)
     frame_bytes = 8
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          **child_options()) as proc:
         leftover = b""
         while True:
             data = proc.stdout.read(PIPE_BLOCK_FRAMES * frame_bytes)

@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from ..errors import BuildError, UserError
+from ..procs import child_options
 from .espeak_helper import read_message, write_message
 
 ENGINE_NAME = "espeak"
@@ -54,7 +55,7 @@ class EspeakEngine:
         if self._once:
             args.append("--once")
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.PIPE, **child_options())   # dies with us
         hello = read_message(proc.stdout)
         if hello is None:
             err = proc.stderr.read().decode(errors="replace").strip().splitlines()

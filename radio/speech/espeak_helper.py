@@ -111,6 +111,9 @@ def serve(once: bool = False) -> int:
     write_message(stdout, json.dumps({"ready": True, "rate": rate,
                                       "version": (info or b"").decode()}).encode())
     stdout.flush()
+    from radio.procs import die_with_parent
+
+    helper = os.getpid()
     while (request := read_message(stdin)) is not None:
         job = json.loads(request)
         if once or not hasattr(os, "fork"):
@@ -119,6 +122,7 @@ def serve(once: bool = False) -> int:
         pid = os.fork()
         if pid == 0:  # the child: pristine state, synthesize once, exit
             try:
+                die_with_parent(helper)   # never outlive the helper (nor the build)
                 answer(stdout, lib, rate, job)
             finally:
                 os._exit(0)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..audio.decode import ffmpeg_exe
 from ..errors import BuildError
+from ..procs import child_options
 
 # LAME's encoder delay as ffmpeg writes it (576 + 529 samples at 44.1 kHz): the
 # programme starts this late in the raw MP3 stream, so chapter times move too.
@@ -46,8 +47,9 @@ class Mp3Encoder:
                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "2",
                "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0",
                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(path)]
+        # It dies with the build, and stops by itself when its input pipe closes.
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                      stderr=self._err)
+                                      stderr=self._err, **child_options())
 
     def write(self, block: np.ndarray) -> None:
         try:
