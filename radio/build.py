@@ -113,6 +113,7 @@ def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
 
     production = load(root)
     log = Log(verbosity)
+    log.show_progress = False
     episode = load_episodes(production, [name])[0]
     with make_synthesizer(production, options) as synth:
         result = build_episode(production, episode, synth, options, log)
@@ -216,9 +217,10 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
     # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
     headroom = preset.mp3_headroom_db
     master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    analysis = master.analyse(mix_blocks(timeline))
+    analysis = master.analyse(log.blocks(mix_blocks(timeline), timeline.frames,
+                                         f"{prepared.episode.name}: measuring"))
     for attempt in range(MAX_MP3_PASSES):
-        loudness = _write_pass(production, prepared, preset, master, analysis, paths, options)
+        loudness = _write_pass(production, prepared, preset, master, analysis, paths, options, log)
         mp3_peak = loudness.get("mp3", {}).get("true_peak_dbtp", -99.0)
         if mp3_peak <= preset.ceiling_dbtp:
             return loudness
@@ -230,7 +232,7 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
                      f"{MAX_MP3_PASSES} passes", hint="report this programme to the developers")
 
 
-def _write_pass(production, prepared, preset, master, analysis, paths, options) -> dict:
+def _write_pass(production, prepared, preset, master, analysis, paths, options, log) -> dict:
     from .audio.loudness import LoudnessMeter, measure_file
     from .audio.mix import mix_blocks
     from .targets.wav import BextInfo, WavWriter
@@ -248,7 +250,8 @@ def _write_pass(production, prepared, preset, master, analysis, paths, options) 
         if mp3_tmp is not None:
             encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps)
         try:
-            for block in master.render(mix_blocks(timeline), analysis, episode_seed(episode.name)):
+            blocks = log.blocks(mix_blocks(timeline), timeline.frames, f"{episode.name}: mastering")
+            for block in master.render(blocks, analysis, episode_seed(episode.name)):
                 writer.write(block)
                 meter.feed(block.astype("float32") / 32768.0)
                 if encoder:
