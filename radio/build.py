@@ -233,7 +233,7 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
 
 
 def _write_pass(production, prepared, preset, master, analysis, paths, options, log) -> dict:
-    from .audio.loudness import LoudnessMeter, measure_file
+    from .audio.loudness import BackgroundMeter, measure_file
     from .audio.mix import mix_blocks
     from .targets.wav import BextInfo, WavWriter
 
@@ -242,7 +242,7 @@ def _write_pass(production, prepared, preset, master, analysis, paths, options, 
     if preset.name == "broadcast":
         bext = BextInfo(episode.title, production.settings.production.publisher,
                         episode.name, build_date(build_epoch(production.settings.production.date)))
-    meter = LoudnessMeter()
+    meter = BackgroundMeter()   # measures the output while the next blocks are mastered
     encoder = None
     with atomic_path(paths["mp3"]) if not options.wav_only else _nothing() as mp3_tmp, \
             atomic_open(paths["wav"]) as wav_fh:
@@ -253,10 +253,11 @@ def _write_pass(production, prepared, preset, master, analysis, paths, options, 
             blocks = log.blocks(mix_blocks(timeline), timeline.frames, f"{episode.name}: mastering")
             for block in master.render(blocks, analysis, episode_seed(episode.name)):
                 writer.write(block)
-                meter.feed(block.astype("float32") / 32768.0)
+                meter.feed(block)
                 if encoder:
                     encoder.write(block)
         except BaseException:
+            meter.close()
             if encoder:
                 encoder.abort()
             raise

@@ -418,3 +418,44 @@ def measure_file(path: str | Path) -> Loudness:
         raise BuildError(f"ffmpeg could not decode {path}: {reason}",
                          path=path, hint="check that the file is a readable audio file")
     return meter.result()
+
+
+class BackgroundMeter:
+    """A LoudnessMeter fed from a worker thread, so measuring the output of one
+    pass overlaps the mastering itself (numpy and scipy's filters release the
+    GIL).  The queue is short: at most a few blocks wait, so memory stays bounded.
+    Blocks may be int16 (scaled to full scale) or float."""
+
+    def __init__(self, rate: int = 44100, channels: int = 2, depth: int = 4):
+        import queue
+        import threading
+
+        self.meter = LoudnessMeter(rate, channels)
+        self._queue: "queue.Queue" = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="loudness-meter", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (block := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    if block.dtype == np.int16:
+                        block = block.astype(np.float32) / 32768.0
+                    self.meter.feed(block)
+                except BaseException as exc:  # reported by result()
+                    self._error = exc
+
+    def feed(self, block: np.ndarray) -> None:
+        self._queue.put(block)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def result(self) -> "Loudness":
+        self.close()
+        if self._error is not None:
+            raise self._error
+        return self.meter.result()
