@@ -9,14 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from radio.cli import cli, main
+from clirun import run_radio
 from conftest import ffmpeg_exe
 
 
 def run(args, cwd):
-    """Run the real entry point in *cwd*; return (exit code, stdout, stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "radio.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-    return proc.returncode, proc.stdout, proc.stderr
+    """Run the real entry point in *cwd*; return (exit code, stdout, stderr).
+
+    The production's scripts/, takes/ and audio_assets/ must come out unchanged."""
+    return run_radio(args, cwd)
 
 
 def decoded_duration(path) -> tuple[float, int, int]:

@@ -251,9 +251,10 @@ def test_build_reports_every_script_problem_at_once(production):
         assert f"{SCRIPT}:{line}: " in err, err
 
 
-@pytest.mark.parametrize("what", ["recording", "script"])
+@pytest.mark.parametrize("what", ["recording", "script", "settings"])
 def test_unreadable_file_as_an_ordinary_user(production, what):
-    target = production / ("audio_assets/interviews/vi_du.ogg" if what == "recording" else SCRIPT)
+    target = production / {"recording": "audio_assets/interviews/vi_du.ogg", "script": SCRIPT,
+                           "settings": "radio.toml"}[what]
     with unprivileged(production) as (copy, uid):
         locked = copy / target.relative_to(production)
         locked.chmod(0)
@@ -266,8 +267,10 @@ def test_unreadable_file_as_an_ordinary_user(production, what):
         line = line_of(production / SCRIPT, "interviews/vi_du.ogg")
         assert f"{SCRIPT}:{line}: cannot read vi_du.ogg: Permission denied" in err, err
         assert "make the file readable" in err
-    else:
+    elif what == "script":
         assert f"{SCRIPT}: cannot read the script: Permission denied" in err, err
+    else:
+        assert "radio.toml: cannot read radio.toml: Permission denied" in err, err
 
 
 def test_unsayable_characters_are_warned_and_skipped(production):

@@ -67,6 +67,10 @@ class Mp3Encoder:
         if code != 0:
             self._err.seek(0)
             message = self._err.read().decode(errors="replace").strip().splitlines()
+            if any("No space left on device" in line for line in message):
+                raise BuildError(f"the disk is full while writing {self.path}",
+                                 hint="free some space and build again; the previous "
+                                      "output is intact")
             raise BuildError("the MP3 encoder failed: " + (message[-1] if message else str(code)))
         self._err.close()
 
