@@ -283,6 +283,11 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if (name, key) == ("production", "date"):
+            value, problem = _iso_date(value, display, line)
+            if problem:
+                problems.append(problem)
+                continue
         if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
             problems.append(Problem(f"[{name}] {key} must be {_type_name(expected)}, "
                                     f"not {value!r}", display, line))
@@ -304,6 +309,21 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
             continue
         kwargs[key] = value
     return cls(**kwargs)
+
+
+def _iso_date(value, display: str, line: int | None) -> tuple[Any, Problem | None]:
+    """The production's date as 'yyyy-mm-dd' text (a TOML date is accepted too)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat(), None
+    except ValueError:
+        return value, Problem(f"[production] date = {value!r} is not a date", display, line,
+                              'write it as "2021-11-30" (year-month-day)')
 
 
 def _type_name(kind: type) -> str:

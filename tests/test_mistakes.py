@@ -162,6 +162,8 @@ MISTAKES = {
         "[pacing] lead_in_ms must be a whole number, not '200'"]),
     "radio.toml misspelt choice": (_toml('preset = "loudspeaker"', 'preset = "loudspeakers"'), [
         "[build] preset = 'loudspeakers' is not one of", "did you mean 'loudspeaker'?"]),
+    "radio.toml impossible date": (_toml('date = "2021-11-30"', 'date = "2021-11-31"'), [
+        "[production] date = '2021-11-31' is not a date", 'write it as "2021-11-30"']),
     "radio.toml broken TOML": (_toml('title = "Thử nghiệm"', 'title = "Thử nghiệm'), [
         "radio.toml is not valid TOML", "check quotes and brackets on that line"]),
     "cue level out of range": (_cue("[băng: interviews/vi_du.ogg | mức=+40dB]"), [
