@@ -72,7 +72,8 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
 
             refuse_stale(production, episodes)
         if options.jobs > 1 and len(episodes) > 1:
-            return _build_parallel(production, episodes, options, log)
+            # Decide what is current here first: spawning workers costs a second.
+            return _build_current_first(production, episodes, options, log)
         with make_synthesizer(production, options) as synth:
             results = [build_episode(production, ep, synth, options, log) for ep in episodes]
             _report_speech(_speech_stats(synth), log)
@@ -81,8 +82,34 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
         lock.release()
 
 
+def _build_current_first(production: Production, episodes, options: BuildOptions,
+                         log: Log) -> list[EpisodeResult]:
+    """Decide here which episodes are current (spawning workers costs a second),
+    then build the rest: in parallel when there are several."""
+    stats = [0, 0, 0]
+    current = {}
+    for ep in episodes:
+        result, hits = _current_result(production, ep, options, log)
+        stats[0] += hits
+        if result:
+            current[ep.name] = result
+    stale = [ep for ep in episodes if ep.name not in current]
+    built: dict[str, EpisodeResult] = {}
+    if len(stale) > 1:
+        results, more = _build_parallel(production, stale, options, log)
+        built = {r.name: r for r in results}
+    elif stale:
+        with make_synthesizer(production, options) as synth:
+            built[stale[0].name] = build_episode(production, stale[0], synth, options, log)
+            more = _speech_stats(synth)
+    else:
+        more = (0, 0, 0)
+    _report_speech((stats[0] + more[0], more[1], more[2]), log)
+    return [current.get(ep.name) or built[ep.name] for ep in episodes]
+
+
 def _build_parallel(production: Production, episodes, options: BuildOptions,
-                    log: Log) -> list[EpisodeResult]:
+                    log: Log) -> tuple[list[EpisodeResult], tuple[int, int, int]]:
     """One worker process per episode (spawned, never forked: no inherited threads).
 
     Each worker has its own espeak helper; the output of an episode does not
@@ -103,9 +130,8 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
         results = [f.result() for f in futures]
     for _, warnings, _ in results:
         log.warnings += warnings
-    # Each worker counted its own speech; one report (and one warning) for the build.
-    _report_speech(tuple(map(sum, zip(*(stats for _, _, stats in results)))), log)
-    return [r for r, _, _ in results]
+    # Each worker counted its own speech; the caller reports the sum once.
+    return [r for r, _, _ in results], tuple(map(sum, zip(*(st for _, _, st in results))))
 
 
 def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
@@ -155,9 +181,7 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     preset_name = options.preset or production.settings.build.preset
     paths = output_names(production, episode.name, preset_name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset_name, options)
-    # One state per output folder: a preview build elsewhere must not mark these outputs current.
-    folder_key = hashlib.sha256(str(paths["wav"].parent.resolve()).encode()).hexdigest()[:12]
-    state_path = production.state_dir / "build" / f"{episode.name}.{preset_name}.{folder_key}.json"
+    state_path = _state_path(production, episode.name, preset_name, paths)
     if _up_to_date(state_path, fingerprint, paths, options):
         log.detail(f"{episode.name}: unchanged, nothing to rebuild")
         return EpisodeResult(episode.name, paths["json"], False)
@@ -173,6 +197,58 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     return EpisodeResult(episode.name, paths["json"], True)
 
 
+def _current_result(production: Production, episode, options: BuildOptions,
+                    log: Log) -> tuple[EpisodeResult | None, int]:
+    """The episode's result when its outputs are current, found without
+    synthesizing anything (a cache miss means it must be built), else None;
+    and the speech cache hits it took to know."""
+    from .speech.voice import CacheMiss
+    from .takes import Takes
+
+    with make_synthesizer(production, options) as synth:
+        synth.cache_only = True
+        try:
+            prepared = prepare(production, episode, synth,
+                               SourceStore(production.cache_dir / "sources"),
+                               load_lexicon(production), Takes(production, Log(0)))
+        except CacheMiss:
+            return None, 0
+        except Exception:   # anything wrong is reported by the real build
+            return None, 0
+    preset_name = options.preset or production.settings.build.preset
+    paths = output_names(production, episode.name, preset_name, options.output_dir)
+    fingerprint = _fingerprint(production, prepared, preset_name, options)
+    if not _up_to_date(_state_path(production, episode.name, preset_name, paths),
+                       fingerprint, paths, options):
+        return None, 0
+    log.detail(f"{episode.name}: unchanged, nothing to rebuild")
+    return EpisodeResult(episode.name, paths["json"], False), synth.cache.hits
+
+
+def _state_path(production: Production, name: str, preset: str, paths: dict) -> Path:
+    """One build state per output folder (a preview build elsewhere must not mark
+    these outputs current), named by the folder's path inside the production so
+    that a moved or copied production keeps its state."""
+    folder = paths["wav"].parent.resolve()
+    try:
+        where = str(folder.relative_to(production.root.resolve()))
+    except ValueError:
+        where = str(folder)
+    key = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return production.state_dir / "build" / f"{name}.{preset}.{key}.json"
+
+
+def _episode_settings(production: Production) -> dict:
+    """The settings that shape an episode's outputs ([disc] and status do not)."""
+    s = production.settings
+    tags = asdict(s.production)
+    tags.pop("status")
+    build = asdict(s.build)
+    build.pop("gtts_timeout_s")
+    return {"production": tags, "build": build, "pacing": asdict(s.pacing),
+            "ducking": asdict(s.ducking)}
+
+
 def _fingerprint(production: Production, prepared: Prepared, preset: str,
                  options: BuildOptions) -> str:
     from .audio.decode import ffmpeg_exe
@@ -180,7 +256,7 @@ def _fingerprint(production: Production, prepared: Prepared, preset: str,
     timeline = prepared.timeline
     data = {
         "version": __version__, "ffmpeg": Path(ffmpeg_exe()).name, "preset": preset,
-        "wav_only": options.wav_only, "settings": asdict(production.settings),
+        "wav_only": options.wav_only, "settings": _episode_settings(production),
         "episode": [prepared.episode.title, prepared.episode.number, prepared.episode.name],
         "segments": [(s.start, s.source.key, s.offset, s.length, round(s.gain_db, 6),
                       s.fade_in, s.fade_out, s.group) for s in timeline.segments],

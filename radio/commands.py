@@ -115,7 +115,8 @@ def run_voices(log: Log) -> None:
     from .speech.gtts_engine import GttsEngine
 
     with EspeakEngine() as engine:
-        version = engine.version
+        engine.start()
+        version = engine.library_version
     click.echo(f"espeak (offline, default) — espeak-ng {version}")
     for name, description in VOICES.items():
         click.echo(f"  {name:<18} {description}; pitch 0–100 and rate 80–450 per speaker")

@@ -187,8 +187,6 @@ def test_touching_files_without_changing_them_rebuilds_nothing(prod):
     assert snapshot(prod, "output") == before
 
 
-@pytest.mark.xfail(strict=True, reason="the build state is keyed by the absolute path of "
-                   "the output folder (radio/build.py), so a moved production rebuilds")
 def test_a_moved_production_rebuilds_nothing(prod, tmp_path):
     moved = tmp_path / "moved"
     shutil.copytree(prod, moved, symlinks=True)
@@ -311,8 +309,6 @@ def test_setting_rebuilds_both_episodes_without_synthesis(prod, section, key, va
     assert not (prod / "output" / "episode1" / "episode1.web.wav").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="the episode fingerprint holds every setting of "
-                   "radio.toml (radio/build.py), [disc] included")
 def test_disc_setting_rewrites_the_disc_only(prod):
     before = {name: outputs(prod, name) for name in EPISODES}
     disc_before = disc_files(prod)

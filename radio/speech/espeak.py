@@ -38,6 +38,16 @@ def variants() -> list[str]:
         return []
 
 
+def cache_version() -> str:
+    """The pinned espeakng-loader release: it fixes the library and voice data."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"espeakng-loader {version('espeakng-loader')}"
+    except PackageNotFoundError:
+        return "espeakng-loader unknown"
+
+
 class EspeakEngine:
     """Deterministic offline synthesis: same text and settings, same samples."""
 
@@ -47,7 +57,10 @@ class EspeakEngine:
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self.sample_rate = 0
-        self.version = ""
+        # The speech cache key: known without starting the helper, so a build
+        # whose speech is all cached never starts espeak at all.
+        self.version = cache_version()
+        self.library_version = ""   # what the library itself says, once started
         self._once = not hasattr(os, "fork")
 
     def _spawn(self) -> subprocess.Popen:
@@ -64,7 +77,7 @@ class EspeakEngine:
                              hint="reinstall with `pip install espeakng-loader`")
         info = json.loads(hello)
         self.sample_rate = info["rate"]
-        self.version = info["version"]
+        self.library_version = info["version"]
         return proc
 
     def start(self) -> "EspeakEngine":

@@ -36,6 +36,10 @@ class Voice:
         return data
 
 
+class CacheMiss(Exception):
+    """Raised in cache-only mode: this text has not been synthesized yet."""
+
+
 @dataclass(frozen=True)
 class Speech:
     samples: np.ndarray   # int16 mono
@@ -56,6 +60,7 @@ class Synthesizer:
         self._gtts_timeout_s = gtts_timeout_s
         self._gtts_down = False
         self.fallbacks = 0
+        self.cache_only = False   # True: raise CacheMiss instead of synthesizing
 
     def start(self) -> "Synthesizer":
         """Start the espeak helper now: call this before any thread is started."""
@@ -106,8 +111,6 @@ class Synthesizer:
 
     def _run(self, engine: str, text: str, voice: Voice, online: bool = True) -> Speech:
         impl = self.gtts if engine == "gtts" else self.espeak
-        if engine == "espeak":
-            impl.start()
         settings = replace(voice, engine=engine).settings()
         key = speech_key(engine, impl.version, settings, text)
         cached = self.cache.get(key)
@@ -115,6 +118,8 @@ class Synthesizer:
             return Speech(cached[0], cached[1], engine)
         if not online:
             raise GttsUnavailable("Google TTS did not answer earlier in this build")
+        if self.cache_only:
+            raise CacheMiss(text)
         samples, rate = impl.synthesize(text, **settings)
         if len(samples) == 0:
             raise BuildError(f"{engine} produced no audio for: {text[:60]}")
