@@ -319,3 +319,30 @@ TOML_SNIPPETS = [
 def test_known_hard_radio_toml(tmp_path):
     for snippet in TOML_SNIPPETS:
         check_settings(tmp_path, snippet.encode("utf-8"), need_lines=True)
+
+
+# ------------------------------------------------------------------ through the command line
+
+NASTY_SCRIPTS = [
+    b"\x00\xff\xfe garbage \x80\x81" * 50,
+    "---\ntitle: " + "[" * 3000 + "\n---\nMC1: a\n",
+    "---\ntitle: x\nspeakers: {MC1: {voice: vi}}\n---\nMC1: a\n[dừng: " + "9" * 400 + "]\n",
+    "---\ntitle: x\nspeakers: {MC1: {voice: vi}}\n---\nMC1: a\n[băng: a\x00b.ogg]\n",
+    "---\ntitle: 2021-02-30\nspeakers: {MC1: {voice: vi}}\n---\nMC1: a\n",
+    "---\n\"ti\ntle\": x\n---\n<!-- never closed\nMC1: a\n",
+    "---\ntitle: x\nspeakers: {MC1: {voice: vi}}\n---\nMC1: 🍊\n\n[nhạc nền: tắt]\n# \n",
+]
+
+
+def test_nasty_scripts_through_the_command_line(production):
+    from clirun import run_radio
+
+    script = production / "scripts" / "episode1.md"
+    for content in NASTY_SCRIPTS:
+        script.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        code, out, err = run_radio(["check", "episode1"], production)
+        assert code in (0, 2), (content[:80], err)
+        assert "Traceback" not in err and "internal error" not in err, err
+        for line in err.strip().splitlines():
+            assert line.startswith(("scripts/episode1.md:", "warning: scripts/episode1.md:",
+                                    "error:")), (content[:80], line)
