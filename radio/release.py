@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
+
 from .build import BuildOptions, build, output_names
 from .clock import build_date, build_epoch
 from .config import Production
 from .errors import UserError
+from .fsio import BuildLock
 from .log import Log
 
 NOTES = ("Phát trên hệ thống truyền thanh cơ sở theo lịch của đài; mỗi chuyên đề là "
@@ -52,16 +55,6 @@ def make_disc(production: Production, names: list[str] | None, options: BuildOpt
     reports = [json.loads(r.report_path.read_text(encoding="utf-8")) for r in results]
     preset = options.preset or production.settings.build.preset
     spec = disc_spec(production, sorted(reports, key=lambda r: r["number"]), preset)
-    if spec.draft:
-        reasons = []
-        if production.settings.production.status == "draft":
-            reasons.append('radio.toml says status = "draft"')
-        waiting = sum(i.placeholders for i in spec.items)
-        if waiting:
-            reasons.append(f"{waiting} paragraph(s) are synthesized placeholders awaiting takes")
-        log.info("this disc is a DRAFT: " + "; ".join(reasons))
-    from .fsio import BuildLock
-
     with BuildLock(production.state_dir / "lock"):
         manifest = write_disc(spec, production.output_dir / "disc", log=log.info)
     return manifest
@@ -74,11 +67,8 @@ def run_verify(image: Path, manifest: Path | None, log: Log) -> bool:
         raise UserError(f"{image} does not exist", hint="give the .iso, .cue, .bin or .toc path")
     report = verify_image(image, manifest)
     for line in report.lines:
-        log.info(line) if report.ok else click_err(line)
+        if report.ok:
+            log.info(line)
+        else:
+            click.echo(line, err=True)
     return report.ok
-
-
-def click_err(line: str) -> None:
-    import click
-
-    click.echo(line, err=True)
