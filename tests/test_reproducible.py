@@ -80,3 +80,22 @@ def test_demo_builds_are_byte_identical_across_folders_time_zones_locales_and_jo
     assert {Path(name).suffix for name in required} == set(MUST_MATCH)
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, f"these outputs differ between the two builds: {differing}"
+
+
+def test_espeak_variant_voices_are_the_same_from_one_helper_to_the_next():
+    """A variant (f2: breath, roughness) draws random numbers that espeak-ng seeded from
+    the clock: two helpers started in different seconds gave different audio."""
+    import time
+
+    from radio.speech.espeak import EspeakEngine
+
+    text = "Cam Hà Tĩnh được quảng bá rộng rãi trên khắp cả nước."
+    digests = []
+    for attempt in range(2):
+        if attempt:
+            time.sleep(1.1)
+        with EspeakEngine() as engine:
+            samples, _rate = engine.synthesize(text, "vi-vn-x-central", 145, 75, 50,
+                                               variant="f2")
+        digests.append(hashlib.sha256(samples.tobytes()).hexdigest())
+    assert digests[0] == digests[1]

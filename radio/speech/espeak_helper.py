@@ -51,6 +51,22 @@ def load_library():
     return lib, rate
 
 
+def seed_noise(lib, seed: int = 1) -> None:
+    """Seed the random numbers of the voice variants' breath and roughness.
+
+    espeak-ng seeds its own generator from the clock, and also draws from libc's
+    rand(): a variant such as f2 came out differently from one helper to the next
+    (the demo's female narrator).  Seeded here, before every job, it is the same.
+    """
+    if hasattr(lib, "espeak_ng_SetRandSeed"):
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        lib.espeak_ng_SetRandSeed(seed)
+    try:
+        ctypes.CDLL(None).srand(seed)
+    except (OSError, AttributeError, TypeError):   # no C library handle (Windows)
+        pass
+
+
 def synthesize_here(lib, job: dict) -> bytes:
     """Synthesize one job in this process (only ever called in a fresh child)."""
     chunks: list[bytes] = []
@@ -68,6 +84,7 @@ def synthesize_here(lib, job: dict) -> bytes:
     lib.espeak_SetParameter(PARAM_PITCH, int(job.get("pitch", 50)), 0)
     lib.espeak_SetParameter(PARAM_RANGE, int(job.get("range", 50)), 0)
     lib.espeak_SetParameter(PARAM_WORDGAP, int(job.get("word_gap", 0)), 0)
+    seed_noise(lib)
     text = job["text"].encode("utf-8") + b"\0"
     buf = ctypes.create_string_buffer(text)
     status = lib.espeak_Synth(buf, len(text), 0, 0, 0, ESPEAK_CHARS_UTF8 | ESPEAK_ENDPAUSE,
