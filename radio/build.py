@@ -65,8 +65,8 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
     lock = BuildLock(production.state_dir / "lock")
     lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
     try:
-        clean_stale_temporaries(production.output_dir)
-        clean_stale_temporaries(production.state_dir)
+        for folder in (production.output_dir, production.state_dir, production.takes_dir):
+            clean_stale_temporaries(folder)   # what a killed build or freeze left behind
         if options.strict:   # every stale take of every episode, before any work
             from .takes import refuse_stale
 

@@ -16,7 +16,7 @@ try:  # the signals and references of the loudness tests (tests/ is not a packag
     from test_loudness import (RATE, alternating, fade, ffmpeg_ebur128, in_blocks, pink_noise,
                                sine, speech_like, write_wav)
 except ImportError:  # pragma: no cover - if tests/ becomes a package
-    from tests.test_loudness import (RATE, alternating, fade, ffmpeg_ebur128, in_blocks,
+    from test_loudness import (RATE, alternating, fade, ffmpeg_ebur128, in_blocks,
                                      pink_noise, sine, speech_like, write_wav)
 
 

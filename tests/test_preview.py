@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, ROOTS, require_tool
+from conftest import REPO, ROOTS, require_tool
 
 EDITED = "Xin chân thành cảm ơn quý vị và các bạn, hẹn gặp lại!"
 

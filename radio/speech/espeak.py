@@ -43,7 +43,8 @@ def cache_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"espeakng-loader {version('espeakng-loader')}"
+        # "seeded": variants' noise is seeded per job since then (older entries differ)
+        return f"espeakng-loader {version('espeakng-loader')} seeded"
     except PackageNotFoundError:
         return "espeakng-loader unknown"
 
