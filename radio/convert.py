@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import UserError
-from .fsio import write_bytes
+from .fsio import read_input, write_bytes
 from .log import Log
 from .script.legacy import NAMES, decode_legacy, guess
 
@@ -43,12 +43,7 @@ def convert_bytes(raw: bytes, source: str, shown: str) -> tuple[str, str | None]
 def run_convert(path: Path, source: str, output: Path | None, in_place: bool, log: Log) -> None:
     if output is not None and in_place:
         raise UserError("give either -o OUT or --in-place, not both")
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise UserError("this is a folder, not a file", path=path) from None
-    except OSError as exc:
-        raise UserError(f"cannot read the file: {exc.strerror}", path=path) from None
+    raw = read_input(path)
     text, warning = convert_bytes(raw, source, str(path))
     if warning:
         log.warn(warning)

@@ -174,3 +174,13 @@ class BuildLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def read_input(path: Path, shown: str | Path | None = None, noun: str = "file") -> bytes:
+    """The bytes of a file the user gave us, or a UserError that says why not."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise UserError(f"this is a folder, not a {noun}", path=shown or path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read the {noun}: {exc.strerror}", path=shown or path) from None

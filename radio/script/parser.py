@@ -5,7 +5,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import Problem, UserError, raise_if_errors
+from ..errors import Problem, raise_if_errors
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
 from .model import Episode, Heading, Paragraph
@@ -21,14 +21,11 @@ _SPEAKER_PROBLEMS = ("speaker '", "this paragraph has no speaker")
 
 
 def parse_file(path: Path, shown_as: str | None = None) -> Episode:
-    shown = shown_as or str(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise UserError("this is a folder, not a script", path=shown) from None
-    except OSError as exc:
-        raise UserError(f"cannot read the script: {exc.strerror}", path=shown) from None
+    from ..fsio import read_input
     from .encoding import decode_script
+
+    shown = shown_as or str(path)
+    raw = read_input(path, shown, "script")
 
     return parse_text(decode_script(raw, shown), path.stem, shown)
 
@@ -68,7 +65,7 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
     last_speaker = next(iter(speakers), "")
 
     def close_paragraph():
-        nonlocal para, para_speaker
+        nonlocal para
         if para:
             text = " ".join(" ".join(para).split())
             pin = PIN.search(text)
