@@ -6,7 +6,6 @@ Settings are read once into frozen dataclasses; every unknown key or bad value i
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, UserError, raise_if_errors
+from .script.values import closest, unknown
 
 CONFIG_NAME = "radio.toml"
 PRESETS = ("loudspeaker", "broadcast", "web")
@@ -219,11 +219,6 @@ def _key_line(text: str, section: str, key: str | None) -> int | None:
     return header_line
 
 
-def suggest(word: str, choices) -> str | None:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
 def read_settings(path: Path) -> Settings:
     display = path.name
     try:
@@ -252,7 +247,7 @@ def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONF
     sections: dict[str, Any] = {}
     for name, value in data.items():
         if name not in _SECTIONS:
-            hint = suggest(name, _SECTIONS)
+            hint = closest(name, list(_SECTIONS))
             problems.append(Problem(f"unknown section [{name}]", display, _key_line(text, name, None)
                                     or _key_line(text, "", name),
                                     f"did you mean [{hint}]?" if hint else
@@ -275,10 +270,8 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
     for key, value in values.items():
         line = _key_line(text, name, key)
         if key not in fields:
-            hint = suggest(key, fields)
-            problems.append(Problem(f"unknown setting '{key}' in [{name}]", display, line,
-                                    f"did you mean '{hint}'?" if hint else
-                                    f"known settings: {', '.join(fields)}"))
+            problems.append(unknown(f"unknown setting '{key}' in [{name}]", key, fields,
+                                    display, line, f"known settings: {', '.join(fields)}"))
             continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -297,7 +290,7 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
             value = unicodedata.normalize("NFC", value)
         choices = _CHOICES.get((name, key))
         if choices and value not in choices:
-            hint = suggest(str(value), [str(c) for c in choices])
+            hint = closest(str(value), [str(c) for c in choices])
             problems.append(Problem(f"[{name}] {key} = {value!r} is not one of "
                                     f"{', '.join(map(str, choices))}", display, line,
                                     f"did you mean {hint!r}?" if hint else None))

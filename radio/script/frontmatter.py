@@ -8,7 +8,7 @@ import yaml
 
 from ..errors import Problem
 from .model import Speaker
-from .values import closest
+from .values import unknown
 
 EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
 SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range", "variant"]
@@ -80,10 +80,8 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
         key = str(key)
         line = _line_of(front, first, key)
         if key not in EPISODE_KEYS:
-            hint = closest(key, EPISODE_KEYS)
-            problems.append(Problem(f"unknown front matter key '{key}'", path, line,
-                                    f"did you mean '{hint}'?" if hint else
-                                    f"known keys: {', '.join(EPISODE_KEYS)}"))
+            problems.append(unknown(f"unknown front matter key '{key}'", key, EPISODE_KEYS,
+                                    path, line, f"known keys: {', '.join(EPISODE_KEYS)}"))
         elif key == "number":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
                 problems.append(Problem(f"number must be a whole number from 1 to 99, not {value!r}",
@@ -136,9 +134,8 @@ def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]
     for key, value in settings.items():
         key = str(key)
         if key not in SPEAKER_KEYS:
-            hint = closest(key, SPEAKER_KEYS)
-            problems.append(Problem(f"unknown setting '{key}' for speaker {label}", path, line,
-                                    f"did you mean '{hint}'?" if hint else
+            problems.append(unknown(f"unknown setting '{key}' for speaker {label}", key,
+                                    SPEAKER_KEYS, path, line,
                                     f"known settings: {', '.join(SPEAKER_KEYS)}"))
         elif key in _RANGES:
             low, high = _RANGES[key]
@@ -148,15 +145,12 @@ def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]
             else:
                 kwargs["rate_wpm" if key == "rate" else key] = value
         elif key == "engine" and value not in ENGINES:
-            hint = closest(str(value), ENGINES)
-            problems.append(Problem(f"unknown engine '{value}' for speaker {label}", path, line,
-                                    f"did you mean '{hint}'?" if hint else
-                                    f"use one of {', '.join(ENGINES)}"))
+            problems.append(unknown(f"unknown engine '{value}' for speaker {label}", value,
+                                    ENGINES, path, line, f"use one of {', '.join(ENGINES)}"))
         elif key == "voice" and str(value) not in VOICES:
-            hint = closest(str(value), list(VOICES))
-            problems.append(Problem(f"unknown voice '{value}' for speaker {label}", path, line,
-                                    f"did you mean '{hint}'?" if hint else
-                                    f"use one of {', '.join(VOICES)} (`radio voices` lists them)"))
+            problems.append(unknown(f"unknown voice '{value}' for speaker {label}", value,
+                                    VOICES, path, line, f"use one of {', '.join(VOICES)} "
+                                    "(`radio voices` lists them)"))
         else:
             kwargs[key] = unicodedata.normalize("NFC", str(value))
     return Speaker(**kwargs)

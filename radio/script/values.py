@@ -67,3 +67,11 @@ def closest(word: str, choices: list[str]) -> str | None:
         return folded[fold(word)]
     match = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.6)
     return folded[match[0]] if match else None
+
+
+def unknown(message: str, word: str, choices, path, line, otherwise: str) -> "Problem":
+    """A problem for a misspelt name: suggest the closest choice, else list them."""
+    from ..errors import Problem
+
+    hint = closest(str(word), list(choices))
+    return Problem(message, path, line, f"did you mean '{hint}'?" if hint else otherwise)
