@@ -15,11 +15,14 @@ import math
 from typing import Iterator
 
 import numpy as np
+import scipy.fft
 import scipy.ndimage
 import scipy.signal
 
 #: Taps per phase of the 4x true-peak interpolator (the prototype has 4*48+1).
 TAPS_PER_PHASE = 48
+#: Transform length of the interpolator's overlap-save convolution (a power of 2).
+FFT_LENGTH = 8192
 #: Overshoot allowed for at an abrupt end of stream, over the last frames.
 GIBBS, END_FRAMES = 1.09, 8
 #: Added to filter inputs so that silence never makes the states subnormal.
@@ -123,7 +126,9 @@ class Oversampler:
     cut at the original Nyquist frequency (flat to about 21 kHz at 44.1 kHz).
     It is a Nyquist filter, so phase 0 is the input itself (delayed) and only
     phases 1..3 are computed, by FFT convolution in float32 with the last
-    TAPS_PER_PHASE input frames carried over.  Feed it fixed-size chunks (see
+    TAPS_PER_PHASE input frames carried over: one forward transform of the
+    chunk and one inverse per phase, at a length that fits the whole chunk,
+    with the phases' spectra computed once per length.  Feed it fixed-size chunks (see
     :class:`Rechunker`) for results independent of block size.
 
     ``frame_peaks(chunk)`` returns, for each frame of the chunk, the largest
@@ -144,8 +149,8 @@ class Oversampler:
         taps = TAPS_PER_PHASE
         proto = scipy.signal.firwin(4 * taps + 1, 0.25, window=("kaiser", KAISER_BETA),
                                     scale=False) * 4.0
-        phases = np.stack([proto[r::4][:taps] for r in (1, 2, 3)])
-        self._phases = phases.astype(np.float32)[None, :, :]  # (1, 3, taps)
+        self._phases = np.stack([proto[r::4][:taps] for r in (1, 2, 3)]).astype(np.float32)
+        self._spectra = scipy.fft.rfft(self._phases, FFT_LENGTH, axis=-1)   # (3, bins)
         self._history = np.zeros((channels, taps), dtype=np.float32)
         self._last_point = np.zeros((channels, 1), dtype=np.float32)
 
@@ -163,32 +168,50 @@ class Oversampler:
         last = self._last_point
         if len(ext) == 2 and np.array_equal(ext[0], ext[1]) and last[0, 0] == last[1, 0]:
             ext, last = ext[:1], last[:1]  # dual mono: one channel says it all
-        # 'valid' output i uses ext[..., i .. i+taps-1], i.e. it is the frame at
-        # ext index i+taps-1; the chunk's frames are ext indices taps .. end.
-        inter = scipy.signal.oaconvolve(ext[:, None, :], self._phases, mode="valid", axes=-1)
+        inter = self._interpolate(ext)   # (channels, 3, n): the chunk's frames
         start = taps - self.delay
-        points = np.empty((len(ext), n, 4), dtype=np.float32)
-        points[:, :, 0] = ext[:, start:start + n]
-        points[:, :, 1:] = inter[:, :, 1:].transpose(0, 2, 1)
-        # Neighbours: the last point of the previous chunk, and the next frame's
-        # phase 0, which is already in ext because delay >= 1.
-        line = np.concatenate([last, points.reshape(len(ext), 4 * n),
-                               ext[:, start + n:start + n + 1]], axis=1)
-        self._last_point = np.broadcast_to(line[:, -2:-1], self._last_point.shape).copy()
-        peaks = _max4(np.abs(points)).max(axis=0)
+        phase0 = ext[:, start:start + n]
+        if n:
+            self._last_point = np.broadcast_to(inter[:, 2, -1:], self._last_point.shape).copy()
+        peaks = np.maximum(np.maximum(np.abs(phase0), np.abs(inter[:, 0])),
+                           np.maximum(np.abs(inter[:, 1]), np.abs(inter[:, 2]))).max(axis=0)
         if refine_above is None or n == 0:
             return peaks
         near = peaks.copy()
         near[1:] = np.maximum(near[1:], peaks[:-1])
         near[:-1] = np.maximum(near[:-1], peaks[1:])
-        near[0] = max(near[0], float(np.abs(line[:, 0]).max()))
-        near[-1] = max(near[-1], float(np.abs(line[:, -1]).max()))
+        # Neighbours at the edges: the last point of the previous chunk, and the
+        # next frame's phase 0, which is already in ext because delay >= 1.
+        after = ext[:, start + n:start + n + 1]
+        near[0] = max(near[0], float(np.abs(last).max()))
+        near[-1] = max(near[-1], float(np.abs(after).max()))
         frames = np.flatnonzero(near * 1.5 >= refine_above)
         if len(frames):
+            points = np.empty((len(ext), n, 4), dtype=np.float32)
+            points[:, :, 0] = phase0
+            points[:, :, 1:] = inter.transpose(0, 2, 1)
+            line = np.concatenate([last, points.reshape(len(ext), 4 * n), after], axis=1)
             k = (frames[:, None] * 4 + np.arange(4)).ravel()
             refined = _parabolic_peaks(line[:, k], line[:, k + 1], line[:, k + 2])
             peaks[frames] = _max4(refined.reshape(len(ext), len(frames), 4)).max(axis=0)
         return peaks
+
+    def _interpolate(self, ext: np.ndarray) -> np.ndarray:
+        """Phases 1..3 at the frames of ext[:, taps:] (channels, 3, n).
+
+        Overlap-save: ext is cut into windows of FFT_LENGTH frames that overlap
+        by ``taps``, all transformed in one batch; in each window's circular
+        convolution the outputs from ``taps`` on are the linear ones."""
+        taps, width = self._phases.shape[1], ext.shape[1]
+        n, step = width - taps, FFT_LENGTH - taps
+        pieces = max(1, -(-n // step))
+        padded = np.zeros((len(ext), (pieces - 1) * step + FFT_LENGTH), dtype=np.float32)
+        padded[:, :width] = ext
+        windows = np.lib.stride_tricks.sliding_window_view(padded, FFT_LENGTH, axis=-1)[:, ::step]
+        spectrum = scipy.fft.rfft(windows, axis=-1)                  # (channels, pieces, bins)
+        out = scipy.fft.irfft(spectrum[:, :, None, :] * self._spectra, FFT_LENGTH, axis=-1)
+        out = out[..., taps:].transpose(0, 2, 1, 3).reshape(len(ext), 3, pieces * step)
+        return out[:, :, :n]
 
 
 def _max4(values: np.ndarray) -> np.ndarray:
