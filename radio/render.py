@@ -60,7 +60,7 @@ class SourceStore:
         from .audio.loudness import measure
 
         stereo = samples if samples.shape[1] == 2 else np.repeat(samples[:, :1], 2, axis=1)
-        loudness = measure(stereo, dec.RATE).integrated_lufs
+        loudness = measure(stereo, dec.RATE, true_peak=False).integrated_lufs
         data_path, meta_path = self._paths(key)
         with atomic_open(data_path) as fh:
             fh.write(samples.tobytes())

@@ -272,7 +272,8 @@ def normalize(x: np.ndarray, target_lufs: float = TARGET_LUFS,
     from .audio.loudness import measure
 
     x = np.asarray(x, dtype=np.float64)
-    loud = measure(x if len(x) > RATE else np.tile(x, (2, 1)), RATE).integrated_lufs
+    loud = measure(x if len(x) > RATE else np.tile(x, (2, 1)), RATE,
+                   true_peak=False).integrated_lufs
     x = x * (10 ** ((target_lufs - loud) / 20) if np.isfinite(loud) else 1.0)
     ceiling = 10 ** (ceiling_dbfs / 20)
     if limit:

@@ -153,6 +153,14 @@ def test_result_is_the_same_whatever_the_block_size(signal):
     assert results[4096] == results[65536] == results[1000], name
 
 
+def test_loudness_without_true_peak_is_the_same_loudness(signal):
+    name, samples = signal
+    full, quick = measure(samples), measure(samples, true_peak=False)
+    assert math.isnan(quick.true_peak_dbtp), name
+    assert (quick.integrated_lufs, quick.range_lu, quick.short_term, quick.sample_peak_dbfs) == \
+        (full.integrated_lufs, full.range_lu, full.short_term, full.sample_peak_dbfs), name
+
+
 def test_true_peak_of_intersample_sine():
     # A quarter-rate sine at 45 degrees: every sample is 3 dB under the peak.
     samples = fade(sine(RATE / 4, 5, 0.5, math.pi / 4))
