@@ -287,16 +287,30 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
     # Imported here: numpy/scipy DSP is not needed when nothing has to be rebuilt.
     from .audio.master import PRESETS, Master
     from .audio.mix import mix_blocks
+    from .audio.spool import Spool
 
     preset = PRESETS[preset_name]
     timeline = prepared.timeline
     # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
     headroom = preset.mp3_headroom_db
     master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    analysis = master.analyse(log.blocks(mix_blocks(timeline), timeline.frames,
-                                         f"{prepared.episode.name}: measuring"))
+    with Spool(production.state_dir, mono=preset.dual_mono) as spool:
+        analysis = master.analyse(log.blocks(mix_blocks(timeline), timeline.frames,
+                                             f"{prepared.episode.name}: measuring"), spool.write)
+        return _write_passes(production, prepared, preset, master, analysis, spool, paths,
+                             options, log)
+
+
+def _write_passes(production, prepared, preset, master, analysis, spool, paths, options,
+                  log: Log) -> dict:
+    """Master the spooled programme into the outputs until the MP3's true peak
+    is under the ceiling (LAME overshoots its input), with more headroom each time."""
+    from .audio.master import Master
+
+    headroom = preset.ceiling_dbtp - master.ceiling_dbtp
     for attempt in range(MAX_MP3_PASSES):
-        loudness = _write_pass(production, prepared, preset, master, analysis, paths, options, log)
+        loudness = _write_pass(production, prepared, preset, master, analysis, spool, paths,
+                               options, log)
         mp3_peak = loudness.get("mp3", {}).get("true_peak_dbtp", -99.0)
         if mp3_peak <= preset.ceiling_dbtp:
             return loudness
@@ -308,9 +322,9 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
                      f"{MAX_MP3_PASSES} passes", hint="report this programme to the developers")
 
 
-def _write_pass(production, prepared, preset, master, analysis, paths, options, log) -> dict:
+def _write_pass(production, prepared, preset, master, analysis, spool, paths, options,
+                log) -> dict:
     from .audio.loudness import BackgroundMeter, measure_file
-    from .audio.mix import mix_blocks
     from .targets.wav import BextInfo, WavWriter
 
     episode, timeline = prepared.episode, prepared.timeline
@@ -326,8 +340,8 @@ def _write_pass(production, prepared, preset, master, analysis, paths, options, 
         if mp3_tmp is not None:
             encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps)
         try:
-            blocks = log.blocks(mix_blocks(timeline), timeline.frames, f"{episode.name}: mastering")
-            for block in master.render(blocks, analysis, episode_seed(episode.name)):
+            blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
+            for block in master.finish(blocks, analysis, episode_seed(episode.name)):
                 writer.write(block)
                 meter.feed(block)
                 if encoder:

@@ -20,7 +20,7 @@ from .errors import BuildError, UserError
 TMP_MARK = ".radio-tmp-"
 
 
-def _explain_os_error(exc: OSError, path: Path) -> BuildError | UserError:
+def explain_os_error(exc: OSError, path: Path) -> BuildError | UserError:
     if exc.errno == errno.ENOSPC:
         return BuildError(f"the disk is full while writing {path}",
                           hint="free some space and build again; the previous output is intact")
@@ -42,7 +42,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise _explain_os_error(exc, path) from exc
+        raise explain_os_error(exc, path) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -54,7 +54,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         _fsync_folder(path.parent)   # the rename itself survives a power cut
     except OSError as exc:
         _unlink_quietly(tmp_path)
-        raise _explain_os_error(exc, path) from exc
+        raise explain_os_error(exc, path) from exc
     except BaseException:
         _unlink_quietly(tmp_path)
         raise
@@ -70,7 +70,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb",
                 yield fh
                 fh.flush()
         except OSError as exc:
-            raise _explain_os_error(exc, Path(path)) from exc
+            raise explain_os_error(exc, Path(path)) from exc
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:

@@ -184,6 +184,34 @@ def test_block_size_does_not_change_a_byte(preset, programmes):
     assert digest(odd) == digest(master_render(PRESETS[preset], samples[:8 * RATE]))
 
 
+@pytest.mark.parametrize("preset", ["loudspeaker", "broadcast"])
+def test_second_pass_from_the_spool_equals_the_second_pass_from_the_mix(preset, programmes,
+                                                                         tmp_path):
+    from radio.audio.spool import Spool
+
+    samples = programmes["percussive"]
+    master = Master(PRESETS[preset])
+    with Spool(tmp_path, mono=PRESETS[preset].dual_mono) as spool:
+        analysis = master.analyse(in_blocks(samples, 4096), spool.write)
+        assert spool.frames == len(samples)
+        spooled = np.concatenate(list(master.finish(spool.blocks(30000), analysis, 7)))
+        again = np.concatenate(list(master.finish(spool.blocks(), analysis, 7)))
+    assert digest(spooled) == digest(again) == digest(master_render(PRESETS[preset], samples))
+    assert list(tmp_path.iterdir()) == []   # an anonymous file: nothing left behind
+
+
+def test_mono_spool_keeps_one_channel_and_refuses_two(tmp_path):
+    from radio.audio.spool import Spool
+
+    rng = np.random.default_rng(5)
+    mono = np.repeat(rng.standard_normal((1000, 1)).astype(np.float32), 2, axis=1)
+    with Spool(tmp_path, mono=True) as spool:
+        spool.write(mono)
+        assert np.array_equal(np.concatenate(list(spool.blocks(300))), mono)
+        with pytest.raises(ValueError, match="two different channels"):
+            spool.write(mono + np.array([0.0, 0.1], dtype=np.float32))
+
+
 # -- the steps ---------------------------------------------------------------------
 def run_step(step, samples: np.ndarray, block: int) -> np.ndarray:
     outs = [step.process(b) for b in in_blocks(samples, block)] + [step.flush()]

@@ -12,8 +12,9 @@ Steps: HighPass, BandLimit, DualMono, Gain, TruePeakLimiter (in
 :class:`Master` masters a programme in two passes over its blocks (the caller
 re-reads the programme; nothing is kept in memory but 10 ms statistics):
 
-1. ``analyse``: HighPass -> DualMono -> BandLimit (as the preset says; the
-   band limit always), measured by a LoudnessMeter.  With leveling, the
+1. ``analyse``: the pre-chain, HighPass -> DualMono -> BandLimit (as the
+   preset says; the band limit always), measured by a LoudnessMeter (and
+   handed to ``keep``, so that the caller can spool it for the second pass).  With leveling, the
    leveler's gains (one per 100 ms) are then decided on the whole programme,
    riding toward the programme's *own* typical loudness, the middle of its
    loudness range (so passages are lifted or lowered relative to the rest, at
@@ -21,9 +22,10 @@ re-reads the programme; nothing is kept in memory but 10 ms statistics):
    effect on the 10 ms energies and peaks is computed.  The final gain to the
    target accounts for what the true-peak limiter will take away
    (:func:`~radio.audio.loudness.predict_limited_lufs`).
-2. ``render``: HighPass -> leveler (replaying those gains) -> DualMono ->
-   BandLimit -> Gain -> TruePeakLimiter -> TPDF dither to 16 bits, yielding
-   int16 blocks whose total length is the input's.
+2. ``finish``: on the pre-chain's output, leveler (replaying those gains) ->
+   Gain -> TruePeakLimiter -> TPDF dither to 16 bits, yielding int16 blocks
+   whose total length is the input's.  ``render`` is the same from the mixed
+   programme (the pre-chain run again).
 
 Dither: TPDF of +-1 LSB, from ``numpy.random.Generator(PCG64(seed))``; four
 uniform numbers are drawn for *every* frame, in order (so any block size gives
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -320,14 +322,12 @@ class Master:
         self.hop = int(round(rate / 10))
         self.ceiling_dbtp = preset.ceiling_dbtp if ceiling_dbtp is None else ceiling_dbtp
 
-    def pre_chain(self, leveler_gains_db: np.ndarray | None = None) -> Chain:
-        """HighPass -> leveler (replaying *leveler_gains_db*) -> DualMono ->
-        BandLimit, each as the preset says (the band limit always)."""
+    def pre_chain(self) -> Chain:
+        """HighPass -> DualMono -> BandLimit, each as the preset says (the band
+        limit always): linear and time-invariant, no latency."""
         p, steps = self.preset, []
         if p.highpass_hz:
             steps.append(HighPass(p.highpass_hz, p.highpass_order, rate=self.rate))
-        if leveler_gains_db is not None:
-            steps.append(GainTrack(leveler_gains_db, self.hop))
         if p.dual_mono:
             steps.append(DualMono())
         steps.append(BandLimit(rate=self.rate))
@@ -337,12 +337,15 @@ class Master:
         # The pre-chain already band-limits, so the limiter need not.
         return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, band_limit=False)
 
-    def analyse(self, blocks: Iterable[np.ndarray]) -> Analysis:
-        chain = self.pre_chain()
+    def analyse(self, blocks: Iterable[np.ndarray],
+                keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
+        """The first pass over the mixed programme; *keep* receives the
+        pre-chain's output block by block (what :meth:`finish` takes)."""
         meter = LoudnessMeter(self.rate, 2, segment_ms=10)
-        for block in blocks:
-            meter.feed(chain.process(_check(block)))
-        meter.feed(chain.flush())
+        for block in self._pre_chained(blocks):
+            meter.feed(block)
+            if keep:
+                keep(block)
         loudness = meter.result()
         stats = SegmentStats(meter.segment_energies(), meter.segment_peaks(),
                              meter.segment, meter.segments_per_hop, self.rate)
@@ -381,10 +384,25 @@ class Master:
             return analysis.gain_db
         return self._solve_gain(analysis.stats, analysis.leveled_lufs)[0]
 
+    def _pre_chained(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        chain = self.pre_chain()
+        for block in blocks:
+            yield chain.process(_check(block))
+        yield chain.flush()
+
     def render(self, blocks: Iterable[np.ndarray], analysis: Analysis,
                seed: int) -> Iterator[np.ndarray]:
-        steps = self.pre_chain(analysis.leveler_gains_db).steps
-        chain = Chain(steps + [Gain(self.gain_for(analysis)), self.limiter()])
+        """The second pass from the mixed programme."""
+        return self.finish(self._pre_chained(blocks), analysis, seed)
+
+    def finish(self, blocks: Iterable[np.ndarray], analysis: Analysis,
+               seed: int) -> Iterator[np.ndarray]:
+        """The second pass from the pre-chain's output (as ``analyse`` kept it):
+        leveler -> Gain -> TruePeakLimiter -> dither, int16 blocks out."""
+        steps = [Gain(self.gain_for(analysis)), self.limiter()]
+        if analysis.leveler_gains_db is not None:
+            steps.insert(0, GainTrack(analysis.leveler_gains_db, self.hop))
+        chain = Chain(steps)
         dither = Dither16(seed, dual_mono=self.preset.dual_mono)
         for block in blocks:
             out = chain.process(_check(block))
