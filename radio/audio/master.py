@@ -27,10 +27,10 @@ re-reads the programme; nothing is kept in memory but 10 ms statistics):
    whose total length is the input's.  ``render`` is the same from the mixed
    programme (the pre-chain run again).
 
-Dither: TPDF of +-1 LSB, from ``numpy.random.Generator(PCG64(seed))``; four
-uniform numbers are drawn for *every* frame, in order (so any block size gives
-the same stream).  Dual-mono presets use the same dither value on both
-channels, so L = R exactly.  Frames whose samples are all within 2**-24
+Dither: TPDF of +-1 LSB, from ``numpy.random.Generator(PCG64(seed))``; two
+uniform numbers (float32) are drawn per channel for *every* frame, in order (so
+any block size gives the same stream).  Dual-mono presets draw for one channel
+and use that dither value on both, so L = R exactly.  Frames whose samples are all within 2**-24
 (-144 dBFS) of zero are digital silence and are written as zeros without
 dither: silence in gives silence out.
 """
@@ -276,14 +276,20 @@ class Dither16:
 
     def process(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
-        noise = self._rng.random((len(block), 4))
-        dither = np.empty((len(block), 2))
-        dither[:, 0] = noise[:, 0] - noise[:, 1]
-        dither[:, 1] = dither[:, 0] if self.dual_mono else noise[:, 2] - noise[:, 3]
-        scaled = block.astype(np.float64) * 32768.0 + dither
-        silent = np.all(np.abs(block) <= SILENCE_SAMPLE, axis=1)
-        scaled[silent] = 0.0
-        return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
+        width = 1 if self.dual_mono else 2
+        noise = self._rng.random((len(block), 2 * width), dtype=np.float32)
+        dither = noise[:, :width] - noise[:, width:]
+        if self.dual_mono and np.array_equal(block[:, 0], block[:, 1]):
+            return np.repeat(_quantize(block[:, :1], dither), 2, axis=1)
+        return _quantize(block, dither)
+
+
+def _quantize(block: np.ndarray, dither: np.ndarray) -> np.ndarray:
+    """float32 frames plus dither (broadcast over the channels) rounded to
+    int16; digital silence stays zero."""
+    scaled = block * np.float32(32768.0) + dither
+    scaled[np.all(np.abs(block) <= SILENCE_SAMPLE, axis=1)] = 0.0
+    return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
 
 
 @dataclass(frozen=True)
