@@ -56,7 +56,9 @@ class SosFilter:
         self.zi = np.zeros((self.sos.shape[0], 2, channels), dtype=np.float64)
         self._parity = 0
 
-    def __call__(self, block: np.ndarray) -> np.ndarray:
+    def __call__(self, block: np.ndarray, collapse: bool = False) -> np.ndarray:
+        """The filtered block; with *collapse*, a dual-mono block comes back as
+        its one filtered channel, ``(n, 1)``."""
         if len(block) == 0:
             return np.zeros(block.shape, dtype=self.dtype)
         # float32 in: sosfilt computes in float64 anyway, and a float64 copy
@@ -69,7 +71,8 @@ class SosFilter:
             # same arithmetic, so the same samples as filtering both).
             out, zi = scipy.signal.sosfilt(self.sos, block[:, :1], axis=0, zi=self.zi[..., :1])
             self.zi = np.repeat(zi, 2, axis=2)
-            return np.repeat(out.astype(self.dtype, copy=False), 2, axis=1)
+            out = out.astype(self.dtype, copy=False)
+            return out if collapse else np.repeat(out, 2, axis=1)
         out, self.zi = scipy.signal.sosfilt(self.sos, block, axis=0, zi=self.zi)
         return out.astype(self.dtype, copy=False)
 

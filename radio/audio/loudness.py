@@ -292,11 +292,15 @@ class LoudnessMeter:
         if len(block) == 0:
             return
         self._frames += len(block)
-        self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
         if self._true_peak:
             self._true_peak.feed(block)
-        weighted = self._filter(block)
-        power = np.einsum("ij,ij->i", weighted, weighted)
+        weighted = self._filter(block, collapse=True)
+        if weighted.shape[1] < self.channels:   # dual mono: one channel says it all
+            block = block[:, :1]
+            power = 2.0 * np.square(weighted[:, 0])
+        else:
+            power = np.einsum("ij,ij->i", weighted, weighted)
+        self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
         power = np.concatenate([self._pending, power])
         full = len(power) // self.segment * self.segment
         if full:
