@@ -393,14 +393,17 @@ class TruePeakLimiter(GridStep):
 
 
 # -- simple steps (see radio.audio.master for the step contract) ---------------
-class HighPass:
-    """Butterworth high-pass (``scipy.signal.butter`` SOS, state carried)."""
+class Filter:
+    """A fixed IIR filter as a mastering step (SOS sections, state carried)."""
 
-    btype = "highpass"
+    def __init__(self, sos: np.ndarray, channels: int = 2):
+        self.sos = np.asarray(sos, dtype=np.float64)
+        self._filter = SosFilter(self.sos, channels, dtype=np.float32)
 
-    def __init__(self, cutoff_hz: float, order: int = 4, *, rate: int = 44100, channels: int = 2):
-        sos = scipy.signal.butter(order, cutoff_hz, btype=self.btype, fs=rate, output="sos")
-        self._filter = SosFilter(sos, channels, dtype=np.float32)
+    def then(self, other: "Filter") -> "Filter":
+        """One filter that is this one followed by *other* (a single pass over
+        the audio; both must be fresh)."""
+        return Filter(np.concatenate([self.sos, other.sos]), self._filter.zi.shape[2])
 
     def process(self, block: np.ndarray) -> np.ndarray:
         return self._filter(np.asarray(block, dtype=np.float32))
@@ -409,13 +412,21 @@ class HighPass:
         return np.zeros((0, self._filter.zi.shape[2]), dtype=np.float32)
 
 
-class BandLimit(HighPass):
+class HighPass(Filter):
+    """Butterworth high-pass (``scipy.signal.butter`` SOS)."""
+
+    def __init__(self, cutoff_hz: float, order: int = 4, *, rate: int = 44100, channels: int = 2):
+        super().__init__(scipy.signal.butter(order, cutoff_hz, btype="highpass", fs=rate,
+                                             output="sos"), channels)
+
+
+class BandLimit(Filter):
     """The low-pass of :func:`band_limit_sos` (flat to 18 kHz).  The master ends
     its pre-chain with it, so that the loudness it measures is the loudness of
     what the limiter (then without its own band limit) shapes."""
 
     def __init__(self, *, rate: int = 44100, channels: int = 2):
-        self._filter = SosFilter(band_limit_sos(rate), channels, dtype=np.float32)
+        super().__init__(band_limit_sos(rate), channels)
 
 
 class DualMono:

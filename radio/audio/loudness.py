@@ -432,13 +432,14 @@ class BackgroundMeter:
     """A LoudnessMeter fed from a worker thread, so measuring the output of one
     pass overlaps the mastering itself (numpy and scipy's filters release the
     GIL).  The queue is short: at most a few blocks wait, so memory stays bounded.
-    Blocks may be int16 (scaled to full scale) or float."""
+    Blocks may be int16 (scaled to full scale) or float; the caller must not
+    change a block after feeding it.  *options* go to the LoudnessMeter."""
 
-    def __init__(self, rate: int = 44100, channels: int = 2, depth: int = 4):
+    def __init__(self, rate: int = 44100, channels: int = 2, depth: int = 4, **options):
         import queue
         import threading
 
-        self.meter = LoudnessMeter(rate, channels)
+        self.meter = LoudnessMeter(rate, channels, **options)
         self._queue: "queue.Queue" = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="loudness-meter", daemon=True)
@@ -449,7 +450,7 @@ class BackgroundMeter:
             if self._error is None:
                 try:
                     if block.dtype == np.int16:
-                        block = block.astype(np.float32) / 32768.0
+                        block = np.multiply(block, np.float32(1 / 32768), dtype=np.float32)
                     self.meter.feed(block)
                 except BaseException as exc:  # reported by result()
                     self._error = exc
@@ -462,8 +463,12 @@ class BackgroundMeter:
             self._queue.put(None)
             self._thread.join()
 
-    def result(self) -> "Loudness":
+    def finished(self) -> LoudnessMeter:
+        """The meter, once every block fed has been measured."""
         self.close()
         if self._error is not None:
             raise self._error
-        return self.meter.result()
+        return self.meter
+
+    def result(self) -> "Loudness":
+        return self.finished().result()

@@ -12,7 +12,7 @@ Steps: HighPass, BandLimit, DualMono, Gain, TruePeakLimiter (in
 :class:`Master` masters a programme in two passes over its blocks (the caller
 re-reads the programme; nothing is kept in memory but 10 ms statistics):
 
-1. ``analyse``: the pre-chain, HighPass -> DualMono -> BandLimit (as the
+1. ``analyse``: the pre-chain, DualMono -> HighPass -> BandLimit (as the
    preset says; the band limit always), measured by a LoudnessMeter (and
    handed to ``keep``, so that the caller can spool it for the second pass).  With leveling, the
    leveler's gains (one per 100 ms) are then decided on the whole programme,
@@ -44,7 +44,7 @@ import numpy as np
 
 from radio.audio.dsp import (BandLimit, DualMono, Gain, GridStep, HighPass, SosFilter,
                              TruePeakLimiter, db_to_gain)
-from radio.audio.loudness import (Loudness, LoudnessMeter, SegmentStats, energy_to_lufs,
+from radio.audio.loudness import (BackgroundMeter, Loudness, SegmentStats, energy_to_lufs,
                                   k_weighting_sos, predict_limited_lufs)
 
 __all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack",
@@ -174,10 +174,9 @@ def track_amplitude(amps: np.ndarray, hop: int, frames: np.ndarray) -> np.ndarra
     frame (hop 0 starts at its own value; after the last hop it holds)."""
     if len(amps) == 0:
         return np.ones(len(frames))
-    index = np.minimum(frames // hop, len(amps) - 1)
-    ramp = np.minimum(1.0, (frames - index * hop + 1) / hop)
-    before = amps[np.maximum(index - 1, 0)]
-    return before + (amps[index] - before) * ramp
+    # Piecewise linear through (each hop's last frame, its gain).
+    ends = np.arange(1, len(amps) + 1, dtype=np.float64) * hop - 1.0
+    return np.interp(frames, ends, amps)
 
 
 class GainTrack:
@@ -192,8 +191,8 @@ class GainTrack:
         block = np.asarray(block, dtype=np.float32)
         frames = np.arange(self._pos, self._pos + len(block))
         self._pos += len(block)
-        gain = track_amplitude(self._amps, self._hop, frames)
-        return (block * gain[:, None]).astype(np.float32)
+        gain = track_amplitude(self._amps, self._hop, frames).astype(np.float32)
+        return block * gain[:, None]
 
     def flush(self) -> np.ndarray:
         return np.zeros((0, self._channels), dtype=np.float32)
@@ -329,15 +328,16 @@ class Master:
         self.ceiling_dbtp = preset.ceiling_dbtp if ceiling_dbtp is None else ceiling_dbtp
 
     def pre_chain(self) -> Chain:
-        """HighPass -> DualMono -> BandLimit, each as the preset says (the band
-        limit always): linear and time-invariant, no latency."""
+        """DualMono -> HighPass -> BandLimit, each as the preset says (the band
+        limit always): linear and time-invariant, no latency.  The filters run
+        as one cascade, on one channel when the programme is dual mono."""
         p, steps = self.preset, []
-        if p.highpass_hz:
-            steps.append(HighPass(p.highpass_hz, p.highpass_order, rate=self.rate))
         if p.dual_mono:
             steps.append(DualMono())
-        steps.append(BandLimit(rate=self.rate))
-        return Chain(steps)
+        filters = BandLimit(rate=self.rate)
+        if p.highpass_hz:
+            filters = HighPass(p.highpass_hz, p.highpass_order, rate=self.rate).then(filters)
+        return Chain(steps + [filters])
 
     def limiter(self) -> TruePeakLimiter:
         # The pre-chain already band-limits, so the limiter need not.
@@ -347,11 +347,16 @@ class Master:
                 keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
         """The first pass over the mixed programme; *keep* receives the
         pre-chain's output block by block (what :meth:`finish` takes)."""
-        meter = LoudnessMeter(self.rate, 2, segment_ms=10)
-        for block in self._pre_chained(blocks):
-            meter.feed(block)
-            if keep:
-                keep(block)
+        # Measured in a thread, while the next blocks are mixed and filtered.
+        background = BackgroundMeter(self.rate, 2, segment_ms=10)
+        try:
+            for block in self._pre_chained(blocks):
+                background.feed(block)
+                if keep:
+                    keep(block)
+        finally:
+            background.close()
+        meter = background.finished()
         loudness = meter.result()
         stats = SegmentStats(meter.segment_energies(), meter.segment_peaks(),
                              meter.segment, meter.segments_per_hop, self.rate)
@@ -405,10 +410,12 @@ class Master:
                seed: int) -> Iterator[np.ndarray]:
         """The second pass from the pre-chain's output (as ``analyse`` kept it):
         leveler -> Gain -> TruePeakLimiter -> dither, int16 blocks out."""
-        steps = [Gain(self.gain_for(analysis)), self.limiter()]
-        if analysis.leveler_gains_db is not None:
-            steps.insert(0, GainTrack(analysis.leveler_gains_db, self.hop))
-        chain = Chain(steps)
+        gain_db = self.gain_for(analysis)
+        if analysis.leveler_gains_db is not None:   # the leveler's gains and the gain, at once
+            gain = GainTrack(analysis.leveler_gains_db + gain_db, self.hop)
+        else:
+            gain = Gain(gain_db)
+        chain = Chain([gain, self.limiter()])
         dither = Dither16(seed, dual_mono=self.preset.dual_mono)
         for block in blocks:
             out = chain.process(_check(block))
