@@ -324,7 +324,7 @@ def _write_passes(production, prepared, preset, master, analysis, spool, paths, 
 
 def _write_pass(production, prepared, preset, master, analysis, spool, paths, options,
                 log) -> dict:
-    from .audio.loudness import BackgroundMeter, measure_file
+    from .audio.loudness import BackgroundMeter
     from .targets.wav import BextInfo, WavWriter
 
     episode, timeline = prepared.episode, prepared.timeline
@@ -338,7 +338,8 @@ def _write_pass(production, prepared, preset, master, analysis, spool, paths, op
             atomic_open(paths["wav"]) as wav_fh:
         writer = WavWriter(wav_fh, timeline.frames, bext)
         if mp3_tmp is not None:
-            encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps)
+            encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps,
+                                     measure=True)
         try:
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
             for block in master.finish(blocks, analysis, episode_seed(episode.name)):
@@ -355,10 +356,10 @@ def _write_pass(production, prepared, preset, master, analysis, spool, paths, op
         writer.finish(wav_loudness)
         result = {"wav": wav_loudness}
         if encoder:
-            encoder.finish()
+            mp3_loudness = encoder.finish()   # the MP3 itself, decoded as it was encoded
             mp3.write_tags(mp3_tmp, _tags(production, prepared),
                            production.settings.build.id3_version)
-            result["mp3"] = _loudness_dict(measure_file(mp3_tmp))
+            result["mp3"] = _loudness_dict(mp3_loudness)
     return result
 
 

@@ -6,6 +6,7 @@ art, and one chapter (CHAP + CTOC) per heading.
 """
 from __future__ import annotations
 
+import functools
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -37,47 +38,148 @@ class Tags:
 
 
 class Mp3Encoder:
-    """An ffmpeg/libmp3lame process that encodes int16 stereo blocks to *path*."""
+    """An ffmpeg/libmp3lame process that encodes int16 stereo blocks to *path*.
 
-    def __init__(self, path: Path, bitrate_kbps: int = 192):
+    Blocks go to ffmpeg from a thread, so the caller masters the next block
+    while LAME encodes this one (the two take turns at a bare pipe).  With
+    ``measure``, ffmpeg also decodes the MP3 it encodes (a loopback decoder,
+    ffmpeg >= 7.1; the samples are those of decoding the finished file) and a
+    LoudnessMeter measures them as they come: ``finish`` returns the MP3's
+    loudness without reading the file again.  An older ffmpeg measures the
+    file after encoding instead.
+    """
+
+    def __init__(self, path: Path, bitrate_kbps: int = 192, measure: bool = False):
+        import queue
+        import threading
+
         self.path = path
+        self._measure = measure
+        self._loopback = measure and loopback_decoding()
         self._err = tempfile.TemporaryFile()
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-               "-f", "s16le", "-ar", "44100", "-ac", "2", "-i", "pipe:0",
+               "-f", "s16le", "-ar", "44100", "-ac", "2", "-i", "pipe:0", "-map", "0:a",
                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "2",
                "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0",
                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(path)]
+        if self._loopback:
+            cmd += LOOPBACK_PCM
         # It dies with the build, and stops by itself when its input pipe closes.
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE if self._loopback
+                                      else subprocess.DEVNULL,
                                       stderr=self._err, **child_options())
+        self._blocks: "queue.Queue[bytes | None]" = queue.Queue(maxsize=4)
+        self._broken = False
+        self._writer = threading.Thread(target=self._write_all, name="mp3-writer", daemon=True)
+        self._writer.start()
+        self._meter = self._reader = None
+        self._meter_error: BaseException | None = None
+        if self._loopback:
+            from ..audio.loudness import LoudnessMeter
+
+            self._meter = LoudnessMeter(44100, 2)
+            self._reader = threading.Thread(target=self._measure_all, name="mp3-meter",
+                                            daemon=True)
+            self._reader.start()
+
+    def _write_all(self) -> None:
+        while (data := self._blocks.get()) is not None:
+            if not self._broken:
+                try:
+                    self._proc.stdin.write(data)
+                except (BrokenPipeError, OSError):
+                    self._broken = True   # ffmpeg stopped: finish() reports why
+        try:
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def _measure_all(self) -> None:
+        from ..audio.loudness import PIPE_BLOCK_FRAMES
+
+        frame_bytes, leftover = 8, b""
+        while data := self._proc.stdout.read(PIPE_BLOCK_FRAMES * frame_bytes):
+            if self._meter_error is not None:
+                continue   # keep draining, or ffmpeg would stall
+            data = leftover + data
+            usable = len(data) // frame_bytes * frame_bytes
+            leftover = data[usable:]
+            try:
+                self._meter.feed(np.frombuffer(data[:usable], dtype="<f4").reshape(-1, 2))
+            except BaseException as exc:   # reported by finish()
+                self._meter_error = exc
 
     def write(self, block: np.ndarray) -> None:
-        try:
-            self._proc.stdin.write(np.ascontiguousarray(block, dtype="<i2").tobytes())
-        except BrokenPipeError:
-            self.finish()
+        if self._broken:
+            self.finish()   # raises ffmpeg's reason
+            raise BuildError("the MP3 encoder stopped before the end of the programme")
+        self._blocks.put(np.ascontiguousarray(block, dtype="<i2").tobytes())
 
-    def finish(self) -> None:
-        if self._proc.stdin and not self._proc.stdin.closed:
-            try:
-                self._proc.stdin.close()
-            except BrokenPipeError:
-                pass
+    def finish(self):
+        """Wait for the encoder; the MP3's Loudness with ``measure``, else None."""
+        self._blocks.put(None)
+        self._writer.join()
+        if self._reader:
+            self._reader.join()
         code = self._proc.wait()
         if code != 0:
             self._err.seek(0)
             message = self._err.read().decode(errors="replace").strip().splitlines()
+            self._err.close()
             if any("No space left on device" in line for line in message):
                 raise BuildError(f"the disk is full while writing {self.path}",
                                  hint="free some space and build again; the previous "
                                       "output is intact")
             raise BuildError("the MP3 encoder failed: " + (message[-1] if message else str(code)))
         self._err.close()
+        if not self._measure:
+            return None
+        if self._meter is None:
+            from ..audio.loudness import measure_file
+
+            return measure_file(self.path)
+        if self._meter_error is not None:
+            raise self._meter_error
+        return self._meter.result()
 
     def abort(self) -> None:
         self._proc.kill()
+        while True:   # unblock the writer, however full its queue is
+            try:
+                self._blocks.put_nowait(None)
+                break
+            except Exception:
+                try:
+                    self._blocks.get_nowait()
+                except Exception:
+                    pass
+        self._writer.join()
+        if self._reader:
+            self._reader.join()
         self._proc.wait()
         self._err.close()
+
+
+# The loopback decoder: the encoded stream decoded again, out on stdout as float32.
+LOOPBACK_PCM = ["-dec", "0:0", "-filter_complex",
+                "[dec:0]aformat=sample_fmts=flt:sample_rates=44100:channel_layouts=stereo[pcm]",
+                "-map", "[pcm]", "-f", "f32le", "pipe:1"]
+
+
+@functools.cache
+def loopback_decoding() -> bool:
+    """Whether this ffmpeg decodes what it encodes (``-dec``, ffmpeg >= 7.1):
+    tried once on 0.1 s of silence."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "s16le", "-ar",
+           "44100", "-ac", "2", "-i", "pipe:0", "-map", "0:a", "-c:a", "libmp3lame",
+           "-f", "null", "-"] + LOOPBACK_PCM
+    try:
+        proc = subprocess.run(cmd, input=bytes(4 * 4410), capture_output=True, timeout=30,
+                              **child_options())
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0 and len(proc.stdout) > 0
 
 
 def _chapter_ordered_id3():
