@@ -22,7 +22,7 @@ import scipy.signal
 #: Taps per phase of the 4x true-peak interpolator (the prototype has 4*48+1).
 TAPS_PER_PHASE = 48
 #: Transform length of the interpolator's overlap-save convolution (a power of 2).
-FFT_LENGTH = 8192
+FFT_LENGTH = 4096
 #: Overshoot allowed for at an abrupt end of stream, over the last frames.
 GIBBS, END_FRAMES = 1.09, 8
 #: Added to filter inputs so that silence never makes the states subnormal.
