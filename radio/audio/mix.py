@@ -1,9 +1,10 @@
-"""Mix stage: Timeline -> programme, one block at a time (float32, 44.1 kHz stereo).
+"""Mix stage: Timeline -> programme, one block at a time (float32, 44.1 kHz stereo;
+summed in float32, whose rounding stays 100 dB under the 16-bit output's).
 
 Nothing here holds more than one block of the programme: each block reads only
-the frames of the sources that overlap it.  Mixing is cheap and deterministic,
-so the mastering stage simply mixes twice (measure, then render) instead of
-keeping a copy of the programme.
+the frames of the sources that overlap it.  The mastering stage mixes once, for
+its first pass, and spools the filtered result for its second
+(:mod:`radio.audio.spool`).
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
 
 
 def bed_envelope(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
-    env = 10 ** (duck_db(bed, pos) / 20)
+    env = np.exp(duck_db(bed, pos) * (np.log(10.0) / 20.0))   # dB to gain
     if bed.fade_in and pos[0] < bed.start + bed.fade_in:
         env *= fade_curve(pos - bed.start + 0.5, bed.fade_in)
     if bed.fade_out and pos[-1] >= bed.end - bed.fade_out:
@@ -75,7 +76,7 @@ def mix_blocks(timeline: Timeline, block: int = BLOCK,
     first_open = 0
     for b0 in range(0, timeline.frames, block):
         n = min(block, timeline.frames - b0)
-        out = np.zeros((n, 2), dtype=np.float64)
+        out = np.zeros((n, 2), dtype=np.float32)
         layers: dict[int, np.ndarray] = {}
         while first_open < len(segments) and \
                 segments[first_open].start + segments[first_open].length <= b0:
@@ -89,10 +90,14 @@ def mix_blocks(timeline: Timeline, block: int = BLOCK,
             audio = read(seg.source, seg.offset + s0 - seg.start, s1 - s0)
             gain = segment_gain(seg, s0 - seg.start, s1 - s0)
             target = out if seg.group == 0 else layers.setdefault(
-                seg.group, np.zeros((n, 2), dtype=np.float64))
+                seg.group, np.zeros((n, 2), dtype=np.float32))
+            if isinstance(gain, np.ndarray):
+                gain = gain.astype(np.float32)
+            else:
+                gain = np.float32(gain)
             target[s0 - b0:s1 - b0] += audio * gain   # mono broadcasts to both channels
         if layers:
             pos = np.arange(b0, b0 + n, dtype=np.float64)
             for group, buf in layers.items():
-                out += buf * bed_envelope(beds[group], pos)[:, None]
-        yield out.astype(np.float32)
+                out += buf * bed_envelope(beds[group], pos).astype(np.float32)[:, None]
+        yield out
