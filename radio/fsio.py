@@ -123,6 +123,28 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+_HASHER = None
+
+
+def update_both(first, second, data: bytes) -> None:
+    """``first.update(data)`` and ``second.update(data)`` at the same time, on two
+    cores (hashlib lets go of the GIL for large buffers): the disc hashes the
+    same bytes twice in several places (whole file and block, samples and
+    sectors)."""
+    global _HASHER
+    if len(data) < 1 << 16:
+        first.update(data)
+        second.update(data)
+        return
+    if _HASHER is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _HASHER = ThreadPoolExecutor(1, thread_name_prefix="hash")
+    done = _HASHER.submit(first.update, data)
+    second.update(data)
+    done.result()
+
+
 class BuildLock:
     """An exclusive ``fcntl`` lock on the production's build state.
 

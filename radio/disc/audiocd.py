@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..fsio import update_both
 from .model import (BYTES_PER_FRAME, SECTOR_BYTES, SECTOR_FRAMES, DiscPlan, DiscSpec,
                     PlannedTrack, TrackRecord)
 from .names import CD_TEXT_MAX, cd_text
@@ -44,8 +45,7 @@ def write_bin(plan: DiscPlan, wavs: dict[str, WavInfo], out: BinaryIO) -> list[W
         onset, done = None, 0
         for block in iter_frames(wavs[track.source], track.first_frame, track.frames):
             out.write(block)
-            pcm.update(block)
-            sectors.update(block)
+            update_both(pcm, sectors, block)
             if onset is None:
                 loud = _first_loud(block)
                 onset = None if loud is None else done + loud

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import UserError
-from ..fsio import sha256_file
+from ..fsio import sha256_file, update_both
 from .model import DiscItem, DiscPlan, DiscSpec, FileRecord, IsoFileRecord, Manifest, TrackRecord
 
 FORMAT = 1
@@ -66,8 +66,9 @@ def block_digests(path: Path, block_bytes: int) -> tuple[str, list[str]]:
     blocks = []
     with open(path, "rb") as fh:
         while block := fh.read(block_bytes):
-            whole.update(block)
-            blocks.append(hashlib.sha256(block).hexdigest()[:BLOCK_HEX])
+            digest = hashlib.sha256()
+            update_both(whole, digest, block)
+            blocks.append(digest.hexdigest()[:BLOCK_HEX])
     return whole.hexdigest(), blocks
 
 
