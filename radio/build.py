@@ -294,7 +294,7 @@ def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dic
     # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
     headroom = preset.mp3_headroom_db
     master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    with Spool(production.state_dir, mono=preset.dual_mono) as spool:
+    with Spool(production.state_dir, master.channels) as spool:
         analysis = master.analyse(log.blocks(mix_blocks(timeline), timeline.frames,
                                              f"{prepared.episode.name}: measuring"), spool.write)
         return _write_passes(production, prepared, preset, master, analysis, spool, paths,

@@ -191,25 +191,39 @@ def test_second_pass_from_the_spool_equals_the_second_pass_from_the_mix(preset, 
 
     samples = programmes["percussive"]
     master = Master(PRESETS[preset])
-    with Spool(tmp_path, mono=PRESETS[preset].dual_mono) as spool:
+    assert master.channels == (1 if preset == "loudspeaker" else 2)   # dual mono: one
+    with Spool(tmp_path, master.channels) as spool:
         analysis = master.analyse(in_blocks(samples, 4096), spool.write)
         assert spool.frames == len(samples)
         spooled = np.concatenate(list(master.finish(spool.blocks(30000), analysis, 7)))
         again = np.concatenate(list(master.finish(spool.blocks(), analysis, 7)))
     assert digest(spooled) == digest(again) == digest(master_render(PRESETS[preset], samples))
+    assert spooled.shape == samples.shape and spooled.dtype == np.int16
     assert list(tmp_path.iterdir()) == []   # an anonymous file: nothing left behind
 
 
-def test_mono_spool_keeps_one_channel_and_refuses_two(tmp_path):
+def test_spool_gives_back_what_it_was_given_and_refuses_other_shapes(tmp_path):
     from radio.audio.spool import Spool
 
     rng = np.random.default_rng(5)
-    mono = np.repeat(rng.standard_normal((1000, 1)).astype(np.float32), 2, axis=1)
-    with Spool(tmp_path, mono=True) as spool:
-        spool.write(mono)
+    mono = rng.standard_normal((1000, 1)).astype(np.float32)
+    with Spool(tmp_path, 1) as spool:
+        spool.write(mono[:400])
+        spool.write(mono[400:])
         assert np.array_equal(np.concatenate(list(spool.blocks(300))), mono)
-        with pytest.raises(ValueError, match="two different channels"):
-            spool.write(mono + np.array([0.0, 0.1], dtype=np.float32))
+        with pytest.raises(ValueError, match="1-channel spool"):
+            spool.write(np.repeat(mono, 2, axis=1))
+
+
+def test_dual_mono_meter_fed_one_channel_measures_the_two(programmes):
+    samples = programmes["quiet_speech"]
+    mono = (samples[:, :1] + samples[:, 1:]) * np.float32(0.5)
+    both = LoudnessMeter(RATE, 2)
+    one = LoudnessMeter(RATE, 1, dual_mono=True)
+    for block in in_blocks(mono, 65536):
+        both.feed(np.repeat(block, 2, axis=1))
+        one.feed(block)
+    assert one.result() == both.result()
 
 
 # -- the steps ---------------------------------------------------------------------

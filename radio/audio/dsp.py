@@ -430,15 +430,20 @@ class BandLimit(Filter):
 
 
 class DualMono:
-    """L = R = mean of the two channels (exactly equal samples)."""
+    """L = R = mean of the two channels (exactly equal samples); with
+    ``one_channel`` that mean alone, ``(n, 1)``, for steps that then work on one
+    channel standing for both."""
+
+    def __init__(self, one_channel: bool = False):
+        self._out = 1 if one_channel else 2
 
     def process(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
         mono = (block[:, 0] + block[:, 1]) * np.float32(0.5)
-        return np.repeat(mono[:, None], 2, axis=1)
+        return mono[:, None] if self._out == 1 else np.repeat(mono[:, None], 2, axis=1)
 
     def flush(self) -> np.ndarray:
-        return np.zeros((0, 2), dtype=np.float32)
+        return np.zeros((0, self._out), dtype=np.float32)
 
 
 class Gain:

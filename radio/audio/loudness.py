@@ -264,13 +264,18 @@ class LoudnessMeter:
     ``segment_ms`` (10 or 100; default 100) is the resolution at which energies
     are kept; the mastering predictor asks for 10 ms segments.  Without
     ``true_peak`` the meter skips the 4x oversampling (most of its cost) and
-    reports a true peak of NaN.
+    reports a true peak of NaN.  With ``dual_mono`` the meter is fed one
+    channel that stands for both channels of a dual-mono programme (L = R): it
+    measures what the two-channel programme would measure.
     """
 
     def __init__(self, rate: int = 44100, channels: int = 2, *, segment_ms: int = 100,
-                 true_peak: bool = True):
+                 true_peak: bool = True, dual_mono: bool = False):
         if channels not in (1, 2):
             raise ValueError("LoudnessMeter measures mono or stereo programmes")
+        if dual_mono and channels != 1:
+            raise ValueError("a dual-mono meter is fed the one channel")
+        self._weight = 2.0 if dual_mono else 1.0
         self.rate = rate
         self.channels = channels
         self.hop = int(round(rate / 10))
@@ -298,6 +303,8 @@ class LoudnessMeter:
         if weighted.shape[1] < self.channels:   # dual mono: one channel says it all
             block = block[:, :1]
             power = 2.0 * np.square(weighted[:, 0])
+        elif self._weight != 1.0:
+            power = self._weight * np.square(weighted[:, 0])
         else:
             power = np.einsum("ij,ij->i", weighted, weighted)
         self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))

@@ -98,9 +98,13 @@ class Chain:
         return block
 
     def flush(self) -> np.ndarray:
+        """What is left in the steps, passed on through the steps after them
+        (``channels``: the last step's; DualMono may change the count)."""
         tail = np.zeros((0, self._channels), dtype=np.float32)
-        for step in self.steps:
-            tail = np.concatenate([step.process(tail), step.flush()])
+        for index, step in enumerate(self.steps):
+            passed = step.process(tail) if index and len(tail) else None
+            rest = step.flush()
+            tail = rest if passed is None else np.concatenate([passed, rest])
         return tail
 
 
@@ -275,9 +279,13 @@ class Dither16:
 
     def process(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
+        if block.shape[1] == 1 and not self.dual_mono:
+            raise ValueError("only a dual-mono dither takes one-channel blocks")
         width = 1 if self.dual_mono else 2
         noise = self._rng.random((len(block), 2 * width), dtype=np.float32)
         dither = noise[:, :width] - noise[:, width:]
+        if block.shape[1] == 1:   # the one channel of a dual-mono master
+            return np.repeat(_quantize(block, dither), 2, axis=1)
         if self.dual_mono and np.array_equal(block[:, 0], block[:, 1]):
             return np.repeat(_quantize(block[:, :1], dither), 2, axis=1)
         return _quantize(block, dither)
@@ -326,29 +334,35 @@ class Master:
         self.rate = rate
         self.hop = int(round(rate / 10))
         self.ceiling_dbtp = preset.ceiling_dbtp if ceiling_dbtp is None else ceiling_dbtp
+        # The channels between the pre-chain and the dither: a dual-mono
+        # programme is worked on as the one channel that both will carry.
+        self.channels = 1 if preset.dual_mono else 2
 
     def pre_chain(self) -> Chain:
         """DualMono -> HighPass -> BandLimit, each as the preset says (the band
         limit always): linear and time-invariant, no latency.  The filters run
-        as one cascade, on one channel when the programme is dual mono."""
-        p, steps = self.preset, []
+        as one cascade; the output has ``self.channels`` channels."""
+        p, c, steps = self.preset, self.channels, []
         if p.dual_mono:
-            steps.append(DualMono())
-        filters = BandLimit(rate=self.rate)
+            steps.append(DualMono(one_channel=True))
+        filters = BandLimit(rate=self.rate, channels=c)
         if p.highpass_hz:
-            filters = HighPass(p.highpass_hz, p.highpass_order, rate=self.rate).then(filters)
-        return Chain(steps + [filters])
+            filters = HighPass(p.highpass_hz, p.highpass_order, rate=self.rate,
+                               channels=c).then(filters)
+        return Chain(steps + [filters], channels=c)
 
     def limiter(self) -> TruePeakLimiter:
         # The pre-chain already band-limits, so the limiter need not.
-        return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, band_limit=False)
+        return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, channels=self.channels,
+                               band_limit=False)
 
     def analyse(self, blocks: Iterable[np.ndarray],
                 keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
         """The first pass over the mixed programme; *keep* receives the
         pre-chain's output block by block (what :meth:`finish` takes)."""
         # Measured in a thread, while the next blocks are mixed and filtered.
-        background = BackgroundMeter(self.rate, 2, segment_ms=10)
+        background = BackgroundMeter(self.rate, self.channels, segment_ms=10,
+                                     dual_mono=self.preset.dual_mono)
         try:
             for block in self._pre_chained(blocks):
                 background.feed(block)
@@ -408,17 +422,18 @@ class Master:
 
     def finish(self, blocks: Iterable[np.ndarray], analysis: Analysis,
                seed: int) -> Iterator[np.ndarray]:
-        """The second pass from the pre-chain's output (as ``analyse`` kept it):
-        leveler -> Gain -> TruePeakLimiter -> dither, int16 blocks out."""
-        gain_db = self.gain_for(analysis)
+        """The second pass from the pre-chain's output (as ``analyse`` kept it,
+        ``self.channels`` channels): leveler -> Gain -> TruePeakLimiter ->
+        dither, stereo int16 blocks out."""
+        c, gain_db = self.channels, self.gain_for(analysis)
         if analysis.leveler_gains_db is not None:   # the leveler's gains and the gain, at once
-            gain = GainTrack(analysis.leveler_gains_db + gain_db, self.hop)
+            gain = GainTrack(analysis.leveler_gains_db + gain_db, self.hop, channels=c)
         else:
-            gain = Gain(gain_db)
-        chain = Chain([gain, self.limiter()])
+            gain = Gain(gain_db, channels=c)
+        chain = Chain([gain, self.limiter()], channels=c)
         dither = Dither16(seed, dual_mono=self.preset.dual_mono)
         for block in blocks:
-            out = chain.process(_check(block))
+            out = chain.process(_check(block, c))
             if len(out):
                 yield dither.process(out)
         out = chain.flush()
@@ -437,8 +452,9 @@ def _apply_track(stats: SegmentStats, gains_db: np.ndarray, hop: int) -> Segment
                    peaks=stats.peaks[:count] * amps[:count].astype(np.float32))
 
 
-def _check(block: np.ndarray) -> np.ndarray:
+def _check(block: np.ndarray, channels: int = 2) -> np.ndarray:
     block = np.asarray(block, dtype=np.float32)
-    if block.ndim != 2 or block.shape[1] != 2:
-        raise ValueError(f"mastering expects float32 blocks of shape (n, 2), got {block.shape}")
+    if block.ndim != 2 or block.shape[1] != channels:
+        raise ValueError(f"mastering expects float32 blocks of shape (n, {channels}), "
+                         f"got {block.shape}")
     return block

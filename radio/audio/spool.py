@@ -4,8 +4,9 @@ The first pass filters the mixed programme (high-pass, dual mono, band limit)
 to measure it; the spool keeps that result so the second pass starts from it
 instead of mixing and filtering the whole programme again.  It is an anonymous
 temporary file (nothing to clean up, even after a crash) holding float32
-frames: one channel when the programme is dual mono (L = R exactly), so an hour
-takes 635 MB of disk and nothing of the process's memory.
+frames as they were written: one channel for a dual-mono programme (the master
+works on that one channel), so an hour takes 635 MB of disk and nothing of the
+process's memory.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ READ_FRAMES = 65536
 
 
 class Spool:
-    def __init__(self, folder: Path, mono: bool = False):
-        self.mono = mono
+    def __init__(self, folder: Path, channels: int = 2):
+        self.channels = channels
         self.frames = 0
         self._folder = folder
         try:
@@ -32,12 +33,10 @@ class Spool:
             raise explain_os_error(exc, folder) from exc
 
     def write(self, block: np.ndarray) -> None:
-        """Append float32 ``(n, 2)`` frames (with ``mono``, their left channel)."""
+        """Append float32 ``(n, channels)`` frames."""
         block = np.asarray(block, dtype=np.float32)
-        if self.mono:
-            if not np.array_equal(block[:, 0], block[:, 1]):
-                raise ValueError("a mono spool was given two different channels")
-            block = block[:, 0]
+        if block.ndim != 2 or block.shape[1] != self.channels:
+            raise ValueError(f"a {self.channels}-channel spool was given {block.shape}")
         try:
             self._fh.write(np.ascontiguousarray(block, dtype="<f4").data)
         except OSError as exc:
@@ -45,21 +44,20 @@ class Spool:
         self.frames += len(block)
 
     def blocks(self, frames: int = READ_FRAMES) -> Iterator[np.ndarray]:
-        """Every frame written so far, from the start, as float32 ``(n, 2)`` blocks
-        (each a new array)."""
-        width = 1 if self.mono else 2
+        """Every frame written so far, from the start, as float32 ``(n, channels)``
+        blocks (each a new array)."""
         self._fh.flush()
         self._fh.seek(0)
         left = self.frames
         while left:
             count = min(frames, left)
-            block = np.empty((count, width), dtype="<f4")
+            block = np.empty((count, self.channels), dtype="<f4")
             got = self._fh.readinto(memoryview(block).cast("B"))
             if got != block.nbytes:
-                raise OSError(f"the spool file ended {left - got // block.itemsize // width} "
-                              "frames early")
+                short = left - got // (4 * self.channels)
+                raise OSError(f"the spool file ended {short} frames early")
             left -= count
-            yield np.repeat(block, 2, axis=1) if self.mono else block
+            yield block
 
     def close(self) -> None:
         self._fh.close()
