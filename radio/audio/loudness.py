@@ -414,18 +414,9 @@ def measure_file(path: str | Path) -> Loudness:
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
                "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", str(PIPE_RATE), "-"]
     meter = LoudnessMeter(PIPE_RATE, 2)
-    frame_bytes = 8
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           **child_options()) as proc:
-        leftover = b""
-        while True:
-            data = proc.stdout.read(PIPE_BLOCK_FRAMES * frame_bytes)
-            if not data:
-                break
-            data = leftover + data
-            usable = len(data) // frame_bytes * frame_bytes
-            leftover = data[usable:]
-            meter.feed(np.frombuffer(data[:usable], dtype="<f4").reshape(-1, 2))
+        feed_from(meter, proc.stdout)
         error = proc.stderr.read().decode("utf-8", "replace").strip()
         code = proc.wait()
     if code != 0:
@@ -433,6 +424,17 @@ def measure_file(path: str | Path) -> Loudness:
         raise BuildError(f"ffmpeg could not decode {path}: {reason}",
                          path=path, hint="check that the file is a readable audio file")
     return meter.result()
+
+
+def feed_from(meter: LoudnessMeter, stream) -> None:
+    """Feed *meter* the float32 little-endian frames read from *stream* (a pipe
+    from ffmpeg) until it ends; a partial frame at the very end is dropped."""
+    frame_bytes, leftover = 4 * meter.channels, b""
+    while data := stream.read(PIPE_BLOCK_FRAMES * frame_bytes):
+        data = leftover + data
+        usable = len(data) // frame_bytes * frame_bytes
+        leftover = data[usable:]
+        meter.feed(np.frombuffer(data[:usable], dtype="<f4").reshape(-1, meter.channels))
 
 
 class BackgroundMeter:

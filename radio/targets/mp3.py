@@ -96,19 +96,14 @@ class Mp3Encoder:
             pass
 
     def _measure_all(self) -> None:
-        from ..audio.loudness import PIPE_BLOCK_FRAMES
+        from ..audio.loudness import feed_from
 
-        frame_bytes, leftover = 8, b""
-        while data := self._proc.stdout.read(PIPE_BLOCK_FRAMES * frame_bytes):
-            if self._meter_error is not None:
-                continue   # keep draining, or ffmpeg would stall
-            data = leftover + data
-            usable = len(data) // frame_bytes * frame_bytes
-            leftover = data[usable:]
-            try:
-                self._meter.feed(np.frombuffer(data[:usable], dtype="<f4").reshape(-1, 2))
-            except BaseException as exc:   # reported by finish()
-                self._meter_error = exc
+        try:
+            feed_from(self._meter, self._proc.stdout)
+        except BaseException as exc:   # reported by finish()
+            self._meter_error = exc
+            while self._proc.stdout.read(1 << 16):
+                pass   # keep draining, or ffmpeg would stall
 
     def write(self, block: np.ndarray) -> None:
         if self._broken:
@@ -144,15 +139,17 @@ class Mp3Encoder:
         return self._meter.result()
 
     def abort(self) -> None:
+        import queue
+
         self._proc.kill()
         while True:   # unblock the writer, however full its queue is
             try:
                 self._blocks.put_nowait(None)
                 break
-            except Exception:
+            except queue.Full:
                 try:
                     self._blocks.get_nowait()
-                except Exception:
+                except queue.Empty:
                     pass
         self._writer.join()
         if self._reader:
