@@ -332,7 +332,10 @@ def _write_pass(production, prepared, preset, master, analysis, spool, paths, op
     if preset.name == "broadcast":
         bext = BextInfo(episode.title, production.settings.production.publisher,
                         episode.name, build_date(build_epoch(production.settings.production.date)))
-    meter = BackgroundMeter()   # measures the output while the next blocks are mastered
+    # Measures the output while the next blocks are mastered; a dual-mono
+    # output is measured on the one channel that both carry.
+    one = master.channels == 1
+    meter = BackgroundMeter(channels=master.channels, dual_mono=one)
     encoder = None
     with atomic_path(paths["mp3"]) if not options.wav_only else _nothing() as mp3_tmp, \
             atomic_open(paths["wav"]) as wav_fh:
@@ -344,7 +347,7 @@ def _write_pass(production, prepared, preset, master, analysis, spool, paths, op
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
             for block in master.finish(blocks, analysis, episode_seed(episode.name)):
                 writer.write(block)
-                meter.feed(block)
+                meter.feed(block[:, :1] if one else block)
                 if encoder:
                     encoder.write(block)
         except BaseException:

@@ -69,7 +69,7 @@ class WavWriter:
 
     def write(self, block: np.ndarray) -> None:
         block = np.ascontiguousarray(block, dtype="<i2")
-        self.fh.write(block.tobytes())
+        self.fh.write(block.data)
         self.written += len(block)
 
     def finish(self, loudness: dict | None = None) -> None:
