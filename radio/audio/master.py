@@ -1,8 +1,8 @@
 """Mastering: presets, a chain of block-wise steps, and the two-pass driver.
 
 Every step has the same two methods (the pedalboard model):
-``process(block) -> block`` takes float32 ``(n, 2)`` frames and returns float32
-frames, and ``flush() -> block`` returns what is still inside.  A step with
+``process(block) -> block`` takes float32 ``(n, channels)`` frames (two, or
+one for a dual-mono master) and returns float32 frames, and ``flush() -> block`` returns what is still inside.  A step with
 latency returns fewer frames at first and the rest at ``flush``: over a whole
 stream every step, and so every :class:`Chain`, returns exactly as many frames
 as it was given, time-aligned.  Output never depends on the block size.
@@ -10,11 +10,12 @@ Steps: HighPass, BandLimit, DualMono, Gain, TruePeakLimiter (in
 :mod:`radio.audio.dsp`), Chain, Leveler and GainTrack (here).
 
 :class:`Master` masters a programme in two passes over its blocks (the caller
-re-reads the programme; nothing is kept in memory but 10 ms statistics):
+gives the second pass what the first kept, or the programme again; nothing is
+kept in memory but 10 ms statistics):
 
 1. ``analyse``: the pre-chain, DualMono -> HighPass -> BandLimit (as the
-   preset says; the band limit always), measured by a LoudnessMeter (and
-   handed to ``keep``, so that the caller can spool it for the second pass).  With leveling, the
+   preset says; the band limit always), measured by a LoudnessMeter, and
+   handed to ``keep`` so that the caller can spool it.  With leveling, the
    leveler's gains (one per 100 ms) are then decided on the whole programme,
    riding toward the programme's *own* typical loudness, the middle of its
    loudness range (so passages are lifted or lowered relative to the rest, at
@@ -27,12 +28,15 @@ re-reads the programme; nothing is kept in memory but 10 ms statistics):
    whose total length is the input's.  ``render`` is the same from the mixed
    programme (the pre-chain run again).
 
+A dual-mono preset is mastered on one channel (the one both will carry) from
+the pre-chain's DualMono to the dither, which writes it to both.
+
 Dither: TPDF of +-1 LSB, from ``numpy.random.Generator(PCG64(seed))``; two
 uniform numbers (float32) are drawn per channel for *every* frame, in order (so
 any block size gives the same stream).  Dual-mono presets draw for one channel
-and use that dither value on both, so L = R exactly.  Frames whose samples are all within 2**-24
-(-144 dBFS) of zero are digital silence and are written as zeros without
-dither: silence in gives silence out.
+and use that dither value on both, so L = R exactly.  Frames whose samples are
+all within 2**-24 (-144 dBFS) of zero are digital silence and are written as
+zeros without dither: silence in gives silence out.
 """
 from __future__ import annotations
 
