@@ -151,8 +151,7 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
     if (cached := store.get(key)) is not None:
         return cached
     try:
-        samples = dec.decode(path, 2)
-        info = dec.probe(path)
+        samples, info = dec.decode_with_info(path, 2)
         # Only these containers state their exact length (an MP3's is an estimate).
         declared_s = info.duration_s if info.codec.startswith("pcm_") or \
             info.codec == "flac" else None

@@ -63,6 +63,12 @@ def probe(path: Path) -> AudioInfo:
 def decode(path: Path, channels: int = 2, start_ms: int = 0,
            end_ms: int | None = None) -> np.ndarray:
     """Decode *path* to float32 (frames, channels) at 44.1 kHz, trimmed to [start, end)."""
+    return decode_with_info(path, channels, start_ms, end_ms)[0]
+
+
+def decode_with_info(path: Path, channels: int = 2, start_ms: int = 0,
+                     end_ms: int | None = None) -> tuple[np.ndarray, AudioInfo]:
+    """:func:`decode`, and the stream info ffmpeg gave for the file (one probe)."""
     info = probe(path)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
            "-vn", "-ac", str(channels), "-f", "f32le", "-"]
@@ -75,7 +81,7 @@ def decode(path: Path, channels: int = 2, start_ms: int = 0,
         audio = soxr.resample(audio, info.rate, RATE, quality="HQ").astype(np.float32)
     first = round(start_ms * RATE / 1000)
     last = len(audio) if end_ms is None else round(end_ms * RATE / 1000)
-    return np.ascontiguousarray(audio[first:last], dtype=np.float32)
+    return np.ascontiguousarray(audio[first:last], dtype=np.float32), info
 
 
 def to_rate(samples: np.ndarray, rate: int) -> np.ndarray:
