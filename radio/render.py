@@ -59,8 +59,9 @@ class SourceStore:
             samples = samples[:, None]
         from .audio.loudness import measure
 
-        stereo = samples if samples.shape[1] == 2 else np.repeat(samples[:, :1], 2, axis=1)
-        loudness = measure(stereo, dec.RATE, true_peak=False).integrated_lufs
+        # A mono source is heard on both channels: measured as dual mono.
+        loudness = measure(samples, dec.RATE, true_peak=False,
+                           dual_mono=samples.shape[1] == 1).integrated_lufs
         data_path, meta_path = self._paths(key)
         with atomic_open(data_path) as fh:
             fh.write(samples.tobytes())

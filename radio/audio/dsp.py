@@ -128,11 +128,10 @@ class Oversampler:
     The prototype low-pass is a Kaiser-windowed sinc of 4*TAPS_PER_PHASE+1 taps
     cut at the original Nyquist frequency (flat to about 21 kHz at 44.1 kHz).
     It is a Nyquist filter, so phase 0 is the input itself (delayed) and only
-    phases 1..3 are computed, by FFT convolution in float32 with the last
-    TAPS_PER_PHASE input frames carried over: one forward transform of the
-    chunk and one inverse per phase, at a length that fits the whole chunk,
-    with the phases' spectra computed once per length.  Feed it fixed-size chunks (see
-    :class:`Rechunker`) for results independent of block size.
+    phases 1..3 are computed, by FFT convolution in float32 (overlap-save, see
+    ``_interpolate``) with the last TAPS_PER_PHASE input frames carried over.
+    Feed it fixed-size chunks (see :class:`Rechunker`) for results independent
+    of block size.
 
     ``frame_peaks(chunk)`` returns, for each frame of the chunk, the largest
     absolute value over the channels of the four interpolated points at times

@@ -393,11 +393,12 @@ def _as_frames(block: np.ndarray, channels: int) -> np.ndarray:
 
 
 def measure(samples: np.ndarray, rate: int = 44100,
-            block_frames: int = PIPE_BLOCK_FRAMES, *, true_peak: bool = True) -> Loudness:
-    """Measure a whole array ``(n, channels)`` (fed to the meter in blocks)."""
+            block_frames: int = PIPE_BLOCK_FRAMES, **options) -> Loudness:
+    """Measure a whole array ``(n, channels)`` (fed to the meter in blocks;
+    *options* go to the :class:`LoudnessMeter`)."""
     samples = np.asarray(samples)
     channels = 1 if samples.ndim == 1 else samples.shape[1]
-    meter = LoudnessMeter(rate, channels, true_peak=true_peak)
+    meter = LoudnessMeter(rate, channels, **options)
     for start in range(0, len(samples), block_frames):
         meter.feed(samples[start:start + block_frames])
     return meter.result()

@@ -1,6 +1,6 @@
 """A spool: mastered-so-far audio kept on disk between the two mastering passes.
 
-The first pass filters the mixed programme (high-pass, dual mono, band limit)
+The first pass filters the mixed programme (dual mono, high-pass, band limit)
 to measure it; the spool keeps that result so the second pass starts from it
 instead of mixing and filtering the whole programme again.  It is an anonymous
 temporary file (nothing to clean up, even after a crash) holding float32
