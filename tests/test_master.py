@@ -215,6 +215,27 @@ def test_spool_gives_back_what_it_was_given_and_refuses_other_shapes(tmp_path):
             spool.write(np.repeat(mono, 2, axis=1))
 
 
+def test_spool_on_a_full_disk_is_a_clear_error(tmp_path):
+    import errno
+
+    from radio.audio.spool import Spool
+    from radio.errors import BuildError
+
+    class FullDisk:   # what the file system says when the disk fills up
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    with Spool(tmp_path, 1) as spool:
+        spool._fh.close()
+        spool._fh = FullDisk()
+        with pytest.raises(BuildError, match="disk is full") as caught:
+            spool.write(np.zeros((10, 1), dtype=np.float32))
+    assert "free some space" in str(caught.value)
+
+
 def test_dual_mono_meter_fed_one_channel_measures_the_two(programmes):
     samples = programmes["quiet_speech"]
     mono = (samples[:, :1] + samples[:, 1:]) * np.float32(0.5)
