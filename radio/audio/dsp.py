@@ -11,6 +11,7 @@ see exactly the same arrays whatever the caller's block size.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Iterator
 
@@ -301,11 +302,19 @@ def release_recursion(floor: np.ndarray, coeff: float, prev: float) -> np.ndarra
     worth of decay (``coeff**-len`` must not overflow), which the fixed chunks
     guarantee.
     """
-    k = np.arange(len(floor), dtype=np.float64)
-    decay = coeff ** k
+    decay = _decay(coeff, len(floor))
     scaled = floor / decay
     scaled[0] = max(scaled[0], prev * coeff)
     return np.maximum.accumulate(scaled) * decay
+
+
+@functools.lru_cache(maxsize=16)
+def _decay(coeff: float, length: int) -> np.ndarray:
+    """``coeff ** k`` for k < length (read-only: the limiter asks for the same
+    chunk length every time)."""
+    decay = coeff ** np.arange(length, dtype=np.float64)
+    decay.setflags(write=False)
+    return decay
 
 
 class TruePeakLimiter(GridStep):
