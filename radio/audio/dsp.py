@@ -210,7 +210,9 @@ class Oversampler:
         pieces = max(1, -(-n // step))
         padded = np.zeros((len(ext), (pieces - 1) * step + FFT_LENGTH), dtype=np.float32)
         padded[:, :width] = ext
-        windows = np.lib.stride_tricks.sliding_window_view(padded, FFT_LENGTH, axis=-1)[:, ::step]
+        windows = np.lib.stride_tricks.as_strided(   # (channels, pieces, FFT_LENGTH), read only
+            padded, (len(ext), pieces, FFT_LENGTH), (padded.strides[0], step * 4, 4),
+            writeable=False)
         spectrum = scipy.fft.rfft(windows, axis=-1)                  # (channels, pieces, bins)
         out = scipy.fft.irfft(spectrum[:, :, None, :] * self._spectra, FFT_LENGTH, axis=-1)
         out = out[..., taps:].transpose(0, 2, 1, 3).reshape(len(ext), 3, pieces * step)
