@@ -299,12 +299,11 @@ class LoudnessMeter:
         self._frames += len(block)
         if self._true_peak:
             self._true_peak.feed(block)
-        weighted = self._filter(block, collapse=True)
-        if weighted.shape[1] < self.channels:   # dual mono: one channel says it all
-            block = block[:, :1]
-            power = 2.0 * np.square(weighted[:, 0])
-        elif self._weight != 1.0:
-            power = self._weight * np.square(weighted[:, 0])
+        weighted, weight = self._filter(block, collapse=True), self._weight
+        if weighted.shape[1] < block.shape[1]:   # dual mono: one channel says it all
+            block, weight = block[:, :1], 2.0
+        if weighted.shape[1] == 1:
+            power = weight * np.square(weighted[:, 0])
         else:
             power = np.einsum("ij,ij->i", weighted, weighted)
         self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
