@@ -128,6 +128,28 @@ def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path) -> di
             "cpu_s": statistics.median(cpus), "files": [w.name for w in wavs]}
 
 
+def meter_costs(wav: Path) -> dict:
+    """CPU time of one loudness + true-peak measurement of *wav*, median of a few runs:
+    ffmpeg's C meter (ebur128, true peak by resampling to 192 kHz) and radio's own
+    (measure_file: ffmpeg decodes, numpy measures).  For scale against the encode floor:
+    a build measures three times (the mix, the WAV, the MP3) and true-peak-limits once."""
+    from radio.audio.loudness import measure_file
+
+    def ffmpeg_meter() -> None:
+        subprocess.run([ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(wav),
+                        "-af", "ebur128=peak=true", "-f", "null", "-"], check=True)
+
+    def cpu_s(action) -> float:
+        runs = []
+        for _ in range(FLOOR_REPEATS):
+            own, children = time.process_time(), children_cpu_s()
+            action()
+            runs.append(time.process_time() - own + children_cpu_s() - children)
+        return statistics.median(runs)
+
+    return {"ffmpeg_cpu_s": cpu_s(ffmpeg_meter), "radio_cpu_s": cpu_s(lambda: measure_file(wav))}
+
+
 def pcm_bytes(duration_s: float) -> int:
     return round(duration_s * 44100) * 4      # 16-bit stereo at 44.1 kHz
 
@@ -179,9 +201,10 @@ class Bench:
         disc_s, disc_out, code, _ = self.radio_run(["disc", "--offline"], demo, "3-edit-disc",
                                                    check=False)
         say("  encode floor (ffmpeg alone, episode 1)...")
-        floor = encode_floor([demo / "output" / "episode1" / "episode1.wav"], 1, self.bitrate,
-                             self.work / "floor1")
-        self.data["edit"] = {"build_s": build_s, "disc_s": disc_s, "disc_ok": code == 0,
+        wav = demo / "output" / "episode1" / "episode1.wav"
+        floor = encode_floor([wav], 1, self.bitrate, self.work / "floor1")
+        say("  for scale: one loudness + true-peak measurement of episode 1...")
+        self.data["edit"] = {"meters": meter_costs(wav),"build_s": build_s, "disc_s": disc_s, "disc_ok": code == 0,
                              "build_cpu_s": build_cpu,
                              "floor": floor, "edited": line, "facts": build_facts(out),
                              "disc_facts": build_facts(disc_out)}
@@ -347,6 +370,12 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
         if edit["disc_ok"]:
             out.append(("3b", "  then `radio disc` (rewrites the images)", "",
                         f"{edit['disc_s']:.1f} s", "(info)", ""))
+        meters = edit["meters"]
+        out.append(("3c", "  for scale: measuring ep. 1 once (loudness + true peak), CPU "
+                          "÷ encoding it", f"ffmpeg's C ebur128 {meters['ffmpeg_cpu_s']:.1f} s, "
+                          f"radio's meter {meters['radio_cpu_s']:.1f} s / {floor_cpu:.1f} s",
+                    f"{meters['ffmpeg_cpu_s'] / floor_cpu:.2f}, "
+                    f"{meters['radio_cpu_s'] / floor_cpu:.2f}", "(info)", ""))
     long = {m: e for m, e in (data.get("long") or {}).items() if "wall_s" in e}
     if long:
         m = max(long)
@@ -423,6 +452,10 @@ def notes(data: dict) -> list[str]:
         out.append(f"3: the rebuild synthesized {f['synthesized']} paragraph(s), rebuilt "
                    f"{', '.join(f['rebuilt']) or 'nothing'}; unchanged: "
                    f"{', '.join(f['unchanged']) or 'none'}")
+        out.append("3c: the floor is LAME alone; a build also measures the mix (to set the "
+                   "gain), the WAV and the MP3, and limits the true peak: four passes "
+                   "oversampled 4x, besides mixing and filtering.  Row 3c prices one such "
+                   "measurement; radio's meter works on one channel when both are equal")
         if f["synthesized"] != 1 or f["rebuilt"] != ["episode1"]:
             out.append("3: WARNING: expected exactly 1 paragraph synthesized and only "
                        "episode1 rebuilt")
