@@ -40,6 +40,7 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
             problems += getattr(exc, "problems", [exc.problem])
     numbers: dict[int, str] = {}
     for ep in episodes:
+        problems += _speaker_problems(ep)
         if ep.number in numbers:
             problems.append(Problem(f"episode number {ep.number} is also used by "
                                     f"{numbers[ep.number]}", ep.path,
@@ -48,6 +49,23 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
         numbers.setdefault(ep.number, ep.path)
     raise_if_errors(problems)
     return sorted(episodes, key=lambda e: e.number)
+
+
+def _speaker_problems(episode: Episode) -> list[Problem]:
+    """What the script parser cannot judge: a voice variant must exist in this
+    espeak-ng's data (espeak-ng would ignore an unknown one silently, and the
+    build would stop only when it reached the speaker's first paragraph)."""
+    wanted = [s for s in episode.speakers if s.variant]
+    if not wanted:
+        return []
+    from .script.values import unknown
+    from .speech.espeak import variants
+
+    known = variants()
+    return [unknown(f"unknown voice variant '{s.variant}' for speaker {s.label}", s.variant,
+                    known, episode.path, s.line,
+                    "`radio voices` lists them: f1-f5 (female), m1-m8 (male), ...")
+            for s in wanted if s.variant not in known]
 
 
 def _number_line(path) -> int:

@@ -145,6 +145,9 @@ MISTAKES = {
         "unknown setting 'pich' for speaker MC1", "did you mean 'pitch'?"]),
     "unknown voice": (_front("voice: vi, pitch: 35", "voice: vi-vn-x-souht, pitch: 35"), [
         "unknown voice 'vi-vn-x-souht' for speaker MC1", "did you mean 'vi-vn-x-south'?"]),
+    "unknown voice variant": (_front("voice: vi-vn-x-central, pitch: 75",
+                                     "voice: vi-vn-x-central, variant: f9, pitch: 75"), [
+        "unknown voice variant 'f9' for speaker MC2", "`radio voices` lists them", "f1-f5"]),
     "speaker pitch out of range": (_front("pitch: 35", "pitch: 350"), [
         "pitch of speaker MC1 must be a whole number from 0 to 100, not 350"]),
     "episode number out of range": (_front("number: 1", "number: 100"), [
@@ -220,8 +223,9 @@ def test_mistake_is_answered_with_file_line_and_advice(production, name):
         assert message.startswith(("scripts/", "radio.toml", "error:", "warning:")), message
 
 
+# Mistakes that only show when the audio is made: the build finds them as early as check.
 ASSET_MISTAKES = [name for name in MISTAKES if any(word in name for word in (
-    "recording", "truncated", "symlink", "path", "corrupt"))]
+    "recording", "truncated", "symlink", "path", "corrupt", "variant"))]
 
 
 @pytest.mark.parametrize("name", ASSET_MISTAKES)
