@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from ..errors import BuildError
+from ..procs import child_options
 
 ENGINE_NAME = "gtts"
 MAX_CHARS = 100          # gTTS's limit: every chunk we send is shorter
@@ -212,7 +213,8 @@ def decode_mp3(data: bytes) -> tuple[np.ndarray, int]:
     from ..audio.decode import ffmpeg_exe
 
     proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "mp3", "-i", "-", "-ac", "1",
-                           "-ar", str(RATE), "-f", "s16le", "-"], input=data, capture_output=True)
+                           "-ar", str(RATE), "-f", "s16le", "-"], input=data, capture_output=True,
+                          **child_options())
     if proc.returncode != 0 or len(proc.stdout) < 2:
         raise GttsUnavailable("Google TTS returned audio that cannot be decoded", hint=HINT)
     return np.frombuffer(proc.stdout[:len(proc.stdout) // 2 * 2], dtype="<i2").copy(), RATE

@@ -30,6 +30,7 @@ import numpy as np
 from ..audio import decode as dec
 from ..errors import BuildError
 from ..fsio import atomic_path, sha256_file, write_text
+from ..procs import child_options
 from ..render import AssetError, Source, SourceStore, render_speech
 from .ids import ID_PATTERN
 
@@ -154,7 +155,7 @@ def read_pcm16(path: Path) -> tuple[np.ndarray, int]:
     info = dec.probe(path)
     proc = subprocess.run([dec.ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error",
                            "-i", str(path), "-vn", "-ac", "1", "-f", "s16le", "-"],
-                          capture_output=True)
+                          capture_output=True, **child_options())
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
         raise dec.DecodeError(message[-1] if message else f"ffmpeg exited {proc.returncode}")
@@ -169,7 +170,7 @@ def write_flac16(path: Path, samples: np.ndarray, rate: int) -> str:
                "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
                "-c:a", "flac", "-compression_level", "8", "-map_metadata", "-1",
                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "flac", str(tmp)]
-        proc = subprocess.run(cmd, input=pcm.tobytes(), capture_output=True)
+        proc = subprocess.run(cmd, input=pcm.tobytes(), capture_output=True, **child_options())
         if proc.returncode != 0:
             raise BuildError(f"ffmpeg could not write {path.name}: "
                              + proc.stderr.decode(errors="replace").strip()[-200:])
