@@ -112,7 +112,7 @@ def run_voices(log: Log) -> None:
     import re
 
     from .speech.espeak import VOICES, EspeakEngine, variants
-    from .speech.gtts_engine import GttsEngine
+    from .speech.gtts_engine import HOST, GttsEngine, https_proxy, proxy_label
 
     with EspeakEngine() as engine:
         engine.start()
@@ -124,7 +124,9 @@ def run_voices(log: Log) -> None:
     click.echo(f"  variants (speaker setting `variant`, with any voice): {', '.join(common)}"
                f" and {len(variants()) - len(common)} more")
     gtts = GttsEngine(timeout_s=3)
-    state = "reachable" if gtts.reachable(3.0) else "NOT reachable from here (offline)"
+    proxy = https_proxy(f"https://{HOST}/")
+    via = f" through the proxy {proxy_label(proxy)}" if proxy else ""
+    state = f"reachable{via}" if gtts.reachable(3.0) else f"NOT reachable from here{via} (offline)"
     click.echo(f"gtts (online, Google Translate TTS {gtts.version}) — {state}")
     click.echo("  vi                 the only Vietnamese voice: two narrators on gtts sound "
                "alike; pitch, rate and variant do not apply")

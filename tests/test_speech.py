@@ -530,3 +530,78 @@ def test_google_really_speaks_vietnamese():
         "Kính thưa quý vị, đây là chuyên đề về cam Hà Tĩnh.")
     assert rate == 24000 and len(samples) / rate >= 1.0
     assert np.abs(samples).max() > 1000
+
+
+class FakeProxy:
+    """An HTTP proxy on localhost that answers every CONNECT with *status* and
+    remembers the requests it was sent."""
+
+    def __init__(self, status: bytes):
+        self.status, self.requests = status, []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                self.requests.append(conn.recv(4096).decode())
+                conn.sendall(b"HTTP/1.1 " + self.status + b"\r\n\r\n")
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def proxy_env(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+                 "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    proxies = []
+
+    def start(status: bytes, **env) -> FakeProxy:
+        proxy = FakeProxy(status)
+        proxies.append(proxy)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value.format(port=proxy.port))
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.close()
+
+
+def test_reachable_through_the_proxy_gtts_would_use(proxy_env):
+    proxy = proxy_env(b"200 Connection established",
+                      HTTPS_PROXY="http://cb%40stttt:m%E1%BA%ADt@127.0.0.1:{port}")
+    assert GttsEngine().reachable(2.0) is True
+    request = proxy.requests[0]
+    assert request.startswith("CONNECT translate.google.com:443 HTTP/1.1\r\n")
+    secret = base64.b64encode("cb@stttt:mật".encode()).decode()
+    assert f"Proxy-Authorization: Basic {secret}\r\n" in request
+
+
+def test_a_proxy_that_refuses_google_means_unreachable(proxy_env, capsys):
+    from radio.commands import run_voices
+    from radio.log import Log
+
+    proxy = proxy_env(b"403 Forbidden", HTTPS_PROXY="http://user:secret@127.0.0.1:{port}")
+    assert GttsEngine().reachable(2.0) is False and len(proxy.requests) == 1
+    run_voices(Log())
+    out = capsys.readouterr().out
+    assert f"NOT reachable from here through the proxy http://127.0.0.1:{proxy.port}" in out
+    assert "secret" not in out
+
+
+def test_no_proxy_for_google_goes_direct(proxy_env, monkeypatch):
+    proxy = proxy_env(b"200 OK", HTTPS_PROXY="http://127.0.0.1:{port}",
+                      NO_PROXY="localhost,.google.com")
+    dialled = []
+    monkeypatch.setattr(socket, "create_connection",
+                        lambda address, **k: dialled.append(address) or socket.socket())
+    assert GttsEngine().reachable(2.0) is True
+    assert dialled == [("translate.google.com", 443)] and proxy.requests == []

@@ -16,6 +16,7 @@ resolution is not covered by the socket timeout.
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -246,14 +247,59 @@ class GttsEngine:
         return np.concatenate(pieces[:-1]), RATE
 
     def reachable(self, timeout_s: float = 3.0) -> bool:
-        """Whether Google's endpoint accepts a connection, answered within *timeout_s*."""
-        import socket
+        """Whether Google's endpoint accepts a connection, answered within *timeout_s*:
+        directly, or through the proxy that gTTS would use (HTTPS_PROXY, NO_PROXY)."""
+        proxy = https_proxy(f"https://{HOST}/")
 
         def connect():
-            socket.create_connection(("translate.google.com", 443), timeout=timeout_s).close()
+            if proxy is None:
+                socket.create_connection((HOST, 443), timeout=timeout_s).close()
+            else:
+                _tunnel(proxy, timeout_s)
 
         try:
             _within(timeout_s, connect)
             return True
         except (OSError, _Retry):
             return False
+
+
+HOST = "translate.google.com"
+
+
+def https_proxy(url: str) -> str | None:
+    """The proxy URL that requests (and so gTTS) would use for *url*, or None."""
+    from requests.utils import get_environ_proxies, select_proxy
+
+    return select_proxy(url, get_environ_proxies(url))
+
+
+def proxy_label(proxy: str) -> str:
+    """A proxy URL fit to print: without its user name and password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def _tunnel(proxy: str, timeout_s: float) -> None:
+    """Ask an HTTP proxy for a tunnel to HOST:443; OSError unless it grants one."""
+    import base64
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if not parts.hostname:
+        raise OSError(f"cannot read the proxy address {proxy!r}")
+    port = parts.port or {"https": 443}.get(parts.scheme, 80)
+    with socket.create_connection((parts.hostname, port), timeout=timeout_s) as sock:
+        if parts.scheme.startswith("socks"):
+            return   # the proxy answers; what lies beyond it, only a request would tell
+        request = f"CONNECT {HOST}:443 HTTP/1.1\r\nHost: {HOST}:443\r\n"
+        if parts.username:
+            secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            request += f"Proxy-Authorization: Basic {base64.b64encode(secret.encode()).decode()}\r\n"
+        sock.sendall((request + "\r\n").encode())
+        status = sock.recv(4096).split(b"\r\n", 1)[0].split()
+        if len(status) < 2 or status[1] != b"200":
+            raise OSError(f"the proxy refused: {b' '.join(status[1:]).decode(errors='replace')}")
