@@ -98,16 +98,14 @@ class Prepared:
 
 def render_items(production: Production, episode: Episode, synth: Synthesizer,
                  store: SourceStore, lexicon, takes=None) -> list[Rendered]:
-    from .speech.normalize import normalize
-
     rendered: list[Rendered] = []
     problems: list[Problem] = []
     ids = takes.ids(episode) if takes else {}
     for item in episode.items:
         try:
             if isinstance(item, Paragraph):
-                rendered.append(_speech(production, episode, item, synth, store, lexicon,
-                                        normalize, ids, takes))
+                rendered.append(render_paragraph(production, episode, item, synth, store,
+                                                 lexicon, ids, takes))
             elif isinstance(item, (Jingle, Clip, Bed)) and item.path:
                 path = resolve_asset(production.assets_dir, item.path)
                 start = getattr(item, "from_ms", 0)
@@ -122,7 +120,13 @@ def render_items(production: Production, episode: Episode, synth: Synthesizer,
     return rendered
 
 
-def _speech(production, episode, item, synth, store, lexicon, normalize, ids, takes) -> Rendered:
+def render_paragraph(production: Production, episode: Episode, item: Paragraph,
+                     synth: Synthesizer, store: SourceStore, lexicon, ids: dict,
+                     takes=None) -> Rendered:
+    """One paragraph as audio: its take, else its synthesized speech (with
+    ``synth.cache_only``, CacheMiss when that speech is not in the cache)."""
+    from .speech.normalize import normalize
+
     spoken = strip_unsayable(normalize(item.text, lexicon))   # emoji, Chinese: warned
     pid = ids.get(item.line, item.pinned_id)
     if takes is not None:

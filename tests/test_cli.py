@@ -1,6 +1,7 @@
 """The command line end to end on the mini production (real espeak, ffmpeg, mutagen)."""
 import json
 import os
+import re
 import subprocess
 import sys
 import wave
@@ -89,6 +90,23 @@ def test_runs_from_a_subfolder(built):
     code, out, err = run(["check"], built / "scripts")
     assert code == 0, err
     assert "scripts/episode1.md" in out and "no problems found" in out
+
+
+def _checked_seconds(production) -> float:
+    code, out, err = run(["check", "episode1"], production)
+    assert code == 0, err
+    minutes, seconds = re.search(r"episode1\.md: .* about (\d+):(\d+\.\d)", out).groups()
+    return int(minutes) * 60 + float(seconds)
+
+
+def test_check_estimates_the_duration_then_knows_it_once_built(production):
+    estimate = _checked_seconds(production)          # nothing synthesized yet: estimated
+    code, out, err = run(["build", "episode1"], production)
+    assert code == 0, err
+    report = production / "output" / "episode1" / "episode1.json"
+    built = json.loads(report.read_text(encoding="utf-8"))["duration_s"]
+    assert estimate == pytest.approx(built, rel=0.15)
+    assert _checked_seconds(production) == pytest.approx(built, abs=0.06)   # from the cache
 
 
 @pytest.mark.parametrize("line,expected", [
