@@ -200,8 +200,10 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
 def _current_result(production: Production, episode, options: BuildOptions,
                     log: Log) -> tuple[EpisodeResult | None, int]:
     """The episode's result when its outputs are current, found without
-    synthesizing anything (a cache miss means it must be built), else None;
-    and the speech cache hits it took to know."""
+    synthesizing, decoding or resampling anything (a miss in the speech cache or
+    the source store means it must be built), else None; and the speech cache
+    hits it took to know."""
+    from .render import SourceMiss
     from .speech.voice import CacheMiss
     from .takes import Takes
 
@@ -209,9 +211,9 @@ def _current_result(production: Production, episode, options: BuildOptions,
         synth.cache_only = True
         try:
             prepared = prepare(production, episode, synth,
-                               SourceStore(production.cache_dir / "sources"),
+                               SourceStore(production.cache_dir / "sources", read_only=True),
                                load_lexicon(production), Takes(production, Log(0)))
-        except CacheMiss:
+        except (CacheMiss, SourceMiss):
             return None, 0
         except Exception:   # anything wrong is reported by the real build
             return None, 0

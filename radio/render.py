@@ -34,9 +34,18 @@ class Source:
         return round(self.frames * 1000 / dec.RATE)
 
 
+class SourceMiss(Exception):
+    """A source a read-only store does not hold: it would have to be made first."""
+
+
 class SourceStore:
-    def __init__(self, folder: Path):
+    """Sources on disk by key.  A *read_only* store answers from what is stored and
+    raises SourceMiss instead of decoding or resampling anything (to decide
+    cheaply whether a build is current: a miss means it is not)."""
+
+    def __init__(self, folder: Path, read_only: bool = False):
         self.folder = folder
+        self.read_only = read_only
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         base = self.folder / key[:2] / key
@@ -53,7 +62,13 @@ class SourceStore:
             return None
         return Source(key, data_path, meta["channels"], meta["frames"], meta["loudness_lufs"])
 
+    def missing(self, key: str) -> None:
+        """Say that *key* must be made now (before decoding it): a read-only store refuses."""
+        if self.read_only:
+            raise SourceMiss(key)
+
     def put(self, key: str, samples: np.ndarray) -> Source:
+        self.missing(key)
         samples = np.ascontiguousarray(samples, dtype="<f4")
         if samples.ndim == 1:
             samples = samples[:, None]
@@ -151,6 +166,7 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
                          "copy or export the recording again; the copy may have failed")
     if (cached := store.get(key)) is not None:
         return cached
+    store.missing(key)
     try:
         samples, info = dec.decode_with_info(path, 2)
         # Only these containers state their exact length (an MP3's is an estimate).
@@ -215,5 +231,6 @@ def render_speech(store: SourceStore, samples: np.ndarray, rate: int, identity: 
     key = _key("speech", identity, rate)
     if (cached := store.get(key)) is not None:
         return cached
+    store.missing(key)
     audio = dec.to_rate(samples.astype(np.float32) / 32768.0, rate)
     return store.put(key, audio)

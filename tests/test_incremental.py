@@ -354,3 +354,30 @@ def test_one_episode_changed_rewrites_the_disc(prod):
     again = radio(prod, "disc")
     assert disc_files(prod) == disc_after
     assert synthesized(again) == 0
+
+
+# deciding what is current ----------------------------------------------------------------
+
+def test_deciding_what_is_current_decodes_nothing(production, monkeypatch):
+    """`-j N` asks in the parent which episodes are current before it spawns workers:
+    on a cold cache the answer is a miss, not a decode of the recordings cued before
+    the first paragraph (the workers decode them, once)."""
+    from radio import build
+    from radio.audio import decode
+    from radio.config import load
+    from radio.episode import load_episodes
+    from radio.log import Log
+    from radio.script.model import Jingle
+
+    prod = load(production)
+    episodes = load_episodes(prod)
+    assert isinstance(episodes[0].items[0], Jingle)   # a recording comes before any speech
+    decoded = []
+    real = decode.decode_with_info
+    monkeypatch.setattr(decode, "decode_with_info",
+                        lambda *args, **kw: decoded.append(args[0]) or real(*args, **kw))
+    for episode in episodes:
+        assert build._current_result(prod, episode, build.BuildOptions(jobs=2), Log(0)) \
+            == (None, 0)
+    assert decoded == []
+    assert not list((prod.cache_dir / "sources").rglob("*.f32"))

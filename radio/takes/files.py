@@ -108,6 +108,7 @@ def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) 
         key = _key("take", TRIM_VERSION, file_sha256)
         if (cached := store.get(key)) is not None:
             return cached
+        store.missing(key)
         samples = dec.decode(path, 1)[:, 0]
     except dec.DecodeError as exc:
         raise AssetError(f"cannot decode the take {path.name}: {exc}",
