@@ -169,9 +169,7 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
     store.missing(key)
     try:
         samples, info = dec.decode_with_info(path, 2)
-        # Only these containers state their exact length (an MP3's is an estimate).
-        declared_s = info.duration_s if info.codec.startswith("pcm_") or \
-            info.codec == "flac" else None
+        declared_s = info.duration_s if _states_its_length(info) else None
     except dec.DecodeError as exc:
         raise AssetError(f"cannot decode {path.name}: {exc}",
                          "re-export the recording as WAV, FLAC or MP3") from None
@@ -198,6 +196,16 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         raise AssetError(f"{path.name} has no audio (0 seconds)",
                          "record or export it again; a clip must last at least 10 ms")
     return store.put(key, samples)
+
+
+def _states_its_length(info) -> bool:
+    """Whether the file's header states the length it was written with: WAV and
+    FLAC do, and an MP3 with a Xing/Info header (LAME writes one) does; a truncated
+    copy still announces the whole.  Of an MP3 without one, ffmpeg can only
+    estimate the length from the size, which shrinks with the file."""
+    if info.codec.startswith("pcm_") or info.codec == "flac":
+        return True
+    return info.codec == "mp3" and info.duration_s is not None and not info.duration_estimated
 
 
 def _wav_declared_s(path: Path, info) -> float | None:

@@ -96,13 +96,21 @@ def _truncated(assets):
     (assets / "interviews" / "cut.wav").write_bytes(data[:len(data) // 2])
 
 
-def _truncated_flac(assets):
-    write_wav(assets / "interviews" / "full.wav", 4.0)
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(assets / "interviews" / "full.wav"),
-                    str(assets / "interviews" / "cut.flac")], check=True)
-    (assets / "interviews" / "full.wav").unlink()
-    data = (assets / "interviews" / "cut.flac").read_bytes()
-    (assets / "interviews" / "cut.flac").write_bytes(data[:len(data) // 2])
+def _encoded_then_cut(name: str, *options: str):
+    """A 4-second recording encoded to audio_assets/interviews/*name*, then cut in half
+    (a copy that stopped halfway)."""
+    def make(assets):
+        full, cut = assets / "interviews" / "full.wav", assets / "interviews" / name
+        write_wav(full, 4.0)
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(full), *options, str(cut)],
+                       check=True)
+        full.unlink()
+        data = cut.read_bytes()
+        cut.write_bytes(data[:len(data) // 2])
+    return make
+
+
+_truncated_flac = _encoded_then_cut("cut.flac")
 
 
 def _no_speech(p):
@@ -187,6 +195,10 @@ MISTAKES = {
         "copy or export the recording again"]),
     "truncated FLAC": (_asset(_truncated_flac, "interviews/cut.flac"), [
         "cut.flac is truncated", "copy or export the recording again"]),
+    "truncated MP3": (_asset(_encoded_then_cut("cut.mp3", "-c:a", "libmp3lame", "-b:a", "128k"),
+                             "interviews/cut.mp3"), [
+        "cut.mp3 is truncated: it holds 2.0 s of the 4.0 s its header announces",
+        "copy or export the recording again"]),
     "zero-length recording": (_asset(lambda a: (a / "interviews" / "rong.ogg").write_bytes(b""),
                                      "interviews/rong.ogg"), [
         "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
@@ -306,3 +318,23 @@ def test_the_demo_titles_fit_on_the_data_disc():
     name = long_name(2, "Sản phẩm OCOP Hà Tĩnh – tinh hoa từ mỗi làng quê", "txt")
     assert len(name.encode("utf-8")) <= 64 and name.startswith("02 Sản phẩm OCOP Hà Tĩnh")
     assert name.endswith(".txt") and not name.endswith(" .txt")
+
+
+@pytest.mark.parametrize("options", [
+    ["-c:a", "libmp3lame", "-q:a", "2", "-write_xing", "0"],    # VBR, no header: a guess
+    ["-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0"],  # CBR, no header, cut
+])
+def test_mp3_without_a_length_header_is_never_called_truncated(production, options):
+    """Without a Xing/Info header ffmpeg estimates an MP3's length from its size (18.3 s
+    for this whole 20-second VBR file): only a stated length can prove a copy short."""
+    from radio.audio.decode import probe
+
+    path = production / "audio_assets" / "interviews" / "khong_dau.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=f=440:d=20", *options, str(path)], check=True)
+    if "-b:a" in options:   # a CBR file cut in half: undetectable, and so accepted
+        path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+    assert probe(path).duration_estimated
+    append(production / SCRIPT, "[băng: interviews/khong_dau.mp3]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err

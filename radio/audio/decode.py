@@ -38,6 +38,7 @@ class AudioInfo:
     rate: int
     channels: int
     duration_s: float | None
+    duration_estimated: bool = False   # ffmpeg guessed it from the bitrate
 
 
 def probe(path: Path) -> AudioInfo:
@@ -57,7 +58,8 @@ def probe(path: Path) -> AudioInfo:
     duration = None
     if dm := _DURATION.search(proc.stderr):
         duration = int(dm.group(1)) * 3600 + int(dm.group(2)) * 60 + float(dm.group(3))
-    return AudioInfo(match.group("codec"), int(match.group("rate")), channels, duration)
+    return AudioInfo(match.group("codec"), int(match.group("rate")), channels, duration,
+                     "Estimating duration from bitrate" in proc.stderr)
 
 
 def decode(path: Path, channels: int = 2, start_ms: int = 0,
