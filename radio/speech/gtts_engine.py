@@ -27,6 +27,7 @@ from ..errors import BuildError
 from ..procs import child_options
 
 ENGINE_NAME = "gtts"
+HOST = "translate.google.com"   # where gTTS sends its requests
 MAX_CHARS = 100          # gTTS's limit: every chunk we send is shorter
 RETRIES = 4              # attempts after the first, within the deadline
 FIRST_DELAY_S = 1.0      # backoff: 1 s, 2 s, 4 s, ...
@@ -262,9 +263,6 @@ class GttsEngine:
             return True
         except (OSError, _Retry):
             return False
-
-
-HOST = "translate.google.com"
 
 
 def https_proxy(url: str) -> str | None:
