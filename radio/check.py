@@ -38,7 +38,7 @@ def _estimate_source(frames_ms: int, key: str) -> Source:
 
 
 def check_episode(production: Production, episode: Episode, store: SourceStore,
-                  lexicon, synth=None, takes=None) -> EpisodeCheck:
+                  lexicon, synth, takes) -> EpisodeCheck:
     """Problems, warnings and rewrites of one episode, and its duration: exact for
     paragraphs with a take or with speech in the cache (*synth* in cache-only
     mode, *takes*), estimated from the speaker's rate for the others."""
@@ -49,7 +49,7 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     problems: list[Problem] = []
     result = EpisodeCheck(episode, 0.0)
     rendered = []
-    ids = takes.ids(episode) if takes else {}
+    ids = takes.ids(episode)
     for item in episode.items:
         if isinstance(item, Paragraph):
             spoken, rewrites = explain(item.text, lexicon)
@@ -59,8 +59,6 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                     f"no voice can say {' '.join(bad)}: it will be skipped", episode.path,
                     item.line, "write it out in Vietnamese words", "warning"))
             try:
-                if synth is None:
-                    raise CacheMiss(spoken)
                 rendered.append(render_paragraph(production, episode, item, synth, store,
                                                  lexicon, ids, takes))
             except (CacheMiss, AssetError):   # a take problem is told by the takes summary
