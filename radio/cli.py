@@ -48,7 +48,7 @@ def init(ctx, path):
 
     Example: radio init chuyen-de-moi
     """
-    from .init import init_production
+    from .commands.init import init_production
 
     init_production(path, ctx.log)
 
@@ -72,7 +72,8 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
     Example: radio build episode1      radio build --all --preset broadcast
     """
-    from .build import BuildOptions, build as run
+    from .pipeline.build import build as run
+    from .pipeline.options import BuildOptions
 
     if not episodes and not all_:
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
@@ -103,8 +104,8 @@ def takes(ctx, episode, mode, engine, offline):
 
     Example: radio takes episode1      radio takes episode1 --status
     """
-    from .build import BuildOptions
-    from .takes.ops import run_takes
+    from .commands.takes import run_takes
+    from .pipeline.options import BuildOptions
 
     options = BuildOptions(engine="offline" if offline else engine)
     run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
@@ -119,7 +120,7 @@ def check(ctx, episodes, rewrites):
 
     Example: radio check            radio check episode1
     """
-    from .commands import run_check
+    from .commands.check import run_check
 
     run_check(ctx.production(), list(episodes) or None, rewrites, ctx.log)
 
@@ -132,7 +133,7 @@ def normalize(ctx, text):
 
     Example: radio normalize "Kinh phí: 35.500.000đ"
     """
-    from .commands import run_normalize
+    from .commands.speech import run_normalize
 
     run_normalize(text, sys.stdin)
 
@@ -154,7 +155,7 @@ def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant
 
     Example: radio say "Xin chào Hà Tĩnh" -o chao.wav --voice vi-vn-x-central
     """
-    from .commands import run_say
+    from .commands.speech import run_say
 
     run_say(text, output, speaker, episode, voice, engine, pitch, rate, ctx.log, variant)
 
@@ -166,7 +167,7 @@ def voices(ctx):
 
     Example: radio voices
     """
-    from .commands import run_voices
+    from .commands.speech import run_voices
 
     run_voices(ctx.log)
 
@@ -194,7 +195,7 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
     Example: radio preview episode1 --open
              radio preview episode1 --from 1:30 --to 2:45 -o excerpt.wav
     """
-    from .build import BuildOptions
+    from .pipeline.options import BuildOptions
     from .preview import ExcerptRequest, run
 
     options = BuildOptions(preset=preset, engine="offline" if offline else None)
@@ -216,8 +217,8 @@ def disc(ctx, episodes, preset, offline, jobs):
 
     Example: radio disc            radio disc episode1 episode2
     """
-    from .build import BuildOptions
-    from .release import make_disc
+    from .commands.disc import make_disc
+    from .pipeline.options import BuildOptions
 
     options = BuildOptions(preset=preset, engine="offline" if offline else None,
                            jobs=jobs or default_jobs())
@@ -235,7 +236,7 @@ def verify(ctx, image, manifest):
 
     Example: radio verify output/disc/CAM_OCOP_NHAP.cue
     """
-    from .release import run_verify
+    from .commands.disc import run_verify
 
     if not run_verify(image, manifest, ctx.log):
         raise BuildError("the image does not match its manifest (see above)")
@@ -276,7 +277,7 @@ def convert(ctx, file, source, output, in_place):
 
     Example: radio convert scripts/episode1.md --from vni --in-place
     """
-    from .convert import run_convert
+    from .commands.convert import run_convert
 
     run_convert(file, source.lower(), output, in_place, ctx.log)
 

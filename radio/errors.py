@@ -2,14 +2,13 @@
 
 Exit codes: 0 ok, 1 build failed, 2 bad input or usage.  User errors print one
 line per problem (``file:line: message — hint``) and no traceback; ``--debug``
-shows the traceback.
+shows the traceback.  The root is the project's own (no command-line library
+here): ``radio.cli.main`` turns it into output and an exit code.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import click
 
 USAGE = 2
 BUILD = 1
@@ -43,7 +42,7 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
-class RadioError(click.ClickException):
+class RadioError(Exception):
     """Root of every error the tool reports to its user."""
 
     exit_code = BUILD
@@ -52,9 +51,11 @@ class RadioError(click.ClickException):
     def __init__(self, message: str, *, path: str | Path | None = None,
                  line: int | None = None, hint: str | None = None):
         self.problem = Problem(message, str(path) if path else None, line, hint)
-        super().__init__(str(self.problem))
+        self.message = str(self.problem)
+        super().__init__(self.message)
 
     def format_message(self) -> str:
+        """The text shown to the user: one line per problem."""
         return self.message
 
     def __reduce__(self):
@@ -82,7 +83,8 @@ class ProblemsError(UserError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if p.severity == "error"]
-        click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
+        self.message = "\n".join(str(p) for p in self.problems)
+        Exception.__init__(self, self.message)
         self.problem = self.problems[0] if self.problems else Problem("no problem")
 
     def __reduce__(self):

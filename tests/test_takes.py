@@ -252,9 +252,9 @@ def demo(tmp_path):
 
 
 def test_recording_script_in_headless_chromium(demo, monkeypatch, capsys, tmp_path):
-    from radio.build import load_lexicon
+    from radio.pipeline.build import load_lexicon
     from radio.config import load
-    from radio.episode import load_episodes
+    from radio.pipeline.prepare import load_episodes
     from radio.speech.normalize import explain
 
     chromium, driver_path = require_tool("chromium"), require_tool("chromedriver")

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
-from .build import BuildOptions, build, output_names
-from .clock import build_date, build_epoch
-from .config import Production
-from .errors import UserError
-from .fsio import BuildLock
-from .log import Log
+from ..clock import build_date, build_epoch
+from ..config import Production
+from ..errors import UserError
+from ..fsio import BuildLock
+from ..log import Log
+from ..pipeline.build import build, output_names
+from ..pipeline.options import BuildOptions
 
 NOTES = ("Phát trên hệ thống truyền thanh cơ sở theo lịch của đài; mỗi chuyên đề là "
          "một bài (track) trên đĩa CD âm thanh và một tệp MP3 trên đĩa dữ liệu. "
@@ -23,7 +24,7 @@ NOTES = ("Phát trên hệ thống truyền thanh cơ sở theo lịch của đ�
 
 
 def disc_spec(production: Production, reports: list[dict], preset: str):
-    from .disc import DiscChapter, DiscItem, DiscSpec
+    from ..disc import DiscChapter, DiscItem, DiscSpec
 
     settings = production.settings
     items = []
@@ -49,7 +50,7 @@ def disc_spec(production: Production, reports: list[dict], preset: str):
 
 def make_disc(production: Production, names: list[str] | None, options: BuildOptions,
               log: Log):
-    from .disc import write_disc
+    from ..disc import write_disc
 
     results = build(production, names, options, log)
     reports = [json.loads(r.report_path.read_text(encoding="utf-8")) for r in results]
@@ -61,7 +62,7 @@ def make_disc(production: Production, names: list[str] | None, options: BuildOpt
 
 
 def run_verify(image: Path, manifest: Path | None, log: Log) -> bool:
-    from .disc import verify_image
+    from ..disc import verify_image
 
     if not image.exists():
         raise UserError(f"{image} does not exist", hint="give the .iso, .cue, .bin or .toc path")

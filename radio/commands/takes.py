@@ -11,15 +11,15 @@ from ..errors import BuildError
 from ..fsio import BuildLock, write_bytes
 from ..log import Log
 from ..script.model import Episode
-from . import ParagraphState, Takes, files
-from .files import Sidecar
-from .ids import text_hash
+from ..takes import ParagraphState, Takes, files
+from ..takes.files import Sidecar
+from ..takes.ids import text_hash
 
 FIRST_WORDS = 8
 
 
 def _episode(production: Production, name: str) -> Episode:
-    from ..episode import load_episodes
+    from ..pipeline.prepare import load_episodes
 
     return load_episodes(production, [name])[0]
 
@@ -48,8 +48,8 @@ def run_takes(production: Production, name: str, mode: str, options, log: Log) -
     elif mode == "pin":
         pin(production, episode, takes, log)
     else:
-        from ..build import load_lexicon
-        from ..takes_script import write_recording_script
+        from ..pipeline.build import load_lexicon
+        from ..takes.recording_script import write_recording_script
 
         paths = write_recording_script(production, episode, takes.states(episode),
                                        load_lexicon(production))
@@ -87,8 +87,8 @@ def freeze(production: Production, episode: Episode, takes: Takes, options, log:
     voice, engine and speech cache), so the programme does not change.
     Recorded takes are never touched.
     """
-    from ..build import load_lexicon, make_synthesizer
-    from ..episode import voice_of
+    from ..pipeline.build import load_lexicon, make_synthesizer
+    from ..pipeline.prepare import voice_of
     from ..speech.normalize import normalize
 
     todo = [s for s in takes.states(episode)

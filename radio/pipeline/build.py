@@ -1,7 +1,7 @@
 """The build: the only module that knows the order of the stages.
 
-parse -> render -> plan -> mix -> master -> targets (WAV, MP3 + ID3, report, cue
-sheet).  An episode whose inputs have not changed is not rebuilt: its outputs
+parse + prepare (``prepare``, ``sources``) -> ``plan`` -> ``mix`` ->
+``radio.audio.master`` -> ``radio.targets`` (WAV, MP3 + ID3, report, cue sheet).  An episode whose inputs have not changed is not rebuilt: its outputs
 are keyed by a fingerprint of the timeline and every setting that shapes them.
 """
 from __future__ import annotations
@@ -11,31 +11,21 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .clock import build_date, build_epoch
-from .config import Production
-from .episode import Prepared, load_episodes, prepare
-from .errors import BuildError
-from .fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
-from .log import Log
-from .render import SourceStore
-from .sayable import unsayable_warnings
-from .speech.cache import SpeechCache
-from .speech.voice import Synthesizer
-from .targets import mp3, report
+from .. import __version__
+from ..clock import build_date, build_epoch
+from ..config import Production
+from ..errors import BuildError
+from ..fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
+from ..log import Log
+from ..speech.cache import SpeechCache
+from ..speech.sayable import unsayable_warnings
+from ..speech.voice import Synthesizer
+from ..targets import mp3, report
+from .options import BuildOptions
+from .prepare import Prepared, load_episodes, prepare
+from .sources import SourceStore
 
 MAX_MP3_PASSES = 3
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    preset: str | None = None        # None: the production's preset
-    engine: str | None = None        # None: the production's engine; "offline" forces espeak
-    use_cache: bool = True
-    wav_only: bool = False           # preview builds skip the MP3
-    output_dir: Path | None = None   # default: output/<episode>/
-    strict: bool = False
-    jobs: int = 1                    # episodes built in parallel worker processes
 
 
 @dataclass(frozen=True)
@@ -68,7 +58,7 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
         for folder in (production.output_dir, production.state_dir, production.takes_dir):
             clean_stale_temporaries(folder)   # what a killed build or freeze left behind
         if options.strict:   # every stale take of every episode, before any work
-            from .takes import refuse_stale
+            from ..takes import refuse_stale
 
             refuse_stale(production, episodes)
         if options.jobs > 1 and len(episodes) > 1:
@@ -119,7 +109,7 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from .procs import worker_initializer
+    from ..procs import worker_initializer
 
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(episodes))
@@ -135,7 +125,7 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
 
 
 def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
-    from .config import load
+    from ..config import load
 
     production = load(root)
     log = Log(verbosity)
@@ -161,7 +151,7 @@ def _report_speech(stats: tuple[int, int, int], log: Log) -> None:
 
 
 def load_lexicon(production: Production):
-    from .speech.normalize import load_lexicon as load
+    from ..speech.normalize import load_lexicon as load
 
     path = production.pronunciations_path
     return load(path if path.exists() else None)
@@ -169,7 +159,7 @@ def load_lexicon(production: Production):
 
 def build_episode(production: Production, episode, synth: Synthesizer, options: BuildOptions,
                   log: Log) -> EpisodeResult:
-    from .takes import Takes
+    from ..takes import Takes
 
     store = SourceStore(production.cache_dir / "sources")
     takes = Takes(production, log)
@@ -203,9 +193,9 @@ def _current_result(production: Production, episode, options: BuildOptions,
     synthesizing, decoding or resampling anything (a miss in the speech cache or
     the source store means it must be built), else None; and the speech cache
     hits it took to know."""
-    from .render import SourceMiss
-    from .speech.voice import CacheMiss
-    from .takes import Takes
+    from ..speech.voice import CacheMiss
+    from ..takes import Takes
+    from .sources import SourceMiss
 
     with make_synthesizer(production, options) as synth:
         synth.cache_only = True
@@ -253,7 +243,7 @@ def _episode_settings(production: Production) -> dict:
 
 def _fingerprint(production: Production, prepared: Prepared, preset: str,
                  options: BuildOptions) -> str:
-    from .audio.decode import ffmpeg_exe
+    from ..audio.decode import ffmpeg_exe
 
     timeline = prepared.timeline
     data = {
@@ -287,9 +277,9 @@ def episode_seed(name: str) -> int:
 def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dict,
                     options: BuildOptions, log: Log) -> dict:
     # Imported here: numpy/scipy DSP is not needed when nothing has to be rebuilt.
-    from .audio.master import PRESETS, Master
-    from .audio.mix import mix_blocks
-    from .audio.spool import Spool
+    from ..audio.master import PRESETS, Master
+    from ..audio.spool import Spool
+    from .mix import mix_blocks
 
     preset = PRESETS[preset_name]
     timeline = prepared.timeline
@@ -307,7 +297,7 @@ def _write_passes(production, prepared, preset, master, analysis, spool, paths, 
                   log: Log) -> dict:
     """Master the spooled programme into the outputs until the MP3's true peak
     is under the ceiling (LAME overshoots its input), with more headroom each time."""
-    from .audio.master import Master
+    from ..audio.master import Master
 
     headroom = preset.ceiling_dbtp - master.ceiling_dbtp
     for attempt in range(MAX_MP3_PASSES):
@@ -326,8 +316,8 @@ def _write_passes(production, prepared, preset, master, analysis, spool, paths, 
 
 def _write_pass(production, prepared, preset, master, analysis, spool, paths, options,
                 log) -> dict:
-    from .audio.loudness import BackgroundMeter
-    from .targets.wav import BextInfo, WavWriter
+    from ..audio.loudness import BackgroundMeter
+    from ..targets.wav import BextInfo, WavWriter
 
     episode, timeline = prepared.episode, prepared.timeline
     bext = None
@@ -387,7 +377,7 @@ def _loudness_dict(result) -> dict:
 
 
 def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
-    from .targets.cover import generated_cover
+    from ..targets.cover import generated_cover
 
     settings = production.settings.production
     episode, timeline = prepared.episode, prepared.timeline
@@ -408,7 +398,7 @@ def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
 
 def _report_extra(production, prepared: Prepared, preset_name: str, paths: dict,
                   loudness: dict, synth: Synthesizer) -> dict:
-    from .audio.master import PRESETS
+    from ..audio.master import PRESETS
 
     preset = PRESETS[preset_name]
     engines = sorted({e.engine for e in prepared.timeline.entries if e.engine})

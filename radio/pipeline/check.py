@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import Production
-from .episode import load_episodes
-from .errors import Problem, raise_if_errors
+from ..config import Production
+from ..errors import Problem, raise_if_errors
+from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
+from ..speech.sayable import unsayable
 from .plan import Rendered, plan
-from .render import AssetError, Source, SourceStore, render_asset, resolve_asset
-from .sayable import unsayable
-from .script.model import Bed, Clip, Episode, Jingle, Paragraph
+from .prepare import load_episodes
+from .sources import AssetError, Source, SourceStore, render_asset, resolve_asset
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
@@ -42,9 +42,9 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     """Problems, warnings and rewrites of one episode, and its duration: exact for
     paragraphs with a take or with speech in the cache (*synth* in cache-only
     mode, *takes*), estimated from the speaker's rate for the others."""
-    from .episode import render_paragraph
-    from .speech.normalize import explain
-    from .speech.voice import CacheMiss
+    from ..speech.normalize import explain
+    from ..speech.voice import CacheMiss
+    from .prepare import render_paragraph
 
     problems: list[Problem] = []
     result = EpisodeCheck(episode, 0.0)
@@ -93,9 +93,10 @@ def estimated_speech_ms(words: int, rate_wpm: int) -> int:
 
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:
     """Check every named episode; raise all errors of all episodes together."""
-    from .build import BuildOptions, make_synthesizer
-    from .log import Log
-    from .takes import Takes
+    from ..log import Log
+    from ..takes import Takes
+    from .build import make_synthesizer
+    from .options import BuildOptions
 
     episodes = load_episodes(production, names)
     store = SourceStore(production.cache_dir / "sources")

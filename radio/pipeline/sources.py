@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import decode as dec
-from .fsio import atomic_open, write_text
+from ..audio import decode as dec
+from ..fsio import atomic_open, write_text
 
 STORE_VERSION = "1"
 
@@ -72,7 +72,7 @@ class SourceStore:
         samples = np.ascontiguousarray(samples, dtype="<f4")
         if samples.ndim == 1:
             samples = samples[:, None]
-        from .audio.loudness import measure
+        from ..audio.loudness import measure
 
         # A mono source is heard on both channels: measured as dual mono.
         loudness = measure(samples, dec.RATE, true_peak=False,

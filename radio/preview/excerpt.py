@@ -15,11 +15,12 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..build import BuildOptions, make_synthesizer
 from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_open
 from ..log import Log
+from ..pipeline.build import make_synthesizer
+from ..pipeline.options import BuildOptions
 from ..targets.report import clock
 from .master import build_preview, check_episode, quiet_log
 from .wavfile import copy_span, read_layout
@@ -101,7 +102,7 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
     validate(request)
     check_episode(production, name)
     if request.final:
-        from ..build import build
+        from ..pipeline.build import build
 
         log.info(f"{name}: bringing the finished build up to date (radio build {name})...")
         result = build(production, [name], replace(options, wav_only=False, output_dir=None,

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..build import BuildOptions, EpisodeResult, build_episode
 from ..config import Production
-from ..episode import load_episodes
 from ..errors import UserError
 from ..fsio import BuildLock
 from ..log import Log
+from ..pipeline.build import EpisodeResult, build_episode
+from ..pipeline.options import BuildOptions
+from ..pipeline.prepare import load_episodes
 from ..speech.voice import Synthesizer
 
 

@@ -29,10 +29,11 @@ from urllib.parse import quote
 
 import click
 
-from ..build import BuildOptions, make_synthesizer
 from ..config import Production, load
 from ..errors import Problem, RadioError
 from ..log import Log
+from ..pipeline.build import make_synthesizer
+from ..pipeline.options import BuildOptions
 from .analysis import measure_master, page_data
 from .master import build_preview, check_episode, quiet_log
 from .server import PreviewServer

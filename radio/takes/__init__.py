@@ -6,7 +6,7 @@ take files and their sidecars (see ``files.py``).  ``states`` gives every
 paragraph's state: ``take`` (a current recording), ``stale`` (recorded for an
 older text: still used, with a warning, unless ``--strict``) or ``synth`` (no
 take: the synthesized voice is a placeholder).  The commands behind
-``radio takes`` are in ``ops.py``.
+``radio takes`` are in ``radio.commands.takes``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import Production
 from ..errors import Problem, ProblemsError, raise_if_errors
-from ..render import AssetError, Source, SourceStore
+from ..pipeline.sources import AssetError, Source, SourceStore
 from ..script.model import Episode, Paragraph
 from . import files
 from .files import Sidecar
@@ -175,7 +175,7 @@ def placeholders(production: Production, episode: Episode | str) -> int:
     Read-only: it writes neither ids.tsv nor sidecars.
     """
     if isinstance(episode, str):
-        from ..episode import load_episodes
+        from ..pipeline.prepare import load_episodes
 
         episode = load_episodes(production, [episode])[0]
     return sum(s.state == "synth" for s in Takes(production, save=False).states(episode))

@@ -15,9 +15,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Production
-from .fsio import write_text
-from .script.model import Clip, Episode, Heading, Paragraph
+from ..config import Production
+from ..fsio import write_text
+from ..script.model import Clip, Episode, Heading, Paragraph
 
 STATE_LABELS = {
     "take": "Đã thu",
@@ -45,7 +45,7 @@ def clock(seconds: float) -> str:
 
 def blocks(episode: Episode, states, lexicon) -> list[Block | Heading | Clip]:
     """The script's items as the narrators need them, in order."""
-    from .speech.normalize import explain
+    from ..speech.normalize import explain
 
     by_line = {s.paragraph.line: s for s in states}
     out: list[Block | Heading | Clip] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..plan import Timeline
+from ..pipeline.plan import Timeline
 
 
 def clock(ms: int) -> str:
