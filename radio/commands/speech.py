@@ -1,7 +1,6 @@
 """`radio normalize`, `radio say`, `radio voices`: the speech commands."""
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import click
@@ -59,14 +58,13 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     cache = SpeechCache(None)   # one line: nothing to keep, and no files beside the output
     with Synthesizer(cache, chosen.engine, forced=True) as synth:
         speech = synth.speak(spoken, chosen)
-    from ..fsio import atomic_path
+    from ..audio.wav import header
+    from ..fsio import atomic_open
 
-    with atomic_path(output) as tmp:
-        with wave.open(str(tmp), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(speech.rate)
-            wav.writeframes(np.asarray(speech.samples, dtype="<i2").tobytes())
+    pcm = np.asarray(speech.samples, dtype="<i2")
+    with atomic_open(output) as out:
+        out.write(header(len(pcm), 1, speech.rate))
+        out.write(pcm.tobytes())
     log.info(f"wrote {output} ({len(speech.samples) / speech.rate:.1f} s, {speech.engine})")
 
 

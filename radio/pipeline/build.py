@@ -317,7 +317,7 @@ def _write_passes(production, prepared, preset, master, analysis, spool, paths, 
 def _write_pass(production, prepared, preset, master, analysis, spool, paths, options,
                 log) -> dict:
     from ..audio.loudness import BackgroundMeter
-    from ..targets.wav import BextInfo, WavWriter
+    from ..audio.wav import BextInfo, WavWriter
 
     episode, timeline = prepared.episode, prepared.timeline
     bext = None

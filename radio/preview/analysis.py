@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .wavfile import read_layout, samples
+from ..audio.wav import read_layout, samples
 
 BIN_MS = 10
 MAX_BINS = 30000
@@ -30,7 +30,7 @@ def measure_master(wav: Path) -> dict:
     from ..audio.loudness import LoudnessMeter
 
     layout = read_layout(wav)
-    data = samples(wav, layout)
+    data = samples(layout)
     bin_frames = max(round(layout.rate * BIN_MS / 1000),
                      math.ceil(layout.frames / MAX_BINS))
     # The page draws the short-term series: no true peak (the report has it; half the cost).

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..audio.wav import copy_span, read_layout
 from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_open
@@ -23,7 +24,6 @@ from ..pipeline.build import make_synthesizer
 from ..pipeline.options import BuildOptions
 from ..targets.report import clock
 from .master import build_preview, check_episode, quiet_log
-from .wavfile import copy_span, read_layout
 
 _TIME = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)s?$")
 
@@ -93,7 +93,7 @@ def cut_excerpt(report_path: Path, request: ExcerptRequest) -> tuple[int, int, i
     layout = read_layout(wav)
     start, end = span_frames(request, report, layout.rate, layout.frames)
     with atomic_open(request.output) as out:
-        copy_span(wav, out, start, end, layout)
+        copy_span(layout, out, start, end)
     return start, end, layout.rate
 
 
