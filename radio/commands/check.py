@@ -5,6 +5,7 @@ module prints its findings and the disc's capacity.
 """
 from __future__ import annotations
 
+from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
 from ..log import Log
@@ -13,7 +14,6 @@ from ..log import Log
 def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
     from ..pipeline.build import load_lexicon
     from ..pipeline.check import CD74_SECONDS, CD_SECONDS, check
-    from ..targets.report import clock
     from .takes import check_takes
 
     results = check(production, names, load_lexicon(production))
@@ -22,7 +22,8 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     for result in results:
         ep = result.episode
         total += result.duration_s
-        log.info(f"{ep.path}: '{ep.title}' — about {clock(result.duration_s * 1000)}, "
+        log.info(f"{ep.path}: '{ep.title}' — about "
+                 f"{timecode(result.duration_s, tenths=True)}, "
                  f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
         for warning in result.warnings:
             log.warn(str(warning))
@@ -34,10 +35,12 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                 log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
     gaps = 2.0 * max(len(results) - 1, 0) + 2.0
     disc = total + gaps
-    log.info(f"disc: about {clock(disc * 1000)} of {clock(CD_SECONDS * 1000)} on an 80-minute CD")
+    log.info(f"disc: about {timecode(disc, tenths=True)} of "
+             f"{timecode(CD_SECONDS, tenths=True)} on an 80-minute CD")
     if disc > CD_SECONDS:
-        raise UserError(f"the episodes need about {clock(disc * 1000)}, "
-                        f"{clock((disc - CD_SECONDS) * 1000)} more than an 80-minute CD holds",
+        raise UserError(f"the episodes need about {timecode(disc, tenths=True)}, "
+                        f"{timecode(disc - CD_SECONDS, tenths=True)} more than an "
+                        "80-minute CD holds",
                         hint="shorten the scripts or put the episodes on two discs")
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..audio.wav import PCM, WavLayout, read_layout
+from ..clock import timecode
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import atomic_path, sha256_file
 from .audiocd import cue_text, toc_text, track_records, write_bin
@@ -21,7 +22,7 @@ from .manifest import (edition_id, file_record, input_fingerprint, load_manifest
                        manifest_json, sha256sums_text)
 from .model import (BYTES_PER_FRAME, ISO_SECTOR_BYTES, SAMPLE_RATE, SECTOR_BYTES, DiscPlan,
                     DiscSpec, IsoFileRecord, Manifest)
-from .plan import mmss, plan_disc
+from .plan import plan_disc
 from .texts import generated_files
 
 MANIFEST = "manifest.json"
@@ -177,7 +178,7 @@ def _remove_stale(old: Manifest, new: Manifest, out_dir: Path) -> None:
 def _report(spec: DiscSpec, plan: DiscPlan, manifest: Manifest, out_dir: Path, log) -> None:
     iso = manifest.file("iso")
     log(f"disc {manifest.edition}: audio CD {len(plan.tracks)} tracks, "
-        f"{mmss(plan.audio_s)}; data disc {iso.size / 1024 / 1024:.1f} MB; in {out_dir}")
+        f"{timecode(plan.audio_s)}; data disc {iso.size / 1024 / 1024:.1f} MB; in {out_dir}")
     if plan.draft:
         reasons = []
         if spec.draft:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..clock import build_date, build_epoch
+from ..clock import build_date, build_epoch, timecode
 from ..config import Production
 from ..errors import BuildError
 from ..fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
@@ -175,8 +175,8 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     if _up_to_date(state_path, fingerprint, paths, options):
         log.detail(f"{episode.name}: unchanged, nothing to rebuild")
         return EpisodeResult(episode.name, paths["json"], False)
-    log.info(f"{episode.name}: mastering {report.clock(prepared.timeline.duration_ms)} "
-             f"({preset_name})")
+    length = timecode(prepared.timeline.duration_ms / 1000, tenths=True)
+    log.info(f"{episode.name}: mastering {length} ({preset_name})")
     loudness = _master_outputs(production, prepared, preset_name, paths, options, log)
     extra = _report_extra(production, prepared, preset_name, paths, loudness, synth)
     write_text(paths["json"], report.report_json(episode, prepared.timeline, extra))

@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audio.wav import copy_span, read_layout
+from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_open
 from ..log import Log
 from ..pipeline.build import make_synthesizer
 from ..pipeline.options import BuildOptions
-from ..targets.report import clock
 from .master import build_preview, check_episode, quiet_log
 
 _TIME = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)s?$")
@@ -80,7 +80,7 @@ def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -
     end_s = parse_time(request.end, "--to") if request.end else duration
     if start_s >= duration:
         raise UserError(f"--from {request.start} is after the end of the episode "
-                        f"({clock(duration * 1000)})")
+                        f"({timecode(duration, tenths=True)})")
     if end_s <= start_s:
         raise UserError(f"--to {request.end} is not after --from {request.start or '0'}")
     return round(start_s * rate), min(frames, round(end_s * rate))
@@ -122,6 +122,7 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
 
 def _done(report_path: Path, request: ExcerptRequest, source: str, log: Log) -> Path:
     start, end, rate = cut_excerpt(report_path, request)
-    log.info(f"wrote {request.output}: {clock(start * 1000 / rate)}–{clock(end * 1000 / rate)} "
+    log.info(f"wrote {request.output}: {timecode(start / rate, tenths=True)}–"
+             f"{timecode(end / rate, tenths=True)} "
              f"({(end - start) / rate:.1f} s), cut from the {source}")
     return request.output

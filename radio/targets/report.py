@@ -4,15 +4,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from ..clock import timecode
 from ..pipeline.plan import Timeline
 
 
-def clock(ms: int) -> str:
-    seconds, ms = divmod(int(ms), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{minutes:02d}:{seconds:02d}.{ms // 100}"
-    return f"{hours}:{text}" if hours else text
+def _clock(ms: int) -> str:
+    """A position or duration in ms as the cue sheet writes it (``MM:SS.d``)."""
+    return timecode(ms / 1000, tenths=True)
 
 
 def report_json(episode, timeline: Timeline, extra: dict) -> str:
@@ -33,7 +31,7 @@ def report_json(episode, timeline: Timeline, extra: dict) -> str:
 
 def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
     lines = [f"{episode.title}", f"{episode.subtitle}".strip(),
-             f"Chuyên đề số {episode.number} — thời lượng {clock(timeline.duration_ms)}",
+             f"Chuyên đề số {episode.number} — thời lượng {_clock(timeline.duration_ms)}",
              f"Preset: {extra.get('preset', '')}   Loudness: "
              f"{extra.get('loudness', {}).get('wav', {}).get('integrated_lufs', '?')} LUFS", ""]
     lines = [l for l in lines if l is not None]
@@ -49,8 +47,8 @@ def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
         else:
             label = f" — {entry.label}" if entry.label else ""
             what = f"[{'nhạc hiệu' if entry.kind == 'jingle' else 'băng'}] {entry.asset}{label}"
-        lines.append(f"{clock(entry.start_ms):>9}  {clock(entry.end_ms):>9}  {what}")
+        lines.append(f"{_clock(entry.start_ms):>9}  {_clock(entry.end_ms):>9}  {what}")
     lines += ["", "CHƯƠNG / CHAPTERS"]
-    lines += [f"{clock(c.start_ms):>9}  {c.title}" for c in timeline.chapters]
-    lines += ["", f"Tổng thời lượng / total: {clock(timeline.duration_ms)}", ""]
+    lines += [f"{_clock(c.start_ms):>9}  {c.title}" for c in timeline.chapters]
+    lines += ["", f"Tổng thời lượng / total: {_clock(timeline.duration_ms)}", ""]
     return "\n".join(lines)
