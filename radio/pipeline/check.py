@@ -13,14 +13,13 @@ from ..config import Production
 from ..errors import Problem, raise_if_errors
 from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
 from ..speech.sayable import unsayable
+from ..speech.voice import estimated_speech_ms
 from .plan import Rendered, plan
 from .prepare import load_episodes
 from .sources import AssetError, Source, SourceStore, render_asset, resolve_asset
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
-SYLLABLES_PER_RATE_WORD = 1.4   # see estimated_speech_ms
-PARAGRAPH_SILENCE_MS = 900
 
 
 @dataclass
@@ -81,14 +80,6 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     timeline = plan(episode, rendered, production.settings.pacing, production.settings.ducking)
     result.duration_s = timeline.frames / 44100
     return result
-
-
-def estimated_speech_ms(words: int, rate_wpm: int) -> int:
-    """How long a voice takes to say *words* (syllables) at *rate_wpm*: espeak-ng's
-    Vietnamese voices say about 1.4 syllables per 'word' of their rate setting and
-    leave about 0.9 s of silence around a paragraph (fitted on the demo's 62
-    paragraphs: 5 % median error per paragraph, 10 % for nine in ten)."""
-    return round(words / (rate_wpm * SYLLABLES_PER_RATE_WORD) * 60000) + PARAGRAPH_SILENCE_MS
 
 
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:

@@ -19,6 +19,7 @@ from ..clock import timecode
 from ..config import Production
 from ..fsio import write_text
 from ..script.model import Clip, Episode, Heading, Paragraph
+from ..speech.voice import estimated_speech_ms
 
 STATE_LABELS = {
     "take": "Đã thu",
@@ -59,7 +60,8 @@ def blocks(episode: Episode, states, lexicon) -> list[Block | Heading | Clip]:
             state = "frozen" if s.take and s.take.frozen and s.state == "take" else s.state
             recorded = s.take.recorded_text if s.state == "stale" else ""
             out.append(Block(s.pid, item, speaker.name, state, tuple(readings),
-                             len(spoken.split()) / max(speaker.rate_wpm, 1) * 60, recorded))
+                             estimated_speech_ms(len(spoken.split()), speaker.rate_wpm) / 1000,
+                             recorded))
     return out
 
 
