@@ -8,7 +8,6 @@ sample.  ``--final`` cuts from the finished build of ``radio build`` instead
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -23,6 +22,7 @@ from ..fsio import atomic_open
 from ..log import Log
 from ..pipeline.build import make_synthesizer
 from ..pipeline.options import BuildOptions
+from ..targets.report import Report
 from .master import build_preview, check_episode, quiet_log
 
 _TIME = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)s?$")
@@ -66,15 +66,15 @@ def validate(request: ExcerptRequest) -> None:
                         hint="--from 1:30 --to 2:45, or --segment 3 (see the report's segments)")
 
 
-def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -> tuple[int, int]:
+def span_frames(request: ExcerptRequest, report: Report, rate: int, frames: int) -> tuple[int, int]:
     """The excerpt's [start, end) in frames of the master."""
     if request.segment is not None:
-        segments = report["segments"]
+        segments = report.segments
         if not 1 <= request.segment <= len(segments):
-            raise UserError(f"--segment {request.segment}: {report['episode']} has "
+            raise UserError(f"--segment {request.segment}: {report.episode} has "
                             f"{len(segments)} segments", hint=f"use 1 to {len(segments)}")
         chosen = segments[request.segment - 1]
-        return round(chosen["start_ms"] * rate / 1000), round(chosen["end_ms"] * rate / 1000)
+        return round(chosen.start_ms * rate / 1000), round(chosen.end_ms * rate / 1000)
     duration = frames / rate
     start_s = parse_time(request.start, "--from") if request.start else 0.0
     end_s = parse_time(request.end, "--to") if request.end else duration
@@ -88,9 +88,8 @@ def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -
 
 def cut_excerpt(report_path: Path, request: ExcerptRequest) -> tuple[int, int, int]:
     """Write the excerpt; return (start frame, end frame, rate)."""
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    wav = report_path.parent / report["files"]["wav"]
-    layout = read_layout(wav)
+    report = Report.load(report_path)
+    layout = read_layout(report.file("wav"))
     start, end = span_frames(request, report, layout.rate, layout.frames)
     with atomic_open(request.output) as out:
         copy_span(layout, out, start, end)

@@ -1,11 +1,17 @@
-"""The report (JSON) and the cue sheet (text) a station technician reads."""
+"""The report (JSON) and the cue sheet (text) a station technician reads.
+
+The build writes them; every consumer of a build (the disc, the preview, the
+excerpts) reads the report through ``Report.load``, never as a dictionary.
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from ..clock import timecode
-from ..pipeline.plan import Timeline
+from ..errors import UserError
+from ..pipeline.plan import Chapter, Entry, Timeline
 
 
 def _clock(ms: int) -> str:
@@ -22,8 +28,7 @@ def report_json(episode, timeline: Timeline, extra: dict) -> str:
         "sample": episode.sample,
         "duration_s": round(timeline.frames / 44100, 3),
         "chapters": [asdict(c) for c in timeline.chapters],
-        "segments": [{k: v for k, v in asdict(e).items() if v not in ("", None)}
-                     for e in timeline.entries],
+        "segments": [_row(e) for e in timeline.entries],
         **extra,
     }
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
@@ -52,3 +57,62 @@ def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
     lines += [f"{_clock(c.start_ms):>9}  {c.title}" for c in timeline.chapters]
     lines += ["", f"Tổng thời lượng / total: {_clock(timeline.duration_ms)}", ""]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A build's report (``EPISODE.json``) as its consumers read it: the disc, the
+    preview and the excerpts read this, never the JSON's dictionaries."""
+
+    path: Path                       # the report file itself
+    episode: str
+    script: str                      # the script, relative to the production's root
+    title: str
+    number: int
+    sample: bool
+    duration_s: float
+    chapters: tuple[Chapter, ...]
+    segments: tuple[Entry, ...]
+    preset: str
+    targets: dict
+    loudness: dict                   # {"wav": {...}, "mp3": {...}} as measured
+    files: dict[str, str]            # kind ("wav", "mp3", "json", "txt") -> file name
+    engines: tuple[str, ...]
+    paragraphs: dict[str, int]       # take / stale / synth counts
+    placeholders: int
+
+    @classmethod
+    def load(cls, path: Path) -> "Report":
+        """Read the report a build wrote; a missing or damaged one is a UserError."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                path=path, episode=data["episode"], script=data["script"],
+                title=data["title"], number=data["number"], sample=bool(data["sample"]),
+                duration_s=data["duration_s"],
+                chapters=tuple(Chapter(**c) for c in data["chapters"]),
+                segments=tuple(Entry(**s) for s in data["segments"]),
+                preset=data["preset"], targets=dict(data["targets"]),
+                loudness=dict(data["loudness"]), files=dict(data["files"]),
+                engines=tuple(data["engines"]), paragraphs=dict(data["paragraphs"]),
+                placeholders=int(data.get("placeholders", 0)))
+        except OSError as exc:
+            raise UserError("cannot read the build report: {reason}".format(
+                reason=exc.strerror), path=path, hint="build the episode again") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UserError("the build report is damaged or from another version ({what})"
+                            .format(what=exc), path=path,
+                            hint="build the episode again") from None
+
+    def file(self, kind: str) -> Path:
+        """The output of *kind* (``wav``, ``mp3``, ``json``, ``txt``) beside the report."""
+        return self.path.parent / self.files[kind]
+
+    def segment_rows(self) -> list[dict]:
+        """The segments as the report writes them (fields left empty are left out)."""
+        return [_row(e) for e in self.segments]
+
+
+def _row(entry: Entry) -> dict:
+    return {k: v for k, v in asdict(entry).items() if v not in ("", None)}
