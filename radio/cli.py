@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .audio.presets import PRESET_NAMES
 from .errors import BUILD, USAGE, BuildError, RadioError, UserError
 from .i18n import _, _l
 from .i18n_click import Group, Option, option
 from .log import Log
+from .speech.engines import ENGINE_NAMES
 
 
 class Context:
@@ -61,9 +63,9 @@ def init(ctx, path):
 @cli.command()
 @click.argument("episodes", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every episode.")
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+@click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="Speech engine for every speaker (default: radio.toml / front matter).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
@@ -82,8 +84,8 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
     if not episodes and not all_:
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
-    options = BuildOptions(preset=preset, engine="offline" if offline else engine,
-                           use_cache=not no_cache, jobs=jobs or default_jobs(), strict=strict)
+    options = BuildOptions.from_names(preset, engine, offline=offline, use_cache=not no_cache,
+                                      jobs=jobs or default_jobs(), strict=strict)
     results = run(ctx.production(), list(episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
@@ -97,7 +99,7 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
               help="Turn the synthesized voice into takes (FLAC), so a release never changes.")
 @click.option("--pin", "mode", flag_value="pin",
               help="Write the ids into the script as {#p001} at the end of each paragraph.")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+@click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="With --freeze: the engine to freeze (default: as radio build).")
 @click.option("--offline", is_flag=True, help="With --freeze: espeak only.")
 @pass_ctx
@@ -112,7 +114,7 @@ def takes(ctx, episode, mode, engine, offline):
     from .commands.takes import run_takes
     from .pipeline.options import BuildOptions
 
-    options = BuildOptions(engine="offline" if offline else engine)
+    options = BuildOptions.from_names(engine=engine, offline=offline)
     run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
 
 
@@ -150,7 +152,7 @@ def normalize(ctx, text):
 @click.option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
 @click.option("--episode", help="Episode whose speakers --speaker refers to.")
 @click.option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]), default=None)
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None)
 @click.option("--pitch", type=click.IntRange(0, 100), default=None)
 @click.option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
 @click.option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
@@ -182,7 +184,7 @@ def voices(ctx):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("--from", "start", metavar="TIME", help="Excerpt: start, e.g. 1:30.")
@@ -203,7 +205,7 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
     from .pipeline.options import BuildOptions
     from .preview import ExcerptRequest, run
 
-    options = BuildOptions(preset=preset, engine="offline" if offline else None)
+    options = BuildOptions.from_names(preset, offline=offline)
     excerpt = ExcerptRequest(output, start, end, segment, final)
     run(ctx.production(), episode, options, port=port, open_browser=open_, excerpt=excerpt,
         log=ctx.log, debug=ctx.debug)
@@ -211,7 +213,7 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Use the masters of this preset (default: radio.toml).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
@@ -225,8 +227,7 @@ def disc(ctx, episodes, preset, offline, jobs):
     from .commands.disc import make_disc
     from .pipeline.options import BuildOptions
 
-    options = BuildOptions(preset=preset, engine="offline" if offline else None,
-                           jobs=jobs or default_jobs())
+    options = BuildOptions.from_names(preset, offline=offline, jobs=jobs or default_jobs())
     make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
 
 

@@ -1,4 +1,4 @@
-"""Mastering: presets, a chain of block-wise steps, and the two-pass driver.
+"""Mastering: a chain of block-wise steps and the two-pass driver (presets: ``presets``).
 
 Every step has the same two methods (the pedalboard model):
 ``process(block) -> block`` takes float32 ``(n, channels)`` frames (two, or
@@ -50,42 +50,12 @@ from radio.audio.dsp import (BandLimit, DualMono, Gain, GridStep, HighPass, SosF
                              TruePeakLimiter, db_to_gain)
 from radio.audio.loudness import (BackgroundMeter, Loudness, SegmentStats, energy_to_lufs,
                                   k_weighting_sos, predict_limited_lufs)
+from radio.audio.presets import PRESETS, Preset
 
 __all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack",
            "Gain", "TruePeakLimiter", "Chain", "Dither16", "Analysis", "Master", "leveling_gains"]
 
 SILENCE_SAMPLE = 2.0 ** -24
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A loudness preset.  ``target_range_lu`` (leveling only) is the loudness
-    range the leveler aims to stay within; ``mp3_headroom_db`` is the extra
-    ceiling margin for masters that will also be encoded to MP3."""
-
-    name: str
-    target_lufs: float
-    tolerance_lu: float = 0.5
-    ceiling_dbtp: float = -1.0
-    highpass_hz: float | None = None
-    highpass_order: int = 4
-    leveling: bool = False
-    max_boost_db: float = 12.0
-    silence_lufs: float = -50.0
-    dual_mono: bool = False
-    mp3_headroom_db: float = 1.0
-    target_range_lu: float | None = None
-
-
-PRESETS: dict[str, Preset] = {
-    # Commune horn speakers: loud, narrow range, no bass the horns cannot play.
-    "loudspeaker": Preset("loudspeaker", -16.0, highpass_hz=150.0, highpass_order=4,
-                          leveling=True, dual_mono=True, target_range_lu=6.0),
-    # Programme exchange with radio stations: EBU R128, dynamics untouched.
-    "broadcast": Preset("broadcast", -23.0),
-    # Web portal and phones.
-    "web": Preset("web", -16.0),
-}
 
 
 class Chain:

@@ -54,7 +54,7 @@ def make_disc(production: Production, names: list[str] | None, options: BuildOpt
 
     results = build(production, names, options, log)
     reports = [Report.load(r.report_path) for r in results]
-    preset = options.preset or production.settings.build.preset
+    preset = options.preset_for(production).name
     spec = disc_spec(production, sorted(reports, key=lambda r: r.number), preset)
     with BuildLock(production.state_dir / "lock"):
         manifest = write_disc(spec, production.output_dir / "disc", log=log.info)
