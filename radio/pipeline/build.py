@@ -50,10 +50,17 @@ def make_synthesizer(production: Production, options: BuildOptions) -> Synthesiz
 
 
 def build(production: Production, names: list[str] | None, options: BuildOptions,
-          log: Log) -> list[EpisodeResult]:
+          log: Log, synth: Synthesizer | None = None, on_wait=None) -> list[EpisodeResult]:
+    """Build the named episodes (all when *names* is None) under the production's lock.
+
+    *synth*: an already running synthesizer (the preview's, started before its
+    threads), used for every episode and left running; its owner reports its
+    speech.  *on_wait* is called once when another build holds the lock.
+    """
     episodes = load_episodes(production, names)
     lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
+    lock.acquire(on_wait=on_wait or (lambda: log.info("waiting for another build of this "
+                                                      "production...")))
     try:
         for folder in (production.output_dir, production.state_dir, production.takes_dir):
             clean_stale_temporaries(folder)   # what a killed build or freeze left behind
@@ -61,6 +68,8 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
             from ..takes import refuse_stale
 
             refuse_stale(production, episodes)
+        if synth is not None:
+            return [build_episode(production, ep, synth, options, log) for ep in episodes]
         if options.jobs > 1 and len(episodes) > 1:
             # Decide what is current here first: spawning workers costs a second.
             return _build_current_first(production, episodes, options, log)
