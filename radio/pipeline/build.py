@@ -172,6 +172,7 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
 
     store = SourceStore(production.cache_dir / "sources")
     takes = Takes(production, log)
+    takes.register(episode)                 # ids.tsv, sidecars of new takes
     takes.review(episode, options.strict)   # stale takes: warn, or refuse with --strict
     lexicon = load_lexicon(production)
     for problem in unsayable_warnings(episode, lexicon):   # emoji, Chinese...: skipped
@@ -210,9 +211,11 @@ def _current_result(production: Production, episode, options: BuildOptions,
     with make_synthesizer(production, options) as synth:
         synth.cache_only = True
         try:
+            takes = Takes(production, Log(0))
+            takes.register(episode)
             prepared = prepare(production, episode, synth,
                                SourceStore(production.cache_dir / "sources", read_only=True),
-                               load_lexicon(production), Takes(production, Log(0)))
+                               load_lexicon(production), takes)
         except (CacheMiss, SourceMiss):
             return None, 0
         except Exception:   # anything wrong is reported by the real build

@@ -97,6 +97,7 @@ def check(production: Production, names: list[str] | None, lexicon) -> list[Epis
         synth.cache_only = True   # check never synthesizes: the cache only makes it exact
         for episode in episodes:
             try:
+                takes.register(episode)
                 results.append(check_episode(production, episode, store, lexicon, synth, takes))
             except Exception as exc:  # collect problems of every episode before aborting
                 if not hasattr(exc, "problems"):
