@@ -19,6 +19,7 @@ from typing import BinaryIO, Iterator
 import numpy as np
 
 from ..errors import UserError
+from ..i18n import _l
 
 RATE = 44100
 CHANNELS = 2
@@ -164,7 +165,7 @@ def read_layout(path: str | Path, hint: str | None = None) -> WavLayout:
         fh.seek(0)
         head = fh.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-            raise WavError("not a RIFF/WAVE file", path=path, hint=hint)
+            raise WavError(_l("not a RIFF/WAVE file"), path=path, hint=hint)
         fmt: bytes | None = None
         pos = 12
         while pos + 8 <= size:
@@ -175,19 +176,19 @@ def read_layout(path: str | Path, hint: str | None = None) -> WavLayout:
                 fmt = fh.read(min(chunk_size, 64))
             elif chunk_id == b"data":
                 if fmt is None:
-                    raise WavError("the WAV has its data before its format chunk", path=path,
+                    raise WavError(_l("the WAV has its data before its format chunk"), path=path,
                                    hint=hint)
                 declared = None if chunk_size in (0, 0xFFFFFFFF) else chunk_size
                 return _layout(path, fmt, body, declared, size - body, hint)
             pos = body + chunk_size + (chunk_size & 1)   # chunks are word-aligned
-    raise WavError("the WAV has no " + ("data" if fmt else "fmt ") + " chunk", path=path,
-                   hint=hint)
+    missing = _l("the WAV has no data chunk") if fmt else _l("the WAV has no format chunk")
+    raise WavError(missing, path=path, hint=hint)
 
 
 def _layout(path: Path, fmt: bytes, offset: int, declared: int | None, available: int,
             hint: str | None) -> WavLayout:
     if len(fmt) < 16:
-        raise WavError("the WAV format chunk is too short", path=path, hint=hint)
+        raise WavError(_l("the WAV format chunk is too short"), path=path, hint=hint)
     tag, channels, rate, _, align, bits = struct.unpack("<HHIIHH", fmt[:16])
     if tag == EXTENSIBLE and len(fmt) >= 40 and fmt[26:40] == _PCM_GUID_TAIL:
         tag = struct.unpack("<H", fmt[24:26])[0]
@@ -197,9 +198,9 @@ def _layout(path: Path, fmt: bytes, offset: int, declared: int | None, available
 def require_pcm16(layout: WavLayout) -> WavLayout:
     """*layout*, when its samples are 16-bit PCM; else a WavError."""
     if layout.tag != PCM or layout.bits != 16 or layout.frame_bytes != 2 * layout.channels:
-        raise WavError("the WAV is not 16-bit PCM (format {tag}, {bits}-bit)".format(
-            tag=layout.tag, bits=layout.bits), path=layout.path,
-            hint="export it as 16-bit PCM WAV, or build the episode again")
+        raise WavError(_l("the WAV is not 16-bit PCM (format {tag}, {bits}-bit)",
+                          tag=layout.tag, bits=layout.bits), path=layout.path,
+                       hint=_l("export it as 16-bit PCM WAV, or build the episode again"))
     return layout
 
 
@@ -222,9 +223,10 @@ def iter_frames(layout: WavLayout, first_frame: int, frames: int,
         while remaining:
             block = fh.read(min(block_bytes, remaining))
             if not block:
-                raise WavError("the WAV ended {frames} frames early while it was read".format(
-                    frames=remaining // layout.frame_bytes), path=layout.path,
-                    hint="do not change the file while it is read, and run the command again")
+                raise WavError(_l("the WAV ended {frames} frames early while it was read",
+                                  frames=remaining // layout.frame_bytes), path=layout.path,
+                               hint=_l("do not change the file while it is read, and run "
+                                       "the command again"))
             remaining -= len(block)
             yield block
 

@@ -16,6 +16,7 @@ from ..audio.wav import PCM, WavLayout, read_layout
 from ..clock import timecode
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import atomic_path, sha256_file
+from ..i18n import _l
 from .audiocd import cue_text, toc_text, track_records, write_bin
 from .iso import write_iso
 from .manifest import (edition_id, file_record, input_fingerprint, load_manifest,
@@ -26,7 +27,7 @@ from .plan import plan_disc
 from .texts import generated_files
 
 MANIFEST = "manifest.json"
-MASTER_HINT = "export the master as 44.1 kHz, 16-bit, stereo PCM WAV (radio build does)"
+MASTER_HINT = _l("export the master as 44.1 kHz, 16-bit, stereo PCM WAV (radio build does)")
 SUMS = "SHA256SUMS"
 
 
@@ -90,19 +91,20 @@ def read_master(path: Path) -> WavLayout:
     try:
         layout = read_layout(path, hint=MASTER_HINT)
     except OSError as exc:
-        raise UserError("cannot read the WAV master: {reason}".format(reason=exc.strerror),
-                        path=path, hint="build the episode again with `radio build`") from None
-    found = "format {tag}, {channels} channel(s), {rate} Hz, {bits}-bit".format(
-        tag=layout.tag, channels=layout.channels, rate=layout.rate, bits=layout.bits)
+        raise UserError(_l("cannot read the WAV master: {reason}", reason=exc.strerror),
+                        path=path, hint=_l("build the episode again with `radio build`")) \
+            from None
     if (layout.tag, layout.channels, layout.rate, layout.bits, layout.block_align) != \
             (PCM, 2, SAMPLE_RATE, 16, BYTES_PER_FRAME):
-        raise UserError("an audio CD needs 44.1 kHz 16-bit stereo PCM; this WAV is {found}"
-                        .format(found=found), path=path, hint=MASTER_HINT)
+        raise UserError(_l("an audio CD needs 44.1 kHz 16-bit stereo PCM; this WAV is format "
+                           "{tag}, {channels} channel(s), {rate} Hz, {bits}-bit",
+                           tag=layout.tag, channels=layout.channels, rate=layout.rate,
+                           bits=layout.bits), path=path, hint=MASTER_HINT)
     if layout.truncated:
-        raise UserError("the WAV is truncated: its data chunk announces {declared} bytes, the "
-                        "file holds {held}".format(declared=layout.declared_bytes,
-                                                   held=layout.available_bytes),
-                        path=path, hint="build the episode again")
+        raise UserError(_l("the WAV is truncated: its data chunk announces {declared} bytes, "
+                           "the file holds {held}", declared=layout.declared_bytes,
+                           held=layout.available_bytes),
+                        path=path, hint=_l("build the episode again"))
     return layout
 
 

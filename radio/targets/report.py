@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..clock import timecode
 from ..errors import UserError
+from ..i18n import _l
 from ..pipeline.plan import Chapter, Entry, Timeline
 
 
@@ -98,12 +99,12 @@ class Report:
                 engines=tuple(data["engines"]), paragraphs=dict(data["paragraphs"]),
                 placeholders=int(data.get("placeholders", 0)))
         except OSError as exc:
-            raise UserError("cannot read the build report: {reason}".format(
-                reason=exc.strerror), path=path, hint="build the episode again") from None
+            raise UserError(_l("cannot read the build report: {reason}", reason=exc.strerror),
+                            path=path, hint=_l("build the episode again")) from None
         except (ValueError, KeyError, TypeError) as exc:
-            raise UserError("the build report is damaged or from another version ({what})"
-                            .format(what=exc), path=path,
-                            hint="build the episode again") from None
+            raise UserError(_l("the build report is damaged or from another version ({what})",
+                               what=str(exc)), path=path,
+                            hint=_l("build the episode again")) from None
 
     def file(self, kind: str) -> Path:
         """The output of *kind* (``wav``, ``mp3``, ``json``, ``txt``) beside the report."""
