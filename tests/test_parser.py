@@ -137,3 +137,9 @@ def test_utf16_and_legacy_encodings_are_named():
     with pytest.raises(UserError, match="Windows-1258") as info:
         decode_script(cp1258("MC1: Xin chào các bạn, hôm nay trời đẹp"), "s.md")
     assert "s.md:1:" in str(info.value)
+
+
+def test_a_paragraph_knows_its_last_line():
+    ep = parse("MC1: Dòng một\ntiếp dòng hai\n<!-- ghi chú -->\n\nMC1: Một dòng.\n[dừng: 1s]\n")
+    first, second = ep.paragraphs
+    assert (first.end_line - first.line, second.end_line) == (1, second.line)
