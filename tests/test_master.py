@@ -164,7 +164,8 @@ def test_silence_in_gives_silence_out():
         master = Master(preset)
         analysis = master.analyse(in_blocks(silence, 65536))
         assert analysis.loudness.integrated_lufs == -math.inf and analysis.gain_db == 0.0
-        out = np.concatenate(list(master.render(in_blocks(silence, 65536), analysis, 1)))
+        out = np.concatenate(list(master.finish(master.pre_chained(in_blocks(silence, 65536)),
+                                                analysis, 1)))
         assert len(out) == len(silence) and not out.any()
 
 
