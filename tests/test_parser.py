@@ -36,7 +36,7 @@ def test_design_example_parses_with_lines():
     kinds = [type(i) for i in ep.items]
     assert kinds == [Jingle, Heading, Paragraph, Bed, Paragraph, Clip, Pause, Bed, Jingle]
     assert ep.items[0].line == 8
-    assert ep.items[2] == Paragraph(11, "MC1", "Kính thưa quý vị và các bạn!", end_line=11)
+    assert ep.items[2] == Paragraph(11, "MC1", "Kính thưa quý vị và các bạn!", end_line=12)
     assert ep.items[3].fade_in_ms == 2000 and ep.items[3].path == "music/bed_soft.flac"
     clip = ep.items[5]
     assert (clip.from_ms, clip.to_ms) == (5000, 80000)
