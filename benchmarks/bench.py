@@ -4,7 +4,7 @@ Everything is measured in one run on this machine, each figure against a referen
 measured in the same run (the MP3 encoder alone, a naive pydub build), because the
 machine is shared and noisy: read the ratios, not the seconds.
 
-    python benchmarks/bench.py [--quick] [--keep] [--work DIR] [--json PATH]
+    python benchmarks/bench.py [--quick] [--only ROWS] [--keep] [--work DIR] [--json PATH]
 
 1. cold offline build of the demo (both episodes + disc, empty cache) ÷ encode floor
    (ffmpeg alone encoding the same WAV masters to MP3, same bitrate, same parallelism)
@@ -13,9 +13,12 @@ machine is shared and noisy: read the ratios, not the seconds.
 4. peak RSS of a generated 60-minute episode built with -j 1, ÷ its 16-bit PCM size
    (with a fixed allowance) and ÷ a naive pydub build of the same episode
 5. seconds per programme-minute at 10, 30 and 60 minutes
+6. peer: our whole build of episode 1 from its script (empty cache) beside
+   ffmpeg-normalize (two-pass EBU R128 to MP3) on episode 1's already mixed WAV
 
---quick: 10 and 30 minutes only, no pydub baseline.  Results also go to
-output/bench.json.  Synthesis uses the offline voice (espeak).
+--quick: 10 and 30 minutes only, no pydub baseline.  --only ROW[,ROW...] runs some
+rows (cold, edit, noop, long, pydub, peer; edit, noop, long and pydub need cold).
+Results also go to output/bench.json.  Synthesis uses the offline voice (espeak).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from measure import run_measured  # noqa: E402
+from peer import normalize_command, write_mix  # noqa: E402
 from production import copy_demo, edit_list, edit_one_paragraph, generate_episode  # noqa: E402
 
 MB = 1_000_000
@@ -313,6 +317,30 @@ class Bench:
         say(f"  {result['wall_s']:.1f} s, peak RSS {result['maxrss_bytes'] / MB:.0f} MB")
 
 
+    # 6 -----------------------------------------------------------------------
+    def peer(self) -> None:
+        from radio.audio.presets import PRESETS
+
+        demo = copy_demo(REPO, self.work / "peer")
+        say("peer: our build of episode 1 from its script (empty cache, -j 1)...")
+        build_s, out, _, build_cpu = self.radio_run(
+            ["build", "episode1", "--offline", "-j", "1"], demo, "6-peer-build")
+        mix = self.work / "peer-mix" / "episode1.mix.wav"
+        programme_s = write_mix(demo, "episode1", mix)
+        preset = PRESETS[tomllib.loads((demo / "radio.toml").read_text(encoding="utf-8"))
+                         .get("build", {}).get("preset", "loudspeaker")]
+        say("peer: ffmpeg-normalize, two-pass EBU R128 to MP3, on the mixed WAV...")
+        os.environ.setdefault("FFMPEG_PATH", ffmpeg())   # imageio-ffmpeg's: no ffmpeg on PATH
+        mp3 = self.work / "peer-mix" / "episode1.normalized.mp3"
+        peer_s, _, _, peer_cpu = run(normalize_command(mix, mp3, preset.target_lufs,
+                                                       preset.ceiling_dbtp, self.bitrate),
+                                     self.work, self.logs / "6-peer-ffmpeg-normalize.log")
+        self.data["peer"] = {"build_s": build_s, "build_cpu_s": build_cpu, "peer_s": peer_s,
+                             "peer_cpu_s": peer_cpu, "programme_s": programme_s,
+                             "preset": preset.name, "facts": build_facts(out)}
+        say(f"  ours {build_s:.1f} s, ffmpeg-normalize {peer_s:.1f} s")
+
+
 def _duration(wav: Path) -> float:
     import wave
 
@@ -409,6 +437,15 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
         ratio = big["s_per_min"] / long[min(long)]["s_per_min"]
         out.append(("5", f"scaling: s/min at {m} min ÷ s/min at {min(long)} min", "",
                     _r(ratio), f"≤ {TARGETS['scaling']}", verdict(ratio, TARGETS["scaling"])))
+    peer = data.get("peer")
+    if peer:
+        out.append(("6", "peer: our whole build of ep. 1 from its script ÷ ffmpeg-normalize "
+                         "(2-pass EBU R128 → MP3) of its mixed WAV",
+                    f"{peer['build_s']:.1f} s / {peer['peer_s']:.1f} s",
+                    _r(peer["build_s"] / peer["peer_s"]), "(info)", ""))
+        out.append(("6a", "  CPU time (all processes): ours ÷ ffmpeg-normalize",
+                    f"{peer['build_cpu_s']:.1f} s / {peer['peer_cpu_s']:.1f} s",
+                    _r(peer["build_cpu_s"] / peer["peer_cpu_s"]), "(info)", ""))
     return out
 
 
@@ -459,6 +496,14 @@ def notes(data: dict) -> list[str]:
         if f["synthesized"] != 1 or f["rebuilt"] != ["episode1"]:
             out.append("3: WARNING: expected exactly 1 paragraph synthesized and only "
                        "episode1 rebuilt")
+    peer = data.get("peer")
+    if peer:
+        out.append(f"6: ours = `radio build episode1 --offline -j 1` in a copy of the demo "
+                   f"with no cache ({peer['facts']['synthesized']} paragraphs synthesized, "
+                   f"mixed, mastered to {peer['preset']}, WAV + MP3 + report); "
+                   f"ffmpeg-normalize gets the {peer['programme_s'] / 60:.1f}-minute mix "
+                   "ready-made (float WAV) and only normalizes and encodes it, to the same "
+                   "target and ceiling")
     noop = data.get("noop")
     if noop and (noop["rebuilt"] or noop["synthesized"]):
         out.append(f"2: WARNING: a no-op run rebuilt {noop['rebuilt']} / synthesized "
@@ -495,10 +540,25 @@ def environment(quick: bool) -> dict:
             "date": time.strftime("%Y-%m-%d %H:%M:%S %z")}
 
 
+ROWS = ("cold", "edit", "noop", "long", "pydub", "peer")   # in the order they run
+NEEDS = {"edit": {"cold"}, "noop": {"cold"}, "long": {"cold"}, "pydub": {"cold", "long"}}
+
+
+def _rows_wanted(text: str) -> set[str]:
+    wanted = {w.strip() for w in text.split(",") if w.strip()}
+    unknown = wanted - set(ROWS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown row(s) {', '.join(sorted(unknown))}; "
+                                         f"rows: {', '.join(ROWS)}")
+    return wanted.union(*(NEEDS.get(w, set()) for w in wanted))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="10 and 30 minutes only, no pydub baseline")
+    parser.add_argument("--only", type=_rows_wanted, default=set(ROWS),
+                        help="comma-separated rows to run: " + ", ".join(ROWS))
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=REPO / "output" / "bench.json")
@@ -514,12 +574,11 @@ def main(argv: list[str] | None = None) -> int:
     say(f"work folder {work} ({bench.cores} cores)")
     failed = None
     try:
-        bench.cold()
-        bench.edit()
-        bench.noop()
-        bench.long_episodes()
-        if not args.quick:
-            bench.pydub()
+        steps = {"cold": bench.cold, "edit": bench.edit, "noop": bench.noop,
+                 "long": bench.long_episodes, "pydub": bench.pydub, "peer": bench.peer}
+        for row in ROWS:
+            if row in args.only and not (row == "pydub" and args.quick):
+                steps[row]()
     except BenchError as exc:
         failed = str(exc)
         data["error"] = failed

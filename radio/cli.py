@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .audio.presets import PRESET_NAMES
 from .errors import BUILD, USAGE, BuildError, RadioError, UserError
 from .i18n import _, _l
 from .i18n_click import Group, Option, option
 from .log import Log
+from .speech.engines import ENGINE_NAMES
 
 
 class Context:
@@ -53,7 +55,7 @@ def init(ctx, path):
 
     Example: radio init chuyen-de-moi
     """
-    from .init import init_production
+    from .commands.init import init_production
 
     init_production(path, ctx.log)
 
@@ -61,9 +63,9 @@ def init(ctx, path):
 @cli.command()
 @click.argument("episodes", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every episode.")
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+@click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="Speech engine for every speaker (default: radio.toml / front matter).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
@@ -77,12 +79,13 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
     Example: radio build episode1      radio build --all --preset broadcast
     """
-    from .build import BuildOptions, build as run
+    from .pipeline.build import build as run
+    from .pipeline.options import BuildOptions
 
     if not episodes and not all_:
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
-    options = BuildOptions(preset=preset, engine="offline" if offline else engine,
-                           use_cache=not no_cache, jobs=jobs or default_jobs(), strict=strict)
+    options = BuildOptions.from_names(preset, engine, offline=offline, use_cache=not no_cache,
+                                      jobs=jobs or default_jobs(), strict=strict)
     results = run(ctx.production(), list(episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
@@ -96,7 +99,7 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
               help="Turn the synthesized voice into takes (FLAC), so a release never changes.")
 @click.option("--pin", "mode", flag_value="pin",
               help="Write the ids into the script as {#p001} at the end of each paragraph.")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]),
+@click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="With --freeze: the engine to freeze (default: as radio build).")
 @click.option("--offline", is_flag=True, help="With --freeze: espeak only.")
 @pass_ctx
@@ -108,10 +111,10 @@ def takes(ctx, episode, mode, engine, offline):
 
     Example: radio takes episode1      radio takes episode1 --status
     """
-    from .build import BuildOptions
-    from .takes.ops import run_takes
+    from .commands.takes import run_takes
+    from .pipeline.options import BuildOptions
 
-    options = BuildOptions(engine="offline" if offline else engine)
+    options = BuildOptions.from_names(engine=engine, offline=offline)
     run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
 
 
@@ -124,7 +127,7 @@ def check(ctx, episodes, rewrites):
 
     Example: radio check            radio check episode1
     """
-    from .commands import run_check
+    from .commands.check import run_check
 
     run_check(ctx.production(), list(episodes) or None, rewrites, ctx.log)
 
@@ -137,7 +140,7 @@ def normalize(ctx, text):
 
     Example: radio normalize "Kinh phí: 35.500.000đ"
     """
-    from .commands import run_normalize
+    from .commands.speech import run_normalize
 
     run_normalize(text, sys.stdin)
 
@@ -149,7 +152,7 @@ def normalize(ctx, text):
 @click.option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
 @click.option("--episode", help="Episode whose speakers --speaker refers to.")
 @click.option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "auto"]), default=None)
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None)
 @click.option("--pitch", type=click.IntRange(0, 100), default=None)
 @click.option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
 @click.option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
@@ -159,7 +162,7 @@ def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant
 
     Example: radio say "Xin chào Hà Tĩnh" -o chao.wav --voice vi-vn-x-central
     """
-    from .commands import run_say
+    from .commands.speech import run_say
 
     run_say(text, output, speaker, episode, voice, engine, pitch, rate, ctx.log, variant)
 
@@ -171,7 +174,7 @@ def voices(ctx):
 
     Example: radio voices
     """
-    from .commands import run_voices
+    from .commands.speech import run_voices
 
     run_voices(ctx.log)
 
@@ -181,7 +184,7 @@ def voices(ctx):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("--from", "start", metavar="TIME", help="Excerpt: start, e.g. 1:30.")
@@ -199,10 +202,10 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
     Example: radio preview episode1 --open
              radio preview episode1 --from 1:30 --to 2:45 -o excerpt.wav
     """
-    from .build import BuildOptions
+    from .pipeline.options import BuildOptions
     from .preview import ExcerptRequest, run
 
-    options = BuildOptions(preset=preset, engine="offline" if offline else None)
+    options = BuildOptions.from_names(preset, offline=offline)
     excerpt = ExcerptRequest(output, start, end, segment, final)
     run(ctx.production(), episode, options, port=port, open_browser=open_, excerpt=excerpt,
         log=ctx.log, debug=ctx.debug)
@@ -210,7 +213,7 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
-@click.option("--preset", type=click.Choice(["loudspeaker", "broadcast", "web"]),
+@click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Use the masters of this preset (default: radio.toml).")
 @click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
@@ -221,11 +224,10 @@ def disc(ctx, episodes, preset, offline, jobs):
 
     Example: radio disc            radio disc episode1 episode2
     """
-    from .build import BuildOptions
-    from .release import make_disc
+    from .commands.disc import make_disc
+    from .pipeline.options import BuildOptions
 
-    options = BuildOptions(preset=preset, engine="offline" if offline else None,
-                           jobs=jobs or default_jobs())
+    options = BuildOptions.from_names(preset, offline=offline, jobs=jobs or default_jobs())
     make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
 
 
@@ -240,7 +242,7 @@ def verify(ctx, image, manifest):
 
     Example: radio verify output/disc/CAM_OCOP_NHAP.cue
     """
-    from .release import run_verify
+    from .commands.disc import run_verify
 
     if not run_verify(image, manifest, ctx.log):
         raise BuildError("the image does not match its manifest (see above)")
@@ -281,7 +283,7 @@ def convert(ctx, file, source, output, in_place):
 
     Example: radio convert scripts/episode1.md --from vni --in-place
     """
-    from .convert import run_convert
+    from .commands.convert import run_convert
 
     run_convert(file, source.lower(), output, in_place, ctx.log)
 

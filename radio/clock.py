@@ -1,4 +1,6 @@
-"""The build clock: outputs never depend on when or where they were built.
+"""Time for the build and for people: the build clock, and the one time formatter.
+
+The build clock: outputs never depend on when or where they were built.
 
 SOURCE_DATE_EPOCH wins; otherwise the production's date (radio.toml) at noon UTC.
 """
@@ -21,3 +23,20 @@ def build_epoch(production_date: str) -> int:
 
 def build_date(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
+
+
+def timecode(seconds: float, *, tenths: bool = False, pad: bool = False) -> str:
+    """How every duration and position is written for people.
+
+    ``M:SS`` rounded to the second (``MM:SS`` with *pad*); with *tenths*,
+    ``MM:SS.d`` cut to the tenth and ``H:MM:SS.d`` from an hour on (the report's
+    cue sheet, the command line).
+    """
+    if tenths:
+        whole, ms = divmod(int(round(seconds * 1000, 6)), 1000)
+        minutes, secs = divmod(whole, 60)
+        hours, minutes = divmod(minutes, 60)
+        text = f"{minutes:02d}:{secs:02d}.{ms // 100}"
+        return f"{hours}:{text}" if hours else text
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes:02d}:{secs:02d}" if pad else f"{minutes}:{secs:02d}"

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .audio.presets import PRESET_NAMES
 from .errors import Problem, UserError, raise_if_errors
 from .i18n import LANGUAGES, _l
 from .script.values import closest, unknown
+from .speech.engines import ENGINE_NAMES
 
 CONFIG_NAME = "radio.toml"
-PRESETS = ("loudspeaker", "broadcast", "web")
-ENGINES = ("espeak", "gtts", "auto")
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ _CHOICES = {
     ("production", "status"): ("draft", "final"),
     ("production", "language"): LANGUAGES,
     ("ui", "language"): LANGUAGES,
-    ("build", "preset"): PRESETS,
-    ("build", "engine"): ENGINES,
+    ("build", "preset"): PRESET_NAMES,
+    ("build", "engine"): ENGINE_NAMES,
     ("build", "id3_version"): (3, 4),
     ("build", "mp3_bitrate_kbps"): (96, 112, 128, 160, 192, 224, 256, 320),
     ("ducking", "bed_loop"): ("crossfade", "fade"),

@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 1 build failed, 2 bad input or usage.  User errors print one
 line per problem (``file:line: message — hint``) and no traceback; ``--debug``
-shows the traceback.
+shows the traceback.  The root is the project's own (no command-line library
+here): ``radio.cli.main`` turns it into output and an exit code.
 
 A message and its hint are :class:`~radio.i18n.Message` objects (``_l("...",
 name=...)``): the error keeps the message id and its named parameters, and is
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import click
 
 from .i18n import Message
 
@@ -52,7 +51,7 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
-class RadioError(click.ClickException):
+class RadioError(Exception):
     """Root of every error the tool reports to its user."""
 
     exit_code = BUILD
@@ -69,6 +68,7 @@ class RadioError(click.ClickException):
         return str(self.problem)
 
     def format_message(self) -> str:
+        """The text shown to the user: one line per problem."""
         return self.message
 
     def __str__(self) -> str:

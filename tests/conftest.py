@@ -48,7 +48,7 @@ def copy_root(tmp_path):
 @pytest.fixture(scope="session")
 def example_assets(tmp_path_factory) -> Path:
     """The small assets `radio init` makes (a jingle, a bed, an interview), once per run."""
-    from radio.init import make_example_assets
+    from radio.commands.init import make_example_assets
 
     folder = tmp_path_factory.mktemp("assets") / "audio_assets"
     make_example_assets(folder)

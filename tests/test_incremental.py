@@ -362,10 +362,10 @@ def test_deciding_what_is_current_decodes_nothing(production, monkeypatch):
     """`-j N` asks in the parent which episodes are current before it spawns workers:
     on a cold cache the answer is a miss, not a decode of the recordings cued before
     the first paragraph (the workers decode them, once)."""
-    from radio import build
+    from radio.pipeline import build
     from radio.audio import decode
     from radio.config import load
-    from radio.episode import load_episodes
+    from radio.pipeline.prepare import load_episodes
     from radio.log import Log
     from radio.script.model import Jingle
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from radio.audio.mix import mix_blocks
+from radio.pipeline.mix import mix_blocks
 from radio.config import DuckingSettings, PacingSettings
-from radio.plan import Rendered, plan
-from radio.render import Source
+from radio.pipeline.plan import Rendered, plan
+from radio.pipeline.sources import Source
 from radio.script import parse_text
 
 RATE = 44100
@@ -112,7 +112,7 @@ def test_crossfade_length_as_asked(tmp_path):
 
 def test_trim_points_accurate_to_a_millisecond(tmp_path):
     from radio.audio.encode import write_audio
-    from radio.render import SourceStore, render_asset
+    from radio.pipeline.sources import SourceStore, render_asset
 
     ramp = (np.arange(5 * RATE) / (5 * RATE)).astype(np.float32) * 0.5
     path = tmp_path / "ramp.wav"

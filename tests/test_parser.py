@@ -36,7 +36,7 @@ def test_design_example_parses_with_lines():
     kinds = [type(i) for i in ep.items]
     assert kinds == [Jingle, Heading, Paragraph, Bed, Paragraph, Clip, Pause, Bed, Jingle]
     assert ep.items[0].line == 8
-    assert ep.items[2] == Paragraph(11, "MC1", "Kính thưa quý vị và các bạn!")
+    assert ep.items[2] == Paragraph(11, "MC1", "Kính thưa quý vị và các bạn!", end_line=12)
     assert ep.items[3].fade_in_ms == 2000 and ep.items[3].path == "music/bed_soft.flac"
     clip = ep.items[5]
     assert (clip.from_ms, clip.to_ms) == (5000, 80000)
@@ -137,3 +137,9 @@ def test_utf16_and_legacy_encodings_are_named():
     with pytest.raises(UserError, match="Windows-1258") as info:
         decode_script(cp1258("MC1: Xin chào các bạn, hôm nay trời đẹp"), "s.md")
     assert "s.md:1:" in str(info.value)
+
+
+def test_a_paragraph_knows_its_last_line():
+    ep = parse("MC1: Dòng một\ntiếp dòng hai\n<!-- ghi chú -->\n\nMC1: Một dòng.\n[dừng: 1s]\n")
+    first, second = ep.paragraphs
+    assert (first.end_line - first.line, second.end_line) == (1, second.line)

@@ -299,7 +299,7 @@ def run_cli(args, cwd):
 
 
 def wav_frames(path: Path, start: int = 0, end: int | None = None) -> bytes:
-    from radio.preview.wavfile import read_layout
+    from radio.audio.wav import read_layout
 
     layout = read_layout(path)
     end = layout.frames if end is None else end

@@ -326,7 +326,7 @@ def median_f0(samples: np.ndarray, rate: int) -> float:
 def test_the_demo_narrators_sound_clearly_different(episode):
     """The demo's male and female hosts: pitch apart by more than half an octave."""
     from conftest import REPO
-    from radio.episode import voice_of
+    from radio.pipeline.prepare import voice_of
     from radio.script import parse_file
 
     script = parse_file(REPO / "scripts" / f"{episode}.md")
@@ -339,7 +339,7 @@ def test_the_demo_narrators_sound_clearly_different(episode):
 
 
 def test_speaker_variant_from_the_front_matter(tmp_path):
-    from radio.episode import voice_of
+    from radio.pipeline.prepare import voice_of
     from radio.script import parse_file
 
     script = tmp_path / "e.md"
@@ -586,7 +586,7 @@ def test_reachable_through_the_proxy_gtts_would_use(proxy_env):
 
 
 def test_a_proxy_that_refuses_google_means_unreachable(proxy_env, capsys):
-    from radio.commands import run_voices
+    from radio.commands.speech import run_voices
     from radio.log import Log
 
     proxy = proxy_env(b"403 Forbidden", HTTPS_PROXY="http://user:secret@127.0.0.1:{port}")

@@ -252,9 +252,9 @@ def demo(tmp_path):
 
 
 def test_recording_script_in_headless_chromium(demo, monkeypatch, capsys, tmp_path):
-    from radio.build import load_lexicon
+    from radio.pipeline.build import load_lexicon
     from radio.config import load
-    from radio.episode import load_episodes
+    from radio.pipeline.prepare import load_episodes
     from radio.speech.normalize import explain
 
     chromium, driver_path = require_tool("chromium"), require_tool("chromedriver")
@@ -307,3 +307,23 @@ def test_recording_script_in_headless_chromium(demo, monkeypatch, capsys, tmp_pa
         browser.save_screenshot(str(out / "takes-screenshot-print.png"))
     finally:
         browser.quit()
+
+
+def test_questions_only_read_and_register_writes(production, tmp_path):
+    from radio.config import load
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    prod = load(production)
+    episode = load_episodes(prod, ["episode1"])[0]
+    folder = production / "takes" / "episode1"
+    assert Takes(prod).ids(episode) and not folder.exists()        # a question: no ids.tsv
+    Takes(prod).register(episode)
+    assert sorted(p.name for p in folder.iterdir()) == ["ids.tsv"]
+    tone_take(folder / "p001.wav", seconds=0.8)
+    takes = Takes(prod)
+    assert [s.state for s in takes.states(episode)][:2] == ["take", "synth"]
+    assert sorted(p.name for p in folder.iterdir()) == ["ids.tsv", "p001.wav"]   # no sidecar
+    takes.register(episode)
+    assert sorted(p.name for p in folder.iterdir()) == ["ids.tsv", "p001.json", "p001.wav"]
+    assert json.loads((folder / "p001.json").read_text())["text"].startswith("Kính thưa")

@@ -2,7 +2,7 @@
 
     python tools/make_assets.py [--out audio_assets] [--only music|jingles|interviews]
 
-Jingles and music beds are synthesized by ``radio.synth``; the interview clips
+Jingles and music beds are synthesized by ``radio.demo.music``; the interview clips
 listed in ``tools/interviews.yaml`` are spoken by the offline espeak-ng voice
 and coloured as field recordings.  Everything is encoded as Ogg Vorbis with
 ffmpeg in bit-exact mode, so running this twice gives byte-identical files
@@ -21,7 +21,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from radio import synth  # noqa: E402
+from radio.demo import music as synth  # noqa: E402
 from radio.fsio import atomic_path  # noqa: E402
 
 RATE = 44100

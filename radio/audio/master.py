@@ -1,4 +1,4 @@
-"""Mastering: presets, a chain of block-wise steps, and the two-pass driver.
+"""Mastering: a chain of block-wise steps and the two-pass driver (presets: ``presets``).
 
 Every step has the same two methods (the pedalboard model):
 ``process(block) -> block`` takes float32 ``(n, channels)`` frames (two, or
@@ -7,7 +7,7 @@ latency returns fewer frames at first and the rest at ``flush``: over a whole
 stream every step, and so every :class:`Chain`, returns exactly as many frames
 as it was given, time-aligned.  Output never depends on the block size.
 Steps: HighPass, BandLimit, DualMono, Gain, TruePeakLimiter (in
-:mod:`radio.audio.dsp`), Chain, Leveler and GainTrack (here).
+:mod:`radio.audio.dsp`), Chain and GainTrack (here).
 
 :class:`Master` masters a programme in two passes over its blocks (the caller
 gives the second pass what the first kept, or the programme again; nothing is
@@ -25,8 +25,8 @@ kept in memory but 10 ms statistics):
    (:func:`~radio.audio.loudness.predict_limited_lufs`).
 2. ``finish``: on the pre-chain's output, leveler (replaying those gains) ->
    Gain -> TruePeakLimiter -> TPDF dither to 16 bits, yielding int16 blocks
-   whose total length is the input's.  ``render`` is the same from the mixed
-   programme (the pre-chain run again).
+   whose total length is the input's (``pre_chained`` runs the pre-chain again
+   when the caller kept the mixed programme instead).
 
 A dual-mono preset is mastered on one channel (the one both will carry) from
 the pre-chain's DualMono to the dither, which writes it to both.
@@ -46,46 +46,15 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from radio.audio.dsp import (BandLimit, DualMono, Gain, GridStep, HighPass, SosFilter,
-                             TruePeakLimiter, db_to_gain)
+from radio.audio.dsp import BandLimit, DualMono, Gain, HighPass, TruePeakLimiter
 from radio.audio.loudness import (BackgroundMeter, Loudness, SegmentStats, energy_to_lufs,
-                                  k_weighting_sos, predict_limited_lufs)
+                                  predict_limited_lufs)
+from radio.audio.presets import PRESETS, Preset
 
-__all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Leveler", "GainTrack",
+__all__ = ["Preset", "PRESETS", "HighPass", "BandLimit", "DualMono", "Rider", "GainTrack",
            "Gain", "TruePeakLimiter", "Chain", "Dither16", "Analysis", "Master", "leveling_gains"]
 
 SILENCE_SAMPLE = 2.0 ** -24
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A loudness preset.  ``target_range_lu`` (leveling only) is the loudness
-    range the leveler aims to stay within; ``mp3_headroom_db`` is the extra
-    ceiling margin for masters that will also be encoded to MP3."""
-
-    name: str
-    target_lufs: float
-    tolerance_lu: float = 0.5
-    ceiling_dbtp: float = -1.0
-    highpass_hz: float | None = None
-    highpass_order: int = 4
-    leveling: bool = False
-    max_boost_db: float = 12.0
-    silence_lufs: float = -50.0
-    dual_mono: bool = False
-    mp3_headroom_db: float = 1.0
-    target_range_lu: float | None = None
-
-
-PRESETS: dict[str, Preset] = {
-    # Commune horn speakers: loud, narrow range, no bass the horns cannot play.
-    "loudspeaker": Preset("loudspeaker", -16.0, highpass_hz=150.0, highpass_order=4,
-                          leveling=True, dual_mono=True, target_range_lu=6.0),
-    # Programme exchange with radio stations: EBU R128, dynamics untouched.
-    "broadcast": Preset("broadcast", -23.0),
-    # Web portal and phones.
-    "web": Preset("web", -16.0),
-}
 
 
 class Chain:
@@ -112,9 +81,9 @@ class Chain:
         return tail
 
 
-class _Rider:
-    """The leveler's per-hop decision, shared by :class:`Leveler` (one pass)
-    and :func:`leveling_gains` (two passes).
+class Rider:
+    """The leveler's per-hop decision, made by :func:`leveling_gains` (and by the
+    one-pass reference leveler of the tests, which checks it).
 
     Given the short-term loudness around a hop it returns the gain for the hop:
     if the levelled loudness (short-term + current gain) leaves
@@ -164,14 +133,14 @@ def leveling_gains(hop_energy: np.ndarray, reference_lufs: float, *,
     """Leveler gains (dB, one per 100 ms hop) for a whole programme, from the
     mean-square K-weighted energy of every hop, riding toward *reference_lufs*
     (the middle of the programme's own loudness range when the Master uses
-    it).  The same windows and decisions as :class:`Leveler`."""
+    it): 3 s short-term windows centred on each hop, decided by :class:`Rider`."""
     count = len(hop_energy)
     sums = np.concatenate([[0.0], np.cumsum(hop_energy)])
     hops = np.arange(count)
     low = np.maximum(0, hops - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1))
     high = np.minimum(count, hops + LOOKAHEAD_HOPS + 1)
     energy = np.maximum(sums[high] - sums[low], 0.0) / np.maximum(high - low, 1)
-    rider = _Rider(reference_lufs, range_lu / 4.0 if range_lu else 0.0, max_boost_db,
+    rider = Rider(reference_lufs, range_lu / 4.0 if range_lu else 0.0, max_boost_db,
                    max_cut_db, silence_lufs, max_step_db)
     return np.array([rider.step(energy_to_lufs(e)) for e in energy.tolist()], dtype=np.float64)
 
@@ -204,74 +173,6 @@ class GainTrack:
 
     def flush(self) -> np.ndarray:
         return np.zeros((0, self._channels), dtype=np.float32)
-
-
-class Leveler(GridStep):
-    """Speech leveling in one pass: a slow gain rider with 1.5 s of look-ahead.
-
-    Every 100 ms hop it measures the K-weighted short-term loudness (3 s)
-    *centred* on the hop and lets :class:`_Rider` decide the gain, riding
-    toward ``target_lufs`` +- ``range_lu``/4 (the dead band keeps the
-    programme's loudness range well under ``range_lu``).  The gain is
-    interpolated sample by sample between hops (no zipper noise).  Latency
-    1.5 s, compensated.  The :class:`Master` uses the two-pass form instead
-    (:func:`leveling_gains` + :class:`GainTrack`), which rides toward the
-    programme's own loudness, known after the first pass.
-    """
-
-    hops_per_chunk = 10
-
-    def __init__(self, target_lufs: float, *, range_lu: float | None = None,
-                 max_boost_db: float = 12.0, max_cut_db: float = 24.0,
-                 silence_lufs: float = -50.0, max_step_db: float = 1.0,
-                 rate: int = 44100, channels: int = 2):
-        self.hop = int(round(rate / 10))
-        self.chunk = self.hop * self.hops_per_chunk
-        self.latency = self.hop * LOOKAHEAD_HOPS
-        super().__init__(channels)
-        self._rider = _Rider(target_lufs, range_lu / 4.0 if range_lu else 0.0, max_boost_db,
-                             max_cut_db, silence_lufs, max_step_db)
-        self._weight = SosFilter(k_weighting_sos(rate), channels)
-        self._energy: list[float] = []   # hop energies from hop self._first_energy on
-        self._first_energy = 0
-        self._real_hops: int | None = None
-        self._next_hop = -LOOKAHEAD_HOPS
-        self._last_amp = 1.0
-        self._delay = np.zeros((self.latency, channels), dtype=np.float32)
-
-    def _end_of_stream(self, total: int) -> None:
-        self._real_hops = total // self.hop
-
-    def _compute(self, chunk: np.ndarray) -> np.ndarray:
-        weighted = self._weight(chunk)
-        power = np.einsum("ij,ij->i", weighted, weighted)
-        self._energy.extend((power.reshape(-1, self.hop).sum(axis=1) / self.hop).tolist())
-        audio = np.concatenate([self._delay, chunk])
-        self._delay = audio[len(chunk):].copy()
-        # amps[0] is the hop before this chunk's first output hop, amps[i+1] hop i.
-        first, amps = self._next_hop, np.empty(self.hops_per_chunk + 1)
-        amps[0] = self._last_amp
-        for index, hop in enumerate(range(first, first + self.hops_per_chunk)):
-            amp = db_to_gain(self._rider.step(self._short_term(hop))) if hop >= 0 else 1.0
-            if hop == 0:
-                amps[index] = amp  # the programme starts at its first gain, no ramp
-            amps[index + 1] = amp
-        self._next_hop += self.hops_per_chunk
-        self._last_amp = amps[-1]
-        keep_from = self._next_hop - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1)
-        if keep_from > self._first_energy:
-            del self._energy[:keep_from - self._first_energy]
-            self._first_energy = keep_from
-        gain = track_amplitude(amps, self.hop, np.arange(len(chunk)) + self.hop)
-        return (audio[:len(chunk)] * gain[:, None]).astype(np.float32)
-
-    def _short_term(self, hop: int) -> float:
-        end = hop + LOOKAHEAD_HOPS + 1
-        if self._real_hops is not None:
-            end = min(end, self._real_hops)
-        start = max(0, hop - (WINDOW_HOPS - LOOKAHEAD_HOPS - 1)) - self._first_energy
-        window = self._energy[start:max(start, end - self._first_energy)]
-        return energy_to_lufs(sum(window) / len(window) if window else 0.0)
 
 
 class Dither16:
@@ -368,7 +269,7 @@ class Master:
         background = BackgroundMeter(self.rate, self.channels, segment_ms=10,
                                      dual_mono=self.preset.dual_mono)
         try:
-            for block in self._pre_chained(blocks):
+            for block in self.pre_chained(blocks):
                 background.feed(block)
                 if keep:
                     keep(block)
@@ -413,16 +314,11 @@ class Master:
             return analysis.gain_db
         return self._solve_gain(analysis.stats, analysis.leveled_lufs)[0]
 
-    def _pre_chained(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    def pre_chained(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         chain = self.pre_chain()
         for block in blocks:
             yield chain.process(_check(block))
         yield chain.flush()
-
-    def render(self, blocks: Iterable[np.ndarray], analysis: Analysis,
-               seed: int) -> Iterator[np.ndarray]:
-        """The second pass from the mixed programme."""
-        return self.finish(self._pre_chained(blocks), analysis, seed)
 
     def finish(self, blocks: Iterable[np.ndarray], analysis: Analysis,
                seed: int) -> Iterator[np.ndarray]:

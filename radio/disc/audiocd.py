@@ -16,11 +16,11 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..audio.wav import WavLayout, iter_frames
 from ..fsio import update_both
 from .model import (BYTES_PER_FRAME, SECTOR_BYTES, SECTOR_FRAMES, DiscPlan, DiscSpec,
                     PlannedTrack, TrackRecord)
 from .names import CD_TEXT_MAX, cd_text
-from .wav import WavInfo, iter_frames
 
 SILENCE_THRESHOLD = 64      # |sample| at or above this is "not silent" (about −54 dBFS)
 PROBE_LEAD_FRAMES = 32      # frames before the first loud one kept in the probe
@@ -36,7 +36,8 @@ class WrittenTrack:
     onset_frame: int        # first loud frame, counted from the start of the BIN
 
 
-def write_bin(plan: DiscPlan, wavs: dict[str, WavInfo], out: BinaryIO) -> list[WrittenTrack]:
+def write_bin(plan: DiscPlan, wavs: dict[str, WavLayout],
+              out: BinaryIO) -> list[WrittenTrack]:
     """Stream every track (gap, samples, padding) into *out*; hash as we go."""
     written = []
     for track in plan.tracks:

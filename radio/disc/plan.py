@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 
+from ..clock import timecode
 from ..errors import Problem, raise_if_errors
 from .model import (ISO_SECTOR_BYTES, SAMPLE_RATE, SECTOR_FRAMES, SECTORS_PER_SECOND,
                     DiscItem, DiscPlan, DiscSpec, IsoEntry, PlannedTrack)
@@ -28,11 +29,6 @@ MAX_TRACKS = 99
 SCRIPT_FOLDER_ISO = "KICHBAN"
 SCRIPT_FOLDER_LONG = "Kịch bản"
 _FEWER = "put fewer episodes on this disc (name the ones to include) and make a second disc"
-
-
-def mmss(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def plan_disc(spec: DiscSpec, frames: Mapping[str, int] | None = None) -> DiscPlan:
@@ -56,7 +52,7 @@ def plan_disc(spec: DiscSpec, frames: Mapping[str, int] | None = None) -> DiscPl
     raise_if_errors(problems)
     warnings = []
     if audio_sectors > AUDIO_WARN_SECTORS:
-        warnings.append(f"the audio CD runs {mmss(audio_sectors / SECTORS_PER_SECOND)}, "
+        warnings.append(f"the audio CD runs {timecode(audio_sectors / SECTORS_PER_SECOND)}, "
                         "more than 74:00: burn it on 80-minute (700 MB) blanks, "
                         "74-minute blanks are too short")
     full = re.sub(r"[^A-Z0-9]+", "_", ascii_fold(spec.label).upper()).strip("_")
@@ -141,11 +137,11 @@ def _check_audio(audio_sectors: int, tracks: list[PlannedTrack], items: list[Dis
     if audio_sectors > AUDIO_LIMIT_SECTORS:
         over = math.ceil((audio_sectors - AUDIO_LIMIT_SECTORS) / SECTORS_PER_SECOND)
         longest = sorted(items, key=lambda i: -i.duration_s)[:3]
-        names = ", ".join(f"{i.name} ({mmss(i.duration_s)})" for i in longest)
+        names = ", ".join(f"{i.name} ({timecode(i.duration_s)})" for i in longest)
         problems.append(Problem(
-            f"the audio CD would run {mmss(audio_sectors / SECTORS_PER_SECOND)} "
+            f"the audio CD would run {timecode(audio_sectors / SECTORS_PER_SECOND)} "
             f"({len(items)} episodes, gaps and the 2-second lead-in included), "
-            f"{mmss(over)} more than the 79:57 an 80-minute CD holds",
+            f"{timecode(over)} more than the 79:57 an 80-minute CD holds",
             hint=f"{_FEWER}, or shorten the longest episodes: {names}"))
 
 

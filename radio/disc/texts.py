@@ -1,6 +1,7 @@
 """Generated files on the data disc: DOCTRUOC.TXT and the two playlists."""
 from __future__ import annotations
 
+from ..clock import timecode
 from .model import DiscPlan, DiscSpec, IsoEntry
 from .names import ascii_fold, nfc
 
@@ -10,11 +11,6 @@ M3U8_ISO = "/DANHSACH.M8U;1"          # ISO 9660 level 1 allows 3-letter extensi
 M3U8_LONG = "/Danh sách phát.m3u8"
 M3U_ISO = "/DANHSACH.M3U;1"
 M3U_LONG = "/Danh sách phát (máy cũ, tên 8.3).m3u"
-
-
-def clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def _name(path: str) -> str:
@@ -75,11 +71,11 @@ def readme_text(spec: DiscSpec, plan: DiscPlan, edition: str) -> str:
               "ĐĨA CD ÂM THANH / AUDIO CD — DANH SÁCH BÀI (TRACK LIST)",
               "Track  Thời lượng  Tên bài"]
     for t in plan.tracks:
-        lines.append(f"{t.number:>5}  {clock(t.duration_s):>10}  {nfc(t.title)}")
-    lines += [f"Tổng thời lượng (total): {clock(plan.audio_s)}", "",
+        lines.append(f"{t.number:>5}  {timecode(t.duration_s, pad=True):>10}  {nfc(t.title)}")
+    lines += [f"Tổng thời lượng (total): {timecode(plan.audio_s, pad=True)}", "",
               "ĐĨA DỮ LIỆU MP3 / MP3 DATA DISC"]
     for entry, item in _mp3s(spec, plan):
-        lines.append(f"  {clock(item.duration_s)}  {_name(entry.long_path)}")
+        lines.append(f"  {timecode(item.duration_s, pad=True)}  {_name(entry.long_path)}")
     lines += ["", "CÁCH NGHE / HOW TO PLAY",
               "- Đĩa CD âm thanh: cho vào bất kỳ đầu đĩa CD nào; mỗi bài là một track.",
               "  Audio CD: plays in any CD player, one track per programme.",

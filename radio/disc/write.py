@@ -12,18 +12,22 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
+from ..audio.wav import PCM, WavLayout, read_layout
+from ..clock import timecode
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import atomic_path, sha256_file
+from ..i18n import _l
 from .audiocd import cue_text, toc_text, track_records, write_bin
 from .iso import write_iso
 from .manifest import (edition_id, file_record, input_fingerprint, load_manifest,
                        manifest_json, sha256sums_text)
-from .model import ISO_SECTOR_BYTES, SECTOR_BYTES, DiscPlan, DiscSpec, IsoFileRecord, Manifest
-from .plan import mmss, plan_disc
+from .model import (BYTES_PER_FRAME, ISO_SECTOR_BYTES, SAMPLE_RATE, SECTOR_BYTES, DiscPlan,
+                    DiscSpec, IsoFileRecord, Manifest)
+from .plan import plan_disc
 from .texts import generated_files
-from .wav import WavInfo, read_wav_info
 
 MANIFEST = "manifest.json"
+MASTER_HINT = _l("export the master as 44.1 kHz, 16-bit, stereo PCM WAV (radio build does)")
 SUMS = "SHA256SUMS"
 
 
@@ -56,9 +60,9 @@ def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print
     return manifest
 
 
-def _check_inputs(spec: DiscSpec) -> dict[str, WavInfo]:
+def _check_inputs(spec: DiscSpec) -> dict[str, WavLayout]:
     problems: list[Problem] = []
-    wavs: dict[str, WavInfo] = {}
+    wavs: dict[str, WavLayout] = {}
     for item in spec.items:
         for what, path in (("WAV master", item.wav_path), ("MP3", item.mp3_path),
                            ("script", item.script_path)):
@@ -68,7 +72,7 @@ def _check_inputs(spec: DiscSpec) -> dict[str, WavInfo]:
         if not Path(item.wav_path).is_file():
             continue
         try:
-            wavs[item.name] = read_wav_info(item.wav_path)
+            wavs[item.name] = read_master(item.wav_path)
         except UserError as exc:
             problems.append(exc.problem)
         try:
@@ -80,6 +84,28 @@ def _check_inputs(spec: DiscSpec) -> dict[str, WavInfo]:
             pass
     raise_if_errors(problems)
     return wavs
+
+
+def read_master(path: Path) -> WavLayout:
+    """A WAV master's layout; anything but whole 44.1 kHz 16-bit stereo PCM is refused."""
+    try:
+        layout = read_layout(path, hint=MASTER_HINT)
+    except OSError as exc:
+        raise UserError(_l("cannot read the WAV master: {reason}", reason=exc.strerror),
+                        path=path, hint=_l("build the episode again with `radio build`")) \
+            from None
+    if (layout.tag, layout.channels, layout.rate, layout.bits, layout.block_align) != \
+            (PCM, 2, SAMPLE_RATE, 16, BYTES_PER_FRAME):
+        raise UserError(_l("an audio CD needs 44.1 kHz 16-bit stereo PCM; this WAV is format "
+                           "{tag}, {channels} channel(s), {rate} Hz, {bits}-bit",
+                           tag=layout.tag, channels=layout.channels, rate=layout.rate,
+                           bits=layout.bits), path=path, hint=MASTER_HINT)
+    if layout.truncated:
+        raise UserError(_l("the WAV is truncated: its data chunk announces {declared} bytes, "
+                           "the file holds {held}", declared=layout.declared_bytes,
+                           held=layout.available_bytes),
+                        path=path, hint=_l("build the episode again"))
+    return layout
 
 
 def _previous(path: Path) -> Manifest | None:
@@ -101,7 +127,7 @@ def _outputs_present(manifest: Manifest, out_dir: Path) -> bool:
     return True
 
 
-def _write_all(spec: DiscSpec, plan: DiscPlan, wavs: dict[str, WavInfo], edition: str,
+def _write_all(spec: DiscSpec, plan: DiscPlan, wavs: dict[str, WavLayout], edition: str,
                fingerprint: str, out_dir: Path) -> Manifest:
     names = plan.output_names()
     with contextlib.ExitStack() as stack:
@@ -154,7 +180,7 @@ def _remove_stale(old: Manifest, new: Manifest, out_dir: Path) -> None:
 def _report(spec: DiscSpec, plan: DiscPlan, manifest: Manifest, out_dir: Path, log) -> None:
     iso = manifest.file("iso")
     log(f"disc {manifest.edition}: audio CD {len(plan.tracks)} tracks, "
-        f"{mmss(plan.audio_s)}; data disc {iso.size / 1024 / 1024:.1f} MB; in {out_dir}")
+        f"{timecode(plan.audio_s)}; data disc {iso.size / 1024 / 1024:.1f} MB; in {out_dir}")
     if plan.draft:
         reasons = []
         if spec.draft:

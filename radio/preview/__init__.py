@@ -1,9 +1,9 @@
 """`radio preview`: the live preview page, and quick excerpts of the mastered mix."""
 from __future__ import annotations
 
-from ..build import BuildOptions
 from ..config import Production
 from ..log import Log
+from ..pipeline.options import BuildOptions
 from .excerpt import ExcerptRequest
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import difflib
 import math
 import unicodedata
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from .wavfile import read_layout, samples
+from ..audio.wav import read_layout, samples
+from ..targets.report import Report
 
 BIN_MS = 10
 MAX_BINS = 30000
@@ -30,7 +32,7 @@ def measure_master(wav: Path) -> dict:
     from ..audio.loudness import LoudnessMeter
 
     layout = read_layout(wav)
-    data = samples(wav, layout)
+    data = samples(layout)
     bin_frames = max(round(layout.rate * BIN_MS / 1000),
                      math.ceil(layout.frames / MAX_BINS))
     # The page draws the short-term series: no true peak (the report has it; half the cost).
@@ -89,28 +91,28 @@ def rewrites(text: str, spoken: str) -> list[dict] | None:
     return runs
 
 
-def page_data(report: dict, measured: dict, audio_url: str, version: int) -> dict:
+def page_data(report: Report, measured: dict, audio_url: str, version: int) -> dict:
     """Everything the page shows for one build, as one JSON-able dict."""
     segments = []
-    for index, segment in enumerate(report.get("segments", [])):
+    for index, segment in enumerate(report.segment_rows()):
         item = dict(segment, index=index)
         if segment.get("kind") == "speech":
             item["rewrites"] = rewrites(segment.get("text", ""), segment.get("spoken", ""))
         segments.append(item)
-    wav_loudness = report.get("loudness", {}).get("wav", {})
+    wav_loudness = report.loudness.get("wav", {})
     return {
         "version": version,
-        "episode": report.get("episode"),
-        "title": report.get("title"),
-        "script": report.get("script"),
-        "preset": report.get("preset"),
-        "duration_s": report.get("duration_s"),
+        "episode": report.episode,
+        "title": report.title,
+        "script": report.script,
+        "preset": report.preset,
+        "duration_s": report.duration_s,
         "audio": audio_url,
-        "chapters": report.get("chapters", []),
+        "chapters": [asdict(c) for c in report.chapters],
         "segments": segments,
         "loudness": dict(wav_loudness, short_term=measured["short_term"]),
-        "targets": report.get("targets", {}),
+        "targets": report.targets,
         "peaks": measured["peaks"],
-        "paragraphs": report.get("paragraphs", {}),
-        "engines": report.get("engines", []),
+        "paragraphs": report.paragraphs,
+        "engines": list(report.engines),
     }

@@ -8,21 +8,22 @@ sample.  ``--final`` cuts from the finished build of ``radio build`` instead
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..build import BuildOptions, make_synthesizer
+from ..audio.wav import copy_span, read_layout
+from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_open
 from ..log import Log
-from ..targets.report import clock
+from ..pipeline.build import make_synthesizer
+from ..pipeline.options import BuildOptions
+from ..targets.report import Report
 from .master import build_preview, check_episode, quiet_log
-from .wavfile import copy_span, read_layout
 
 _TIME = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)s?$")
 
@@ -65,21 +66,21 @@ def validate(request: ExcerptRequest) -> None:
                         hint="--from 1:30 --to 2:45, or --segment 3 (see the report's segments)")
 
 
-def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -> tuple[int, int]:
+def span_frames(request: ExcerptRequest, report: Report, rate: int, frames: int) -> tuple[int, int]:
     """The excerpt's [start, end) in frames of the master."""
     if request.segment is not None:
-        segments = report["segments"]
+        segments = report.segments
         if not 1 <= request.segment <= len(segments):
-            raise UserError(f"--segment {request.segment}: {report['episode']} has "
+            raise UserError(f"--segment {request.segment}: {report.episode} has "
                             f"{len(segments)} segments", hint=f"use 1 to {len(segments)}")
         chosen = segments[request.segment - 1]
-        return round(chosen["start_ms"] * rate / 1000), round(chosen["end_ms"] * rate / 1000)
+        return round(chosen.start_ms * rate / 1000), round(chosen.end_ms * rate / 1000)
     duration = frames / rate
     start_s = parse_time(request.start, "--from") if request.start else 0.0
     end_s = parse_time(request.end, "--to") if request.end else duration
     if start_s >= duration:
         raise UserError(f"--from {request.start} is after the end of the episode "
-                        f"({clock(duration * 1000)})")
+                        f"({timecode(duration, tenths=True)})")
     if end_s <= start_s:
         raise UserError(f"--to {request.end} is not after --from {request.start or '0'}")
     return round(start_s * rate), min(frames, round(end_s * rate))
@@ -87,12 +88,11 @@ def span_frames(request: ExcerptRequest, report: dict, rate: int, frames: int) -
 
 def cut_excerpt(report_path: Path, request: ExcerptRequest) -> tuple[int, int, int]:
     """Write the excerpt; return (start frame, end frame, rate)."""
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    wav = report_path.parent / report["files"]["wav"]
-    layout = read_layout(wav)
+    report = Report.load(report_path)
+    layout = read_layout(report.file("wav"))
     start, end = span_frames(request, report, layout.rate, layout.frames)
     with atomic_open(request.output) as out:
-        copy_span(wav, out, start, end, layout)
+        copy_span(layout, out, start, end)
     return start, end, layout.rate
 
 
@@ -101,7 +101,7 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
     validate(request)
     check_episode(production, name)
     if request.final:
-        from ..build import build
+        from ..pipeline.build import build
 
         log.info(f"{name}: bringing the finished build up to date (radio build {name})...")
         result = build(production, [name], replace(options, wav_only=False, output_dir=None,
@@ -121,6 +121,7 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
 
 def _done(report_path: Path, request: ExcerptRequest, source: str, log: Log) -> Path:
     start, end, rate = cut_excerpt(report_path, request)
-    log.info(f"wrote {request.output}: {clock(start * 1000 / rate)}–{clock(end * 1000 / rate)} "
+    log.info(f"wrote {request.output}: {timecode(start / rate, tenths=True)}–"
+             f"{timecode(end / rate, tenths=True)} "
              f"({(end - start) / rate:.1f} s), cut from the {source}")
     return request.output

@@ -1,22 +1,22 @@
 """The preview master: one episode built WAV-only into a folder of our own.
 
 Shared by the live preview (a temporary folder rebuilt on every edit) and by
-excerpts (cut from such a master).  The build is the ordinary incremental
-``build_episode``: speech comes from the cache, only what changed is
-synthesized again, and the production's build lock keeps it from running at
-the same time as a ``radio build`` of the same production.
+excerpts (cut from such a master).  It is the ordinary incremental ``build``
+(as ``mkdocs serve`` calls ``build()``), given the preview's running
+synthesizer: speech comes from the cache, only what changed is synthesized
+again, and the build's lock keeps it from running at the same time as a
+``radio build`` of the same production.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from ..build import BuildOptions, EpisodeResult, build_episode
 from ..config import Production
-from ..episode import load_episodes
 from ..errors import UserError
-from ..fsio import BuildLock
 from ..log import Log
+from ..pipeline.build import EpisodeResult, build
+from ..pipeline.options import BuildOptions
 from ..speech.voice import Synthesizer
 
 
@@ -31,18 +31,10 @@ def build_preview(production: Production, name: str, synth: Synthesizer,
                   options: BuildOptions, folder: Path, log: Log,
                   on_wait=None) -> EpisodeResult:
     """Build episode *name* WAV-only into *folder*; return the build's result."""
-    episode = load_episodes(production, [name])[0]
-    if options.engine is None:
-        # radio.toml may have changed since the synthesizer was made
-        synth.mode = production.settings.build.engine
-    lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=on_wait or (lambda: log.info("waiting for another build of this "
-                                                      "production to finish...")))
-    try:
-        return build_episode(production, episode, synth,
-                             replace(options, wav_only=True, output_dir=folder), log)
-    finally:
-        lock.release()
+    # radio.toml may have changed since the synthesizer was made
+    synth.mode = options.engine_for(production).value
+    wav_only = replace(options, wav_only=True, output_dir=folder, jobs=1)
+    return build(production, [name], wav_only, log, synth=synth, on_wait=on_wait)[0]
 
 
 def quiet_log(log: Log) -> Log:

@@ -29,10 +29,12 @@ from urllib.parse import quote
 
 import click
 
-from ..build import BuildOptions, make_synthesizer
 from ..config import Production, load
 from ..errors import Problem, RadioError
 from ..log import Log
+from ..pipeline.build import make_synthesizer
+from ..pipeline.options import BuildOptions
+from ..targets.report import Report
 from .analysis import measure_master, page_data
 from .master import build_preview, check_episode, quiet_log
 from .server import PreviewServer
@@ -140,13 +142,13 @@ class PreviewSession:
         self.log.info(message + "...")
 
     def _publish(self, report_path: Path) -> None:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
+        report = Report.load(report_path)
         version = self.state.version + 1
         folder = self.site / f"v{version}"
         folder.mkdir(parents=True, exist_ok=True)
-        for name in report.get("files", {}).values():
+        for name in report.files.values():
             _link_or_copy(report_path.parent / name, folder / name)
-        wav_name = report["files"]["wav"]
+        wav_name = report.files["wav"]
         measured = measure_master(folder / wav_name)
         data = page_data(report, measured, f"/files/v{version}/{quote(wav_name)}", version)
         self.state.publish(version, json.dumps(data, ensure_ascii=False,

@@ -7,12 +7,12 @@ import unicodedata
 import yaml
 
 from ..errors import Problem
+from ..speech.engines import ENGINE_NAMES
 from .model import Speaker
 from .values import unknown
 
 EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
 SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range", "variant"]
-ENGINES = ["espeak", "gtts", "auto"]
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")   # = radio.speech.espeak.VOICES
 _RANGES = {"rate": (80, 450), "pitch": (0, 100), "range": (0, 100)}
 
@@ -144,9 +144,9 @@ def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]
                                         f"from {low} to {high}, not {value!r}", path, line))
             else:
                 kwargs["rate_wpm" if key == "rate" else key] = value
-        elif key == "engine" and value not in ENGINES:
+        elif key == "engine" and value not in ENGINE_NAMES:
             problems.append(unknown(f"unknown engine '{value}' for speaker {label}", value,
-                                    ENGINES, path, line, f"use one of {', '.join(ENGINES)}"))
+                                    ENGINE_NAMES, path, line, f"use one of {', '.join(ENGINE_NAMES)}"))
         elif key == "voice" and str(value) not in VOICES:
             problems.append(unknown(f"unknown voice '{value}' for speaker {label}", value,
                                     VOICES, path, line, f"use one of {', '.join(VOICES)} "

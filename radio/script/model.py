@@ -34,6 +34,7 @@ class Paragraph:
     speaker: str               # a declared speaker label
     text: str                  # as written, NFC, lines joined by spaces
     pinned_id: str = ""        # "p003" when the producer pinned it with {#p003}
+    end_line: int = 0          # its last line in the script (= line for one line)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def parse_text(text: str, name: str, path: str) -> Episode:
 def _body(body: str, first: int, speakers: dict, path: str, problems: list[Problem]) -> list:
     items: list = []
     para: list[str] = []
-    para_line = 0
+    para_line = para_end = 0
     para_speaker = ""
     last_speaker = next(iter(speakers), "")
 
@@ -73,7 +73,7 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             pinned = pin.group(1) if pin else ""
             text = PIN.sub("", text)
             if text:
-                items.append(Paragraph(para_line, para_speaker, text, pinned))
+                items.append(Paragraph(para_line, para_speaker, text, pinned, para_end))
         para = []
 
     for offset, raw in enumerate(body.split("\n")):
@@ -102,6 +102,7 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             line, last_speaker = _label(line, number, speakers, last_speaker, path, problems)
             para_speaker = last_speaker
         para.append(line)
+        para_end = number
     close_paragraph()
     return items
 

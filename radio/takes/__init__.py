@@ -6,7 +6,7 @@ take files and their sidecars (see ``files.py``).  ``states`` gives every
 paragraph's state: ``take`` (a current recording), ``stale`` (recorded for an
 older text: still used, with a warning, unless ``--strict``) or ``synth`` (no
 take: the synthesized voice is a placeholder).  The commands behind
-``radio takes`` are in ``ops.py``.
+``radio takes`` are in ``radio.commands.takes``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import Production
 from ..errors import Problem, ProblemsError, raise_if_errors
-from ..render import AssetError, Source, SourceStore
+from ..pipeline.sources import AssetError, Source, SourceStore
 from ..script.model import Episode, Paragraph
 from . import files
 from .files import Sidecar
@@ -49,18 +49,21 @@ class ParagraphState:
 class Takes:
     """Paragraph ids and takes of a production's episodes.
 
-    With ``save`` (the default) it writes what it learns into the production:
-    ``ids.tsv`` when the assignment changed, and a sidecar for every take it
-    sees for the first time (or whose bytes changed).
+    Its questions (``ids``, ``take_for``, ``states``...) only read.  Writing
+    what they learned into the production is the explicit step ``register``:
+    ``ids.tsv`` when the assignment changed, and a sidecar for every take seen
+    for the first time (or whose bytes changed).  Commands that show or use ids
+    register them, so that the ids stay the same across edits.
     """
 
-    def __init__(self, production: Production, log=None, save: bool = True):
+    def __init__(self, production: Production, log=None):
         self.production = production
         self.log = log
-        self.save = save
         self._ids: dict[str, dict[int, str]] = {}
         self._paragraphs: dict[tuple[str, str], Paragraph] = {}
         self._takes: dict[tuple[str, str], Take | None] = {}
+        self._records: dict[str, tuple[Path, list]] = {}      # ids.tsv to write
+        self._sidecars: dict[tuple[str, str], tuple[Path, Sidecar]] = {}   # new sidecars
 
     def folder(self, episode: Episode | str) -> Path:
         return self.production.takes_dir / getattr(episode, "name", episode)
@@ -75,8 +78,7 @@ class Takes:
         ids, records, problems = assign(episode.paragraphs, read_records(tsv), episode.path,
                                         reserved)
         raise_if_errors(problems)
-        if self.save and save_records(tsv, records, episode.path) and self.log:
-            self.log.detail(f"{self.production.rel(tsv)}: paragraph ids updated")
+        self._records[episode.name] = (tsv, records)
         mapping = {}
         for paragraph, pid in zip(episode.paragraphs, ids):
             mapping[paragraph.line] = pid
@@ -108,14 +110,34 @@ class Takes:
         sidecar = files.read_sidecar(folder, pid)
         if sidecar is None or sidecar.file_sha256 != digest or sidecar.file != path.name:
             sidecar = Sidecar(pid, path.name, digest, speaker, text, current)
-            if self.save:
-                files.write_sidecar(folder, sidecar)
-                if self.log:
-                    line = self._paragraphs[(episode.name, pid)].line
-                    self.log.info(f"{self.production.rel(path)}: new take registered for "
-                                  f"{episode.path}:{line} ({pid})")
+            self._sidecars[(episode.name, pid)] = (path, sidecar)
         state = "take" if sidecar.text_hash == current else "stale"
         return Take(pid, path, state, sidecar.frozen, digest, sidecar.text)
+
+    def register(self, episode: Episode) -> None:
+        """Write the ids and the new takes' sidecars of *episode* into the production.
+
+        Takes that cannot be used (two files for one paragraph) are left for
+        ``states`` and the build to report.
+        """
+        ids = self.ids(episode)
+        for paragraph in episode.paragraphs:
+            try:
+                self.take_for(episode, ids[paragraph.line], paragraph.text)
+            except AssetError:
+                pass
+        tsv, records = self._records[episode.name]
+        if save_records(tsv, records, episode.path) and self.log:
+            self.log.detail(f"{self.production.rel(tsv)}: paragraph ids updated")
+        for (name, pid), (path, sidecar) in list(self._sidecars.items()):
+            if name != episode.name:
+                continue
+            files.write_sidecar(path.parent, sidecar)
+            del self._sidecars[(name, pid)]
+            if self.log:
+                line = self._paragraphs[(episode.name, pid)].line
+                self.log.info(f"{self.production.rel(path)}: new take registered for "
+                              f"{episode.path}:{line} ({pid})")
 
     def states(self, episode: Episode) -> list[ParagraphState]:
         """Every paragraph with its id and take, in script order."""
@@ -164,6 +186,8 @@ class Takes:
 def refuse_stale(production: Production, episodes: list[Episode]) -> None:
     """`radio build --strict`: stop on the stale takes of all *episodes*, listed together."""
     takes = Takes(production)
+    for episode in episodes:
+        takes.register(episode)
     problems = [p for episode in episodes for p in takes.stale_problems(episode, "error")]
     if problems:
         raise ProblemsError(problems)
@@ -172,10 +196,10 @@ def refuse_stale(production: Production, episodes: list[Episode]) -> None:
 def placeholders(production: Production, episode: Episode | str) -> int:
     """How many paragraphs of *episode* have no take (synthesized placeholders).
 
-    Read-only: it writes neither ids.tsv nor sidecars.
+    A question only: it writes neither ids.tsv nor sidecars.
     """
     if isinstance(episode, str):
-        from ..episode import load_episodes
+        from ..pipeline.prepare import load_episodes
 
         episode = load_episodes(production, [episode])[0]
-    return sum(s.state == "synth" for s in Takes(production, save=False).states(episode))
+    return sum(s.state == "synth" for s in Takes(production).states(episode))

@@ -30,8 +30,8 @@ import numpy as np
 from ..audio import decode as dec
 from ..errors import BuildError
 from ..fsio import atomic_path, sha256_file, write_text
+from ..pipeline.sources import AssetError, Source, SourceStore, render_speech
 from ..procs import child_options
-from ..render import AssetError, Source, SourceStore, render_speech
 from .ids import ID_PATTERN
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .audio.decode import RATE
-from .config import DuckingSettings, PacingSettings
-from .render import Source
-from .script.model import Bed, Episode, Heading, Jingle, Paragraph, Pause
+from ..audio.decode import RATE
+from ..config import DuckingSettings, PacingSettings
+from ..script.model import Bed, Episode, Heading, Jingle, Paragraph, Pause
+from .sources import Source
 
 NARRATION_LUFS = -20.0   # every voice is leveled here before mastering
 MAX_GAIN_DB = 24.0

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import Production
-from .errors import Problem, UserError, raise_if_errors
+from ..config import Production
+from ..errors import Problem, UserError, raise_if_errors
+from ..script import parse_file
+from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
+from ..speech.sayable import has_words, strip_unsayable
+from ..speech.voice import Synthesizer, Voice
 from .plan import Rendered, Timeline, plan
-from .render import AssetError, SourceStore, render_asset, render_speech, resolve_asset
-from .sayable import has_words, strip_unsayable
-from .script import parse_file
-from .script.model import Bed, Clip, Episode, Jingle, Paragraph
-from .speech.voice import Synthesizer, Voice
+from .sources import AssetError, SourceStore, render_asset, render_speech, resolve_asset
 
 
 def load_episodes(production: Production, names: list[str] | None = None) -> list[Episode]:
@@ -58,8 +58,8 @@ def _speaker_problems(episode: Episode) -> list[Problem]:
     wanted = [s for s in episode.speakers if s.variant]
     if not wanted:
         return []
-    from .script.values import unknown
-    from .speech.espeak import variants
+    from ..script.values import unknown
+    from ..speech.espeak import variants
 
     known = variants()
     return [unknown(f"unknown voice variant '{s.variant}' for speaker {s.label}", s.variant,
@@ -125,7 +125,7 @@ def render_paragraph(production: Production, episode: Episode, item: Paragraph,
                      takes=None) -> Rendered:
     """One paragraph as audio: its take, else its synthesized speech (with
     ``synth.cache_only``, CacheMiss when that speech is not in the cache)."""
-    from .speech.normalize import normalize
+    from ..speech.normalize import normalize
 
     spoken = strip_unsayable(normalize(item.text, lexicon))   # emoji, Chinese: warned
     pid = ids.get(item.line, item.pinned_id)

@@ -1,8 +1,11 @@
 """The build: the only module that knows the order of the stages.
 
-parse -> render -> plan -> mix -> master -> targets (WAV, MP3 + ID3, report, cue
-sheet).  An episode whose inputs have not changed is not rebuilt: its outputs
-are keyed by a fingerprint of the timeline and every setting that shapes them.
+parse and prepare (``prepare``, ``sources``, ``plan``) -> mix and master into
+the outputs (``outputs``: ``mix``, ``radio.audio.master``, WAV, MP3 + ID3) ->
+report and cue sheet (``radio.targets.report``); ``build_episode`` reads in
+that order.  An episode whose inputs have not changed is not rebuilt: its
+outputs are keyed by a fingerprint of the timeline and every setting that
+shapes them.
 """
 from __future__ import annotations
 
@@ -11,32 +14,19 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .clock import build_date, build_epoch
-from .config import Production
-from .episode import Prepared, load_episodes, prepare
-from .errors import BuildError
-from .fsio import BuildLock, atomic_open, atomic_path, clean_stale_temporaries, write_text
-from .log import Log
-from .render import SourceStore
-from .sayable import unsayable_warnings
-from .speech.cache import SpeechCache
-from .speech.voice import Synthesizer
-from .targets import mp3, report
-
-MAX_MP3_PASSES = 3
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    preset: str | None = None        # None: the production's preset
-    engine: str | None = None        # None: the production's engine; "offline" forces espeak
-    use_cache: bool = True
-    wav_only: bool = False           # preview builds skip the MP3
-    output_dir: Path | None = None   # default: output/<episode>/
-    strict: bool = False
-    jobs: int = 1                    # episodes built in parallel worker processes
-
+from .. import __version__
+from ..clock import timecode
+from ..config import Production
+from ..fsio import BuildLock, clean_stale_temporaries, write_text
+from ..log import Log
+from ..speech.cache import SpeechCache
+from ..speech.sayable import unsayable_warnings
+from ..speech.voice import Synthesizer
+from ..targets import report
+from .options import BuildOptions
+from .outputs import Mastering, master_outputs, report_extra
+from .prepare import Prepared, load_episodes, prepare
+from .sources import SourceStore
 
 @dataclass(frozen=True)
 class EpisodeResult:
@@ -54,23 +44,32 @@ def output_names(production: Production, episode: str, preset: str,
 
 def make_synthesizer(production: Production, options: BuildOptions) -> Synthesizer:
     cache = SpeechCache(production.cache_dir / "speech", enabled=options.use_cache)
-    mode = options.engine or production.settings.build.engine
-    return Synthesizer(cache, mode, forced=options.engine is not None,
+    return Synthesizer(cache, options.engine_for(production).value,
+                       forced=options.engine is not None, offline=options.offline,
                        gtts_timeout_s=production.settings.build.gtts_timeout_s)
 
 
 def build(production: Production, names: list[str] | None, options: BuildOptions,
-          log: Log) -> list[EpisodeResult]:
+          log: Log, synth: Synthesizer | None = None, on_wait=None) -> list[EpisodeResult]:
+    """Build the named episodes (all when *names* is None) under the production's lock.
+
+    *synth*: an already running synthesizer (the preview's, started before its
+    threads), used for every episode and left running; its owner reports its
+    speech.  *on_wait* is called once when another build holds the lock.
+    """
     episodes = load_episodes(production, names)
     lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
+    lock.acquire(on_wait=on_wait or (lambda: log.info("waiting for another build of this "
+                                                      "production...")))
     try:
         for folder in (production.output_dir, production.state_dir, production.takes_dir):
             clean_stale_temporaries(folder)   # what a killed build or freeze left behind
         if options.strict:   # every stale take of every episode, before any work
-            from .takes import refuse_stale
+            from ..takes import refuse_stale
 
             refuse_stale(production, episodes)
+        if synth is not None:
+            return [build_episode(production, ep, synth, options, log) for ep in episodes]
         if options.jobs > 1 and len(episodes) > 1:
             # Decide what is current here first: spawning workers costs a second.
             return _build_current_first(production, episodes, options, log)
@@ -119,7 +118,7 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from .procs import worker_initializer
+    from ..procs import worker_initializer
 
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(episodes))
@@ -135,7 +134,7 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
 
 
 def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):
-    from .config import load
+    from ..config import load
 
     production = load(root)
     log = Log(verbosity)
@@ -161,7 +160,7 @@ def _report_speech(stats: tuple[int, int, int], log: Log) -> None:
 
 
 def load_lexicon(production: Production):
-    from .speech.normalize import load_lexicon as load
+    from ..speech.normalize import load_lexicon as load
 
     path = production.pronunciations_path
     return load(path if path.exists() else None)
@@ -169,26 +168,28 @@ def load_lexicon(production: Production):
 
 def build_episode(production: Production, episode, synth: Synthesizer, options: BuildOptions,
                   log: Log) -> EpisodeResult:
-    from .takes import Takes
+    from ..takes import Takes
 
     store = SourceStore(production.cache_dir / "sources")
     takes = Takes(production, log)
+    takes.register(episode)                 # ids.tsv, sidecars of new takes
     takes.review(episode, options.strict)   # stale takes: warn, or refuse with --strict
     lexicon = load_lexicon(production)
     for problem in unsayable_warnings(episode, lexicon):   # emoji, Chinese...: skipped
         log.warn(str(problem))
     prepared = prepare(production, episode, synth, store, lexicon, takes)
-    preset_name = options.preset or production.settings.build.preset
-    paths = output_names(production, episode.name, preset_name, options.output_dir)
-    fingerprint = _fingerprint(production, prepared, preset_name, options)
-    state_path = _state_path(production, episode.name, preset_name, paths)
+    preset = options.preset_for(production)
+    paths = output_names(production, episode.name, preset.name, options.output_dir)
+    fingerprint = _fingerprint(production, prepared, preset.name, options)
+    state_path = _state_path(production, episode.name, preset.name, paths)
     if _up_to_date(state_path, fingerprint, paths, options):
         log.detail(f"{episode.name}: unchanged, nothing to rebuild")
         return EpisodeResult(episode.name, paths["json"], False)
-    log.info(f"{episode.name}: mastering {report.clock(prepared.timeline.duration_ms)} "
-             f"({preset_name})")
-    loudness = _master_outputs(production, prepared, preset_name, paths, options, log)
-    extra = _report_extra(production, prepared, preset_name, paths, loudness, synth)
+    length = timecode(prepared.timeline.duration_ms / 1000, tenths=True)
+    log.info(f"{episode.name}: mastering {length} ({preset.name})")
+    job = Mastering(production, prepared, preset, paths, options, log)
+    loudness = master_outputs(job)
+    extra = report_extra(job, loudness)
     write_text(paths["json"], report.report_json(episode, prepared.timeline, extra))
     write_text(paths["txt"], report.cue_sheet(episode, prepared.timeline, extra))
     write_text(state_path, json.dumps({"fingerprint": fingerprint}))
@@ -203,24 +204,26 @@ def _current_result(production: Production, episode, options: BuildOptions,
     synthesizing, decoding or resampling anything (a miss in the speech cache or
     the source store means it must be built), else None; and the speech cache
     hits it took to know."""
-    from .render import SourceMiss
-    from .speech.voice import CacheMiss
-    from .takes import Takes
+    from ..speech.voice import CacheMiss
+    from ..takes import Takes
+    from .sources import SourceMiss
 
     with make_synthesizer(production, options) as synth:
         synth.cache_only = True
         try:
+            takes = Takes(production, Log(0))
+            takes.register(episode)
             prepared = prepare(production, episode, synth,
                                SourceStore(production.cache_dir / "sources", read_only=True),
-                               load_lexicon(production), Takes(production, Log(0)))
+                               load_lexicon(production), takes)
         except (CacheMiss, SourceMiss):
             return None, 0
         except Exception:   # anything wrong is reported by the real build
             return None, 0
-    preset_name = options.preset or production.settings.build.preset
-    paths = output_names(production, episode.name, preset_name, options.output_dir)
-    fingerprint = _fingerprint(production, prepared, preset_name, options)
-    if not _up_to_date(_state_path(production, episode.name, preset_name, paths),
+    preset = options.preset_for(production)
+    paths = output_names(production, episode.name, preset.name, options.output_dir)
+    fingerprint = _fingerprint(production, prepared, preset.name, options)
+    if not _up_to_date(_state_path(production, episode.name, preset.name, paths),
                        fingerprint, paths, options):
         return None, 0
     log.detail(f"{episode.name}: unchanged, nothing to rebuild")
@@ -253,7 +256,7 @@ def _episode_settings(production: Production) -> dict:
 
 def _fingerprint(production: Production, prepared: Prepared, preset: str,
                  options: BuildOptions) -> str:
-    from .audio.decode import ffmpeg_exe
+    from ..audio.decode import ffmpeg_exe
 
     timeline = prepared.timeline
     data = {
@@ -278,151 +281,3 @@ def _up_to_date(state_path: Path, fingerprint: str, paths: dict, options: BuildO
         return False
     needed = ["wav", "json", "txt"] + ([] if options.wav_only else ["mp3"])
     return state.get("fingerprint") == fingerprint and all(paths[k].exists() for k in needed)
-
-
-def episode_seed(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"dither:{name}".encode()).digest()[:8], "big")
-
-
-def _master_outputs(production, prepared: Prepared, preset_name: str, paths: dict,
-                    options: BuildOptions, log: Log) -> dict:
-    # Imported here: numpy/scipy DSP is not needed when nothing has to be rebuilt.
-    from .audio.master import PRESETS, Master
-    from .audio.mix import mix_blocks
-    from .audio.spool import Spool
-
-    preset = PRESETS[preset_name]
-    timeline = prepared.timeline
-    # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
-    headroom = preset.mp3_headroom_db
-    master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    with Spool(production.state_dir, master.channels) as spool:
-        analysis = master.analyse(log.blocks(mix_blocks(timeline), timeline.frames,
-                                             f"{prepared.episode.name}: measuring"), spool.write)
-        return _write_passes(production, prepared, preset, master, analysis, spool, paths,
-                             options, log)
-
-
-def _write_passes(production, prepared, preset, master, analysis, spool, paths, options,
-                  log: Log) -> dict:
-    """Master the spooled programme into the outputs until the MP3's true peak
-    is under the ceiling (LAME overshoots its input), with more headroom each time."""
-    from .audio.master import Master
-
-    headroom = preset.ceiling_dbtp - master.ceiling_dbtp
-    for attempt in range(MAX_MP3_PASSES):
-        loudness = _write_pass(production, prepared, preset, master, analysis, spool, paths,
-                               options, log)
-        mp3_peak = loudness.get("mp3", {}).get("true_peak_dbtp", -99.0)
-        if mp3_peak <= preset.ceiling_dbtp:
-            return loudness
-        headroom += mp3_peak - preset.ceiling_dbtp + 0.2
-        log.detail(f"MP3 true peak {mp3_peak:.2f} dBTP over the ceiling: "
-                   f"mastering again with {headroom:.1f} dB headroom")
-        master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    raise BuildError(f"the MP3 stays above {preset.ceiling_dbtp} dBTP after "
-                     f"{MAX_MP3_PASSES} passes", hint="report this programme to the developers")
-
-
-def _write_pass(production, prepared, preset, master, analysis, spool, paths, options,
-                log) -> dict:
-    from .audio.loudness import BackgroundMeter
-    from .targets.wav import BextInfo, WavWriter
-
-    episode, timeline = prepared.episode, prepared.timeline
-    bext = None
-    if preset.name == "broadcast":
-        bext = BextInfo(episode.title, production.settings.production.publisher,
-                        episode.name, build_date(build_epoch(production.settings.production.date)))
-    # Measures the output while the next blocks are mastered; a dual-mono
-    # output is measured on the one channel that both carry.
-    one = master.channels == 1
-    meter = BackgroundMeter(channels=master.channels, dual_mono=one)
-    encoder = None
-    with atomic_path(paths["mp3"]) if not options.wav_only else _nothing() as mp3_tmp, \
-            atomic_open(paths["wav"]) as wav_fh:
-        writer = WavWriter(wav_fh, timeline.frames, bext)
-        if mp3_tmp is not None:
-            encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps,
-                                     measure=True)
-        try:
-            blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
-            for block in master.finish(blocks, analysis, episode_seed(episode.name)):
-                writer.write(block)
-                meter.feed(block[:, :1] if one else block)
-                if encoder:
-                    encoder.write(block)
-        except BaseException:
-            meter.close()
-            if encoder:
-                encoder.abort()
-            raise
-        wav_loudness = _loudness_dict(meter.result())
-        writer.finish(wav_loudness)
-        result = {"wav": wav_loudness}
-        if encoder:
-            mp3_loudness = encoder.finish()   # the MP3 itself, decoded as it was encoded
-            mp3.write_tags(mp3_tmp, _tags(production, prepared),
-                           production.settings.build.id3_version)
-            result["mp3"] = _loudness_dict(mp3_loudness)
-    return result
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _loudness_dict(result) -> dict:
-    def r(x):
-        return round(float(x), 2) if x is not None and abs(float(x)) != float("inf") else None
-
-    return {"integrated_lufs": r(result.integrated_lufs), "range_lu": r(result.range_lu),
-            "true_peak_dbtp": r(result.true_peak_dbtp),
-            "max_short_term_lufs": r(max((v for _, v in result.short_term), default=None))
-            if result.short_term else None}
-
-
-def _tags(production: Production, prepared: Prepared) -> mp3.Tags:
-    from .targets.cover import generated_cover
-
-    settings = production.settings.production
-    episode, timeline = prepared.episode, prepared.timeline
-    chapters = []
-    starts = [c.start_ms for c in timeline.chapters] + [timeline.duration_ms]
-    for chapter, end in zip(timeline.chapters, starts[1:]):
-        chapters.append((chapter.title, chapter.start_ms, end))
-    cover = b""
-    if settings.cover:
-        cover_path = production.root / settings.cover
-        cover = cover_path.read_bytes() if cover_path.is_file() else b""
-    return mp3.Tags(title=episode.title, artist=settings.publisher, album=settings.title,
-                    track=episode.number,
-                    year=build_date(build_epoch(settings.date))[:4], genre=settings.genre,
-                    language=settings.language, comment=settings.comment or episode.description,
-                    cover_png=cover or generated_cover(settings.title), chapters=tuple(chapters))
-
-
-def _report_extra(production, prepared: Prepared, preset_name: str, paths: dict,
-                  loudness: dict, synth: Synthesizer) -> dict:
-    from .audio.master import PRESETS
-
-    preset = PRESETS[preset_name]
-    engines = sorted({e.engine for e in prepared.timeline.entries if e.engine})
-    states = [r.take_state for r in prepared.rendered if r.take_state]
-    return {
-        "preset": preset_name,
-        "targets": {"integrated_lufs": preset.target_lufs, "tolerance_lu": preset.tolerance_lu,
-                    "true_peak_dbtp": preset.ceiling_dbtp,
-                    "range_lu": preset.target_range_lu},
-        "loudness": loudness,
-        "files": {k: p.name for k, p in paths.items()
-                  if k != "mp3" or "mp3" in loudness},
-        "engines": engines,
-        "paragraphs": {"take": states.count("take"), "stale": states.count("stale"),
-                       "synth": states.count("synth")},
-        "placeholders": states.count("synth"),
-    }

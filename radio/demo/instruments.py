@@ -269,7 +269,7 @@ def normalize(x: np.ndarray, target_lufs: float = TARGET_LUFS,
               ceiling_dbfs: float = CEILING_DBFS, limit: bool = False) -> np.ndarray:
     """Scale to *target_lufs* (BS.1770).  A peak that would pass
     *ceiling_dbfs* lowers the gain or, with *limit*, is limited.  float32 out."""
-    from .audio.loudness import measure
+    from ..audio.loudness import measure
 
     x = np.asarray(x, dtype=np.float64)
     loud = measure(x if len(x) > RATE else np.tile(x, (2, 1)), RATE,

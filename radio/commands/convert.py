@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import UserError
-from .fsio import read_input, write_bytes
-from .log import Log
-from .script.legacy import NAMES, decode_legacy, guess
+from ..errors import UserError
+from ..fsio import read_input, write_bytes
+from ..log import Log
+from ..script.legacy import NAMES, decode_legacy, guess
 
 
 def convert_bytes(raw: bytes, source: str, shown: str) -> tuple[str, str | None]:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import Production
-from .episode import load_episodes
-from .errors import Problem, raise_if_errors
+from ..config import Production
+from ..errors import Problem, raise_if_errors
+from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
+from ..speech.sayable import unsayable
+from ..speech.voice import estimated_speech_ms
 from .plan import Rendered, plan
-from .render import AssetError, Source, SourceStore, render_asset, resolve_asset
-from .sayable import unsayable
-from .script.model import Bed, Clip, Episode, Jingle, Paragraph
+from .prepare import load_episodes
+from .sources import AssetError, Source, SourceStore, render_asset, resolve_asset
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
-SYLLABLES_PER_RATE_WORD = 1.4   # see estimated_speech_ms
-PARAGRAPH_SILENCE_MS = 900
 
 
 @dataclass
@@ -42,9 +41,9 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     """Problems, warnings and rewrites of one episode, and its duration: exact for
     paragraphs with a take or with speech in the cache (*synth* in cache-only
     mode, *takes*), estimated from the speaker's rate for the others."""
-    from .episode import render_paragraph
-    from .speech.normalize import explain
-    from .speech.voice import CacheMiss
+    from ..speech.normalize import explain
+    from ..speech.voice import CacheMiss
+    from .prepare import render_paragraph
 
     problems: list[Problem] = []
     result = EpisodeCheck(episode, 0.0)
@@ -83,19 +82,12 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     return result
 
 
-def estimated_speech_ms(words: int, rate_wpm: int) -> int:
-    """How long a voice takes to say *words* (syllables) at *rate_wpm*: espeak-ng's
-    Vietnamese voices say about 1.4 syllables per 'word' of their rate setting and
-    leave about 0.9 s of silence around a paragraph (fitted on the demo's 62
-    paragraphs: 5 % median error per paragraph, 10 % for nine in ten)."""
-    return round(words / (rate_wpm * SYLLABLES_PER_RATE_WORD) * 60000) + PARAGRAPH_SILENCE_MS
-
-
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:
     """Check every named episode; raise all errors of all episodes together."""
-    from .build import BuildOptions, make_synthesizer
-    from .log import Log
-    from .takes import Takes
+    from ..log import Log
+    from ..takes import Takes
+    from .build import make_synthesizer
+    from .options import BuildOptions
 
     episodes = load_episodes(production, names)
     store = SourceStore(production.cache_dir / "sources")
@@ -105,6 +97,7 @@ def check(production: Production, names: list[str] | None, lexicon) -> list[Epis
         synth.cache_only = True   # check never synthesizes: the cache only makes it exact
         for episode in episodes:
             try:
+                takes.register(episode)
                 results.append(check_episode(production, episode, store, lexicon, synth, takes))
             except Exception as exc:  # collect problems of every episode before aborting
                 if not hasattr(exc, "problems"):

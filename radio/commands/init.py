@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
-from .fsio import write_text
-from .log import Log
+from ..errors import UserError
+from ..fsio import write_text
+from ..log import Log
 
 RADIO_TOML = """\
 # Settings of this production. Every setting is optional; see the README.
@@ -84,10 +84,10 @@ def init_production(path: Path, log: Log) -> None:
 
 
 def make_example_assets(folder: Path) -> None:
-    from .audio.decode import to_rate
-    from .audio.encode import write_audio
-    from .speech.espeak import EspeakEngine
-    from .synth import field_recording, jingle, music_bed
+    from ..audio.decode import to_rate
+    from ..audio.encode import write_audio
+    from ..demo.music import field_recording, jingle, music_bed
+    from ..speech.espeak import EspeakEngine
 
     write_audio(folder / "jingles" / "intro.ogg", jingle("intro", 8.0, seed=1))
     write_audio(folder / "music" / "bed.ogg", music_bed("soft", 20.0, seed=2))

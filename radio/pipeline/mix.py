@@ -12,8 +12,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ..plan import BedGroup, Segment, Timeline
-from ..render import SourceStore
+from .plan import BedGroup, Segment, Timeline
+from .sources import SourceStore
 
 BLOCK = 65536
 

@@ -13,7 +13,7 @@ import numpy as np
 import soxr
 from scipy import signal
 
-from .synth_music import RATE, convolve, normalize, reverb_ir
+from .instruments import RATE, convolve, normalize, reverb_ir
 
 AMBIENCES = ("orchard", "market", "office")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import decode as dec
-from .fsio import atomic_open, write_text
+from ..audio import decode as dec
+from ..audio.wav import WavError, read_layout
+from ..fsio import atomic_open, write_text
 
 STORE_VERSION = "1"
 
@@ -72,7 +73,7 @@ class SourceStore:
         samples = np.ascontiguousarray(samples, dtype="<f4")
         if samples.ndim == 1:
             samples = samples[:, None]
-        from .audio.loudness import measure
+        from ..audio.loudness import measure
 
         # A mono source is heard on both channels: measured as dual mono.
         loudness = measure(samples, dec.RATE, true_peak=False,
@@ -174,7 +175,7 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         raise AssetError(f"cannot decode {path.name}: {exc}",
                          "re-export the recording as WAV, FLAC or MP3") from None
     total_ms = len(samples) * 1000 / dec.RATE
-    if info.codec.startswith("pcm_") and (declared := _wav_declared_s(path, info)):
+    if info.codec.startswith("pcm_") and (declared := _wav_declared_s(path)):
         declared_s = declared
     if declared_s and total_ms < declared_s * 1000 * 0.95 - 500:
         raise AssetError(f"{path.name} is truncated: it holds {total_ms / 1000:.1f} s of the "
@@ -208,30 +209,12 @@ def _states_its_length(info) -> bool:
     return info.codec == "mp3" and info.duration_s is not None and not info.duration_estimated
 
 
-def _wav_declared_s(path: Path, info) -> float | None:
+def _wav_declared_s(path: Path) -> float | None:
     """The length a WAV's data chunk announces (None for a streamed WAV without one)."""
-    import struct
-
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(12)
-            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-                return None
-            block_align = 0
-            while (chunk := fh.read(8)) and len(chunk) == 8:
-                name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
-                if name == b"fmt ":
-                    fmt = fh.read(size + (size & 1))
-                    block_align = struct.unpack("<H", fmt[12:14])[0] if len(fmt) >= 14 else 0
-                elif name == b"data":
-                    if size in (0, 0xFFFFFFFF) or not block_align:
-                        return None
-                    return size / block_align / info.rate
-                else:
-                    fh.seek(size + (size & 1), 1)
-    except OSError:
+        return read_layout(path).declared_s
+    except (OSError, WavError):
         return None
-    return None
 
 
 def render_speech(store: SourceStore, samples: np.ndarray, rate: int, identity: str) -> Source:

@@ -15,9 +15,11 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Production
-from .fsio import write_text
-from .script.model import Clip, Episode, Heading, Paragraph
+from ..clock import timecode
+from ..config import Production
+from ..fsio import write_text
+from ..script.model import Clip, Episode, Heading, Paragraph
+from ..speech.voice import estimated_speech_ms
 
 STATE_LABELS = {
     "take": "Đã thu",
@@ -38,14 +40,9 @@ class Block:
     recorded_text: str = ""          # for a stale take: the text it was recorded for
 
 
-def clock(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def blocks(episode: Episode, states, lexicon) -> list[Block | Heading | Clip]:
     """The script's items as the narrators need them, in order."""
-    from .speech.normalize import explain
+    from ..speech.normalize import explain
 
     by_line = {s.paragraph.line: s for s in states}
     out: list[Block | Heading | Clip] = []
@@ -63,7 +60,8 @@ def blocks(episode: Episode, states, lexicon) -> list[Block | Heading | Clip]:
             state = "frozen" if s.take and s.take.frozen and s.state == "take" else s.state
             recorded = s.take.recorded_text if s.state == "stale" else ""
             out.append(Block(s.pid, item, speaker.name, state, tuple(readings),
-                             len(spoken.split()) / max(speaker.rate_wpm, 1) * 60, recorded))
+                             estimated_speech_ms(len(spoken.split()), speaker.rate_wpm) / 1000,
+                             recorded))
     return out
 
 
@@ -201,14 +199,14 @@ def render_html(episode: Episode, items, takes_folder: str) -> str:
         out.append(f'<p class="sub">{e(episode.subtitle)}</p>')
     out.append('<div class="facts">'
                f"<span>Kịch bản: <code>{e(episode.path)}</code></span>"
-               f"<span>{len(paras)} đoạn · khoảng {clock(total)} lời đọc</span>"
+               f"<span>{len(paras)} đoạn · khoảng {timecode(total)} lời đọc</span>"
                f"<span>Đã thu: {counts['take'] + counts['frozen']} · "
                f"Cần thu lại: {counts['stale']} · Chưa thu: {counts['synth']}</span></div>")
     out.append('<table class="speakers"><tr><th>Người đọc</th><th></th><th>Số đoạn</th>'
                "<th>Thời lượng</th></tr>")
     for label, name, count, seconds in _speakers(episode, paras):
         out.append(f"<tr><td><b>{e(label)}</b></td><td>{e(name)}</td><td>{count}</td>"
-                   f"<td>{clock(seconds)}</td></tr>")
+                   f"<td>{timecode(seconds)}</td></tr>")
     out.append("</table>")
     out.append('<p class="howto">Mỗi đoạn thu thành một tệp riêng, đặt tên theo mã đoạn: '
                f"<code>{e(takes_folder)}/p001.wav</code> (hoặc .flac, .mp3, .m4a…). "
@@ -238,7 +236,7 @@ def _html_block(b: Block) -> str:
              f'<div><div class="id">{b.pid}</div><span class="box" title="đã thu"></span></div>',
              "<div>",
              f'<div class="meta"><span class="speaker">{e(speaker)}</span>'
-             f'<span>≈ {clock(b.seconds)}</span>'
+             f'<span>≈ {timecode(b.seconds)}</span>'
              f'<span class="state">{e(STATE_LABELS[b.state])}</span></div>',
              f'<p class="text">{_marked(p.text, b.readings)}</p>']
     if b.readings:
@@ -255,11 +253,11 @@ def render_text(episode: Episode, items, takes_folder: str) -> str:
     out = [f"KỊCH BẢN THU ÂM · CHUYÊN ĐỀ SỐ {episode.number}", episode.title]
     if episode.subtitle:
         out.append(episode.subtitle)
-    out += [f"Kịch bản: {episode.path} · {len(paras)} đoạn · khoảng {clock(total)} lời đọc",
+    out += [f"Kịch bản: {episode.path} · {len(paras)} đoạn · khoảng {timecode(total)} lời đọc",
             f"Đã thu: {counts['take'] + counts['frozen']} · Cần thu lại: {counts['stale']} · "
             f"Chưa thu: {counts['synth']}"]
     for label, name, count, seconds in _speakers(episode, paras):
-        out.append(f"  {label}: {name or '-'} — {count} đoạn, {clock(seconds)}")
+        out.append(f"  {label}: {name or '-'} — {count} đoạn, {timecode(seconds)}")
     out += ["", f"Mỗi đoạn thu thành một tệp: {takes_folder}/p001.wav (hoặc .flac, .mp3…).", ""]
     wrap = textwrap.TextWrapper(width=78, initial_indent="    ", subsequent_indent="    ")
     for item in items:
@@ -272,7 +270,7 @@ def render_text(episode: Episode, items, takes_folder: str) -> str:
         else:
             p = item.paragraph
             who = f"{p.speaker} ({item.speaker_name})" if item.speaker_name else p.speaker
-            out.append(f"[{item.pid}] {who} · ≈ {clock(item.seconds)} · "
+            out.append(f"[{item.pid}] {who} · ≈ {timecode(item.seconds)} · "
                        f"{STATE_LABELS[item.state]}")
             out.append(wrap.fill(p.text))
             for written, spoken in item.readings:

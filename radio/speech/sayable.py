@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import Problem
+from ..errors import Problem
 
 _SAYABLE = re.compile(r"[\w\s.,;:!?…'\"“”‘’()\-–—/%&+°²³=*#@\[\]{}]", re.UNICODE)
 
@@ -39,8 +39,8 @@ def has_words(text: str) -> bool:
 
 def unsayable_warnings(episode, lexicon) -> list[Problem]:
     """One warning per paragraph of *episode* whose spoken text has unsayable characters."""
-    from .script.model import Paragraph
-    from .speech.normalize import normalize
+    from ..script.model import Paragraph
+    from .normalize import normalize
 
     warnings = []
     for item in episode.items:

@@ -3,22 +3,22 @@
 Everything is synthesized in numpy from a seed (``numpy.random.Generator`` over
 ``PCG64``), so ``tools/make_assets.py`` regenerates the same audio on every
 run.  The music is pentatonic, in a Vietnamese folk colour (đàn tranh, đàn
-bầu, sáo; see :mod:`radio.synth_music`), with simple I–vi–IV–V style
+bầu, sáo; see :mod:`radio.demo.instruments`), with simple I–vi–IV–V style
 harmony.  All functions return float32 stereo ``(samples, 2)`` at 44.1 kHz,
 levelled to about −18 LUFS with sample peaks at or below −1.5 dBFS.
 
 Music beds loop: they are built on a whole number of bars in a circular
 buffer (notes and reverb that ring past the end wrap onto the start), so the
 last sample joins the first without a seam.  Room tone and the field-recording
-colour for interviews live in :mod:`radio.synth_field`.
+colour for interviews live in :mod:`radio.demo.field`.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy import signal
 
-from .synth_field import field_recording, room_tone  # noqa: F401  (public API)
-from .synth_music import RATE, Note, convolve, normalize, render, reverb_ir
+from .field import field_recording, room_tone  # noqa: F401  (public API)
+from .instruments import RATE, Note, convolve, normalize, render, reverb_ir
 
 PENTA = (0, 2, 4, 7, 9)  # major pentatonic: the "cung" mode
 CHORDS = {"I": (0, 4, 7), "ii": (2, 5, 9), "iii": (4, 7, 11), "IV": (5, 9, 12),

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from radio import synth
-from radio.synth_music import RATE
+from radio.demo import music as synth
+from radio.demo.instruments import RATE
 
 CEILING = 10 ** (-1 / 20)
 ASSETS = Path(__file__).resolve().parent.parent / "audio_assets"

@@ -11,15 +11,15 @@ from ..errors import BuildError
 from ..fsio import BuildLock, write_bytes
 from ..log import Log
 from ..script.model import Episode
-from . import ParagraphState, Takes, files
-from .files import Sidecar
-from .ids import text_hash
+from ..takes import ParagraphState, Takes, files
+from ..takes.files import Sidecar
+from ..takes.ids import text_hash
 
 FIRST_WORDS = 8
 
 
 def _episode(production: Production, name: str) -> Episode:
-    from ..episode import load_episodes
+    from ..pipeline.prepare import load_episodes
 
     return load_episodes(production, [name])[0]
 
@@ -40,6 +40,7 @@ def run_takes(production: Production, name: str, mode: str, options, log: Log) -
     episode = _episode(production, name)
     # --status keeps stdout for its lines: anything else it has to say goes to stderr
     takes = Takes(production, _StderrLog(log) if mode == "status" else log)
+    takes.register(episode)   # the ids it shows or uses stay the same across edits
     if mode == "status":
         for line in status_lines(takes.states(episode)):
             click.echo(line)
@@ -48,8 +49,8 @@ def run_takes(production: Production, name: str, mode: str, options, log: Log) -
     elif mode == "pin":
         pin(production, episode, takes, log)
     else:
-        from ..build import load_lexicon
-        from ..takes_script import write_recording_script
+        from ..pipeline.build import load_lexicon
+        from ..takes.recording_script import write_recording_script
 
         paths = write_recording_script(production, episode, takes.states(episode),
                                        load_lexicon(production))
@@ -87,8 +88,8 @@ def freeze(production: Production, episode: Episode, takes: Takes, options, log:
     voice, engine and speech cache), so the programme does not change.
     Recorded takes are never touched.
     """
-    from ..build import load_lexicon, make_synthesizer
-    from ..episode import voice_of
+    from ..pipeline.build import load_lexicon, make_synthesizer
+    from ..pipeline.prepare import voice_of
     from ..speech.normalize import normalize
 
     todo = [s for s in takes.states(episode)
@@ -126,24 +127,6 @@ def freeze(production: Production, episode: Episode, takes: Takes, options, log:
     return len(todo)
 
 
-def paragraph_end_lines(text: str, first_lines: list[int]) -> list[int]:
-    """The last line (1-based) of each paragraph that starts at *first_lines*."""
-    from ..script.cues import CUE_LINE
-    from ..script.parser import HEADING, _blank_comments
-
-    lines = _blank_comments(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
-    ends = []
-    for first in first_lines:
-        end = first
-        while end < len(lines):
-            following = lines[end].strip()
-            if not following or CUE_LINE.match(following) or HEADING.match(following):
-                break
-            end += 1
-        ends.append(end)
-    return ends
-
-
 def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int:
     """Write `{#pNNN}` at the end of every paragraph that has no pin yet."""
     from ..script.parser import parse_text
@@ -158,8 +141,8 @@ def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int
         log.info(f"{episode.path}: every paragraph is already pinned")
         return 0
     parts = re.split(r"(\r\n|\r|\n)", text)      # line, ending, line, ending, ...
-    for paragraph, end in zip(todo, paragraph_end_lines(text, [p.line for p in todo])):
-        index = 2 * (end - 1)
+    for paragraph in todo:
+        index = 2 * (paragraph.end_line - 1)
         content = parts[index]
         body = content.rstrip(" \t")
         parts[index] = f"{body} {{#{ids[paragraph.line]}}}{content[len(body):]}"
@@ -179,6 +162,7 @@ def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int
 def check_takes(production: Production, episode: Episode, log: Log) -> int:
     """`radio check`'s take summary for one episode; returns the placeholders."""
     takes = Takes(production, log)
+    takes.register(episode)
     states = takes.states(episode)
     synth = [s for s in states if s.state == "synth"]
     unused = takes.unused(episode)

@@ -5,37 +5,38 @@ episodes to the disc stage (radio.disc), which knows nothing about building.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from .build import BuildOptions, build, output_names
-from .clock import build_date, build_epoch
-from .config import Production
-from .errors import UserError
-from .fsio import BuildLock
-from .log import Log
+from ..clock import build_date, build_epoch
+from ..config import Production
+from ..errors import UserError
+from ..fsio import BuildLock
+from ..log import Log
+from ..pipeline.build import build, output_names
+from ..pipeline.options import BuildOptions
+from ..targets.report import Report
 
 NOTES = ("Phát trên hệ thống truyền thanh cơ sở theo lịch của đài; mỗi chuyên đề là "
          "một bài (track) trên đĩa CD âm thanh và một tệp MP3 trên đĩa dữ liệu. "
          "Âm lượng đã chuẩn hóa: không cần chỉnh mức khi chuyển bài.")
 
 
-def disc_spec(production: Production, reports: list[dict], preset: str):
-    from .disc import DiscChapter, DiscItem, DiscSpec
+def disc_spec(production: Production, reports: list[Report], preset: str):
+    from ..disc import DiscChapter, DiscItem, DiscSpec
 
     settings = production.settings
     items = []
-    for data in reports:
-        paths = output_names(production, data["episode"], preset)
+    for report in reports:
+        paths = output_names(production, report.episode, preset)
         items.append(DiscItem(
-            name=data["episode"], number=data["number"], title=data["title"],
+            name=report.episode, number=report.number, title=report.title,
             performer=settings.production.publisher, wav_path=paths["wav"],
-            mp3_path=paths["mp3"], script_path=production.root / data["script"],
-            duration_s=data["duration_s"],
-            chapters=tuple(DiscChapter(c["title"], c["start_ms"]) for c in data["chapters"]),
-            placeholders=int(data.get("placeholders", 0))))
+            mp3_path=paths["mp3"], script_path=production.root / report.script,
+            duration_s=report.duration_s,
+            chapters=tuple(DiscChapter(c.title, c.start_ms) for c in report.chapters),
+            placeholders=report.placeholders))
     epoch = build_epoch(settings.production.date)
     draft = settings.production.status == "draft" or any(i.placeholders for i in items)
     return DiscSpec(label=settings.disc.label,
@@ -49,19 +50,19 @@ def disc_spec(production: Production, reports: list[dict], preset: str):
 
 def make_disc(production: Production, names: list[str] | None, options: BuildOptions,
               log: Log):
-    from .disc import write_disc
+    from ..disc import write_disc
 
     results = build(production, names, options, log)
-    reports = [json.loads(r.report_path.read_text(encoding="utf-8")) for r in results]
-    preset = options.preset or production.settings.build.preset
-    spec = disc_spec(production, sorted(reports, key=lambda r: r["number"]), preset)
+    reports = [Report.load(r.report_path) for r in results]
+    preset = options.preset_for(production).name
+    spec = disc_spec(production, sorted(reports, key=lambda r: r.number), preset)
     with BuildLock(production.state_dir / "lock"):
         manifest = write_disc(spec, production.output_dir / "disc", log=log.info)
     return manifest
 
 
 def run_verify(image: Path, manifest: Path | None, log: Log) -> bool:
-    from .disc import verify_image
+    from ..disc import verify_image
 
     if not image.exists():
         raise UserError(f"{image} does not exist", hint="give the .iso, .cue, .bin or .toc path")

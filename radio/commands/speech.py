@@ -1,55 +1,16 @@
-"""The work behind the smaller commands: check, normalize, say, voices."""
+"""`radio normalize`, `radio say`, `radio voices`: the speech commands."""
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import click
 
-from .config import Production
-from .errors import UserError
-from .log import Log
-
-
-def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
-    from .build import load_lexicon
-    from .check import CD74_SECONDS, CD_SECONDS, check
-    from .takes.ops import check_takes
-    from .targets.report import clock
-
-    results = check(production, names, load_lexicon(production))
-    total = 0.0
-    placeholders = 0
-    for result in results:
-        ep = result.episode
-        total += result.duration_s
-        log.info(f"{ep.path}: '{ep.title}' — about {clock(result.duration_s * 1000)}, "
-                 f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
-        for warning in result.warnings:
-            log.warn(str(warning))
-        placeholders += check_takes(production, ep, log)
-        if rewrites and result.rewrites:
-            log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
-            for line, rw in result.rewrites:
-                mark = " (spelled out: not in the acronym list)" if rw.kind == "spelled" else ""
-                log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
-    gaps = 2.0 * max(len(results) - 1, 0) + 2.0
-    disc = total + gaps
-    log.info(f"disc: about {clock(disc * 1000)} of {clock(CD_SECONDS * 1000)} on an 80-minute CD")
-    if disc > CD_SECONDS:
-        raise UserError(f"the episodes need about {clock(disc * 1000)}, "
-                        f"{clock((disc - CD_SECONDS) * 1000)} more than an 80-minute CD holds",
-                        hint="shorten the scripts or put the episodes on two discs")
-    if disc > CD74_SECONDS:
-        log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
-    if placeholders:
-        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
-                 "a disc made now is marked as a draft")
-    log.info("no problems found")
+from ..errors import UserError
+from ..log import Log
 
 
 def run_normalize(text: str | None, stdin) -> None:
-    from .speech.normalize import load_lexicon, normalize
+    from ..speech.normalize import load_lexicon, normalize
 
     lexicon = _lexicon_here(load_lexicon)
     if text is not None:
@@ -61,7 +22,7 @@ def run_normalize(text: str | None, stdin) -> None:
 
 def _lexicon_here(load_lexicon):
     """The production's pronunciations when run inside one, else the built-in ones."""
-    from .config import find_root
+    from ..config import find_root
 
     try:
         path = find_root() / "pronunciations.tsv"
@@ -74,14 +35,14 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
             variant: str | None = None) -> None:
     import numpy as np
 
-    from .speech.cache import SpeechCache
-    from .speech.normalize import load_lexicon, normalize
-    from .speech.voice import Synthesizer, Voice
+    from ..speech.cache import SpeechCache
+    from ..speech.normalize import load_lexicon, normalize
+    from ..speech.voice import Synthesizer, Voice
 
     base = Voice()
     if speaker:
-        from .config import load
-        from .episode import load_episodes, voice_of
+        from ..config import load
+        from ..pipeline.prepare import load_episodes, voice_of
 
         production = load()
         eps = load_episodes(production, [episode] if episode else None)
@@ -97,22 +58,21 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     cache = SpeechCache(None)   # one line: nothing to keep, and no files beside the output
     with Synthesizer(cache, chosen.engine, forced=True) as synth:
         speech = synth.speak(spoken, chosen)
-    from .fsio import atomic_path
+    from ..audio.wav import header
+    from ..fsio import atomic_open
 
-    with atomic_path(output) as tmp:
-        with wave.open(str(tmp), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(speech.rate)
-            wav.writeframes(np.asarray(speech.samples, dtype="<i2").tobytes())
+    pcm = np.asarray(speech.samples, dtype="<i2")
+    with atomic_open(output) as out:
+        out.write(header(len(pcm), 1, speech.rate))
+        out.write(pcm.tobytes())
     log.info(f"wrote {output} ({len(speech.samples) / speech.rate:.1f} s, {speech.engine})")
 
 
 def run_voices(log: Log) -> None:
     import re
 
-    from .speech.espeak import VOICES, EspeakEngine, variants
-    from .speech.gtts_engine import HOST, GttsEngine, https_proxy, proxy_label
+    from ..speech.espeak import VOICES, EspeakEngine, variants
+    from ..speech.gtts_engine import HOST, GttsEngine, https_proxy, proxy_label
 
     with EspeakEngine() as engine:
         engine.start()

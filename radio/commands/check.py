@@ -1,0 +1,50 @@
+"""`radio check`: lint the scripts and say how long the disc will be.
+
+The linting itself is ``radio.pipeline.check`` (the build's dry run); this
+module prints its findings and the disc's capacity.
+"""
+from __future__ import annotations
+
+from ..clock import timecode
+from ..config import Production
+from ..errors import UserError
+from ..log import Log
+
+
+def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
+    from ..pipeline.build import load_lexicon
+    from ..pipeline.check import CD74_SECONDS, CD_SECONDS, check
+    from .takes import check_takes
+
+    results = check(production, names, load_lexicon(production))
+    total = 0.0
+    placeholders = 0
+    for result in results:
+        ep = result.episode
+        total += result.duration_s
+        log.info(f"{ep.path}: '{ep.title}' — about "
+                 f"{timecode(result.duration_s, tenths=True)}, "
+                 f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
+        for warning in result.warnings:
+            log.warn(str(warning))
+        placeholders += check_takes(production, ep, log)
+        if rewrites and result.rewrites:
+            log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
+            for line, rw in result.rewrites:
+                mark = " (spelled out: not in the acronym list)" if rw.kind == "spelled" else ""
+                log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
+    gaps = 2.0 * max(len(results) - 1, 0) + 2.0
+    disc = total + gaps
+    log.info(f"disc: about {timecode(disc, tenths=True)} of "
+             f"{timecode(CD_SECONDS, tenths=True)} on an 80-minute CD")
+    if disc > CD_SECONDS:
+        raise UserError(f"the episodes need about {timecode(disc, tenths=True)}, "
+                        f"{timecode(disc - CD_SECONDS, tenths=True)} more than an "
+                        "80-minute CD holds",
+                        hint="shorten the scripts or put the episodes on two discs")
+    if disc > CD74_SECONDS:
+        log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
+    if placeholders:
+        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
+                 "a disc made now is marked as a draft")
+    log.info("no problems found")
