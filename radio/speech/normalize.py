@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
-from . import rules_numeric, rules_words
+from . import rules_documents, rules_numeric, rules_words
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
          "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol")
@@ -217,7 +217,8 @@ def _pronunciation_pattern(lex: Lexicon) -> re.Pattern | None:
     return re.compile(_literal_alternation(keys)) if keys else None
 
 
-_RULES = rules_words.EARLY_RULES + rules_numeric.RULES + rules_words.RULES
+_RULES = (rules_words.EARLY_RULES + rules_documents.RULES + rules_numeric.RULES
+          + rules_words.RULES)
 _HANDLERS = {name: handler for name, _, handler in _RULES}
 
 

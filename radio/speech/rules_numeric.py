@@ -1,5 +1,5 @@
 """Rules for everything written with digits: numbers, dates, times, money,
-units, phone numbers and document numbers.
+units and phone numbers (document numbers: ``rules_documents``).
 
 Each rule is a regular expression with named groups (prefixed by the rule's
 name, since all rules are joined into one pattern) and a handler that returns
@@ -14,11 +14,10 @@ import re
 
 from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
                       read_integer_text, read_number)
-from .rules_words import heading, spell_if_acronym
+from .rules_words import heading
 
 H = r"[ \t\u00a0]"  # horizontal space: a rule never reaches across lines
 NUM = r"(?:\d{1,3}(?:\.\d{3})+(?!\.?\d)(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)"
-CODE = r"[A-ZĐ][A-Za-zĐđƯư0-9&]*(?:-[A-ZĐ][A-Za-zĐđƯư0-9&]*)*"
 _END = r"(?![\w/]|[.,]\d)"  # not glued to more of a number or word
 
 UNITS = {
@@ -35,9 +34,6 @@ CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "
 # Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
 STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
                     "mg", "kWh", "kW", "°C", "ºC")
-# First parts of a document code that name the kind of document, not its issuer.
-DOC_TYPES = {"QĐ", "KH", "NQ", "NĐ", "TT", "TTLT", "CT", "TB", "BC", "HD", "CV", "TTr",
-             "QC", "KL", "PA", "ĐA", "GM", "GP", "GCN", "BB", "HĐ", "CĐ", "TC", "QY", "LT"}
 
 
 def _alt(words) -> str:
@@ -59,8 +55,6 @@ _DATE_CONTEXT = _ctx(r"(?:(?<!\w)(?:ngày|mùng|mồng|hôm|từ|đến|tới|d�
                      r"trưa|chiều|tối|đêm|trước|sau|hết)|[-–])[ \t]*$")
 _THANG_NEXT = _ctx(r"[ \t]+tháng(?!\w)")
 _TIME_UNIT_NEXT = _ctx(r"[ \t]+(?:ngày|tuần|giờ)(?!\w)")
-_NAMED_NEXT = _ctx(r"(?:[ \t]+ngày[ \t]+(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}[ \t]+tháng[ \t]+"
-                   r"\d{1,2}[ \t]+năm[ \t]+\d{4}))?[ \t]*,?[ \t]*của(?!\w)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _DIGIT_RUN = re.compile(r"\d+")
 _SEPARATOR = re.compile(r"[ .\-]+")
@@ -100,48 +94,8 @@ def fraction(a: int, b: int) -> str:
     return f"{read_number(a)} trên {read_number(b)}"
 
 
-def issuer(code: str, lex) -> str | None:
-    """The spoken issuer of a document code: "QĐ-UBND" → "Ủy ban nhân dân";
-    None when the code names only the kind of document ("15/KH")."""
-    parts = code.split("-")
-    if parts[0] in DOC_TYPES:
-        if len(parts) == 1:
-            return None
-        parts = parts[1:]
-    name = parts[0]
-    spoken = lex.acronym("/" + name) or lex.acronym(name)
-    if spoken:
-        return spoken
-    numbered = re.fullmatch(r"([A-ZĐ][A-Za-zĐ]*?)(\d+)", name)
-    if numbered and (base := lex.acronym("/" + numbered[1]) or lex.acronym(numbered[1])):
-        return f"{base} khóa {read_number(int(numbered[2]))}"
-    return spell_if_acronym(name)
-
 
 # ---------------------------------------------------------------- handlers
-
-def doc(m: re.Match, lex):
-    """"1234/QĐ-UBND" → "số một nghìn ... của Ủy ban nhân dân"."""
-    words = []
-    if m["dc_n"]:
-        if not _AFTER_SO.search(_before(m)):
-            words.append("số")  # "Nghị định 98/2018/NĐ-CP" is read "Nghị định số ..."
-        words.append(read_integer_text(m["dc_n"]))
-        if m["dc_y"]:
-            words += ["năm", read_number(int(m["dc_y"]))]
-    name = issuer(m["dc_code"], lex)
-    if name and not _after(m, _NAMED_NEXT):  # "... của UBND tỉnh" names it already
-        words += ["của", name]
-    return " ".join(words), "document"
-
-
-def standard(m: re.Match, lex):
-    """"QCVN 115:2017/BTTTT": number, year and issuer."""
-    spoken = f"{read_integer_text(m['st_n'])} năm {read_number(int(m['st_y']))}"
-    if m["st_code"] and (name := issuer(m["st_code"], lex)):
-        spoken += f" của {name}"
-    return spoken, "document"
-
 
 def phone(m: re.Match, lex):
     """Phone numbers digit by digit, groups separated by commas."""
@@ -288,10 +242,6 @@ _PHONE = "|".join([
 
 # (name, pattern, handler), in priority order.
 RULES = [
-    ("dc", rf"(?<![\w/.,])(?:(?P<dc_n>\d+)(?:/(?P<dc_y>(?:19|20)\d{{2}}))?)?/"
-           rf"(?P<dc_code>{CODE})(?![\w/])", doc),
-    ("st", rf"(?<![\w.,:])(?P<st_n>\d+):(?P<st_y>(?:19|20)\d{{2}})(?:/(?P<st_code>{CODE}))?"
-           rf"(?![\w:/]|[.,]\d)", standard),
     ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d)", phone),
     ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
