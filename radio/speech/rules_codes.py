@@ -41,7 +41,8 @@ CONTEXTS = (
     (r"(?:số )?(?:căn cước(?: công dân)?|CCCD|CMND|CMTND|hộ chiếu)", "code"),
     (r"chứng minh (?:nhân dân|thư)", "code"), (r"(?:số|mã) định danh", "code"),
     ("mã số thuế", "code"), ("MST", "code"), (r"số (?:seri|sê-ri|serial|hiệu|thẻ)", "code"),
-    (r"mã(?: số| OTP| xác nhận| hồ sơ)?", "code"), ("OTP", "code"),
+    (r"mã(?: số| OTP| xác nhận| hồ sơ| vạch| sản phẩm| giao dịch| khách hàng| đơn hàng)?",
+     "code"), ("OTP", "code"),
 )
 _KIND = {i: kind for i, (_, kind) in enumerate(CONTEXTS)}
 _S = f"[{SPACES}]"

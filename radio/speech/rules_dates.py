@@ -32,9 +32,9 @@ _LIST = re.compile(rf"(?:(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w)|[-–]){_S}"
                    rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
 _LIST_BEFORE_DAY = re.compile(rf"(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w){_S}"
                               rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
-_LIST_ENDS_IN_MONTH = re.compile(rf"(?:{_S}{_SEP}{_S}\d{{1,2}}(?![\d/]))*"
-                                 rf"(?:{_S}{_SEP}{_S}\d{{1,2}}/\d{{1,2}}(?!\d)|[ \t]+tháng[ \t]+\d)",
-                                 re.IGNORECASE)
+_LIST_ENDS_IN_MONTH = re.compile(
+    rf"(?:{_S}{_SEP}{_S}\d{{1,2}}(?![\d/]))*"
+    rf"(?:{_S}{_SEP}{_S}\d{{1,2}}/\d{{1,2}}(?!\d)|[ \t]+tháng[ \t]+\d)", re.IGNORECASE)
 _QUANTITY_NEXT = re.compile(
     r"[ \t]+(?:số|tổng|diện tích|kế hoạch|dân số|sản lượng|chặng|quãng|thời gian|"
     r"khối lượng|lượng|chỉ tiêu|giá trị|công suất|nhiệm vụ|ngân sách|kinh phí|dự án|"

@@ -36,8 +36,8 @@ DENOMINATORS = {**UNITS, "h": "giờ", "s": "giây"}
 CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ",
               "US$": "đô la Mỹ", "$": "đô la", "EUR": "ơ-rô", "€": "ơ-rô", "GBP": "bảng Anh",
               "£": "bảng Anh", "JPY": "yên Nhật", "CNY": "nhân dân tệ", "KRW": "won Hàn Quốc",
-              "THB": "bạt Thái Lan", "LAK": "kíp Lào", "KHR": "riên Campuchia",
-              "AUD": "đô la Úc", "SGD": "đô la Singapore", "RUB": "rúp Nga"}
+              "THB": "bạt Thái Lan", "LAK": "kíp Lào", "KHR": "riên Cam-pu-chia",
+              "AUD": "đô la Úc", "SGD": "đô la Xin-ga-po", "RUB": "rúp Nga"}
 # Written before the number: "$100", "€50", "US$ 2 triệu".
 PREFIX_CURRENCIES = ("US$", "$", "€", "£")
 PER_MILLE = {"%": "phần trăm", "‰": "phần nghìn"}
@@ -264,7 +264,7 @@ _PHONE = "|".join([
 
 # (name, pattern, handler), in priority order.
 RULES = [
-    ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d)", phone),
+    ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d|[ .\-\u00a0\u202f]\d)", phone),
     ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
     ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
