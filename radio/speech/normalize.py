@@ -253,7 +253,8 @@ def _rules_pattern(lex: Lexicon) -> re.Pattern:
     alternatives = [f"(?P<{name}>{pattern})" for name, pattern, _ in _RULES]
     first = rules_numeric.FIRST_CHARS + rules_words.FIRST_CHARS + rules_places.FIRST_CHARS
     if keys:
-        alternatives.insert(0, f"(?P<ac>{_literal_alternation(keys)})")
+        # Road codes first ("ĐH.12" is a road, "ĐH" alone an acronym), then acronyms.
+        alternatives.insert(len(rules_places.RULES), f"(?P<ac>{_literal_alternation(keys)})")
         first += "".join(re.escape(ch) for ch in sorted({k[0] for k in keys}))
     # A cheap test first: most positions cannot start any match (10x faster).
     guard = f"(?:(?=[{first}])|(?={rules_numeric.FIRST_WORDS}))"

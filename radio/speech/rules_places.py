@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers import read_number
+from .numbers import read_integer_text, read_number
 from .rules_words import spell
 
 ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "TL": "tỉnh lộ", "ĐH": "đường huyện",
@@ -27,7 +27,7 @@ def _alt(words) -> str:
 
 def road(m: re.Match, lex):
     """"QL1A" → "quốc lộ một a"."""
-    words = [ROADS[m["rd_c"] or m["rd_t"]], read_number(int(m["rd_n"]))]
+    words = [ROADS[m["rd_c"] or m["rd_t"]], read_integer_text(m["rd_n"])]
     if m["rd_s"]:
         words.append(spell(m["rd_s"]))
     return " ".join(words), "place"
@@ -44,7 +44,7 @@ def chainage(m: re.Match, lex):
 RULES = [
     ("rd", rf"(?<!\w)(?:(?P<rd_c>{_alt(_LOOSE)})(?:\.[ \t]?|[ \t])?|"
            rf"(?P<rd_t>{_alt(set(ROADS) - set(_LOOSE))})\.?)"
-           r"(?P<rd_n>[1-9]\d{0,3})(?P<rd_s>[A-ZĐ]{0,2})(?![\w]|[.,]\d)", road),
+           r"(?P<rd_n>(?!0\d{3})\d{1,4})(?P<rd_s>[A-ZĐ]{0,2})(?![\w]|[.,]\d)", road),
     ("km", r"(?<!\w)K[mM][ \t]?(?P<km_a>\d{1,4})(?:[ \t]?\+[ \t]?(?P<km_b>\d{1,3}))?"
            r"(?![\w]|[.,+]\d)", chainage),
 ]
