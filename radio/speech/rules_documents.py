@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
+from ..i18n import _l
 from .numbers import read_integer_text, read_number
 from .rules_words import spell_if_acronym
 
@@ -59,15 +60,16 @@ def read_tables(path: Path) -> DocumentTables:
             continue
         columns = [c.strip() for c in line.split("\t")]
         if len(columns) != 3 or not all(columns):
-            problems.append(Problem("expected three columns separated by tabs: kind, code, "
-                                    "spoken form", str(path), number,
-                                    "write e.g. 'party level<TAB>TU<TAB>Tỉnh ủy'"))
+            problems.append(Problem(_l("expected three columns separated by tabs: kind, "
+                                       "code, spoken form"), str(path), number,
+                                    _l("write e.g. 'party level<TAB>TU<TAB>Tỉnh ủy'")))
         elif columns[0] not in KINDS:
-            problems.append(Problem(f"unknown kind '{columns[0]}'", str(path), number,
-                                    "use one of: {kinds}".format(kinds=", ".join(KINDS))))
+            problems.append(Problem(_l("unknown kind '{kind}'", kind=columns[0]), str(path),
+                                    number, _l("use one of: {kinds}", kinds=", ".join(KINDS))))
         elif columns[1] in found[columns[0]]:
-            problems.append(Problem(f"'{columns[1]}' is already a '{columns[0]}'",
-                                    str(path), number, "keep one line per code and kind"))
+            problems.append(Problem(_l("'{code}' is already a '{kind}'", code=columns[1],
+                                       kind=columns[0]), str(path), number,
+                                    _l("keep one line per code and kind")))
         else:
             found[columns[0]][columns[1]] = columns[2]
     if problems:
