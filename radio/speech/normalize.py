@@ -10,10 +10,13 @@ Order of work
     1. NFC, "&amp;" → "&", and one tone-mark convention (below).  These
        silent clean-ups are not listed as rewrites.
     2. Producer pronunciations (the production's ``pronunciations.tsv``),
-       whole words, case-sensitive, exactly as written in the file.
-    3. The rules, in one left-to-right pass (``rules_numeric``,
+       whole words, case-sensitive, exactly as written in the file; then the
+       loanwords of ``data/loanwords.tsv``, whole words in any case.
+    3. Codes after a code word ("tổng đài 1022"), in a pass of their own.
+    4. The rules, in one left-to-right pass (``rules_places``,
+       ``rules_codes``, ``rules_documents``, ``rules_numeric``,
        ``rules_words``) with the acronyms of ``data/acronyms.tsv``.
-    Steps 2 and 3 repeat until the text no longer changes (a second round
+    Steps 2 to 4 repeat until the text no longer changes (a second round
     rarely finds anything: "8TT" → "tám TT" → "tám tê tê"), so the output is
     a fixed point and normalizing it again changes nothing.  :func:`explain`
     lists the rewrites of each round in that order, each step in text order.
@@ -44,9 +47,17 @@ Decisions
       nghìn không trăm mười tám của Chính phủ"); the issuer is left out when
       the text names it right after ("..., của UBND tỉnh"), also after a date.
     * Roman numerals are read only after thứ, quý, khóa, đại hội, chương,
-      phần, mục, giai đoạn, thế kỷ, kỳ, phụ lục, or as the number of a
-      heading-like line ("I. MỤC ĐÍCH" → "Một. MỤC ĐÍCH").
-    * Phone numbers are read digit by digit, groups separated by commas.
+      phần, mục, giai đoạn, thế kỷ, kỳ, phụ lục, a numbered place (thôn, xóm,
+      khối, tổ...), or as the number of a heading-like line ("I. MỤC ĐÍCH" →
+      "Một. MỤC ĐÍCH").
+    * Phone numbers and other codes (hotlines, accounts, ID cards, plates,
+      grouped digits with a leading 0) are read digit by digit, groups
+      separated by commas (``rules_codes``); spaces (also no-break and narrow
+      no-break) between regular groups of three are thousands separators
+      ("35 500 000 đồng").
+    * Party documents ("19-NQ/TW"), dates in lists ("ngày 30/4 và 1/5"), road
+      codes ("QL1A", "Km 15+200") and loanwords ("Facebook" → "Phây-búc"):
+      ``rules_documents``, ``rules_dates``, ``rules_places``, ``loanwords``.
 """
 from __future__ import annotations
 
@@ -58,12 +69,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
-from . import rules_numeric, rules_words
+from . import loanwords, rules_codes, rules_documents, rules_numeric, rules_places, rules_words
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
-         "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol")
+         "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol",
+         "code", "loanword", "fraction", "place")
 ACRONYMS_PATH = Path(__file__).parent / "data" / "acronyms.tsv"
+LOANWORDS_PATH = loanwords.LOANWORDS_PATH
 MAX_ROUNDS = 4  # passes until the text no longer changes (idempotence)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -82,22 +96,26 @@ def _pairs(value) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Acronyms (package data) and producer pronunciations, written → spoken.
+    """Acronyms and loanwords (package data) and producer pronunciations,
+    written → spoken.
 
-    Either field accepts a mapping or (written, spoken) pairs; both are stored
-    as tuples of pairs, cleaned like the text (NFC, tone marks).
+    Each field accepts a mapping or (written, spoken) pairs; all are stored as
+    tuples of pairs, cleaned like the text (NFC, tone marks).
     """
 
     acronyms: tuple[tuple[str, str], ...] = ()
     pronunciations: tuple[tuple[str, str], ...] = ()
+    loanwords: tuple[tuple[str, str], ...] = ()
     _index: dict = field(init=False, repr=False, compare=False, hash=False)
     _patterns: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         object.__setattr__(self, "acronyms", _pairs(self.acronyms))
         object.__setattr__(self, "pronunciations", _pairs(self.pronunciations))
-        object.__setattr__(self, "_index", {"acronyms": dict(self.acronyms),
-                                            "pronunciations": dict(self.pronunciations)})
+        object.__setattr__(self, "loanwords", _pairs(self.loanwords))
+        object.__setattr__(self, "_index", {
+            "acronyms": dict(self.acronyms), "pronunciations": dict(self.pronunciations),
+            "loanwords": loanwords.index(self.loanwords, self.pronunciations)})
         object.__setattr__(self, "_patterns", {})
 
     def acronym(self, written: str) -> str | None:
@@ -106,10 +124,16 @@ class Lexicon:
     def pronunciation(self, written: str) -> str | None:
         return self._index["pronunciations"].get(written)
 
+    def loanword(self, written: str) -> str | None:
+        return loanwords.spoken_form(written, self._index["loanwords"])
+
     def pattern(self, name: str) -> re.Pattern | None:
-        """The compiled pattern of one pass ("pronunciations" or "rules"), cached."""
+        """The compiled pattern of one pass ("pronunciations", "loanwords" or
+        "rules"), cached."""
         if name not in self._patterns:
-            builder = _pronunciation_pattern if name == "pronunciations" else _rules_pattern
+            builder = {"pronunciations": _pronunciation_pattern,
+                       "loanwords": lambda lex: loanwords.pattern(k for k, _ in lex.loanwords),
+                       "rules": _rules_pattern}[name]
             self._patterns[name] = builder(self)
         return self._patterns[name]
 
@@ -161,20 +185,22 @@ def load_lexicon(pronunciations_path: Path | None = None) -> Lexicon:
         return _builtin_lexicon()
     problems: list[Problem] = []
     acronyms = _read_tsv(ACRONYMS_PATH, problems)
+    words = _read_tsv(LOANWORDS_PATH, problems)
     path = Path(pronunciations_path)
     pronunciations = _read_tsv(path, problems) if path.exists() else []
     if problems:
         raise ProblemsError(problems)
-    return Lexicon(acronyms, pronunciations)
+    return Lexicon(acronyms, pronunciations, words)
 
 
 @functools.lru_cache(maxsize=1)
 def _builtin_lexicon() -> Lexicon:
     problems: list[Problem] = []
     acronyms = _read_tsv(ACRONYMS_PATH, problems)
+    words = _read_tsv(LOANWORDS_PATH, problems)
     if problems:
         raise ProblemsError(problems)
-    return Lexicon(acronyms, ())
+    return Lexicon(acronyms, (), words)
 
 
 # ------------------------------------------------------------------ clean-up
@@ -217,16 +243,18 @@ def _pronunciation_pattern(lex: Lexicon) -> re.Pattern | None:
     return re.compile(_literal_alternation(keys)) if keys else None
 
 
-_RULES = rules_words.EARLY_RULES + rules_numeric.RULES + rules_words.RULES
+_RULES = (rules_places.RULES + rules_words.EARLY_RULES + rules_codes.RULES
+          + rules_documents.RULES + rules_numeric.RULES + rules_words.RULES)
 _HANDLERS = {name: handler for name, _, handler in _RULES}
 
 
 def _rules_pattern(lex: Lexicon) -> re.Pattern:
     keys = [k for k, _ in lex.acronyms if not k.startswith("/")]
     alternatives = [f"(?P<{name}>{pattern})" for name, pattern, _ in _RULES]
-    first = rules_numeric.FIRST_CHARS + rules_words.FIRST_CHARS
+    first = rules_numeric.FIRST_CHARS + rules_words.FIRST_CHARS + rules_places.FIRST_CHARS
     if keys:
-        alternatives.insert(0, f"(?P<ac>{_literal_alternation(keys)})")
+        # Road codes first ("ĐH.12" is a road, "ĐH" alone an acronym), then acronyms.
+        alternatives.insert(len(rules_places.RULES), f"(?P<ac>{_literal_alternation(keys)})")
         first += "".join(re.escape(ch) for ch in sorted({k[0] for k in keys}))
     # A cheap test first: most positions cannot start any match (10x faster).
     guard = f"(?:(?=[{first}])|(?={rules_numeric.FIRST_WORDS}))"
@@ -235,6 +263,14 @@ def _rules_pattern(lex: Lexicon) -> re.Pattern:
 
 def _pronounce(m: re.Match, lex: Lexicon):
     return lex.pronunciation(m.group()), "pronunciation"
+
+
+def _loanword(m: re.Match, lex: Lexicon):
+    return lex.loanword(m.group()), "loanword"
+
+
+def _code(m: re.Match, lex: Lexicon):
+    return rules_codes.in_context(m)
 
 
 def _dispatch(m: re.Match, lex: Lexicon):
@@ -248,18 +284,22 @@ def _run(pattern: re.Pattern | None, text: str, handler, lex: Lexicon,
     if pattern is None:
         return text
     out, pos = [], 0
+    span = "body" if "body" in pattern.groupindex else 0  # context + body: rewrite the body
     for m in pattern.finditer(text):
         result = handler(m, lex)
-        if result is None or result[0] == m.group():
+        start, end = m.span(span)
+        if result is None or result[0] == text[start:end]:
             continue
         spoken, kind = result
-        if spoken[:1].isalnum() and m.start() and text[m.start() - 1].isalnum():
+        glued = start and text[start - 1].isalnum() and not (pos == start and out
+                                                             and out[-1].endswith(" "))
+        if spoken[:1].isalnum() and glued:
             spoken = " " + spoken  # "H5N1" → "H năm N một", "5+3" → "năm cộng ba"
-        if spoken[-1:].isalnum() and m.end() < len(text) and text[m.end()].isalnum():
+        if spoken[-1:].isalnum() and end < len(text) and text[end].isalnum():
             spoken += " "  # "TP.Hà Tĩnh" → "thành phố Hà Tĩnh"
-        out += [text[pos:m.start()], spoken]
-        pos = m.end()
-        rewrites.append(Rewrite(m.group(), spoken.strip(), kind))
+        out += [text[pos:start], spoken]
+        pos = end
+        rewrites.append(Rewrite(text[start:end], spoken.strip(), kind))
     out.append(text[pos:])
     return "".join(out)
 
@@ -272,6 +312,9 @@ def explain(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Rewrit
     for _ in range(MAX_ROUNDS):  # usually one round, a second one finds nothing
         before = text
         text = _run(lex.pattern("pronunciations"), text, _pronounce, lex, rewrites)
+        text = _run(lex.pattern("loanwords"), text, _loanword, lex, rewrites)
+        if _DIGIT.search(text):  # no digit, no code: skip the pass (most later rounds)
+            text = _run(rules_codes.PATTERN, text, _code, lex, rewrites)
         text = _run(lex.pattern("rules"), text, _dispatch, lex, rewrites)
         if text == before:
             break

@@ -1,5 +1,5 @@
 """Rules for everything written with digits: numbers, dates, times, money,
-units, phone numbers and document numbers.
+units and phone numbers (document numbers: ``rules_documents``).
 
 Each rule is a regular expression with named groups (prefixed by the rule's
 name, since all rules are joined into one pattern) and a handler that returns
@@ -14,11 +14,13 @@ import re
 
 from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
                       read_integer_text, read_number)
-from .rules_words import heading, spell_if_acronym
+from .rules_codes import SPACES, read_code
+from .rules_dates import is_date, is_listed_day
+from .rules_words import heading
 
-H = r"[ \t\u00a0]"  # horizontal space: a rule never reaches across lines
-NUM = r"(?:\d{1,3}(?:\.\d{3})+(?!\.?\d)(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)"
-CODE = r"[A-ZĐ][A-Za-zĐđƯư0-9&]*(?:-[A-ZĐ][A-Za-zĐđƯư0-9&]*)*"
+H = r"[ \t\u00a0\u202f]"  # horizontal space: a rule never reaches across lines
+NUM = (r"(?:\d{1,3}(?P<ms_sp>[ \u00a0\u202f])\d{3}(?:(?P=ms_sp)\d{3})*(?![ \u00a0\u202f]?\d|\.\d)"
+       r"(?:,\d+)?|\d{1,3}(?:\.\d{3})+(?!\.?\d)(?:,\d+)?|\d+(?:\.\d+)+|\d+(?:,\d+)?)")
 _END = r"(?![\w/]|[.,]\d)"  # not glued to more of a number or word
 
 UNITS = {
@@ -31,13 +33,17 @@ UNITS = {
     "dB": "đề-xi-ben",
 }
 DENOMINATORS = {**UNITS, "h": "giờ", "s": "giây"}
-CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ"}
+CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ",
+              "US$": "đô la Mỹ", "$": "đô la", "EUR": "ơ-rô", "€": "ơ-rô", "GBP": "bảng Anh",
+              "£": "bảng Anh", "JPY": "yên Nhật", "CNY": "nhân dân tệ", "KRW": "won Hàn Quốc",
+              "THB": "bạt Thái Lan", "LAK": "kíp Lào", "KHR": "riên Cam-pu-chia",
+              "AUD": "đô la Úc", "SGD": "đô la Xin-ga-po", "RUB": "rúp Nga"}
+# Written before the number: "$100", "€50", "US$ 2 triệu".
+PREFIX_CURRENCIES = ("US$", "$", "€", "£")
+PER_MILLE = {"%": "phần trăm", "‰": "phần nghìn"}
 # Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
 STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
                     "mg", "kWh", "kW", "°C", "ºC")
-# First parts of a document code that name the kind of document, not its issuer.
-DOC_TYPES = {"QĐ", "KH", "NQ", "NĐ", "TT", "TTLT", "CT", "TB", "BC", "HD", "CV", "TTr",
-             "QC", "KL", "PA", "ĐA", "GM", "GP", "GCN", "BB", "HĐ", "CĐ", "TC", "QY", "LT"}
 
 
 def _alt(words) -> str:
@@ -55,15 +61,10 @@ _AFTER_THU = _ctx(r"(?<!\w)thứ[ \t]+$")
 _AFTER_QUY = _ctx(r"(?<!\w)quý[ \t]+$")
 _AFTER_SO = _ctx(r"(?<!\w)số[ \t]*:?[ \t]*$")
 _AFTER_YEAR_WORD = _ctx(r"(?<!\w)năm[ \t]+$")
-_DATE_CONTEXT = _ctx(r"(?:(?<!\w)(?:ngày|mùng|mồng|hôm|từ|đến|tới|dịp|khánh|niệm|lễ|sáng|"
-                     r"trưa|chiều|tối|đêm|trước|sau|hết)|[-–])[ \t]*$")
 _THANG_NEXT = _ctx(r"[ \t]+tháng(?!\w)")
 _TIME_UNIT_NEXT = _ctx(r"[ \t]+(?:ngày|tuần|giờ)(?!\w)")
-_NAMED_NEXT = _ctx(r"(?:[ \t]+ngày[ \t]+(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}[ \t]+tháng[ \t]+"
-                   r"\d{1,2}[ \t]+năm[ \t]+\d{4}))?[ \t]*,?[ \t]*của(?!\w)")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.%s])\d{3})(?:\1\d{3})*" % SPACES)
 _DIGIT_RUN = re.compile(r"\d+")
-_SEPARATOR = re.compile(r"[ .\-]+")
 
 
 def _before(m: re.Match, size: int = 24) -> str:
@@ -75,7 +76,14 @@ def _after(m: re.Match, pattern: re.Pattern) -> bool:
 
 
 def read_numeral(text: str) -> tuple[str, str]:
-    """Read a number as written: thousands dots, decimal comma, version dots."""
+    """Read a number as written: thousands dots or spaces, decimal comma, version
+    dots; grouped digits with a leading zero are a code ("035 500 000")."""
+    grouped = _THOUSANDS.match(text)
+    if grouped and text.startswith("0") and len(grouped.group()) > 3:
+        return read_code(text), "code"  # a leading zero wins over the thousands
+    if grouped and grouped.group(1) != ".":
+        whole, _, frac = text.partition(",")
+        text = whole.replace(grouped.group(1), ".") + ("," + frac if frac else "")
     if "," in text:
         whole, frac = text.split(",", 1)
         return read_decimal(whole, frac), "decimal"
@@ -100,65 +108,15 @@ def fraction(a: int, b: int) -> str:
     return f"{read_number(a)} trên {read_number(b)}"
 
 
-def issuer(code: str, lex) -> str | None:
-    """The spoken issuer of a document code: "QĐ-UBND" → "Ủy ban nhân dân";
-    None when the code names only the kind of document ("15/KH")."""
-    parts = code.split("-")
-    if parts[0] in DOC_TYPES:
-        if len(parts) == 1:
-            return None
-        parts = parts[1:]
-    name = parts[0]
-    spoken = lex.acronym("/" + name) or lex.acronym(name)
-    if spoken:
-        return spoken
-    numbered = re.fullmatch(r"([A-ZĐ][A-Za-zĐ]*?)(\d+)", name)
-    if numbered and (base := lex.acronym("/" + numbered[1]) or lex.acronym(numbered[1])):
-        return f"{base} khóa {read_number(int(numbered[2]))}"
-    return spell_if_acronym(name)
-
 
 # ---------------------------------------------------------------- handlers
-
-def doc(m: re.Match, lex):
-    """"1234/QĐ-UBND" → "số một nghìn ... của Ủy ban nhân dân"."""
-    words = []
-    if m["dc_n"]:
-        if not _AFTER_SO.search(_before(m)):
-            words.append("số")  # "Nghị định 98/2018/NĐ-CP" is read "Nghị định số ..."
-        words.append(read_integer_text(m["dc_n"]))
-        if m["dc_y"]:
-            words += ["năm", read_number(int(m["dc_y"]))]
-    name = issuer(m["dc_code"], lex)
-    if name and not _after(m, _NAMED_NEXT):  # "... của UBND tỉnh" names it already
-        words += ["của", name]
-    return " ".join(words), "document"
-
-
-def standard(m: re.Match, lex):
-    """"QCVN 115:2017/BTTTT": number, year and issuer."""
-    spoken = f"{read_integer_text(m['st_n'])} năm {read_number(int(m['st_y']))}"
-    if m["st_code"] and (name := issuer(m["st_code"], lex)):
-        spoken += f" của {name}"
-    return spoken, "document"
-
 
 def phone(m: re.Match, lex):
     """Phone numbers digit by digit, groups separated by commas."""
     text = m.group()
     if text[:4] in ("1800", "1900") and _AFTER_YEAR_WORD.search(_before(m)):
         return numbers_only(text)  # "năm 1900 1000 ..." is a year
-    groups = [g for g in _SEPARATOR.split(text) if g]
-    if len(groups) == 1:
-        digits = groups[0]
-        sizes = {10: (4, 3, 3), 11: (4, 4, 3), 8: (4, 4)}.get(len(digits), (len(digits),))
-        groups, start = [], 0
-        for size in sizes:
-            groups.append(digits[start:start + size])
-            start += size
-    spoken = [f"cộng {read_digits(g[1:])}" if g.startswith("+") else read_digits(g)
-              for g in groups]
-    return ", ".join(spoken), "phone"
+    return read_code(text), "phone"
 
 
 def _days(m: re.Match, first: str | None, last: str) -> str:
@@ -198,12 +156,13 @@ def month_year(m: re.Match, lex):
 
 
 def day_month(m: re.Match, lex):
-    """d/m without a year: a date after "ngày", "dịp", "từ"...; else a fraction."""
+    """d/m without a year: a date after "ngày", "dịp", "từ"... or in a list of
+    dates ("ngày 30/4 và 1/5"); else a fraction (see ``rules_dates``)."""
     day, month = int(m["dm_d"]), int(m["dm_m"])
-    if 1 <= day <= 31 and 1 <= month <= 12 and _DATE_CONTEXT.search(_before(m)):
+    if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m):
         read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
         return f"{read(day)} tháng {month_word(month)}", "date"
-    return fraction(day, month), "number"
+    return fraction(day, month), "fraction"
 
 
 def time_of_day(m: re.Match, lex):
@@ -230,6 +189,8 @@ def _plain_number(m: re.Match) -> tuple[str, str]:
             return month_word(n), "date"
         if 1 <= n <= 31 and _AFTER_NGAY.search(before) and _after(m, _THANG_NEXT):
             return day_words(n), "date"
+        if 1 <= n <= 31 and is_listed_day(m):  # "các ngày 2, 3 và 4/9"
+            return (read_number(n) if _AFTER_MUNG.search(before) else day_words(n)), "date"
     return read_numeral(text)
 
 
@@ -239,7 +200,7 @@ def measure(m: re.Match, lex):
     if m["ms_neg"]:
         spoken = f"âm {spoken}"
     if m["ms_pct"]:
-        return f"{spoken} phần trăm", "percent"
+        return f"{spoken} {PER_MILLE[m['ms_pct']]}", "percent"
     suffix = m["ms_suffix"]
     if not suffix:
         if kind == "number" and heading(m):
@@ -265,6 +226,19 @@ def range_sign(m: re.Match, lex):
     return ("" if before.isspace() else " ") + "đến ", "range"
 
 
+def prefix_money(m: re.Match, lex):
+    """"$100" → "một trăm đô la", "US$ 2 triệu" → "hai triệu đô la Mỹ"."""
+    words = [read_numeral(m["cx_num"])[0]]
+    if m["cx_scale"]:
+        words.append("nghìn" if m["cx_scale"] == "ngàn" else m["cx_scale"])
+    return " ".join([*words, CURRENCIES[m["cx_cur"]]]), "money"
+
+
+def times_sign(m: re.Match, lex):
+    """"x2", "3x4", "3 × 4": "nhân" ("gấp 2" needs no rule: "gấp hai")."""
+    return "nhân", "symbol"
+
+
 def standalone_unit(m: re.Match, lex):
     return UNITS[m.group()], "unit"
 
@@ -283,16 +257,14 @@ _PHONE = "|".join([
     r"0\d{2,3}[ .\-]\d{3,4}[ .\-]\d{3,4}",
     r"0\d{3}[ .\-]\d{6,7}",
     r"0\d{9,10}",
+    r"(?=0(?:[ .\-]?\d){9,10}(?![ .\-]?\d))0\d{1,4}(?:[ .\-]\d{2,4}){1,4}",
+    r"\(0\d{2,3}\) ?\d{3,4}[ .\-]?\d{3,4}",
     r"1[89]00[ .\-]?\d{3,4}(?:[ .\-]\d{2,4})?",
 ])
 
 # (name, pattern, handler), in priority order.
 RULES = [
-    ("dc", rf"(?<![\w/.,])(?:(?P<dc_n>\d+)(?:/(?P<dc_y>(?:19|20)\d{{2}}))?)?/"
-           rf"(?P<dc_code>{CODE})(?![\w/])", doc),
-    ("st", rf"(?<![\w.,:])(?P<st_n>\d+):(?P<st_y>(?:19|20)\d{{2}})(?:/(?P<st_code>{CODE}))?"
-           rf"(?![\w:/]|[.,]\d)", standard),
-    ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d)", phone),
+    ("ph", rf"(?<![\w.,+])(?:{_PHONE})(?!\w|[.,]\d|[ .\-\u00a0\u202f]\d)", phone),
     ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
     ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
@@ -302,12 +274,16 @@ RULES = [
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
     ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\d%))[-–—]{H}*(?=\d)"
            r"|(?<=(?:19|20)\d\d)/(?=(?:19|20)\d\d(?!\d))", range_sign),
-    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>%)|"
+    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])|"
            rf"(?P<ms_suffix>{_SUFFIX})(?P<ms_per>(?:/{_DENOM})*))?", measure),
+    ("cx", rf"(?<![\w$€£])(?P<cx_cur>{_alt(PREFIX_CURRENCIES)}){H}?"
+           r"(?P<cx_num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+           rf"(?:{H}(?P<cx_scale>nghìn|ngàn|triệu|tỷ)(?!\w))?(?![\w]|[.,]\d)", prefix_money),
+    ("mu", rf"(?:(?<=\d)|(?<=\d{H})|(?<!\w))[x×](?={H}?\d)", times_sign),
     ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)", standalone_unit),
     ("dg", r"\d+", digits_left),
 ]
 # What a match of these rules starts with: one of these characters, or a unit
 # word (kept out of the characters: "k", "m", "c" start too many words).
-FIRST_CHARS = "0-9/+\\-–—−°º"
-FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)"
+FIRST_CHARS = "0-9/+\\-–—−°º×$€£"
+FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|x(?={H}?\d)|\((?=0)"

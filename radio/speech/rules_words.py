@@ -35,14 +35,15 @@ _PLAIN = set("abcdefghijklmnopqrstuvwxyzđ")
 _ROMAN = re.compile(r"(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN_CONTEXT = re.compile(r"(?<!\w)(?:thứ|quý|khóa|khoá|đại hội|chương|phần|mục|"
-                            r"giai đoạn|thế kỷ|kỳ|phụ lục)[ \t]+$", re.IGNORECASE)
+                            r"giai đoạn|thế kỷ|kỳ|phụ lục|thôn|xóm|khối|tổ|đội|bản|ấp|"
+                            r"khu|khu phố|tổ dân phố)[ \t]+$", re.IGNORECASE)
 _AFTER_THU = re.compile(r"(?<!\w)thứ[ \t]+$", re.IGNORECASE)
 _HEADING_PREFIX = re.compile(r"[ \t#*_>]*")
 _HEADING_SUFFIX = re.compile(r"[.)](?:[ \t*_]|$)", re.MULTILINE)
 _PREVIOUS_WORD = re.compile(r"(\w+)[ \t]+$")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _RUNS = re.compile(r"\d+|\D+")
-SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm"}
+SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm", "‰": "phần nghìn"}
 
 
 def is_word(token: str) -> bool:
@@ -145,6 +146,6 @@ EARLY_RULES = [
 ]
 RULES = [
     ("cp", r"(?<!\w)(?P<cp_tok>[A-ZĐ]{1,5})(?:/(?P<cp_year>\d{4}))?(?!\w)", capitals),
-    ("sy", r"[&+%]", symbol),
+    ("sy", r"[&+%‰]", symbol),
 ]
-FIRST_CHARS = "A-ZĐ&+%"
+FIRST_CHARS = "A-ZĐ&+%‰"

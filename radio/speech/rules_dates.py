@@ -1,0 +1,59 @@
+"""When a day/month without a year is a date, and when a bare number is a day.
+
+"d/m" is a date after a date word, or after a list or range of dates that
+follows one; otherwise it is a fraction ("3/4 kế hoạch" → "ba phần tư kế
+hoạch"):
+
+* "ngày 30/4 và 1/5" → "ngày ba mươi tháng tư và mùng một tháng năm"
+* "các ngày 2, 3 và 4/9" → "các ngày mùng hai, mùng ba và mùng bốn tháng chín"
+* "từ 20/11 đến 5/12", "dịp 30/4 - 1/5"
+
+A date word right before the date ("ngày", "mùng", "dịp", "lễ", "sáng"...)
+always makes a date.  The weaker words ("từ", "đến", "trước", "sau", "hết",
+a dash) and a list make a date unless a quantity noun follows, the sign of a
+fraction: "sau 3/4 chặng đường", "hết 1/2 thời gian", "ngày 15, 3/4 số hộ".
+
+A bare number is a day when it stands in such a list, after a date word, and
+the list ends in a day/month or in "tháng" and a month: the "2" and "3" of "các
+ngày 2, 3 và 4/9" or "ngày 2 và 3 tháng 9" take "mùng" like any day from 1 to
+10 ("từ 2 đến 3 tháng" is a duration and stays so).
+"""
+from __future__ import annotations
+
+import re
+
+_STRONG = r"ngày|mùng|mồng|hôm|dịp|khánh|niệm|lễ|sáng|trưa|chiều|tối|đêm"
+_WEAK = r"từ|đến|tới|trước|sau|hết"
+_ITEM = r"\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?"
+_SEP = r"(?:[,;]|(?<!\w)(?:và|hoặc|hay|đến|tới)(?!\w)|[-–])"
+_S = r"[ \t\u00a0]*"
+_DIRECT = re.compile(rf"(?<!\w)(?:{_STRONG}){_S}$", re.IGNORECASE)
+_LIST = re.compile(rf"(?:(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w)|[-–]){_S}"
+                   rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
+_LIST_BEFORE_DAY = re.compile(rf"(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w){_S}"
+                              rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
+_LIST_ENDS_IN_MONTH = re.compile(
+    rf"(?:{_S}{_SEP}{_S}\d{{1,2}}(?![\d/]))*"
+    rf"(?:{_S}{_SEP}{_S}\d{{1,2}}/\d{{1,2}}(?!\d)|[ \t]+tháng[ \t]+\d)", re.IGNORECASE)
+_QUANTITY_NEXT = re.compile(
+    r"[ \t]+(?:số|tổng|diện tích|kế hoạch|dân số|sản lượng|chặng|quãng|thời gian|"
+    r"khối lượng|lượng|chỉ tiêu|giá trị|công suất|nhiệm vụ|ngân sách|kinh phí|dự án|"
+    r"hộ|người|cán bộ|đảng viên|học sinh|lao động|trường hợp)(?!\w)", re.IGNORECASE)
+
+
+def _before(m: re.Match, size: int = 80) -> str:
+    return m.string[max(0, m.start() - size):m.start()]
+
+
+def is_date(m: re.Match) -> bool:
+    """True when the day/month at *m* is a date (see the module doc)."""
+    before = _before(m)
+    if _DIRECT.search(before):
+        return True
+    return _LIST.search(before) is not None and not _QUANTITY_NEXT.match(m.string, m.end())
+
+
+def is_listed_day(m: re.Match) -> bool:
+    """True when the bare number at *m* is a day of a list of dates."""
+    return (_LIST_ENDS_IN_MONTH.match(m.string, m.end()) is not None  # the cheaper test first
+            and _LIST_BEFORE_DAY.search(_before(m)) is not None)
