@@ -225,6 +225,23 @@ def disc(ctx, episodes, preset, offline, jobs):
 
 
 @cli.command()
+@click.option("--base-url", help="Where output/web/ will be served (default: [web] base_url); "
+              "the podcast feed needs it.")
+@click.option("--allow-draft", is_flag=True, help="Publish a draft, marked \"bản nháp\".")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@pass_ctx
+def publish(ctx, base_url, allow_draft, jobs):
+    """Build with the web preset and write the portal's static site to output/web/:
+    pages, podcast feed, VTT/SRT transcripts, chapters.
+
+    Example: radio publish --base-url https://example.gov.vn/podcast/
+    """
+    from .web import publish as run
+
+    run(ctx.production(), base_url, allow_draft, jobs or default_jobs(), ctx.log)
+
+
+@cli.command()
 @click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
               help="manifest.json to check against (default: beside the image).")
