@@ -76,9 +76,10 @@ def _channel(rss, info: FeedInfo, url) -> ET.Element:
     _sub(channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self",
          type="application/rss+xml")
     _sub(channel, f"{{{ITUNES}}}image", href=url(info.cover_name))
-    category = _sub(channel, f"{{{ITUNES}}}category", text=info.category)
+    category = _sub(channel, f"{{{ITUNES}}}category")
+    category.set("text", info.category)   # an attribute: `text=` is the element's text here
     if info.subcategory:
-        _sub(category, f"{{{ITUNES}}}category", text=info.subcategory)
+        _sub(category, f"{{{ITUNES}}}category").set("text", info.subcategory)
     _sub(channel, f"{{{ITUNES}}}explicit", "true" if info.explicit else "false")
     _sub(channel, f"{{{ITUNES}}}author", info.author)
     owner = _sub(channel, f"{{{ITUNES}}}owner")
