@@ -399,3 +399,76 @@ def test_episode_page_from_file(browser, web):
 def test_cli_help_names_the_command():
     code, out, _ = run_radio(["publish", "--help"], REPO, check_sources=False)
     assert code == 0 and "--base-url" in out and "--allow-draft" in out
+
+
+# --- the timings, piece by piece ----------------------------------------------------------
+
+def test_timings_kept_before_this_existed_are_made_again_without_touching_the_audio(prod, web):
+    """A speech cache filled before events were kept: publish times it again by
+    synthesizing the same text once (never sentence by sentence); the cached audio,
+    and so the programme, stays byte for byte what it was."""
+    cache = prod / ".radio" / "cache" / "speech"
+    events = sorted(cache.rglob("*.events.json"))
+    assert len(events) == 4   # one per synthesized paragraph (3 + 1)
+    audio = {p: p.read_bytes() for p in cache.rglob("*.wav")}
+    vtt = (web / "tin1" / "tin1.vtt").read_bytes()
+    kept = {p: p.read_bytes() for p in events}
+    for path in events:
+        path.unlink()
+    code, out, err = run_radio(["-v", "publish", "--allow-draft"], prod)
+    assert code == 0, err
+    assert out.count("timing a paragraph spoken before timings were kept") == 4
+    assert "0 file(s) written" in out
+    assert {p: p.read_bytes() for p in cache.rglob("*.wav")} == audio
+    assert {p: p.read_bytes() for p in events} == kept
+    assert (web / "tin1" / "tin1.vtt").read_bytes() == vtt
+
+
+def test_sentences_split_as_written():
+    from radio.web.timings import split_sentences
+
+    assert split_sentences("Kính thưa quý vị! Đây là TP. Hà Tĩnh… Xin “chào”. Hết") == \
+        ["Kính thưa quý vị!", "Đây là TP. Hà Tĩnh…", "Xin “chào”.", "Hết"]
+    assert split_sentences("Kinh phí 40.000.000đ, ngày 14/10/2021.") == \
+        ["Kinh phí 40.000.000đ, ngày 14/10/2021."]
+
+
+def test_a_take_or_gtts_paragraph_is_timed_in_proportion():
+    from radio.web.report import ReportSegment
+    from radio.web.timings import segment_sentences
+
+    segment = ReportSegment("speech", 10_000, 16_000, "Mở đầu", "MC1", "Người dẫn",
+                            "Một hai ba. Bốn năm sáu bảy tám chín.", "", "take")
+    first, second = segment_sentences(segment, None, None)
+    # 11 of the 36 written characters: 11/36 of the 6 s
+    assert (first.start_ms, first.end_ms, second.end_ms) == (10_000, 11_833, 16_000)
+    assert first.speaker == "Người dẫn" and not first.exact
+
+
+def test_espeak_events_place_sentences_exactly():
+    from radio.web.report import ReportSegment
+    from radio.web.timings import segment_sentences
+
+    segment = ReportSegment("speech", 1_000, 5_000, "", "MC1", "", "Xin chào. Hẹn gặp lại!",
+                            "Xin chào. Hẹn gặp lại!", "espeak")
+    events = [["sentence", 1, 0, 0], ["word", 1, 3, 0], ["word", 5, 4, 300],
+              ["end", 9, 0, 1400], ["sentence", 11, 0, 1400], ["word", 11, 3, 1400],
+              ["word", 15, 3, 1700], ["word", 19, 4, 2000]]
+    first, second = segment_sentences(segment, events, None)
+    assert (first.start_ms, second.start_ms, second.end_ms) == (1_000, 2_400, 5_000)
+    assert second.exact
+
+
+def test_long_sentences_are_cut_into_short_cues():
+    from radio.web.subtitles import all_cues, webvtt
+    from radio.web.timings import Sentence
+
+    text = ("Theo Kế hoạch số 381/KH-UBND ngày 14/10/2021 của UBND tỉnh, thành phố đã tổ chức "
+            "nhiều hoạt động quảng bá cam và các sản phẩm OCOP tại các hội chợ trong tỉnh.")
+    cues = all_cues((Sentence(0, 15_000, text, "A <b>", "", True),), 14_000)
+    assert len(cues) == 3
+    assert " ".join(" ".join(c.lines) for c in cues) == text
+    assert all(c.end_ms - c.start_ms <= 7000 and all(len(l) <= 42 for l in c.lines)
+               for c in cues)
+    assert cues[-1].end_ms == 14_000   # never past the programme's end
+    assert "<v A &lt;b&gt;>" in webvtt(cues)

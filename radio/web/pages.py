@@ -156,7 +156,7 @@ def series_html(site: Site, pages: list[EpisodePage]) -> str:
             f'<h2><a href="{e(name)}/index.html">{e(report.title)}</a></h2>\n'
             f'<p class="meta">Thời lượng {clock(report.duration_s)} · {e(day_text(page.date))}</p>\n'
             + (f"<p>{e(page.description)}</p>\n" if page.description else "")
-            + f'<audio controls preload="none" src="{e(name)}/{e(page.mp3_name)}"></audio>\n'
+            + f'<audio controls preload="metadata" src="{e(name)}/{e(page.mp3_name)}"></audio>\n'
             f'<p class="links"><a href="{e(name)}/index.html">Toàn văn và các phần</a>'
             f'<a href="{e(name)}/{e(page.mp3_name)}" download>Tải về MP3 '
             f'({megabytes(page.mp3_bytes)})</a></p></li>\n')
