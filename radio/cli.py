@@ -229,18 +229,16 @@ def disc(ctx, episodes, preset, offline, jobs):
     make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
 
 
-@cli.command()
-@click.option("--base-url", help="Where output/web/ will be served (default: [web] base_url); "
-              "the podcast feed needs it.")
-@click.option("--allow-draft", is_flag=True, help="Publish a draft, marked \"bản nháp\".")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@cli.command(help=_l("Build with the web preset and write the portal's static site to "
+                     "output/web/: pages, podcast feed, VTT/SRT transcripts, chapters.\n\n"
+                     "Example: radio publish --base-url https://example.gov.vn/podcast/"))
+@option("--base-url", help=_l("Where output/web/ will be served (default: [web] base_url); "
+                              "the podcast feed needs it."))
+@option("--allow-draft", is_flag=True, help=_l("Publish a draft, marked as one on every page."))
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+        help=_l("Episodes built in parallel (default: the number of cores)."))
 @pass_ctx
 def publish(ctx, base_url, allow_draft, jobs):
-    """Build with the web preset and write the portal's static site to output/web/:
-    pages, podcast feed, VTT/SRT transcripts, chapters.
-
-    Example: radio publish --base-url https://example.gov.vn/podcast/
-    """
     from .web import publish as run
 
     run(ctx.production(), base_url, allow_draft, jobs or default_jobs(), ctx.log)

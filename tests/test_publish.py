@@ -204,7 +204,7 @@ def test_republishing_rewrites_nothing_and_gives_the_same_bytes(prod, web):
     stamps = {p: p.stat().st_mtime_ns for p in before}
     code, out, err = run_radio(["publish", "--allow-draft"], prod)
     assert code == 0, err
-    assert "0 file(s) written" in out
+    assert "files written: 0," in out
     after = {p: p.read_bytes() for p in web.rglob("*") if p.is_file()}
     assert after == before
     assert {p: p.stat().st_mtime_ns for p in after} == stamps
@@ -418,7 +418,7 @@ def test_timings_kept_before_this_existed_are_made_again_without_touching_the_au
     code, out, err = run_radio(["-v", "publish", "--allow-draft"], prod)
     assert code == 0, err
     assert out.count("timing a paragraph spoken before timings were kept") == 4
-    assert "0 file(s) written" in out
+    assert "files written: 0," in out
     assert {p: p.read_bytes() for p in cache.rglob("*.wav")} == audio
     assert {p: p.read_bytes() for p in events} == kept
     assert (web / "tin1" / "tin1.vtt").read_bytes() == vtt
@@ -472,3 +472,18 @@ def test_long_sentences_are_cut_into_short_cues():
                for c in cues)
     assert cues[-1].end_ms == 14_000   # never past the programme's end
     assert "<v A &lt;b&gt;>" in webvtt(cues)
+
+
+def test_pages_speak_the_language_of_the_production():
+    """[production] language, never the interface's: Vietnamese by default, English too."""
+    from radio.web.pages import EpisodePage, Site, series_html
+    from radio.web.report import EpisodeReport
+
+    report = EpisodeReport("tin1", "Cam", 1, True, 125.0, (), (), 0)
+    page = EpisodePage(report, "", "", "2022-01-15", "tin1.mp3", 1_250_000, (), ())
+    vi = series_html(Site("Cam", "Sở", "", "vi", "cover.png", True, True), [page])
+    assert "Chuyên đề số 1" in vi and "Thời lượng 2:05" in vi and "ngày 15/1/2022" in vi
+    assert "Tải về MP3 (1,2 MB)" in vi and "Bản nháp" in vi and "Bản mẫu" in vi
+    en = series_html(Site("Cam", "Sở", "", "en", "cover.png", False, True), [page])
+    assert "Programme 1" in en and "Duration 2:05" in en and "2022-01-15" in en
+    assert "Download the MP3 (1.2 MB)" in en and "Draft" not in en

@@ -12,6 +12,7 @@ import struct
 from ..config import Production
 from ..errors import UserError
 from ..fsio import write_bytes
+from ..i18n import _l
 
 MIN_PX, MAX_PX, GENERATED_PX = 1400, 3000, 3000
 
@@ -62,19 +63,19 @@ def _configured(production: Production, configured: str) -> tuple[str, bytes]:
     try:
         data = path.read_bytes()
     except OSError:
-        raise UserError("the cover {path} cannot be read".format(path=configured),
-                        path="radio.toml", hint="check [production] cover") from None
+        raise UserError(_l("the cover {path} cannot be read", path=configured),
+                        path="radio.toml", hint=_l("check [production] cover")) from None
     found = image_size(data)
     if found is None:
-        raise UserError("the cover {path} is not a PNG or JPEG picture".format(path=configured),
+        raise UserError(_l("the cover {path} is not a PNG or JPEG picture", path=configured),
                         path="radio.toml",
-                        hint="podcast apps need a square PNG or JPEG of 1400 to 3000 pixels")
+                        hint=_l("podcast apps need a square PNG or JPEG of 1400 to 3000 pixels"))
     kind, width, height = found
     if width != height or not MIN_PX <= width <= MAX_PX:
-        raise UserError("the cover {path} is {width}x{height} pixels; podcast apps need a "
-                        "square picture of 1400 to 3000 pixels".format(
-                            path=configured, width=width, height=height),
+        raise UserError(_l("the cover {path} is {width}x{height} pixels; podcast apps need a "
+                           "square picture of 1400 to 3000 pixels",
+                           path=configured, width=width, height=height),
                         path="radio.toml",
-                        hint="resize it (e.g. to 3000x3000), or remove [production] cover "
-                             "to use the generated one")
+                        hint=_l("resize it (e.g. to 3000x3000), or remove [production] cover "
+                                "to use the generated one"))
     return f"cover.{kind}", data

@@ -11,14 +11,20 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
+from ..i18n import _, language, ngettext
 from .report import EpisodeReport
 from .timings import Sentence
 
-DRAFT = "Bản nháp"
-DRAFT_NOTE = "Bản nháp: chưa phải bản phát hành chính thức."
-SAMPLE_NOTE = "Bản mẫu: giọng phỏng vấn trong chuyên đề là giả định."
-ENGINES = {"espeak": "giọng đọc tổng hợp (espeak-ng)", "gtts": "giọng đọc tổng hợp (Google)",
-           "take": "thu âm"}
+
+def N_(text: str) -> str:   # marks a message for the catalog; translated where it is used
+    return text
+
+ENGINES = {"espeak": N_("synthesized voice (espeak-ng)"),
+           "gtts": N_("synthesized voice (Google)"), "take": N_("recorded")}
+
+
+def engine_text(engine: str) -> str:
+    return _(ENGINES[engine]) if engine in ENGINES else engine
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class EpisodePage:
     mp3_name: str
     mp3_bytes: int
     sentences: tuple[Sentence, ...]
-    speakers: tuple[tuple[str, str], ...]   # (name, how it was voiced)
+    speakers: tuple[tuple[str, tuple[str, ...]], ...]   # (name, engines: espeak, take...)
 
 
 def static_file(name: str) -> bytes:
@@ -64,16 +70,27 @@ def clock(seconds: float) -> str:
 
 def day_text(day: str) -> str:
     year, month, date = day.split("-")
-    return f"ngày {int(date)}/{int(month)}/{year}"
+    return _("{year}-{month:02d}-{day:02d}", year=year, month=int(month), day=int(date))
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+def draft_word() -> str:
+    return _("Draft")
+
+
+def download_text(size: int) -> str:
+    return _("Download the MP3 ({size:.1f} MB)", size=size / 1_000_000)
 
 
 def _banners(site: Site, sample: bool) -> str:
-    out = f'<p class="draft">{e(DRAFT_NOTE)}</p>\n' if site.draft else ""
-    return out + (f'<p class="sample">{e(SAMPLE_NOTE)}</p>\n' if sample else "")
+    out = (f'<p class="draft">{e(_("Draft: not the official release yet."))}</p>\n'
+           if site.draft else "")
+    note = _("Sample: the interview voices in this programme are fictional.")
+    return out + (f'<p class="sample">{e(note)}</p>\n' if sample else "")
+
+
+def _kicker(site: Site, number: int | None) -> str:
+    text = _("Programme {number}", number=number) if number else _("Radio programmes")
+    return e(text + (f" · {draft_word()}" if site.draft else ""))
 
 
 def _chapters(report: EpisodeReport) -> str:
@@ -86,8 +103,8 @@ def _chapters(report: EpisodeReport) -> str:
 def _notes(report: EpisodeReport) -> list[tuple[int, str, str]]:
     """(start ms, chapter, html) of the recordings with a label: interviews, mostly."""
     return [(s.start_ms, s.chapter,
-             f'<p class="note" data-start="{s.start_ms / 1000:.3f}">[Băng ghi âm: '
-             f'{e(s.label)}]</p>\n')
+             f'<p class="note" data-start="{s.start_ms / 1000:.3f}">'
+             f'{e(_("[Recording: {label}]", label=s.label))}</p>\n')
             for s in report.segments if s.kind == "clip" and s.label]
 
 
@@ -113,24 +130,34 @@ def _transcript(page: EpisodePage) -> str:
 
 
 def _credits(site: Site, page: EpisodePage) -> str:
-    rows = [("Đơn vị thực hiện", site.publisher)]
-    rows += [(name, how) for name, how in page.speakers]
-    rows += [("Băng ghi âm", s.label) for s in page.report.segments if s.kind == "clip" and s.label]
-    rows.append(("Dàn dựng", "radio (phần mềm dựng chuyên đề phát thanh)"))
+    rows = [(_("Produced by"), site.publisher)]
+    rows += [(name, ", ".join(engine_text(x) for x in how)) for name, how in page.speakers]
+    rows += [(_("Recording"), s.label) for s in page.report.segments
+             if s.kind == "clip" and s.label]
+    rows.append((_("Made with"), _("radio (software for radio programmes)")))
     return "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>\n" for k, v in rows)
 
 
 def episode_html(site: Site, page: EpisodePage) -> str:
+    with language(site.language):
+        return _episode_html(site, page)
+
+
+def _episode_html(site: Site, page: EpisodePage) -> str:
     report, name = page.report, page.report.episode
     return _template("episode.html").substitute(
         lang=e(site.language), title=e(report.title), series=e(site.series),
         description=e(page.description or report.title), cover=e(site.cover),
-        banners=_banners(site, report.sample), number=report.number,
-        draft_kicker=f" · {DRAFT}" if site.draft else "",
+        banners=_banners(site, report.sample), kicker=_kicker(site, report.number),
         subtitle=f'<p class="subtitle">{e(page.subtitle)}</p>\n' if page.subtitle else "",
-        publisher=e(site.publisher), duration=clock(report.duration_s),
+        publisher=e(site.publisher),
+        duration=e(_("Duration {duration}", duration=clock(report.duration_s))),
         date_text=e(day_text(page.date)), mp3=e(page.mp3_name), vtt=e(f"{name}.vtt"),
-        srt=e(f"{name}.srt"), size=megabytes(page.mp3_bytes),
+        srt=e(f"{name}.srt"), l_captions=e(_("Captions")),
+        l_download=e(download_text(page.mp3_bytes)), l_vtt=e(_("WebVTT captions")),
+        l_srt=e(_("SRT captions")), l_json=e(_("Chapters (JSON)")),
+        l_embed=e(_("Embed code")), l_chapters=e(_("Chapters")),
+        l_transcript=e(_("Transcript")), l_credits=e(_("Credits")),
         description_html=f"<p>{e(page.description)}</p>\n" if page.description else "",
         chapters=_chapters(report), transcript=_transcript(page),
         credits=_credits(site, page))
@@ -141,32 +168,45 @@ def embed_html(site: Site, page: EpisodePage, base: str) -> str:
     report = page.report
     chapters = "".join(f"<li>{clock(c.start_ms / 1000)} — {e(c.title)}</li>\n"
                        for c in report.chapters)
-    return _template("embed.html").substitute(
-        title=e(report.title), number=report.number, series=e(site.series),
-        draft_kicker=f" · {DRAFT.upper()}" if site.draft else "",
-        mp3=e(base + page.mp3_name), chapters=chapters, page=e(base + "index.html"))
+    with language(site.language):
+        note = _("{title}: paste this snippet into the article editor of the portal "
+                 "(in its HTML mode).", title=report.title)
+        return _template("embed.html").substitute(
+            l_paste=e(note).replace("--", "–"), kicker=_kicker(site, report.number).upper(),
+            series=e(site.series), title=e(report.title), mp3=e(base + page.mp3_name),
+            chapters=chapters, page=e(base + "index.html"),
+            l_page=e(_("Listen and read the transcript")),
+            l_download=e(_("Download the MP3")))
 
 
 def series_html(site: Site, pages: list[EpisodePage]) -> str:
+    with language(site.language):
+        return _series_html(site, pages)
+
+
+def _series_html(site: Site, pages: list[EpisodePage]) -> str:
     items = []
     for page in pages:
         report, name = page.report, page.report.episode
+        duration = _("Duration {duration}", duration=clock(report.duration_s))
         items.append(
-            f'<li><p class="kicker">Chuyên đề số {report.number}</p>'
+            f'<li><p class="kicker">{e(_("Programme {number}", number=report.number))}</p>'
             f'<h2><a href="{e(name)}/index.html">{e(report.title)}</a></h2>\n'
-            f'<p class="meta">Thời lượng {clock(report.duration_s)} · {e(day_text(page.date))}</p>\n'
+            f'<p class="meta">{e(duration)} · {e(day_text(page.date))}</p>\n'
             + (f"<p>{e(page.description)}</p>\n" if page.description else "")
             + f'<audio controls preload="metadata" src="{e(name)}/{e(page.mp3_name)}"></audio>\n'
-            f'<p class="links"><a href="{e(name)}/index.html">Toàn văn và các phần</a>'
-            f'<a href="{e(name)}/{e(page.mp3_name)}" download>Tải về MP3 '
-            f'({megabytes(page.mp3_bytes)})</a></p></li>\n')
+            f'<p class="links"><a href="{e(name)}/index.html">'
+            f'{e(_("Transcript and chapters"))}</a>'
+            f'<a href="{e(name)}/{e(page.mp3_name)}" download>'
+            f'{e(download_text(page.mp3_bytes))}</a></p></li>\n')
+    feed = e(_("Listen in a podcast app (RSS)"))
     return _template("series.html").substitute(
         lang=e(site.language), series=e(site.series), publisher=e(site.publisher),
         description=e(site.description), cover=e(site.cover),
         banners=_banners(site, any(p.report.sample for p in pages)),
-        draft_kicker=f" · {DRAFT}" if site.draft else "", count=len(pages),
+        kicker=_kicker(site, None),
+        count=e(ngettext("{n} programme", "{n} programmes", len(pages))),
         feed_link='<link rel="alternate" type="application/rss+xml" href="feed.xml">\n'
         if site.feed else "",
-        feed_para='<p class="links"><a href="feed.xml">Nghe trên ứng dụng podcast (RSS)</a></p>\n'
-        if site.feed else "",
+        feed_para=f'<p class="links"><a href="feed.xml">{feed}</a></p>\n' if site.feed else "",
         episodes="".join(items))

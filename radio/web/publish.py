@@ -16,6 +16,7 @@ from ..config import Production
 from ..episode import load_episodes
 from ..errors import UserError
 from ..fsio import BuildLock
+from ..i18n import _, _l, language
 from ..log import Log
 from . import chapters, feed, pages, subtitles
 from .cover import series_cover
@@ -32,10 +33,10 @@ def site_url(base_url: str) -> str:
     url = base_url.strip()
     parts = urlparse(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UserError("the base URL {url!r} is not an http:// or https:// address".format(
-                            url=base_url),
-                        hint="give where output/web/ will be served, e.g. "
-                             "https://example.gov.vn/podcast/")
+        raise UserError(_l("the base URL '{url}' is not an http:// or https:// address",
+                           url=base_url),
+                        hint=_l("give the address where output/web/ will be served, e.g. "
+                                "https://example.gov.vn/podcast/"))
     return url.rstrip("/") + "/"
 
 
@@ -45,13 +46,15 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
     base = site_url(base_url or settings.web.base_url) if (base_url or settings.web.base_url) \
         else ""
     if settings.production.status == "draft" and not allow_draft:
-        _refuse_draft("radio.toml says status = \"draft\"")
+        raise UserError(_l("this production is a draft (status = \"draft\") and is not "
+                           "published"), path="radio.toml", hint=DRAFT_HINT)
     results = build(production, None, BuildOptions(preset=PRESET, jobs=jobs), log)
     reports = sorted((read_report(r.report_path) for r in results), key=lambda r: r.number)
     placeholders = sum(r.placeholders for r in reports)
     if placeholders and not allow_draft:
-        _refuse_draft("{count} paragraph(s) are still synthesized placeholders for "
-                      "recorded takes".format(count=placeholders))
+        raise UserError(_l("this production is a draft ({count} paragraphs are still "
+                           "synthesized placeholders for recorded takes) and is not published",
+                           count=placeholders), path="radio.toml", hint=DRAFT_HINT)
     site = pages.Site(
         series=settings.production.title, publisher=settings.production.publisher,
         description=settings.web.description or settings.production.comment
@@ -62,25 +65,21 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
     with BuildLock(production.state_dir / "lock"):
         writer = _write_site(production, site, reports, base, log)
     where = production.rel(production.output_dir / "web")
-    log.info("published {where}/: {written} file(s) written, {same} unchanged".format(
-        where=where, written=len(writer.written), same=len(writer.unchanged)))
+    log.info(_("published {where}/: files written: {written}, unchanged: {same}",
+               where=where, written=len(writer.written), same=len(writer.unchanged)))
     if site.draft:
-        log.warn("the site is marked as a draft (bản nháp) on every page")
+        log.warn(_l("every page of the site is marked as a draft"))
     if not base:
-        log.warn("no feed was written: podcast apps need absolute addresses; set "
-                 "[web] base_url in radio.toml or give --base-url")
+        log.warn(_l("no feed was written: podcast apps need absolute addresses; set "
+                    "[web] base_url in radio.toml or give --base-url"))
     elif not settings.web.owner_email:
-        log.warn("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
-                 "in radio.toml")
+        log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
+                    "in radio.toml"))
     return writer
 
 
-def _refuse_draft(reason: str) -> None:
-    raise UserError("this production is a draft ({reason}) and is not published".format(
-                        reason=reason),
-                    path="radio.toml",
-                    hint="set status = \"final\" when it is ready, or publish it marked "
-                         "as a draft with `radio publish --allow-draft`")
+DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
+                "with `radio publish --allow-draft`")
 
 
 def _write_site(production: Production, site: pages.Site, reports, base: str,
@@ -133,7 +132,7 @@ def _write_episode(production, writer: SiteWriter, site, report, episode, timing
     return page
 
 
-def _speakers(report, episode) -> tuple[tuple[str, str], ...]:
+def _speakers(report, episode) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(name, how it was voiced) for every speaker heard in the episode."""
     heard: dict[str, set] = {}
     for segment in report.speech:
@@ -141,8 +140,7 @@ def _speakers(report, episode) -> tuple[tuple[str, str], ...]:
     out = []
     for speaker in episode.speakers:
         if speaker.label in heard:
-            how = ", ".join(pages.ENGINES.get(x, x) for x in sorted(heard[speaker.label]))
-            out.append((speaker.name or speaker.label, how))
+            out.append((speaker.name or speaker.label, tuple(sorted(heard[speaker.label]))))
     return tuple(out)
 
 
@@ -154,7 +152,8 @@ def _feed_info(production: Production, site: pages.Site, built, base: str) -> fe
         description=p.description or p.subtitle or p.report.title, number=p.report.number,
         date=p.date, duration_s=p.report.duration_s, mp3_name=p.mp3_name,
         mp3_bytes=p.mp3_bytes) for p in built)
-    title = site.series + (f" ({pages.DRAFT})" if site.draft else "")
+    with language(site.language):
+        title = site.series + (f" ({pages.draft_word()})" if site.draft else "")
     return feed.FeedInfo(
         base_url=base, title=title, description=site.description, language=site.language,
         author=web.author or publisher, owner_name=web.owner_name or publisher,

@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from ..i18n import _
 from .report import EpisodeReport, ReportSegment
 
 # A sentence ends at . ! ? or … (and any closing quotes or brackets) before a space.
@@ -71,9 +72,9 @@ class EspeakTimings:
         if events is None:
             if self._engine is None:
                 self._engine = EspeakEngine().start()
-            self.log.detail("timing a paragraph spoken before timings were kept: "
-                            "{text}".format(text=segment.spoken[:50]))
-            _, _, events = self._engine.synthesize_timed(segment.spoken, **settings)
+            self.log.detail(_("timing a paragraph spoken before timings were kept: {text}",
+                              text=segment.spoken[:50]))
+            events = self._engine.synthesize_timed(segment.spoken, **settings)[2]
             self.cache.put_timings(key, events)
         return events
 
