@@ -377,6 +377,9 @@ def drive_episode_page(driver, url: str) -> None:
 
 def test_episode_page_over_http(browser, server):
     drive_episode_page(browser, server + "tin1/index.html")
+    text = browser.find_element("css selector", "main").text
+    assert "Lời thoại" in text and "[Băng ghi âm: Giọng mẫu]" in text and "Người dẫn nữ" in text
+    assert "mười bốn" not in text   # the script as written, not the reading
     # the <track> loads the captions over HTTP
     count = wait_for(lambda: js(browser, f"const t = {PLAYER}.textTracks[0];"
                                          "return t.cues && t.cues.length;"), 10, "the cues")
@@ -483,7 +486,8 @@ def test_pages_speak_the_language_of_the_production():
     page = EpisodePage(report, "", "", "2022-01-15", "tin1.mp3", 1_250_000, (), ())
     vi = series_html(Site("Cam", "Sở", "", "vi", "cover.png", True, True), [page])
     assert "Chuyên đề số 1" in vi and "Thời lượng 2:05" in vi and "ngày 15/1/2022" in vi
-    assert "Tải về MP3 (1,2 MB)" in vi and "Bản nháp" in vi and "Bản mẫu" in vi
+    assert "Tải về MP3 (1,2 MB)" in vi and "Bản nháp: chưa phải" in vi and "Bản mẫu" in vi
+    assert "Lời thoại và các phần" in vi
     en = series_html(Site("Cam", "Sở", "", "en", "cover.png", False, True), [page])
     assert "Programme 1" in en and "Duration 2:05" in en and "2022-01-15" in en
     assert "Download the MP3 (1.2 MB)" in en and "Draft" not in en

@@ -82,8 +82,8 @@ def download_text(size: int) -> str:
 
 
 def _banners(site: Site, sample: bool) -> str:
-    out = (f'<p class="draft">{e(_("Draft: not the official release yet."))}</p>\n'
-           if site.draft else "")
+    draft = _("Draft: not the official release yet.")
+    out = f'<p class="draft">{e(draft)}</p>\n' if site.draft else ""
     note = _("Sample: the interview voices in this programme are fictional.")
     return out + (f'<p class="sample">{e(note)}</p>\n' if sample else "")
 
@@ -100,11 +100,14 @@ def _chapters(report: EpisodeReport) -> str:
                    for c in report.chapters)
 
 
+def _note(start_ms: int, label: str) -> str:
+    text = _("[Recording: {label}]", label=label)
+    return f'<p class="note" data-start="{start_ms / 1000:.3f}">{e(text)}</p>\n'
+
+
 def _notes(report: EpisodeReport) -> list[tuple[int, str, str]]:
     """(start ms, chapter, html) of the recordings with a label: interviews, mostly."""
-    return [(s.start_ms, s.chapter,
-             f'<p class="note" data-start="{s.start_ms / 1000:.3f}">'
-             f'{e(_("[Recording: {label}]", label=s.label))}</p>\n')
+    return [(s.start_ms, s.chapter, _note(s.start_ms, s.label))
             for s in report.segments if s.kind == "clip" and s.label]
 
 
@@ -189,14 +192,16 @@ def _series_html(site: Site, pages: list[EpisodePage]) -> str:
     for page in pages:
         report, name = page.report, page.report.episode
         duration = _("Duration {duration}", duration=clock(report.duration_s))
+        kicker = _("Programme {number}", number=report.number)
+        both = _("Transcript and chapters")
         items.append(
-            f'<li><p class="kicker">{e(_("Programme {number}", number=report.number))}</p>'
+            f'<li><p class="kicker">{e(kicker)}</p>'
             f'<h2><a href="{e(name)}/index.html">{e(report.title)}</a></h2>\n'
             f'<p class="meta">{e(duration)} · {e(day_text(page.date))}</p>\n'
             + (f"<p>{e(page.description)}</p>\n" if page.description else "")
             + f'<audio controls preload="metadata" src="{e(name)}/{e(page.mp3_name)}"></audio>\n'
             f'<p class="links"><a href="{e(name)}/index.html">'
-            f'{e(_("Transcript and chapters"))}</a>'
+            f'{e(both)}</a>'
             f'<a href="{e(name)}/{e(page.mp3_name)}" download>'
             f'{e(download_text(page.mp3_bytes))}</a></p></li>\n')
     feed = e(_("Listen in a podcast app (RSS)"))
