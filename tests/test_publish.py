@@ -397,6 +397,13 @@ def test_episode_page_over_http(browser, server):
 def test_episode_page_from_file(browser, web):
     drive_episode_page(browser, (web / "tin1" / "index.html").as_uri())
     assert js(browser, "return location.protocol") == "file:"
+    # a chapter link of embed.html (index.html#t=...) opens the page at that time
+    browser.get("about:blank")
+    browser.get((web / "tin1" / "index.html").as_uri() + "#t=12.500")
+    wait_for(lambda: js(browser, f"return {PLAYER}.readyState >= 1"), 15, "the metadata")
+    assert js(browser, f"return {PLAYER}.currentTime") == pytest.approx(12.5, abs=0.05)
+    embed = (web / "tin1" / "embed.html").read_text(encoding="utf-8")
+    assert f'href="{BASE}tin1/index.html#t=' in embed and f'src="{BASE}tin1/tin1.mp3"' in embed
 
 
 def test_cli_help_names_the_command():

@@ -89,8 +89,9 @@ def _banners(site: Site, sample: bool) -> str:
 
 
 def _kicker(site: Site, number: int | None) -> str:
+    """The line above a title (plain text: escape it where it is used)."""
     text = _("Programme {number}", number=number) if number else _("Radio programmes")
-    return e(text + (f" · {draft_word()}" if site.draft else ""))
+    return text + (f" · {draft_word()}" if site.draft else "")
 
 
 def _chapters(report: EpisodeReport) -> str:
@@ -151,7 +152,7 @@ def _episode_html(site: Site, page: EpisodePage) -> str:
     return _template("episode.html").substitute(
         lang=e(site.language), title=e(report.title), series=e(site.series),
         description=e(page.description or report.title), cover=e(site.cover),
-        banners=_banners(site, report.sample), kicker=_kicker(site, report.number),
+        banners=_banners(site, report.sample), kicker=e(_kicker(site, report.number)),
         subtitle=f'<p class="subtitle">{e(page.subtitle)}</p>\n' if page.subtitle else "",
         publisher=e(site.publisher),
         duration=e(_("Duration {duration}", duration=clock(report.duration_s))),
@@ -169,13 +170,15 @@ def _episode_html(site: Site, page: EpisodePage) -> str:
 def embed_html(site: Site, page: EpisodePage, base: str) -> str:
     """*base*: the episode folder's absolute URL (ends with /), or "" for relative links."""
     report = page.report
-    chapters = "".join(f"<li>{clock(c.start_ms / 1000)} — {e(c.title)}</li>\n"
+    page_url = base + "index.html"
+    chapters = "".join(f'<li><a href="{e(page_url)}#t={c.start_ms / 1000:.3f}">'
+                       f"{clock(c.start_ms / 1000)} — {e(c.title)}</a></li>\n"
                        for c in report.chapters)
     with language(site.language):
         note = _("{title}: paste this snippet into the article editor of the portal "
                  "(in its HTML mode).", title=report.title)
         return _template("embed.html").substitute(
-            l_paste=e(note).replace("--", "–"), kicker=_kicker(site, report.number).upper(),
+            l_paste=e(note).replace("--", "–"), kicker=e(_kicker(site, report.number).upper()),
             series=e(site.series), title=e(report.title), mp3=e(base + page.mp3_name),
             chapters=chapters, page=e(base + "index.html"),
             l_page=e(_("Listen and read the transcript")),
@@ -209,7 +212,7 @@ def _series_html(site: Site, pages: list[EpisodePage]) -> str:
         lang=e(site.language), series=e(site.series), publisher=e(site.publisher),
         description=e(site.description), cover=e(site.cover),
         banners=_banners(site, any(p.report.sample for p in pages)),
-        kicker=_kicker(site, None),
+        kicker=e(_kicker(site, None)),
         count=e(ngettext("{n} programme", "{n} programmes", len(pages))),
         feed_link='<link rel="alternate" type="application/rss+xml" href="feed.xml">\n'
         if site.feed else "",

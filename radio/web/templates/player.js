@@ -69,6 +69,10 @@
   audio.addEventListener("play", function () { window.requestAnimationFrame(tick); });
   /* Over HTTP the <track> gives the captions to the browser; from file:// it cannot load. */
   for (var k = 0; k < audio.textTracks.length; k++) { audio.textTracks[k].mode = "hidden"; }
-  var hash = /^#t=(\d+(?:\.\d+)?)$/.exec(window.location.hash);
-  if (hash) { audio.currentTime = parseFloat(hash[1]); }
+  function fromHash() {   /* page.html#t=12.5: start there (the embed's chapter links) */
+    var hash = /^#t=(\d+(?:\.\d+)?)$/.exec(window.location.hash);
+    if (hash) { audio.currentTime = parseFloat(hash[1]); }
+  }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
 })();
