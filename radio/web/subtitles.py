@@ -2,7 +2,8 @@
 
 One cue per sentence where it fits: at most 7 s and two lines of about 42
 characters (the usual caption guidance); a longer sentence is cut at word
-boundaries into balanced pieces, timed in proportion to their length.
+boundaries into balanced pieces, after a comma where one is near, timed in
+proportion to their length.
 """
 from __future__ import annotations
 
@@ -43,21 +44,38 @@ def wrap(words: list[str], width: int = MAX_LINE) -> list[str]:
     return lines
 
 
+PAUSE_MARKS = (",", ";", ":", "–", "—")
+PAUSE_BONUS = 12   # characters a cut may move to fall after a comma instead
+
+
 def _pieces(words: list[str], count: int) -> list[list[str]]:
-    """*words* cut into *count* runs of about equal length in characters."""
-    total = sum(len(w) + 1 for w in words)
-    pieces, current, used = [], [], 0
-    for index, word in enumerate(words):
-        current.append(word)
+    """*words* cut into *count* runs of about equal length in characters, each cut
+    moved to just after a comma or colon nearby where there is one."""
+    ends, used = [], 0
+    for word in words:
         used += len(word) + 1
-        left_words, left_pieces = len(words) - index - 1, count - len(pieces) - 1
-        if left_pieces and (used >= total * (len(pieces) + 1) / count
-                            or left_words == left_pieces):
-            pieces.append(current)
-            current = []
-    if current:
-        pieces.append(current)
-    return pieces
+        ends.append(used)    # characters up to the end of this word
+    total = ends[-1]
+    cuts, previous = [], 0
+    for k in range(1, count):
+        target = total * k / count
+        lowest = previous + 1
+        highest = len(words) - (count - k)
+        if lowest > highest:
+            break
+        best = min(range(lowest, highest + 1),
+                   key=lambda cut: abs(ends[cut - 1] - target)
+                   - (PAUSE_BONUS if words[cut - 1].endswith(PAUSE_MARKS) else 0))
+        cuts.append(best)
+        previous = best
+    bounds = [0, *cuts, len(words)]
+    return [words[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _fits(pieces: list[list[str]], duration_ms: int) -> bool:
+    total = sum(len(" ".join(p)) for p in pieces)
+    return all(len(wrap(p)) <= MAX_LINES
+               and len(" ".join(p)) / total * duration_ms <= MAX_CUE_MS for p in pieces)
 
 
 def sentence_cues(sentence: Sentence) -> list[Cue]:
@@ -68,7 +86,7 @@ def sentence_cues(sentence: Sentence) -> list[Cue]:
     count = max(1, math.ceil(duration / MAX_CUE_MS))
     while True:
         pieces = _pieces(words, min(count, len(words)))
-        if count >= len(words) or all(len(wrap(p)) <= MAX_LINES for p in pieces):
+        if count >= len(words) or _fits(pieces, duration):
             break
         count += 1
     total = sum(len(" ".join(p)) for p in pieces)
