@@ -498,3 +498,16 @@ def test_pages_speak_the_language_of_the_production():
     en = series_html(Site("Cam", "Sở", "", "en", "cover.png", False, True), [page])
     assert "Programme 1" in en and "Duration 2:05" in en and "2022-01-15" in en
     assert "Download the MP3 (1.2 MB)" in en and "Draft" not in en
+
+
+def test_a_configured_jpeg_cover_is_measured(tmp_path):
+    import subprocess
+
+    from conftest import ffmpeg_exe
+    from radio.web.cover import image_size
+
+    path = tmp_path / "cover.jpg"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "color=c=orange:s=1400x1400", "-frames:v", "1", str(path)], check=True)
+    assert image_size(path.read_bytes()) == ("jpg", 1400, 1400)
+    assert image_size(b"GIF89a....") is None
