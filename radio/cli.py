@@ -231,6 +231,21 @@ def disc(ctx, episodes, preset, offline, jobs):
     make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
 
 
+@cli.command(help=_l("Build with the web preset and write the portal's static site to "
+                     "output/web/: pages, podcast feed, VTT/SRT transcripts, chapters.\n\n"
+                     "Example: radio publish --base-url https://example.gov.vn/podcast/"))
+@option("--base-url", help=_l("Where output/web/ will be served (default: [web] base_url); "
+                              "the podcast feed needs it."))
+@option("--allow-draft", is_flag=True, help=_l("Publish a draft, marked as one on every page."))
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+        help=_l("Episodes built in parallel (default: the number of cores)."))
+@pass_ctx
+def publish(ctx, base_url, allow_draft, jobs):
+    from .web import publish as run
+
+    run(ctx.production(), base_url, allow_draft, jobs or default_jobs(), ctx.log)
+
+
 @cli.command()
 @click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),

@@ -78,6 +78,20 @@ class DiscSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """`radio publish`: the portal pages and the podcast feed."""
+    base_url: str = ""          # where output/web/ is served, e.g. https://example.gov.vn/podcast/
+    description: str = ""       # the series' description (default: [production] comment)
+    author: str = ""            # itunes:author (default: [production] publisher)
+    owner_name: str = ""        # itunes:owner (default: [production] publisher)
+    owner_email: str = ""
+    category: str = "Government"
+    subcategory: str = ""
+    explicit: bool = False
+    locked: bool = False        # podcast:locked: refuse moving the feed to another host
+
+
+@dataclass(frozen=True)
 class UISettings:
     language: str = ""       # of the interface; empty: the locale's (see radio.i18n)
 
@@ -89,6 +103,7 @@ class Settings:
     pacing: PacingSettings = field(default_factory=PacingSettings)
     ducking: DuckingSettings = field(default_factory=DuckingSettings)
     disc: DiscSettings = field(default_factory=DiscSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     ui: UISettings = field(default_factory=UISettings)
 
 

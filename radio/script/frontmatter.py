@@ -11,7 +11,7 @@ from ..speech.engines import ENGINE_NAMES
 from .model import Speaker
 from .values import unknown
 
-EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "speakers"]
+EPISODE_KEYS = ["title", "number", "subtitle", "description", "sample", "date", "speakers"]
 SPEAKER_KEYS = ["name", "engine", "voice", "rate", "pitch", "range", "variant"]
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")   # = radio.speech.espeak.VOICES
 _RANGES = {"rate": (80, 450), "pitch": (0, 100), "range": (0, 100)}
@@ -93,6 +93,8 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
                 problems.append(Problem(f"sample must be true or false, not {value!r}", path, line))
             else:
                 fields["sample"] = value
+        elif key == "date":   # the publication date (radio publish): yyyy-mm-dd
+            fields["date"] = _date(value, path, line, problems)
         elif key == "speakers":
             fields["speakers"] = _speakers(value, front, first, path, problems)
         else:
@@ -105,6 +107,20 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
         problems.append(Problem("the front matter has no title", path, first,
                                 'add a line: title: "Tên chuyên đề"'))
     return fields
+
+
+def _date(value, path: str, line: int, problems: list[Problem]) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    try:
+        return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+                ).isoformat()
+    except ValueError:
+        problems.append(Problem("date {value!r} is not a date".format(value=value), path, line,
+                                'write it as "2021-11-30" (year-month-day)'))
+        return ""
 
 
 def _speakers(value, front: str, first: int, path: str, problems: list[Problem]) -> tuple:

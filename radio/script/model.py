@@ -89,6 +89,7 @@ class Episode:
     subtitle: str = ""
     description: str = ""
     sample: bool = False
+    date: str = ""             # publication date (yyyy-mm-dd), "" for the build clock
     speakers: tuple[Speaker, ...] = ()
     items: tuple[Item, ...] = field(default=())
 

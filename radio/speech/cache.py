@@ -54,6 +54,24 @@ class SpeechCache:
         self.hits += 1
         return np.frombuffer(data, dtype="<i2").copy(), rate
 
+    def timings_path(self, key: str) -> Path:
+        """espeak-ng's sentence and word events for the audio of *key*, beside it."""
+        return self.folder / key[:2] / f"{key}.events.json"
+
+    def get_timings(self, key: str) -> list | None:
+        if self.folder is None:
+            return None
+        try:
+            return json.loads(self.timings_path(key).read_text(encoding="utf-8"))["events"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_timings(self, key: str, events: list) -> None:
+        """Store the events of *key*'s audio; the audio itself is never rewritten."""
+        if self.folder is None:
+            return
+        write_bytes(self.timings_path(key), json.dumps({"events": events}).encode())
+
     def put(self, key: str, samples: np.ndarray, rate: int) -> None:
         if len(samples) == 0:
             return

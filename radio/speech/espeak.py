@@ -107,6 +107,16 @@ class EspeakEngine:
                    pitch: int = 50, range: int = 50, word_gap: int = 0,
                    variant: str = "") -> tuple[np.ndarray, int]:
         """Speak *text*; return (int16 mono samples, sample rate)."""
+        samples, rate, _ = self.synthesize_timed(text, voice, rate_wpm, pitch, range,
+                                                 word_gap, variant)
+        return samples, rate
+
+    def synthesize_timed(self, text: str, voice: str = "vi", rate_wpm: int = 160,
+                         pitch: int = 50, range: int = 50, word_gap: int = 0,
+                         variant: str = "") -> tuple[np.ndarray, int, list]:
+        """Speak *text*; return (samples, rate, events): espeak-ng's own sentence and
+        word events, ``[kind, character position (1-based), length, ms]``, from the
+        same synthesis (asking for them does not change the audio)."""
         if variant:   # espeak-ng ignores an unknown variant silently: refuse it here
             if variant not in variants():
                 raise UserError(f"espeak-ng has no voice variant '{variant}'",
@@ -132,4 +142,4 @@ class EspeakEngine:
                 self.close()
         if not answer.get("ok"):
             raise BuildError(f"espeak-ng could not speak this text: {answer.get('error')}")
-        return np.frombuffer(pcm, dtype="<i2").copy(), answer["rate"]
+        return np.frombuffer(pcm, dtype="<i2").copy(), answer["rate"], answer.get("events", [])

@@ -10,8 +10,10 @@ starts this module with ``--once`` per job instead, which is deterministic too.
 Protocol on stdin/stdout, one job at a time:
   request:  4-byte big-endian length + UTF-8 JSON
             {"text", "voice", "rate_wpm", "pitch", "range", "word_gap"}
-  response: 4-byte length + JSON {"ok", "rate", "error"}, then 4-byte length + PCM
-            (int16 little-endian mono) when ok.
+  response: 4-byte length + JSON {"ok", "rate", "error", "events"}, then 4-byte
+            length + PCM (int16 little-endian mono) when ok.  "events" are espeak-ng's
+            own sentence and word events: [kind, character position (1-based, in the
+            text as sent), length, audio position in ms], kind "sentence"/"word"/"end".
 """
 from __future__ import annotations
 
@@ -27,8 +29,20 @@ ESPEAK_CHARS_UTF8 = 1
 ESPEAK_ENDPAUSE = 0x1000
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH, PARAM_RANGE, PARAM_WORDGAP = 1, 2, 3, 4, 7
 
+
+
+class Event(ctypes.Structure):
+    """espeak_EVENT (speak_lib.h); ``id`` is a union of int, char* and char[8]."""
+    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint),
+                ("text_position", ctypes.c_int), ("length", ctypes.c_int),
+                ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
+                ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]
+
+
+EVENT_KINDS = {1: "word", 2: "sentence", 5: "end"}   # espeakEVENT_WORD, _SENTENCE, _END
+
 CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short),
-                            ctypes.c_int, ctypes.c_void_p)
+                            ctypes.c_int, ctypes.POINTER(Event))
 
 
 def load_library():
@@ -67,13 +81,22 @@ def seed_noise(lib, seed: int = 1) -> None:
         pass
 
 
-def synthesize_here(lib, job: dict) -> bytes:
-    """Synthesize one job in this process (only ever called in a fresh child)."""
+def synthesize_here(lib, job: dict) -> tuple[bytes, list]:
+    """Synthesize one job in this process (only ever called in a fresh child):
+    the PCM and espeak-ng's sentence and word events (they do not change the audio)."""
     chunks: list[bytes] = []
+    events: list = []
 
-    def on_audio(wav, count, _events):
+    def on_audio(wav, count, found):
         if wav and count > 0:
             chunks.append(ctypes.string_at(wav, count * 2))
+        index = 0
+        while found and found[index].type != 0:   # espeakEVENT_LIST_TERMINATED
+            event = found[index]
+            if event.type in EVENT_KINDS:
+                events.append([EVENT_KINDS[event.type], event.text_position, event.length,
+                               event.audio_position])
+            index += 1
         return 0
 
     callback = CALLBACK(on_audio)  # keep a reference for the call's lifetime
@@ -92,7 +115,7 @@ def synthesize_here(lib, job: dict) -> bytes:
     if status != 0:
         raise RuntimeError(f"espeak-ng synthesis failed (status {status})")
     lib.espeak_Synchronize()
-    return b"".join(chunks)
+    return b"".join(chunks), events
 
 
 def read_message(stream) -> bytes | None:
@@ -112,11 +135,11 @@ def write_message(stream, data: bytes) -> None:
 
 def answer(out, lib, rate: int, job: dict) -> None:
     try:
-        pcm = synthesize_here(lib, job)
+        pcm, events = synthesize_here(lib, job)
     except Exception as exc:  # reported to the client as a message, not a crash
         write_message(out, json.dumps({"ok": False, "error": str(exc)}).encode())
     else:
-        write_message(out, json.dumps({"ok": True, "rate": rate}).encode())
+        write_message(out, json.dumps({"ok": True, "rate": rate, "events": events}).encode())
         write_message(out, pcm)
     out.flush()
 

@@ -135,8 +135,14 @@ class Synthesizer:
             raise GttsUnavailable("Google TTS did not answer earlier in this build")
         if self.cache_only:
             raise CacheMiss(text)
-        samples, rate = impl.synthesize(text, **settings)
+        events = None
+        if engine == "espeak":   # its sentence and word events: the web transcript's timings
+            samples, rate, events = impl.synthesize_timed(text, **settings)
+        else:
+            samples, rate = impl.synthesize(text, **settings)
         if len(samples) == 0:
             raise BuildError(f"{engine} produced no audio for: {text[:60]}")
         self.cache.put(key, samples, rate)
+        if events is not None:
+            self.cache.put_timings(key, events)
         return Speech(samples, rate, engine)

@@ -106,6 +106,15 @@ class Report:
                                what=str(exc)), path=path,
                             hint=_l("build the episode again")) from None
 
+    @property
+    def duration_ms(self) -> int:
+        return round(self.duration_s * 1000)
+
+    @property
+    def speech(self) -> tuple[Entry, ...]:
+        """The spoken paragraphs that have words (what transcripts and subtitles show)."""
+        return tuple(s for s in self.segments if s.kind == "speech" and s.text)
+
     def file(self, kind: str) -> Path:
         """The output of *kind* (``wav``, ``mp3``, ``json``, ``txt``) beside the report."""
         return self.path.parent / self.files[kind]

@@ -1,0 +1,134 @@
+"""The podcast feed: RSS 2.0 with Apple's tags and the Podcasting 2.0 namespace."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+# podcast:guid is a UUIDv5 of the feed URL in this namespace (Podcasting 2.0).
+GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    name: str              # the episode's folder
+    title: str
+    description: str
+    number: int
+    date: str              # yyyy-mm-dd
+    duration_s: float
+    mp3_name: str
+    mp3_bytes: int
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    base_url: str
+    title: str
+    description: str
+    language: str
+    author: str
+    owner_name: str
+    owner_email: str
+    category: str
+    subcategory: str
+    explicit: bool
+    locked: bool
+    cover_name: str
+    items: tuple[FeedItem, ...]
+
+
+def feed_guid(feed_url: str) -> str:
+    """UUIDv5 of the feed URL without its scheme and trailing slashes."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(GUID_NAMESPACE, bare))
+
+
+def rfc2822(day: str) -> str:
+    moment = dt.datetime.fromisoformat(day).replace(hour=12, tzinfo=dt.timezone.utc)
+    return email.utils.format_datetime(moment)
+
+
+def duration(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attrs.items()})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _channel(rss, info: FeedInfo, url) -> ET.Element:
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", info.title)
+    _sub(channel, "link", url(""))
+    _sub(channel, "description", info.description)
+    _sub(channel, "language", info.language)
+    _sub(channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self",
+         type="application/rss+xml")
+    _sub(channel, f"{{{ITUNES}}}image", href=url(info.cover_name))
+    category = _sub(channel, f"{{{ITUNES}}}category")
+    category.set("text", info.category)   # an attribute: `text=` is the element's text here
+    if info.subcategory:
+        _sub(category, f"{{{ITUNES}}}category").set("text", info.subcategory)
+    _sub(channel, f"{{{ITUNES}}}explicit", "true" if info.explicit else "false")
+    _sub(channel, f"{{{ITUNES}}}author", info.author)
+    owner = _sub(channel, f"{{{ITUNES}}}owner")
+    _sub(owner, f"{{{ITUNES}}}name", info.owner_name)
+    if info.owner_email:
+        _sub(owner, f"{{{ITUNES}}}email", info.owner_email)
+    _sub(channel, f"{{{ITUNES}}}type", "episodic")
+    _sub(channel, f"{{{PODCAST}}}guid", feed_guid(url("feed.xml")))
+    locked = _sub(channel, f"{{{PODCAST}}}locked", "yes" if info.locked else "no")
+    if info.owner_email:
+        locked.set("owner", info.owner_email)
+    return channel
+
+
+def _item(channel, info: FeedInfo, item: FeedItem, url) -> None:
+    entry = _sub(channel, "item")
+    folder = f"{item.name}/"
+    _sub(entry, "title", item.title)
+    _sub(entry, "description", item.description or item.title)
+    _sub(entry, "link", url(folder))
+    _sub(entry, "guid", str(uuid.uuid5(uuid.UUID(feed_guid(url("feed.xml"))), item.name)),
+         isPermaLink="false")
+    _sub(entry, "pubDate", rfc2822(item.date))
+    _sub(entry, "enclosure", url=url(folder + item.mp3_name), length=str(item.mp3_bytes),
+         type="audio/mpeg")
+    _sub(entry, f"{{{ITUNES}}}title", item.title)
+    _sub(entry, f"{{{ITUNES}}}duration", duration(item.duration_s))
+    _sub(entry, f"{{{ITUNES}}}episode", str(item.number))
+    _sub(entry, f"{{{ITUNES}}}episodeType", "full")
+    _sub(entry, f"{{{ITUNES}}}explicit", "true" if info.explicit else "false")
+    _sub(entry, f"{{{ITUNES}}}image", href=url(info.cover_name))
+    _sub(entry, f"{{{PODCAST}}}chapters", url=url(f"{folder}chapters.json"),
+         type="application/json+chapters")
+    for ext, kind in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
+        _sub(entry, f"{{{PODCAST}}}transcript", url=url(f"{folder}{item.name}.{ext}"),
+             type=kind, language=info.language, rel="captions")
+
+
+def feed_xml(info: FeedInfo) -> bytes:
+    """The feed; *info.base_url* ends with a slash (every URL in it is absolute)."""
+    for prefix, uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM)):
+        ET.register_namespace(prefix, uri)
+
+    def url(relative: str) -> str:
+        return urljoin(info.base_url, relative)
+
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _channel(rss, info, url)
+    for item in sorted(info.items, key=lambda i: -i.number):   # newest first
+        _item(channel, info, item, url)
+    ET.indent(rss)
+    return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"

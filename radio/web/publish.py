@@ -1,0 +1,162 @@
+"""`radio publish`: build with the `web` preset, then write output/web/.
+
+    output/web/index.html              the series page
+    output/web/feed.xml                the podcast feed (needs base_url)
+    output/web/cover.png, site.css, player.js
+    output/web/<episode>/index.html    player, chapters, transcript, credits
+    output/web/<episode>/<episode>.mp3, .vtt, .srt, chapters.json, embed.html
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from ..pipeline.build import build, load_lexicon
+from ..pipeline.options import BuildOptions
+from ..clock import build_date, build_epoch
+from ..config import Production
+from ..pipeline.prepare import load_episodes
+from ..errors import UserError
+from ..fsio import BuildLock
+from ..i18n import _, _l, language
+from ..log import Log
+from . import chapters, feed, pages, subtitles
+from .cover import series_cover
+from ..targets.report import Report
+from .site import SiteWriter
+from .timings import EspeakTimings, episode_sentences
+
+PRESET = "web"
+LANGUAGES = {"vie": "vi", "vi": "vi"}
+
+
+def site_url(base_url: str) -> str:
+    """*base_url* checked, with the one trailing slash that relative URLs need."""
+    url = base_url.strip()
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError(_l("the base URL '{url}' is not an http:// or https:// address",
+                           url=base_url),
+                        hint=_l("give the address where output/web/ will be served, e.g. "
+                                "https://example.gov.vn/podcast/"))
+    return url.rstrip("/") + "/"
+
+
+def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
+            log: Log) -> SiteWriter:
+    settings = production.settings
+    base = site_url(base_url or settings.web.base_url) if (base_url or settings.web.base_url) \
+        else ""
+    if settings.production.status == "draft" and not allow_draft:
+        raise UserError(_l("this production is a draft (status = \"draft\") and is not "
+                           "published"), path="radio.toml", hint=DRAFT_HINT)
+    results = build(production, None, BuildOptions.from_names(preset=PRESET, jobs=jobs), log)
+    reports = sorted((Report.load(r.report_path) for r in results), key=lambda r: r.number)
+    placeholders = sum(r.placeholders for r in reports)
+    if placeholders and not allow_draft:
+        raise UserError(_l("this production is a draft ({count} paragraphs are still "
+                           "synthesized placeholders for recorded takes) and is not published",
+                           count=placeholders), path="radio.toml", hint=DRAFT_HINT)
+    site = pages.Site(
+        series=settings.production.title, publisher=settings.production.publisher,
+        description=settings.web.description or settings.production.comment
+        or settings.production.title,
+        language=LANGUAGES.get(settings.production.language, settings.production.language),
+        cover="", draft=settings.production.status == "draft" or placeholders > 0,
+        feed=bool(base))
+    with BuildLock(production.state_dir / "lock"):
+        writer = _write_site(production, site, reports, base, log)
+    where = production.rel(production.output_dir / "web")
+    log.info(_("published {where}/: files written: {written}, unchanged: {same}",
+               where=where, written=len(writer.written), same=len(writer.unchanged)))
+    if site.draft:
+        log.warn(_l("every page of the site is marked as a draft"))
+    if not base:
+        log.warn(_l("no feed was written: podcast apps need absolute addresses; set "
+                    "[web] base_url in radio.toml or give --base-url"))
+    elif not settings.web.owner_email:
+        log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
+                    "in radio.toml"))
+    return writer
+
+
+DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
+                "with `radio publish --allow-draft`")
+
+
+def _write_site(production: Production, site: pages.Site, reports, base: str,
+                log: Log) -> SiteWriter:
+    from dataclasses import replace
+
+    from ..speech.cache import SpeechCache
+
+    writer = SiteWriter(production.output_dir / "web")
+    cover_name, cover = series_cover(production)
+    site = replace(site, cover=cover_name)
+    writer.write(cover_name, cover)
+    for name in ("site.css", "player.js"):
+        writer.write(name, pages.static_file(name))
+    episodes = {ep.name: ep for ep in load_episodes(production, [r.episode for r in reports])}
+    timings = EspeakTimings(SpeechCache(production.cache_dir / "speech"), None, log)
+    lexicon = load_lexicon(production)
+    built = []
+    try:
+        for report in reports:
+            timings.episode = episodes[report.episode]
+            built.append(_write_episode(production, writer, site, report,
+                                        episodes[report.episode], timings, lexicon, base))
+    finally:
+        timings.close()
+    writer.write("index.html", pages.series_html(site, built))
+    if base:
+        writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base)))
+    return writer
+
+
+def _write_episode(production, writer: SiteWriter, site, report, episode, timings, lexicon,
+                   base: str) -> pages.EpisodePage:
+    name = report.episode
+    mp3 = report.file("mp3")
+    writer.copy(f"{name}/{name}.mp3", mp3)
+    sentences = episode_sentences(report, timings, lexicon)
+    cues = subtitles.all_cues(sentences, report.duration_ms)
+    writer.write(f"{name}/{name}.vtt", subtitles.webvtt(cues))
+    writer.write(f"{name}/{name}.srt", subtitles.srt(cues))
+    writer.write(f"{name}/chapters.json", chapters.chapters_json(report))
+    date = episode.date or build_date(build_epoch(production.settings.production.date))
+    page = pages.EpisodePage(report=report, subtitle=episode.subtitle,
+                             description=episode.description, date=date,
+                             mp3_name=f"{name}.mp3", mp3_bytes=mp3.stat().st_size,
+                             sentences=sentences, speakers=_speakers(report, episode))
+    writer.write(f"{name}/index.html", pages.episode_html(site, page))
+    writer.write(f"{name}/embed.html", pages.embed_html(site, page, f"{base}{name}/" if base
+                                                        else ""))
+    return page
+
+
+def _speakers(report, episode) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(name, how it was voiced) for every speaker heard in the episode."""
+    heard: dict[str, set] = {}
+    for segment in report.speech:
+        heard.setdefault(segment.speaker, set()).add(segment.engine)
+    out = []
+    for speaker in episode.speakers:
+        if speaker.label in heard:
+            out.append((speaker.name or speaker.label, tuple(sorted(heard[speaker.label]))))
+    return tuple(out)
+
+
+def _feed_info(production: Production, site: pages.Site, built, base: str) -> feed.FeedInfo:
+    web = production.settings.web
+    publisher = production.settings.production.publisher
+    items = tuple(feed.FeedItem(
+        name=p.report.episode, title=p.report.title,
+        description=p.description or p.subtitle or p.report.title, number=p.report.number,
+        date=p.date, duration_s=p.report.duration_s, mp3_name=p.mp3_name,
+        mp3_bytes=p.mp3_bytes) for p in built)
+    with language(site.language):
+        title = site.series + (f" ({pages.draft_word()})" if site.draft else "")
+    return feed.FeedInfo(
+        base_url=base, title=title, description=site.description, language=site.language,
+        author=web.author or publisher, owner_name=web.owner_name or publisher,
+        owner_email=web.owner_email, category=web.category, subcategory=web.subcategory,
+        explicit=web.explicit, locked=web.locked, cover_name=site.cover, items=items)

@@ -1,0 +1,517 @@
+"""`radio publish`: the portal site, the podcast feed, transcripts and chapters.
+
+One tiny production (tests/roots/web: two short episodes of espeak speech and one
+interview clip, no music bed, so the programme is silent between sentences) is
+published once per module; the feed is read by feedparser, the captions by
+webvtt-py and by headless Chromium through a <track>, and the episode page is
+driven in Chromium over HTTP and from file://.  Screenshots go to
+output/publish-*.png in the repository (git-ignored) for a person to look at.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shutil
+import threading
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clirun import run_radio
+from conftest import REPO, ROOTS, require_tool
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+BASE = "https://example.gov.vn/podcast/"
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory, example_assets) -> Path:
+    root = tmp_path_factory.mktemp("publish") / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    # Synthesized paragraphs are placeholders for recorded takes: without takes a
+    # production is a draft (as its disc is); the voice timings are what is tested here.
+    code, out, err = run_radio(["publish"], root)
+    assert code == 2 and "placeholders" in err and "--allow-draft" in err
+    code, out, err = run_radio(["publish", "--allow-draft"], root)
+    assert code == 0, err
+    assert "published output/web/" in out
+    return root
+
+
+@pytest.fixture(scope="module")
+def web(prod) -> Path:
+    return prod / "output" / "web"
+
+
+def wav_mono(path: Path) -> tuple[np.ndarray, int]:
+    import wave
+
+    with wave.open(str(path), "rb") as wav:
+        rate, channels = wav.getframerate(), wav.getnchannels()
+        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    return data.reshape(-1, channels).astype(np.float32).mean(axis=1) / 32768.0, rate
+
+
+def onsets(samples: np.ndarray, rate: int, quiet_s: float = 0.12) -> list[float]:
+    """Where sound starts again after at least *quiet_s* of silence (10 ms windows)."""
+    window = rate // 100
+    count = len(samples) // window
+    rms = np.sqrt((samples[:count * window].reshape(count, window) ** 2).mean(axis=1))
+    loud = rms > 10 ** (-45 / 20)
+    found, quiet = [], 0
+    for index, flag in enumerate(loud):
+        if flag and quiet * 0.01 >= quiet_s:
+            found.append(index * 0.01)
+        quiet = 0 if flag else quiet + 1
+    return found
+
+
+def seconds(stamp: str) -> float:
+    """A WebVTT time stamp in seconds (webvtt-py's start_in_seconds drops the ms)."""
+    hours, minutes, rest = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+
+# --- the feed -----------------------------------------------------------------------------
+
+def test_feed_has_every_tag_apple_and_podcast_index_need(web):
+    import feedparser
+
+    data = (web / "feed.xml").read_bytes()
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+    assert parsed.feed.title == "Cam Hà Tĩnh trên sóng (Bản nháp)"
+    assert parsed.feed.language == "vi"
+    assert parsed.feed.image.href == BASE + "cover.png"
+    assert len(parsed.entries) == 2
+
+    channel = ET.fromstring(data).find("channel")
+    for tag in ("title", "description", "language", "link", f"{ITUNES}image",
+                f"{ITUNES}category", f"{ITUNES}explicit", f"{ITUNES}author", f"{ITUNES}owner",
+                f"{PODCAST}guid", f"{PODCAST}locked"):
+        assert channel.find(tag) is not None, tag
+    assert channel.findtext("link") == BASE
+    assert channel.find(f"{ITUNES}image").get("href") == BASE + "cover.png"
+    assert channel.find(f"{ITUNES}category").get("text") == "Government"
+    assert channel.findtext(f"{ITUNES}explicit") == "false"
+    owner = channel.find(f"{ITUNES}owner")
+    assert owner.findtext(f"{ITUNES}email") == "podcast@example.gov.vn"
+    assert owner.findtext(f"{ITUNES}name") == "Sở Thông tin và Truyền thông Hà Tĩnh"
+    locked = channel.find(f"{PODCAST}locked")
+    assert (locked.text, locked.get("owner")) == ("no", "podcast@example.gov.vn")
+    # UUIDv5 of the feed URL without scheme and trailing slash
+    assert channel.findtext(f"{PODCAST}guid") == str(
+        uuid.uuid5(NAMESPACE, "example.gov.vn/podcast/feed.xml"))
+
+    items = {i.findtext(f"{ITUNES}episode"): i for i in channel.findall("item")}
+    first = items["1"]
+    assert first.findtext("pubDate") == "Sat, 15 Jan 2022 12:00:00 +0000"   # date: in the script
+    assert items["2"].findtext("pubDate") == "Tue, 30 Nov 2021 12:00:00 +0000"   # the build clock
+    for name, item in (("tin1", first), ("tin2", items["2"])):
+        guid = item.find("guid")
+        assert guid.get("isPermaLink") == "false" and guid.text
+        enclosure = item.find("enclosure")
+        assert enclosure.get("type") == "audio/mpeg"
+        assert enclosure.get("url") == f"{BASE}{name}/{name}.mp3"
+        assert int(enclosure.get("length")) == (web / name / f"{name}.mp3").stat().st_size
+        report = json.loads((web.parent / name / f"{name}.web.json").read_text())
+        h, m, s = map(int, item.findtext(f"{ITUNES}duration").split(":"))
+        assert h * 3600 + m * 60 + s == round(report["duration_s"])
+        chapters = item.find(f"{PODCAST}chapters")
+        assert chapters.get("type") == "application/json+chapters"
+        assert chapters.get("url") == f"{BASE}{name}/chapters.json"
+        kinds = {t.get("type"): t for t in item.findall(f"{PODCAST}transcript")}
+        assert set(kinds) == {"text/vtt", "application/x-subrip"}
+        assert all(t.get("language") == "vi" for t in kinds.values())
+        assert kinds["text/vtt"].get("url") == f"{BASE}{name}/{name}.vtt"
+    guids = [i.findtext("guid") for i in channel.findall("item")]
+    assert len(set(guids)) == 2
+
+
+def test_chapters_json_follows_podcasting_2_0(web, prod):
+    data = json.loads((web / "tin1" / "chapters.json").read_text(encoding="utf-8"))
+    report = json.loads((prod / "output" / "tin1" / "tin1.web.json").read_text())
+    assert data["version"] == "1.2.0"
+    assert [c["title"] for c in data["chapters"]] == ["Mở đầu", "Mùa cam", "Kết thúc"]
+    assert [c["startTime"] for c in data["chapters"]] == \
+        [c["start_ms"] / 1000 for c in report["chapters"]]
+
+
+# --- the captions -------------------------------------------------------------------------
+
+def test_vtt_cues_are_sentences_in_order_inside_the_programme(web, prod):
+    import webvtt
+
+    report = json.loads((prod / "output" / "tin1" / "tin1.web.json").read_text())
+    captions = webvtt.read(str(web / "tin1" / "tin1.vtt"))
+    assert len(captions) >= 8
+    previous_end = 0.0
+    for caption in captions:
+        assert previous_end <= seconds(caption.start) < seconds(caption.end)
+        assert seconds(caption.end) <= report["duration_s"]
+        previous_end = seconds(caption.end)
+        lines = caption.text.splitlines()
+        assert 1 <= len(lines) <= 2
+        assert all(len(line) <= 42 for line in lines), lines
+        assert seconds(caption.end) - seconds(caption.start) <= 7.0
+        assert caption.raw_text.startswith("<v Người dẫn ")   # the voice tag
+    spoken = [c.text.replace("\n", " ") for c in captions]
+    assert spoken[0] == "Kính thưa quý vị!" and spoken[1] == "Đây là bản tin cam Hà Tĩnh."
+    # the long sentence (over 7 s) is cut, never a short one
+    assert "Theo Kế hoạch số 381/KH-UBND" in spoken[4] and not spoken[4].endswith(".")
+    # text as written, not as read aloud
+    assert "14/10/2021" in " ".join(spoken) and "mười bốn" not in " ".join(spoken)
+    srt = (web / "tin1" / "tin1.srt").read_text(encoding="utf-8")
+    assert srt.count(" --> ") == len(captions) and "00:00:" in srt and "," in srt
+
+
+def test_sentence_cues_start_where_their_audio_starts(web, prod):
+    """Each sentence's cue within 0.3 s of its sound in the published programme
+    (no music here: the silence before a sentence ends where its voice begins)."""
+    import webvtt
+    from radio.web.timings import split_sentences
+
+    samples, rate = wav_mono(prod / "output" / "tin1" / "tin1.web.wav")
+    found = onsets(samples, rate)
+    script = (prod / "scripts" / "tin1.md").read_text(encoding="utf-8")
+    sentences = [s for line in script.splitlines() if line.startswith("MC")
+                 for s in split_sentences(line.split(":", 1)[1])]
+    checked = 0
+    for caption in webvtt.read(str(web / "tin1" / "tin1.vtt")):
+        text = caption.text.replace("\n", " ")
+        if not any(s.startswith(text) for s in sentences):
+            continue   # the second half of a long sentence
+        nearest = min(found, key=lambda t: abs(t - seconds(caption.start)))
+        assert abs(nearest - seconds(caption.start)) <= 0.3, (text, nearest)
+        checked += 1
+    assert checked == len(sentences) == 7
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+def test_republishing_rewrites_nothing_and_gives_the_same_bytes(prod, web):
+    before = {p: p.read_bytes() for p in web.rglob("*") if p.is_file()}
+    stamps = {p: p.stat().st_mtime_ns for p in before}
+    code, out, err = run_radio(["publish", "--allow-draft"], prod)
+    assert code == 0, err
+    assert "files written: 0," in out
+    after = {p: p.read_bytes() for p in web.rglob("*") if p.is_file()}
+    assert after == before
+    assert {p: p.stat().st_mtime_ns for p in after} == stamps
+
+
+def test_draft_is_refused_then_marked(production):
+    code, out, err = run_radio(["publish"], production)
+    assert code == 2
+    assert "draft" in err and "--allow-draft" in err and "radio.toml" in err
+    assert not (production / "output" / "web").exists()
+    code, out, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 0, err
+    assert "no feed was written" in err and "base_url" in err   # no base URL: no feed
+    web = production / "output" / "web"
+    assert not (web / "feed.xml").exists()
+    for page in [web / "index.html", *web.glob("*/index.html"), *web.glob("*/embed.html")]:
+        assert "bản nháp" in page.read_text(encoding="utf-8").lower(), page
+    assert 'href="feed.xml"' not in (web / "index.html").read_text(encoding="utf-8")
+
+
+def test_cover_is_3000_px_and_a_configured_one_is_checked(web, production):
+    from radio.web.cover import image_size
+    from radio.targets.cover import generated_cover
+
+    assert image_size((web / "cover.png").read_bytes()) == ("png", 3000, 3000)
+    toml = production / "radio.toml"
+    (production / "small.png").write_bytes(generated_cover("x", 500))
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'status = "draft"', 'status = "draft"\ncover = "small.png"'), encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 2
+    assert "small.png is 500x500 pixels" in err and "1400 to 3000" in err
+
+
+def test_a_bad_base_url_is_refused(production):
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url", "example.gov.vn"],
+                             production)
+    assert code == 2 and "http:// or https://" in err
+
+
+# --- in the browser -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium = require_tool("chromium")
+    chromedriver = require_tool("chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                "--window-size=1280,1000", "--autoplay-policy=no-user-gesture-required"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(web):
+    """The site over HTTP on 127.0.0.1, .vtt served as text/vtt (as the README says)."""
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                          ".vtt": "text/vtt", ".srt": "application/x-subrip"}
+
+        def log_message(self, *args):
+            pass
+
+        def send_head(self):
+            """Byte ranges, as every real web server answers them (browsers seek with them)."""
+            match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+            path = Path(self.translate_path(self.path))
+            if not match or not path.is_file():
+                return super().send_head()
+            data = path.read_bytes()
+            first = int(match.group(1))
+            last = min(int(match.group(2) or len(data) - 1), len(data) - 1)
+            self.send_response(206)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Range", f"bytes {first}-{last}/{len(data)}")
+            self.send_header("Content-Length", str(last - first + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.end_headers()
+            import io
+            return io.BytesIO(data[first:last + 1])
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=web))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as exc:   # the page is between two states
+            last = exc
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout} s waiting for {what} (last error: {last!r})")
+
+
+def js(driver, script: str):
+    return driver.execute_script(script)
+
+
+def screenshot(driver, name: str) -> Path:
+    path = REPO / "output" / name
+    path.parent.mkdir(exist_ok=True)
+    height = js(driver, "return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height + 140, 800), 3000))
+    time.sleep(0.3)
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1280, 1000)
+    return path
+
+
+PLAYER = "document.getElementById('player')"
+
+
+def drive_episode_page(driver, url: str) -> None:
+    """The audio plays; a chapter and a sentence seek; the playing sentence is marked."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    wait_for(lambda: js(driver, f"return {PLAYER}.readyState >= 1"), 15, "the audio's metadata")
+    js(driver, f"{PLAYER}.play()")
+    wait_for(lambda: js(driver, f"return {PLAYER}.currentTime > 0.5"), 10, "the audio to play")
+
+    chapter = driver.find_elements(By.CSS_SELECTOR, "a.chapter")[1]
+    start = float(chapter.get_attribute("data-start"))
+    chapter.click()
+    wait_for(lambda: abs(js(driver, f"return {PLAYER}.currentTime") - start) <= 0.2,
+             5, "the seek to the second chapter")
+
+    sentence = driver.find_elements(By.CSS_SELECTOR, ".s")[5]
+    start = float(sentence.get_attribute("data-start"))
+    end = float(sentence.get_attribute("data-end"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", sentence)
+    sentence.click()
+    wait_for(lambda: abs(js(driver, f"return {PLAYER}.currentTime") - start) <= 0.2,
+             5, "the seek to the sixth sentence")
+    assert not js(driver, f"return {PLAYER}.paused")
+    marked = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".s.current"), 3,
+                      "the playing sentence to be marked")
+    assert marked.get_attribute("data-start") == sentence.get_attribute("data-start")
+    # later, while it plays, the mark moves on to the next sentence
+    wait_for(lambda: js(driver, f"return {PLAYER}.currentTime") > end + 0.3, end - start + 5,
+             "the sixth sentence to end")
+    following = driver.find_element(By.CSS_SELECTOR, ".s.current")
+    assert float(following.get_attribute("data-start")) >= end
+    js(driver, f"{PLAYER}.pause()")
+
+
+def test_episode_page_over_http(browser, server):
+    drive_episode_page(browser, server + "tin1/index.html")
+    text = browser.find_element("css selector", "main").text
+    assert "Lời thoại" in text and "[Băng ghi âm: Giọng mẫu]" in text and "Người dẫn nữ" in text
+    assert "mười bốn" not in text   # the script as written, not the reading
+    # the <track> loads the captions over HTTP
+    count = wait_for(lambda: js(browser, f"const t = {PLAYER}.textTracks[0];"
+                                         "return t.cues && t.cues.length;"), 10, "the cues")
+    assert count >= 8
+    assert js(browser, f"return {PLAYER}.textTracks[0].cues[0].text").startswith("<v ")
+    fetched = js(browser, "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert fetched and all(u.startswith(server) for u in fetched)   # nothing from outside
+    js(browser, "window.scrollTo(0, 0)")
+    print(screenshot(browser, "publish-episode.png"))
+    browser.get(server + "index.html")
+    assert "Cam Hà Tĩnh vào mùa" in browser.page_source
+    print(screenshot(browser, "publish-series.png"))
+
+
+def test_episode_page_from_file(browser, web):
+    drive_episode_page(browser, (web / "tin1" / "index.html").as_uri())
+    assert js(browser, "return location.protocol") == "file:"
+    # a chapter link of embed.html (index.html#t=...) opens the page at that time
+    browser.get("about:blank")
+    browser.get((web / "tin1" / "index.html").as_uri() + "#t=12.500")
+    wait_for(lambda: js(browser, f"return {PLAYER}.readyState >= 1"), 15, "the metadata")
+    assert js(browser, f"return {PLAYER}.currentTime") == pytest.approx(12.5, abs=0.05)
+    embed = (web / "tin1" / "embed.html").read_text(encoding="utf-8")
+    assert f'href="{BASE}tin1/index.html#t=' in embed and f'src="{BASE}tin1/tin1.mp3"' in embed
+
+
+def test_cli_help_names_the_command():
+    code, out, _ = run_radio(["publish", "--help"], REPO, check_sources=False)
+    assert code == 0 and "--base-url" in out and "--allow-draft" in out
+
+
+# --- the timings, piece by piece ----------------------------------------------------------
+
+def test_timings_kept_before_this_existed_are_made_again_without_touching_the_audio(prod, web):
+    """A speech cache filled before events were kept: publish times it again by
+    synthesizing the same text once (never sentence by sentence); the cached audio,
+    and so the programme, stays byte for byte what it was."""
+    cache = prod / ".radio" / "cache" / "speech"
+    events = sorted(cache.rglob("*.events.json"))
+    assert len(events) == 4   # one per synthesized paragraph (3 + 1)
+    audio = {p: p.read_bytes() for p in cache.rglob("*.wav")}
+    vtt = (web / "tin1" / "tin1.vtt").read_bytes()
+    kept = {p: p.read_bytes() for p in events}
+    for path in events:
+        path.unlink()
+    code, out, err = run_radio(["-v", "publish", "--allow-draft"], prod)
+    assert code == 0, err
+    assert out.count("timing a paragraph spoken before timings were kept") == 4
+    assert "files written: 0," in out
+    assert {p: p.read_bytes() for p in cache.rglob("*.wav")} == audio
+    assert {p: p.read_bytes() for p in events} == kept
+    assert (web / "tin1" / "tin1.vtt").read_bytes() == vtt
+
+
+def test_sentences_split_as_written():
+    from radio.web.timings import split_sentences
+
+    assert split_sentences("Kính thưa quý vị! Đây là TP. Hà Tĩnh… Xin “chào”. Hết") == \
+        ["Kính thưa quý vị!", "Đây là TP. Hà Tĩnh…", "Xin “chào”.", "Hết"]
+    assert split_sentences("Kinh phí 40.000.000đ, ngày 14/10/2021.") == \
+        ["Kinh phí 40.000.000đ, ngày 14/10/2021."]
+
+
+def test_a_take_or_gtts_paragraph_is_timed_in_proportion():
+    from radio.pipeline.plan import Entry
+    from radio.web.timings import segment_sentences
+
+    segment = Entry("speech", 10_000, 16_000, 0, chapter="Mở đầu", speaker="MC1",
+                    label="Người dẫn", text="Một hai ba. Bốn năm sáu bảy tám chín.",
+                    engine="take")
+    first, second = segment_sentences(segment, None, None)
+    # 11 of the 36 written characters: 11/36 of the 6 s
+    assert (first.start_ms, first.end_ms, second.end_ms) == (10_000, 11_833, 16_000)
+    assert first.speaker == "Người dẫn" and not first.exact
+
+
+def test_espeak_events_place_sentences_exactly():
+    from radio.pipeline.plan import Entry
+    from radio.web.timings import segment_sentences
+
+    segment = Entry("speech", 1_000, 5_000, 0, speaker="MC1", text="Xin chào. Hẹn gặp lại!",
+                    spoken="Xin chào. Hẹn gặp lại!", engine="espeak")
+    events = [["sentence", 1, 0, 0], ["word", 1, 3, 0], ["word", 5, 4, 300],
+              ["end", 9, 0, 1400], ["sentence", 11, 0, 1400], ["word", 11, 3, 1400],
+              ["word", 15, 3, 1700], ["word", 19, 4, 2000]]
+    first, second = segment_sentences(segment, events, None)
+    assert (first.start_ms, second.start_ms, second.end_ms) == (1_000, 2_400, 5_000)
+    assert second.exact
+
+
+def test_long_sentences_are_cut_into_short_cues():
+    from radio.web.subtitles import all_cues, webvtt
+    from radio.web.timings import Sentence
+
+    text = ("Theo Kế hoạch số 381/KH-UBND ngày 14/10/2021 của UBND tỉnh, thành phố đã tổ chức "
+            "nhiều hoạt động quảng bá cam và các sản phẩm OCOP tại các hội chợ trong tỉnh.")
+    cues = all_cues((Sentence(0, 15_000, text, "A <b>", "", True),), 14_000)
+    assert len(cues) == 3
+    assert " ".join(" ".join(c.lines) for c in cues) == text
+    assert all(c.end_ms - c.start_ms <= 7000 and all(len(l) <= 42 for l in c.lines)
+               for c in cues)
+    assert cues[-1].end_ms == 14_000   # never past the programme's end
+    assert "<v A &lt;b&gt;>" in webvtt(cues)
+
+
+def test_pages_speak_the_language_of_the_production():
+    """[production] language, never the interface's: Vietnamese by default, English too."""
+    from radio.web.pages import EpisodePage, Site, series_html
+    from pathlib import Path
+
+    from radio.targets.report import Report
+
+    report = Report(Path("tin1.json"), "tin1", "scripts/tin1.md", "Cam", 1, True, 125.0, (), (),
+                    "broadcast", {}, {}, {}, (), {}, 0)
+    page = EpisodePage(report, "", "", "2022-01-15", "tin1.mp3", 1_250_000, (), ())
+    vi = series_html(Site("Cam", "Sở", "", "vi", "cover.png", True, True), [page])
+    assert "Chuyên đề số 1" in vi and "Thời lượng 2:05" in vi and "ngày 15/1/2022" in vi
+    assert "Tải về MP3 (1,2 MB)" in vi and "Bản nháp: chưa phải" in vi and "Bản mẫu" in vi
+    assert "Lời thoại và các phần" in vi
+    en = series_html(Site("Cam", "Sở", "", "en", "cover.png", False, True), [page])
+    assert "Programme 1" in en and "Duration 2:05" in en and "2022-01-15" in en
+    assert "Download the MP3 (1.2 MB)" in en and "Draft" not in en
+
+
+def test_a_configured_jpeg_cover_is_measured(tmp_path):
+    import subprocess
+
+    from conftest import ffmpeg_exe
+    from radio.web.cover import image_size
+
+    path = tmp_path / "cover.jpg"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "color=c=orange:s=1400x1400", "-frames:v", "1", str(path)], check=True)
+    assert image_size(path.read_bytes()) == ("jpg", 1400, 1400)
+    assert image_size(b"GIF89a....") is None
