@@ -52,9 +52,6 @@ class IpAudio:
 def encode_for_ip(programme: Programme, profile: IpProfile, state_dir: Path,
                   log) -> IpAudio:
     """The programme as an MP3 in *profile*, measured; reused when nothing changed."""
-    from ..audio.master import PRESETS
-
-    preset = PRESETS[programme.preset]
     folder = state_dir / "distribution"
     target = folder / "{name}.{rate}-{ch}ch-{kbps}k.mp3".format(
         name=programme.name, rate=profile.sample_rate_hz, ch=profile.channels,
@@ -65,7 +62,7 @@ def encode_for_ip(programme: Programme, profile: IpProfile, state_dir: Path,
     if cached:
         log.detail("{file}: unchanged, not encoded again".format(file=target.name))
         return cached
-    gain_db, lufs, peak = _encode_measured(programme, profile, preset, target, log)
+    gain_db, lufs, peak = _encode_measured(programme, profile, target, log)
     audio = IpAudio(programme, target, profile, target.stat().st_size, sha256_file(target),
                     round(lufs, 2), round(peak, 2), round(gain_db, 2))
     write_text(sidecar, json.dumps({"key": key, "bytes": audio.bytes, "sha256": audio.sha256,
@@ -75,10 +72,13 @@ def encode_for_ip(programme: Programme, profile: IpProfile, state_dir: Path,
     return audio
 
 
-def _encode_measured(programme: Programme, profile: IpProfile, preset, target: Path,
+def _encode_measured(programme: Programme, profile: IpProfile, target: Path,
                      log) -> tuple[float, float, float]:
     """Encode until the MP3 is on target: LAME's low-pass takes a few tenths of
     a LU from the high-passed speech, and its true peak overshoots the master's."""
+    from ..audio.master import PRESETS
+
+    preset = PRESETS[programme.preset]
     gain_db = 0.0
     for _ in range(MAX_PASSES):
         _encode(programme.wav_path, target, profile, gain_db)

@@ -24,19 +24,26 @@ class Programme:
     integrated_lufs: float | None
     true_peak_dbtp: float | None
     placeholders: int
+    target_lufs: float           # the preset's targets, as the build recorded them
+    tolerance_lu: float
+    ceiling_dbtp: float
 
 
 def read_programme(report_path: Path) -> Programme:
     """The build's report (JSON) as a Programme: the one place that reads it."""
     data = json.loads(Path(report_path).read_text(encoding="utf-8"))
     wav = data.get("loudness", {}).get("wav", {})
+    targets = data["targets"]
     return Programme(
         name=data["episode"], number=int(data["number"]), title=data["title"],
         duration_s=float(data["duration_s"]), preset=data["preset"],
         wav_path=Path(report_path).with_name(data["files"]["wav"]),
         report_path=Path(report_path), integrated_lufs=wav.get("integrated_lufs"),
         true_peak_dbtp=wav.get("true_peak_dbtp"),
-        placeholders=int(data.get("placeholders", 0)))
+        placeholders=int(data.get("placeholders", 0)),
+        target_lufs=float(targets["integrated_lufs"]),
+        tolerance_lu=float(targets["tolerance_lu"]),
+        ceiling_dbtp=float(targets["true_peak_dbtp"]))
 
 
 def clock(seconds: float) -> str:

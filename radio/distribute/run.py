@@ -22,7 +22,7 @@ from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import BuildLock, write_bytes, write_text
 from ..log import Log
 from . import dispatch, labels, packages, printing, schedule, sheets
-from .model import Programme, read_programme
+from .model import Programme, read_programme, vi_number
 from .profile import Distribution, load_distribution
 from .stations import EMERGENCY, FILE_NAME, StationList, read_stations
 
@@ -139,13 +139,11 @@ def _disc(production: Production, kind: str, programmes: tuple[Programme, ...],
     spec = disc_spec(production, reports, programmes[0].preset)
     folder = production.output_dir / "disc" if kind == "cd" else out / "province" / "disc"
     manifest = write_disc(spec, folder, log=log.info)
-    from ..audio.master import PRESETS
-
+    lufs = vi_number(programmes[0].target_lufs)
     face = labels.DiscFace(
         title=spec.title, publisher=spec.publisher, edition=manifest.edition,
         date=manifest.date, volume_label=manifest.label,
-        use=USE[kind].format(lufs=str(PRESETS[programmes[0].preset].target_lufs)
-                             .replace("-", "\u2212").replace(".", ",")),
+        use=USE[kind].format(lufs=lufs),
         tracks=tuple((t.number, t.title, t.duration_s) for t in manifest.tracks),
         draft=draft or manifest.draft)
     _write_pieces(out / kind, face, dist, production.settings.production.publisher, epoch)
