@@ -46,8 +46,7 @@ def _count_line(face: DiscFace) -> str:
 
 
 def _edition_line(face: DiscFace) -> str:
-    return "Ấn bản {edition} · {date} · nhãn đĩa {label}".format(
-        edition=face.edition, date=face.date, label=face.volume_label)
+    return "Ấn bản {edition}".format(edition=face.edition)   # label, date and a hash
 
 
 def disc_label(face: DiscFace, size: LabelSize) -> Page:
