@@ -24,10 +24,10 @@ hole_mm = 41.0                 # 17 for full-face labels
 
 Why 64 kbit/s mono: horn loudspeakers reproduce roughly 200 Hz to 7–8 kHz and
 the programme is dual-mono speech, so a second channel carries nothing; LAME at
-64 kbit/s mono keeps the band up to about 14 kHz, well beyond the horns, and a
-20-minute programme is 9.6 MB, an upload of seconds on 4G and under two
-minutes on a weak 3G link, and a stream that the receiving boxes sustain on
-poor mobile coverage.  Raise it (96 or 128) for a vendor that re-encodes
+64 kbit/s mono keeps the band up to about 16 kHz (measured on white noise),
+far beyond the horns; a 20-minute programme is 9.6 MB, an upload of seconds
+on 4G and under two minutes on a weak 3G link, and a stream that the
+receiving boxes sustain on poor mobile coverage.  Raise it (96 or 128) for a vendor that re-encodes
 uploads, so that the second encoding starts from more.
 """
 from __future__ import annotations

@@ -53,6 +53,9 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
     _refuse_emergency(stations, request)
     if production.settings.production.status == "draft" and not request.allow_draft:
         _refuse_draft("status = \"draft\" in radio.toml")
+    if stations.sample:
+        log.warn("stations.csv is marked as a sample (bản mẫu): replace it with the real "
+                 "stations before anything goes out")
     kinds = tuple(k for k in ("ip", "cd", "province") if stations.of_kind(k))
     local = production.settings.build.preset
     presets = [p for p, needed in ((local, "ip" in kinds or "cd" in kinds),
@@ -124,7 +127,7 @@ def _write(production: Production, stations: StationList, dist: Distribution,
     rows = dispatch.plan_dispatch(stations.stations, names, discs)
     _write_schedule(out, slots, kinds, dist, draft, settings.production.publisher, epoch)
     burned = dispatch.burned_copies(production.root, rows)
-    _write_dispatch(production, out, rows, burned, draft, epoch)
+    _write_dispatch(production, out, rows, burned, draft or stations.sample, epoch)
     _summary(production, rows, made, burned, log)
     return Result(out, made, rows, draft)
 
