@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
 from .stations import Station
 
 JSON_NAME = "danh-sach-gui.json"
@@ -161,10 +162,10 @@ def copy_assigner(image: Path):
                 if copy_id not in burned or not burned[copy_id].verified:
                     left = sum(1 for r in rows for i in r["copy_ids"]
                                if i not in burned or not burned[i].verified)
-                    return Assignment(copy_id, "copy {id} for {station}: write {id} on the "
-                                      "disc ({left} copies of this disc still waiting, "
-                                      "this one included)".format(
+                    return Assignment(copy_id, _("copy {id} for {station}: write {id} on the "
+                                        "disc (copies of this disc still waiting, this one "
+                                        "included: {left})",
                                           id=copy_id, station=row["station"], left=left))
-        return Assignment("-", "every copy on the dispatch list is burned and verified; "
-                               "this one is a spare")
+        return Assignment("-", _("every copy on the dispatch list is burned and verified; "
+                               "this one is a spare"))
     return assign

@@ -28,6 +28,7 @@ from .. import __version__
 from ..audio.decode import ffmpeg_exe
 from ..errors import BuildError
 from ..fsio import atomic_path, sha256_file, write_text
+from ..i18n import _, _l
 from ..procs import child_options
 from .model import Programme
 from .profile import IpProfile
@@ -60,7 +61,7 @@ def encode_for_ip(programme: Programme, profile: IpProfile, state_dir: Path,
     key = _fingerprint(programme, profile)
     cached = _cached(sidecar, target, key, programme, profile)
     if cached:
-        log.detail("{file}: unchanged, not encoded again".format(file=target.name))
+        log.detail(_("{file}: unchanged, not encoded again", file=target.name))
         return cached
     gain_db, lufs, peak = _encode_measured(programme, profile, target, log)
     audio = IpAudio(programme, target, profile, target.stat().st_size, sha256_file(target),
@@ -80,7 +81,7 @@ def _encode_measured(programme: Programme, profile: IpProfile, target: Path,
 
     preset = PRESETS[programme.preset]
     gain_db = 0.0
-    for _ in range(MAX_PASSES):
+    for _attempt in range(MAX_PASSES):
         _encode(programme.wav_path, target, profile, gain_db)
         lufs, peak = measure_mp3(
             target, stereo=profile.channels == 2 and not preset.dual_mono)
@@ -88,18 +89,18 @@ def _encode_measured(programme: Programme, profile: IpProfile, target: Path,
         if peak <= preset.ceiling_dbtp and abs(preset.target_lufs - lufs) <= ON_TARGET_LU:
             break
         gain_db += correction
-        log.detail("{file}: {lufs:.2f} LUFS, true peak {peak:.2f} dBTP; encoding again with "
-                   "{gain:+.2f} dB".format(file=target.name, lufs=lufs, peak=peak,
+        log.detail(_("{file}: {lufs:.2f} LUFS, true peak {peak:.2f} dBTP; encoding again with "
+                   "{gain:+.2f} dB", file=target.name, lufs=lufs, peak=peak,
                                            gain=gain_db))
     if peak > preset.ceiling_dbtp:
-        raise BuildError("the IP station MP3 of {name} stays above {ceiling} dBTP".format(
+        raise BuildError(_l("the IP station MP3 of {name} stays above {ceiling} dBTP",
             name=programme.name, ceiling=preset.ceiling_dbtp),
-            hint="raise [distribution.ip] bitrate_kbps")
+            hint=_l("raise [distribution.ip] bitrate_kbps"))
     if abs(lufs - preset.target_lufs) > preset.tolerance_lu:
-        raise BuildError("the IP station MP3 of {name} measures {lufs:.1f} LUFS, outside "
-                         "{target} LUFS".format(name=programme.name, lufs=lufs,
+        raise BuildError(_l("the IP station MP3 of {name} measures {lufs:.1f} LUFS, outside "
+                         "{target} LUFS", name=programme.name, lufs=lufs,
                                                 target=preset.target_lufs),
-                         hint="raise [distribution.ip] bitrate_kbps")
+                         hint=_l("raise [distribution.ip] bitrate_kbps"))
     return gain_db, lufs, peak
 
 
@@ -136,7 +137,7 @@ def _encode(wav: Path, target: Path, profile: IpProfile, gain_db: float) -> None
         proc = subprocess.run(command, capture_output=True, **child_options())
         if proc.returncode:
             reason = proc.stderr.decode(errors="replace").strip().splitlines()
-            raise BuildError("ffmpeg could not encode {file}: {reason}".format(
+            raise BuildError(_l("ffmpeg could not encode {file}: {reason}",
                 file=target.name, reason=reason[-1] if reason else proc.returncode))
 
 
@@ -159,7 +160,7 @@ def measure_mp3(path: Path, stereo: bool = False) -> tuple[float, float]:
         feed_from(meter, proc.stdout)
         error = proc.stderr.read().decode(errors="replace").strip()
         if proc.wait():
-            raise BuildError("ffmpeg could not decode {file}: {reason}".format(
+            raise BuildError(_l("ffmpeg could not decode {file}: {reason}",
                 file=path.name, reason=error.splitlines()[-1] if error else "?"))
     result = meter.result()
     return (float(result.integrated_lufs) + (0.0 if stereo else DUAL_MONO_DB),

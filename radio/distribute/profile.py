@@ -32,6 +32,7 @@ uploads, so that the second encoding starts from more.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -40,6 +41,7 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME, Production, _key_line
 from ..errors import Problem, raise_if_errors
+from ..i18n import _l
 from ..textfold import nfc
 
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -75,23 +77,24 @@ class Distribution:
 
 _SPEC = {   # key: (type, check(value) -> bool, the message when it fails)
     "ip.channels": (int, lambda v: v in (1, 2),
-                    "[{section}] {key} = {value} must be 1 (mono) or 2 (stereo)"),
+                    _l("[{section}] {key} = {value} must be 1 (mono) or 2 (stereo)")),
     "ip.sample_rate_hz": (int, lambda v: v in SAMPLE_RATES,
-                          "[{section}] {key} = {value} must be 32000, 44100 or 48000"),
+                          _l("[{section}] {key} = {value} must be 32000, 44100 or 48000")),
     "ip.bitrate_kbps": (int, lambda v: v in BITRATES,
-                        "[{section}] {key} = {value} must be an MP3 bitrate from 32 to 320, "
-                        "such as 64, 96 or 128"),
+                        _l("[{section}] {key} = {value} must be an MP3 bitrate from 32 to "
+                           "320, such as 64, 96 or 128")),
     "label.diameter_mm": (float, lambda v: 100 <= v <= 120,
-                          "[{section}] {key} = {value} must be from 100 to 120 (mm)"),
+                          _l("[{section}] {key} = {value} must be from 100 to 120 (mm)")),
     "label.hole_mm": (float, lambda v: 10 <= v <= 45,
-                      "[{section}] {key} = {value} must be from 10 to 45 (mm): 41 for "
-                      "standard labels, 17 for full-face labels"),
-    "category": (str, lambda v: bool(v.strip()), "[{section}] {key} must not be empty"),
-    "summary": (str, lambda v: True, ""),
+                      _l("[{section}] {key} = {value} must be from 10 to 45 (mm): 41 for "
+                         "standard labels, 17 for full-face labels")),
+    "category": (str, lambda v: bool(v.strip()),
+                 _l("[{section}] {key} = {value} must not be empty")),
+    "summary": (str, lambda v: True, None),
 }
-_TYPE = {int: "[{section}] {key} = {value} must be a whole number",
-         float: "[{section}] {key} = {value} must be a number",
-         str: "[{section}] {key} = {value} must be text in quotes"}
+_TYPE = {int: _l("[{section}] {key} = {value} must be a whole number"),
+         float: _l("[{section}] {key} = {value} must be a number"),
+         str: _l("[{section}] {key} = {value} must be text in quotes")}
 
 
 def load_distribution(production: Production) -> Distribution:
@@ -104,19 +107,19 @@ def load_distribution(production: Production) -> Distribution:
     start = _date(data, "from", text, problems) or dt.date.fromisoformat(settings.date)
     end = _date(data, "to", text, problems) or start + dt.timedelta(days=30)
     if end < start:
-        problems.append(Problem("[distribution] to = {end} is before from = {start}".format(
+        problems.append(Problem(_l("[distribution] to = {end} is before from = {start}",
                                     end=end, start=start),
                                 CONFIG_NAME, _key_line(text, "distribution", "to"),
-                                "the campaign must end on or after the day it starts"))
+                                _l("the campaign must end on or after the day it starts")))
     values = _values(data, text, problems)
     times = _times(data.get("times", {}), text, problems)
     known = {"from", "to", "category", "summary", "times", "ip", "label"}
     for key in data:
         if key not in known:
-            problems.append(Problem("unknown setting '{key}' in [distribution]".format(key=key),
+            problems.append(Problem(_l("unknown setting '{key}' in [distribution]", key=key),
                                     CONFIG_NAME,
                                     _key_line(text, "distribution", key),
-                                    "known settings: " + ", ".join(sorted(known))))
+                                    _l("known settings: {names}", names=", ".join(sorted(known)))))
     raise_if_errors(problems)
     return Distribution(start, end, values.get("category", "chuyên đề"),
                         values.get("summary", "") or settings.comment, times,
@@ -132,10 +135,10 @@ def _date(data: dict, key: str, text: str, problems: list[Problem]) -> dt.date |
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.append(Problem("[distribution] {key} = {value!r} is not a date".format(
+        problems.append(Problem(_l("[distribution] {key} = {value!r} is not a date",
                                     key=key, value=value), CONFIG_NAME,
                                 _key_line(text, "distribution", key),
-                                'write it as "2021-12-01" (year-month-day)'))
+                                _l('write it as "2021-12-01" (year-month-day)')))
         return None
 
 
@@ -145,11 +148,11 @@ def _values(data: dict, text: str, problems: list[Problem]) -> dict:
         for key in data.get(table, {}) if isinstance(data.get(table), dict) else ():
             if f"{table}.{key}" not in _SPEC:
                 fields = [k.split(".")[1] for k in _SPEC if k.startswith(table + ".")]
-                problems.append(Problem("unknown setting '{key}' in [distribution.{table}]".format(
+                problems.append(Problem(_l("unknown setting '{key}' in [distribution.{table}]",
                                             key=key, table=table),
                                         CONFIG_NAME, _key_line(text, f"distribution.{table}",
                                                                key),
-                                        "known settings: " + ", ".join(fields)))
+                                        _l("known settings: {names}", names=", ".join(fields))))
     for dotted, (kind, check, message) in _SPEC.items():
         table, _, key = dotted.rpartition(".")
         source = data.get(table, {}) if table else data
@@ -163,7 +166,8 @@ def _values(data: dict, text: str, problems: list[Problem]) -> dict:
         wrong_type = not isinstance(value, kind) or isinstance(value, bool)
         if wrong_type or not check(value):
             template = _TYPE[kind] if wrong_type else message
-            problems.append(Problem(template.format(section=section, key=key, value=repr(value)),
+            params = {"section": section, "key": key, "value": repr(value)}
+            problems.append(Problem(dataclasses.replace(template, params=tuple(params.items())),
                                     CONFIG_NAME, line))
             continue
         value = nfc(value) if isinstance(value, str) else value
@@ -176,13 +180,13 @@ def _times(data, text: str, problems: list[Problem]) -> dict:
     for kind, value in data.items() if isinstance(data, dict) else ():
         line = _key_line(text, "distribution.times", kind)
         if kind not in times:
-            problems.append(Problem("unknown recipient kind '{kind}' in [distribution.times]".format(
+            problems.append(Problem(_l("unknown recipient kind '{kind}' in [distribution.times]",
                                         kind=kind),
-                                    CONFIG_NAME, line, "use ip, cd or province"))
+                                    CONFIG_NAME, line, _l("use ip, cd or province")))
         elif not isinstance(value, list) or not value or not all(
                 isinstance(v, str) and _TIME.match(v) for v in value):
-            problems.append(Problem("[distribution.times] {kind} must be a list of times such as "
-                                    "[\"06:30\", \"17:30\"], not {value!r}".format(
+            problems.append(Problem(_l("[distribution.times] {kind} must be a list of times "
+                                       "such as [\"06:30\", \"17:30\"], not {value!r}",
                                         kind=kind, value=value),
                                     CONFIG_NAME, line))
         else:

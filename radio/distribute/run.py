@@ -20,6 +20,7 @@ from ..clock import build_epoch
 from ..config import Production
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import BuildLock, write_bytes, write_text
+from ..i18n import _, _l
 from ..log import Log
 from . import dispatch, labels, packages, printing, schedule, sheets
 from .model import Programme, read_programme, vi_number
@@ -52,10 +53,10 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
     dist = load_distribution(production)
     _refuse_emergency(stations, request)
     if production.settings.production.status == "draft" and not request.allow_draft:
-        _refuse_draft("status = \"draft\" in radio.toml")
+        _refuse_draft(_l("status = \"draft\" in radio.toml"))
     if stations.sample:
-        log.warn("stations.csv is marked as a sample (bản mẫu): replace it with the real "
-                 "stations before anything goes out")
+        log.warn(_("stations.csv is marked as a sample (bản mẫu): replace it with the real "
+                 "stations before anything goes out"))
     kinds = tuple(k for k in ("ip", "cd", "province") if stations.of_kind(k))
     local = production.settings.build.preset
     presets = [p for p, needed in ((local, "ip" in kinds or "cd" in kinds),
@@ -63,7 +64,7 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
     built = {preset: _build(production, preset, request, log) for preset in presets}
     waiting = sum(p.placeholders for progs in built.values() for p in progs)
     if waiting and not request.allow_draft:
-        _refuse_draft("{n} paragraphs still synthesized, waiting for takes".format(n=waiting))
+        _refuse_draft(_l("paragraphs still synthesized, waiting for takes: {n}", n=waiting))
     draft = production.settings.production.status == "draft" or waiting > 0
     out = production.output_dir / "distribution"
     with BuildLock(production.state_dir / "lock"):
@@ -73,27 +74,27 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
 def _stations(production: Production) -> StationList:
     path = production.root / FILE_NAME
     if not path.is_file():
-        raise UserError("there is no stations.csv in the production", path=FILE_NAME,
-                        hint="list the receiving stations in stations.csv (see the README: "
-                             "name,commune,district,kind,platform,contact,copies,priority,notes)")
+        raise UserError(_l("there is no stations.csv in the production"), path=FILE_NAME,
+                        hint=_l("list the receiving stations in stations.csv (see the README: "
+                             "name,commune,district,kind,platform,contact,copies,priority,notes)"))
     return read_stations(path)
 
 
 def _refuse_emergency(stations: StationList, request: Request) -> None:
     if request.confirm_emergency:
         return
-    raise_if_errors([Problem("the station '{name}' has priority khẩn cấp: its system plays the "
-                             "programme at once, interrupting everything".format(name=s.name),
-                             FILE_NAME, s.line, "confirm with --confirm-emergency, or leave the "
-                             "priority empty (thông thường)")
+    raise_if_errors([Problem(_l("the station '{name}' has priority khẩn cấp: its system plays the "
+                             "programme at once, interrupting everything", name=s.name),
+                             FILE_NAME, s.line, _l("confirm with --confirm-emergency, or leave the "
+                                                   "priority empty (thông thường)"))
                      for s in stations.stations if s.priority == EMERGENCY])
 
 
 def _refuse_draft(reason: str) -> None:
-    raise UserError("the production is a draft ({reason}): its packages and discs must not "
-                    "go out".format(reason=reason),
-                    hint="finish it and set status = \"final\" in radio.toml, or try the "
-                         "distribution with --allow-draft (everything then says BẢN NHÁP)")
+    raise UserError(_l("the production is a draft ({reason}): its packages and discs must not "
+                    "go out", reason=reason),
+                    hint=_l("finish it and set status = \"final\" in radio.toml, or try the "
+                         "distribution with --allow-draft (everything then says BẢN NHÁP)"))
 
 
 def _build(production: Production, preset: str, request: Request,
@@ -223,7 +224,7 @@ def _write_dispatch(production: Production, out: Path, rows, burned, draft: bool
 def _summary(production: Production, rows, made, burned, log: Log) -> None:
     copies = sum(len(r.copy_ids) for r in rows)
     done = sum(1 for r in rows for i in r.copy_ids if i in burned and burned[i].verified)
-    log.info("distribution: {packages} IP package(s), {copies} disc copies on the dispatch "
-             "list ({done} burned and verified, {left} waiting), in {folder}".format(
+    log.info(_("distribution written to {folder}: IP packages: {packages}; disc copies on the "
+               "dispatch list: {copies} (burned and verified: {done}; waiting: {left})",
                  packages=len(made), copies=copies, done=done, left=copies - done,
                  folder=production.rel(production.output_dir / "distribution")))

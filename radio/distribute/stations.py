@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import read_input
+from ..i18n import _l
 from ..textfold import ascii_fold, nfc
 
 FILE_NAME = "stations.csv"
@@ -97,15 +98,15 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise UserError("stations.csv is not UTF-8 text", path=shown, line=line,
-                        hint="in Excel choose Save As > CSV UTF-8 (Comma delimited)") from None
+        raise UserError(_l("stations.csv is not UTF-8 text"), path=shown, line=line,
+                        hint=_l("in Excel choose Save As > CSV UTF-8 (Comma delimited)")) from None
     text = nfc(text)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()
                   and not line.lstrip().startswith("#")), None)
     if first is None:
-        raise UserError("stations.csv has no header row", path=shown, line=1,
-                        hint="the first row names the columns: name,commune,district,kind,...")
+        raise UserError(_l("stations.csv has no header row"), path=shown, line=1,
+                        hint=_l("the first row names the columns: name,commune,district,kind,..."))
     sample = "bản mẫu" in text.lower() or "sample" in text.lower()
     reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=_delimiter(lines[first]))
     header = next(reader)
@@ -121,8 +122,8 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem("cannot read this row: {reason}".format(reason=exc), shown, line,
-                                    "check the quotes in it"))
+            problems.append(Problem(_l("cannot read this row: {reason}", reason=exc), shown, line,
+                                    _l("check the quotes in it")))
             break
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
@@ -131,15 +132,16 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
             continue
         key = station.name.casefold()
         if key in seen:
-            problems.append(Problem("the station '{name}' is listed twice (first on line {first})"
-                                    .format(name=station.name, first=seen[key]), shown, line,
-                                    "remove one row or give the stations different names"))
+            problems.append(Problem(
+                _l("the station '{name}' is listed twice (first on line {first})",
+                   name=station.name, first=seen[key]), shown, line,
+                _l("remove one row or give the stations different names")))
             continue
         seen[key] = line
         stations.append(station)
     if not stations and not problems:
-        problems.append(Problem("stations.csv lists no station", shown, first + 1,
-                                "add one row per station under the header"))
+        problems.append(Problem(_l("stations.csv lists no station"), shown, first + 1,
+                                _l("add one row per station under the header")))
     raise_if_errors(problems)
     return StationList(Path(path), tuple(stations), sample)
 
@@ -151,17 +153,19 @@ def _header(header: list[str], shown: str, line: int, problems: list[Problem]) -
             continue
         name = _column(cell)
         if name is None:
-            problems.append(Problem("unknown column '{column}'".format(column=cell.strip()), shown, line,
-                                    "known columns: " + ", ".join(_COLUMNS)))
+            problems.append(Problem(_l("unknown column '{column}'", column=cell.strip()),
+                                    shown, line,
+                                    _l("known columns: {names}", names=", ".join(_COLUMNS))))
         elif name in columns:
-            problems.append(Problem("the column '{column}' appears twice".format(column=cell.strip()),
+            problems.append(Problem(_l("the column '{column}' appears twice", column=cell.strip()),
                                     shown, line))
         else:
             columns[name] = index
     for name in _REQUIRED:
         if name not in columns and not problems:
-            problems.append(Problem("the column '{column}' is missing".format(column=name), shown, line,
-                                    "the header needs at least: name,kind"))
+            problems.append(Problem(_l("the column '{column}' is missing", column=name),
+                                    shown, line,
+                                    _l("the header needs at least: name,kind")))
     return columns
 
 
@@ -174,25 +178,27 @@ def _station(row: list[str], columns: dict[str, int], line: int, shown: str,
     before = len(problems)
     name = cell("name")
     if not name:
-        problems.append(Problem("the station has no name", shown, line,
-                                "fill in the 'name' column"))
+        problems.append(Problem(_l("the station has no name"), shown, line,
+                                _l("fill in the 'name' column")))
     kind = _KIND_WORDS.get(ascii_fold(cell("kind")).lower())
     if kind is None:
-        problems.append(Problem("kind '{kind}' is not one of ip, cd, province".format(kind=cell("kind")),
+        problems.append(Problem(_l("kind '{kind}' is not one of ip, cd, province",
+                                   kind=cell("kind")),
                                 shown,
-                                line, "ip: IP loudspeaker system; cd: plays CDs; "
-                                      "province: a neighbouring province's radio station"))
+                                line, _l("ip: IP loudspeaker system; cd: plays CDs; "
+                                         "province: a neighbouring province's radio station")))
     platform = cell("platform")
     if kind == "ip" and not platform:
-        problems.append(Problem("the IP station '{name}' has no platform".format(name=name), shown, line,
-                                "name its system or vendor (e.g. VNPT), so packages group by it"))
+        problems.append(Problem(_l("the IP station '{name}' has no platform", name=name),
+                                shown, line, _l("name its system or vendor (e.g. VNPT), so "
+                                                "packages group by it")))
     copies = _copies(cell("copies"), kind, line, shown, problems)
     priority = _PRIORITY_WORDS.get(ascii_fold(cell("priority")).lower() or "thong thuong")
     if priority is None:
-        problems.append(Problem("priority '{priority}' is not one of {choices}".format(
+        problems.append(Problem(_l("priority '{priority}' is not one of {choices}",
                                     priority=cell("priority"), choices=", ".join(PRIORITIES)),
                                 shown, line,
-                                "leave it empty for thông thường"))
+                                _l("leave it empty for thông thường")))
     if len(problems) > before:
         return None
     return Station(name, cell("commune"), cell("district"), kind,
@@ -207,8 +213,8 @@ def _copies(value: str, kind: str | None, line: int, shown: str,
     if not value:
         return 1
     if not value.isdigit() or not 1 <= int(value) <= MAX_COPIES:
-        problems.append(Problem("copies '{value}' is not a whole number from 1 to {most}".format(
+        problems.append(Problem(_l("copies '{value}' is not a whole number from 1 to {most}",
                                     value=value, most=MAX_COPIES),
-                                shown, line, "write how many discs this station gets, e.g. 2"))
+                                shown, line, _l("write how many discs this station gets, e.g. 2")))
         return 0
     return int(value)
