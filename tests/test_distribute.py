@@ -321,6 +321,29 @@ def test_draft_and_emergency_need_to_be_confirmed(copy_of):
     assert code == 2 and err.startswith("stations.csv:4: ") and "--confirm-emergency" in err
 
 
+def test_a_confirmed_emergency_gets_its_own_package(distributed, copy_of):
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "0912 000 001,,thông thường,", "0912 000 001,,khẩn cấp,"), encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "--confirm-emergency", "-j", "1"],
+                               root)
+    assert code == 0, err
+    ip = root / DIST / "ip"
+    assert sorted(p.name for p in ip.iterdir() if p.is_dir()) == [
+        "viettel-uu-tien", "vnpt", "vnpt-khan-cap"]
+    data = json.loads((ip / "vnpt-khan-cap" / "goi-tin.json").read_text(encoding="utf-8"))
+    assert data["priority"] == "khẩn cấp" and data["priority_code"] == "emergency"
+    assert [s["name"] for s in data["stations"]] == ["Đài truyền thanh xã Thạch Kim"]
+    assert "phát ngay khi nhận" in (ip / "vnpt-khan-cap" / "goi-tin.txt").read_text(
+        encoding="utf-8-sig")
+    path.write_text(path.read_text(encoding="utf-8").replace(",khẩn cấp,", ",,"),
+                    encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert not (ip / "vnpt-khan-cap").exists()     # a package nobody is listed for goes
+
+
 def test_excel_semicolons_vietnamese_headers_and_a_sample_mark(tmp_path):
     path = tmp_path / "stations.csv"
     path.write_text("# BẢN MẪU: danh sách giả định\n"

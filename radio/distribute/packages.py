@@ -86,6 +86,7 @@ def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[Ip
                    encoding="utf-8-sig", newline="")
         _remove_stale(folder, {i["file"] for i in items})
         packages.append(Package(folder, platform, priority, tuple(members), metadata))
+    _remove_stale_packages(out_dir, {p.folder.name for p in packages})
     return tuple(packages)
 
 
@@ -171,6 +172,13 @@ def _sheet(data: dict) -> str:
                   "(xem lịch phát sóng)".format(count=len(item["slots"]), times=", ".join(times),
                                                 start=vi_date(start), end=vi_date(end))]
     return "\n".join(lines) + "\n"
+
+
+def _remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
+    """Packages of a platform (or priority) no longer in stations.csv."""
+    for old in out_dir.glob("*/goi-tin.json"):
+        if old.parent.name not in keep:
+            shutil.rmtree(old.parent)
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:
