@@ -273,13 +273,37 @@ def verify(ctx, image, manifest):
 def burn(ctx, image, device, copies, simulate, dry_run):
     """Write IMAGE to discs: a .toc/.cue with cdrdao (audio CD), an .iso with xorriso.
     Each copy is read back and verified where the drive allows; see burn.log.
+    A disc on the dispatch list (radio distribute) gives each copy its copy id.
 
     Example: radio burn output/disc/CAM_OCOP_NHAP.toc --copies 20
     """
     from .disc import burn as run
+    from .distribute import copy_assigner
 
     run(image, device, copies, simulate, dry_run, log=click.echo,
-        prompt=lambda text: click.prompt(text, default="", show_default=False))
+        prompt=lambda text: click.prompt(text, default="", show_default=False),
+        assign=copy_assigner(image))
+
+
+@cli.command()
+@click.option("--allow-draft", is_flag=True,
+              help="Distribute a draft for a test: everything then says BẢN NHÁP.")
+@click.option("--confirm-emergency", is_flag=True,
+              help="Confirm the stations with priority khẩn cấp (played at once).")
+@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@pass_ctx
+def distribute(ctx, allow_draft, confirm_emergency, offline, jobs):
+    """Packages for every station in stations.csv: IP upload packages, discs with
+    labels and case inserts, the broadcast schedule and the dispatch list, in
+    output/distribution/ (building out-of-date episodes first).
+
+    Example: radio distribute      radio distribute --allow-draft
+    """
+    from .distribute import Request, run_distribute
+
+    request = Request(allow_draft, confirm_emergency, jobs or default_jobs(), offline)
+    run_distribute(ctx.production(), request, ctx.log)
 
 
 @cli.command()

@@ -25,18 +25,22 @@ def build_date(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
 
 
-def timecode(seconds: float, *, tenths: bool = False, pad: bool = False) -> str:
+def timecode(seconds: float, *, tenths: bool = False, pad: bool = False,
+             hours: bool = False) -> str:
     """How every duration and position is written for people.
 
-    ``M:SS`` rounded to the second (``MM:SS`` with *pad*); with *tenths*,
+    ``M:SS`` rounded to the second (``MM:SS`` with *pad*; ``H:MM:SS`` from an
+    hour on with *hours*, else ``80:00`` as a CD's length is said); with *tenths*,
     ``MM:SS.d`` cut to the tenth and ``H:MM:SS.d`` from an hour on (the report's
     cue sheet, the command line).
     """
     if tenths:
         whole, ms = divmod(int(round(seconds * 1000, 6)), 1000)
         minutes, secs = divmod(whole, 60)
-        hours, minutes = divmod(minutes, 60)
+        hour, minutes = divmod(minutes, 60)
         text = f"{minutes:02d}:{secs:02d}.{ms // 100}"
-        return f"{hours}:{text}" if hours else text
+        return f"{hour}:{text}" if hour else text
     minutes, secs = divmod(int(round(seconds)), 60)
+    if hours and minutes >= 60:
+        return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
     return f"{minutes:02d}:{secs:02d}" if pad else f"{minutes}:{secs:02d}"

@@ -108,6 +108,8 @@ class Settings:
 
 
 _SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings)}
+# Sections read and checked by their own stage (radio/distribute/profile.py).
+OWN_SECTIONS = ("distribution",)
 
 _CHOICES = {
     ("production", "status"): ("draft", "final"),
@@ -271,8 +273,10 @@ def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONF
     problems: list[Problem] = []
     sections: dict[str, Any] = {}
     for name, value in data.items():
+        if name in OWN_SECTIONS:
+            continue
         if name not in _SECTIONS:
-            hint = closest(name, list(_SECTIONS))
+            hint = closest(name, [*_SECTIONS, *OWN_SECTIONS])
             problems.append(Problem(f"unknown section [{name}]", display, _key_line(text, name, None)
                                     or _key_line(text, "", name),
                                     f"did you mean [{hint}]?" if hint else

@@ -42,6 +42,7 @@ def test_offline_is_its_own_flag_not_an_engine():
 def test_one_time_formatter_in_every_form():
     assert timecode(0) == "0:00" and timecode(59.5) == "1:00" and timecode(61.4) == "1:01"
     assert timecode(4799.6, pad=True) == "80:00" and timecode(5, pad=True) == "00:05"
+    assert timecode(4799.6, hours=True) == "1:20:00" and timecode(59, hours=True) == "0:59"
     assert timecode(83.456, tenths=True) == "01:23.4"            # cut, not rounded
     assert timecode(3723.05, tenths=True) == "1:02:03.0"
     assert timecode(1.3, tenths=True) == "00:01.3"               # no float drift

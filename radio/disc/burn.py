@@ -103,8 +103,12 @@ def copy_commands(kind: str, target: Path, device: str, simulate: bool, copy: in
 
 def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: bool,
          log: Callable[[str], None] = print, prompt: Callable[[str], str] = input,
-         *, readback: bool = True) -> list[str]:
-    """Burn *copies* discs from *image*; return the commands (run, or shown by *dry_run*)."""
+         *, readback: bool = True, assign: Callable[[], object] | None = None) -> list[str]:
+    """Burn *copies* discs from *image*; return the commands (run, or shown by *dry_run*).
+
+    *assign*, when given, names each copy before it is burned (an object with
+    ``copy_id`` and ``message``, e.g. from the dispatch list); the id goes into
+    ``burn.log`` with the copy's result."""
     image = Path(image)
     kind, target = _target(image)
     tool = "cdrdao" if kind == "audio" else "xorriso"
@@ -126,8 +130,12 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
         if copy > 1:
             _ask(prompt, f"Take out copy {copy - 1}, put a blank disc for copy {copy} of "
                          f"{copies} into {dev}, then press Enter (Ctrl+C to stop): ")
+        assigned = assign() if assign else None
+        if assigned:
+            log(assigned.message)
         result = _run_copy(steps, folder, log)
-        _append_log(folder / "burn.log", dev, copy, copies, target.name, simulate, result)
+        _append_log(folder / "burn.log", dev, copy, copies, target.name, simulate, result,
+                    assigned.copy_id if assigned else None)
         log(f"copy {copy} of {copies}: {result}")
         if result.startswith("FAILED"):
             raise BuildError(f"copy {copy} of {target.name} failed: {result}",
@@ -192,9 +200,10 @@ def _verify_copy(readback_file: Path, folder: Path) -> str:
 
 
 def _append_log(path: Path, device: str, copy: int, copies: int, name: str, simulate: bool,
-                result: str) -> None:
+                result: str, copy_id: str | None = None) -> None:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
     mode = " simulate" if simulate else ""
-    line = f"{stamp}  device={device}  copy={copy}/{copies}{mode}  image={name}  {result}\n"
+    who = f"  copy_id={copy_id}" if copy_id else ""
+    line = f"{stamp}  device={device}  copy={copy}/{copies}{mode}  image={name}{who}  {result}\n"
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     write_text(path, old + line)

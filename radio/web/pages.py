@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
+from ..clock import timecode
 from ..i18n import _, language, ngettext
 from ..targets.report import Report
 from .timings import Sentence
@@ -63,9 +64,7 @@ def e(text) -> str:
 
 
 def clock(seconds: float) -> str:
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+    return timecode(int(seconds), hours=True)
 
 
 def day_text(day: str) -> str:

@@ -1,0 +1,220 @@
+"""``stations.csv``: who receives the programmes.
+
+One row per recipient.  The columns (English names, or the Vietnamese ones in
+brackets; order free, header row required):
+
+name (tên)            the station, as it should read on the dispatch list (required)
+commune (xã)          commune or ward
+district (huyện)      district, town or area
+kind (loại)           ``ip`` (IP loudspeaker system), ``cd`` (plays CDs) or
+                      ``province`` (a neighbouring province's radio station) (required)
+platform (nền tảng)   for ``ip``: the system or vendor (packages group by it) (required for ip)
+contact (liên hệ)     who receives it: a person, a phone number
+copies (số bản)       discs for ``cd`` and ``province`` (default 1)
+priority (ưu tiên)    thông thường (default), ưu tiên or khẩn cấp
+notes (ghi chú)       anything else
+
+Excel saves CSV as UTF-8 with a byte-order mark, or with ``;`` between cells
+where the decimal separator is a comma (Vietnamese Windows): both are read.  A
+row whose first cell starts with ``#`` is a comment.  Every bad row is
+collected and reported with its line, then the command stops once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, UserError, raise_if_errors
+from ..fsio import read_input
+from ..i18n import _l
+from ..textfold import ascii_fold, nfc
+
+FILE_NAME = "stations.csv"
+KINDS = ("ip", "cd", "province")
+PRIORITIES = ("thông thường", "ưu tiên", "khẩn cấp")
+NORMAL, PRIORITY, EMERGENCY = PRIORITIES
+MAX_COPIES = 500
+
+_COLUMNS = {
+    "name": ("tên", "ten", "tên đài", "ten dai"),
+    "commune": ("xã", "xa", "xã/phường", "xa/phuong", "phường", "phuong"),
+    "district": ("huyện", "huyen", "khu vực", "khu vuc"),
+    "kind": ("loại", "loai"),
+    "platform": ("nền tảng", "nen tang", "hệ thống", "he thong"),
+    "contact": ("liên hệ", "lien he"),
+    "copies": ("số bản", "so ban"),
+    "priority": ("ưu tiên", "uu tien", "mức ưu tiên", "muc uu tien"),
+    "notes": ("ghi chú", "ghi chu"),
+}
+_REQUIRED = ("name", "kind")
+_PRIORITY_WORDS = {"thong thuong": NORMAL, "normal": NORMAL, "uu tien": PRIORITY,
+                   "priority": PRIORITY, "khan cap": EMERGENCY, "emergency": EMERGENCY}
+_KIND_WORDS = {"ip": "ip", "cd": "cd", "province": "province", "tinh": "province"}
+
+
+@dataclass(frozen=True)
+class Station:
+    name: str
+    commune: str
+    district: str
+    kind: str          # one of KINDS
+    platform: str      # "" unless kind == "ip"
+    contact: str
+    copies: int        # discs; 0 for ip
+    priority: str      # one of PRIORITIES
+    notes: str
+    line: int          # in stations.csv, for messages
+
+
+@dataclass(frozen=True)
+class StationList:
+    path: Path
+    stations: tuple[Station, ...]
+    sample: bool       # the file says it is a sample ("bản mẫu")
+
+    def of_kind(self, kind: str) -> tuple[Station, ...]:
+        return tuple(s for s in self.stations if s.kind == kind)
+
+
+def _column(header: str) -> str | None:
+    key = nfc(header).strip().lower()
+    for name, aliases in _COLUMNS.items():
+        if key == name or key in aliases or ascii_fold(key) in aliases:
+            return name
+    return None
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
+    """Read and check *path*; every problem is reported together."""
+    raw = read_input(path, shown, "CSV file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise UserError(_l("stations.csv is not UTF-8 text"), path=shown, line=line,
+                        hint=_l("in Excel choose Save As > CSV UTF-8 (Comma delimited)")) from None
+    text = nfc(text)
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()
+                  and not line.lstrip().startswith("#")), None)
+    if first is None:
+        raise UserError(_l("stations.csv has no header row"), path=shown, line=1,
+                        hint=_l("the first row names the columns: name,commune,district,kind,..."))
+    sample = "bản mẫu" in text.lower() or "sample" in text.lower()
+    reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=_delimiter(lines[first]))
+    header = next(reader)
+    problems: list[Problem] = []
+    columns = _header(header, shown, first + 1, problems)
+    raise_if_errors(problems)
+    stations: list[Station] = []
+    seen: dict[str, int] = {}
+    while True:
+        line = first + reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(_l("cannot read this row: {reason}", reason=exc), shown, line,
+                                    _l("check the quotes in it")))
+            break
+        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue
+        station = _station(row, columns, line, shown, problems)
+        if station is None:
+            continue
+        key = station.name.casefold()
+        if key in seen:
+            problems.append(Problem(
+                _l("the station '{name}' is listed twice (first on line {first})",
+                   name=station.name, first=seen[key]), shown, line,
+                _l("remove one row or give the stations different names")))
+            continue
+        seen[key] = line
+        stations.append(station)
+    if not stations and not problems:
+        problems.append(Problem(_l("stations.csv lists no station"), shown, first + 1,
+                                _l("add one row per station under the header")))
+    raise_if_errors(problems)
+    return StationList(Path(path), tuple(stations), sample)
+
+
+def _header(header: list[str], shown: str, line: int, problems: list[Problem]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        if not cell.strip():
+            continue
+        name = _column(cell)
+        if name is None:
+            problems.append(Problem(_l("unknown column '{column}'", column=cell.strip()),
+                                    shown, line,
+                                    _l("known columns: {names}", names=", ".join(_COLUMNS))))
+        elif name in columns:
+            problems.append(Problem(_l("the column '{column}' appears twice", column=cell.strip()),
+                                    shown, line))
+        else:
+            columns[name] = index
+    for name in _REQUIRED:
+        if name not in columns and not problems:
+            problems.append(Problem(_l("the column '{column}' is missing", column=name),
+                                    shown, line,
+                                    _l("the header needs at least: name,kind")))
+    return columns
+
+
+def _station(row: list[str], columns: dict[str, int], line: int, shown: str,
+             problems: list[Problem]) -> Station | None:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    before = len(problems)
+    name = cell("name")
+    if not name:
+        problems.append(Problem(_l("the station has no name"), shown, line,
+                                _l("fill in the 'name' column")))
+    kind = _KIND_WORDS.get(ascii_fold(cell("kind")).lower())
+    if kind is None:
+        problems.append(Problem(_l("kind '{kind}' is not one of ip, cd, province",
+                                   kind=cell("kind")),
+                                shown,
+                                line, _l("ip: IP loudspeaker system; cd: plays CDs; "
+                                         "province: a neighbouring province's radio station")))
+    platform = cell("platform")
+    if kind == "ip" and not platform:
+        problems.append(Problem(_l("the IP station '{name}' has no platform", name=name),
+                                shown, line, _l("name its system or vendor (e.g. VNPT), so "
+                                                "packages group by it")))
+    copies = _copies(cell("copies"), kind, line, shown, problems)
+    priority = _PRIORITY_WORDS.get(ascii_fold(cell("priority")).lower() or "thong thuong")
+    if priority is None:
+        problems.append(Problem(_l("priority '{priority}' is not one of {choices}",
+                                    priority=cell("priority"), choices=", ".join(PRIORITIES)),
+                                shown, line,
+                                _l("leave it empty for thông thường")))
+    if len(problems) > before:
+        return None
+    return Station(name, cell("commune"), cell("district"), kind,
+                   platform if kind == "ip" else "", cell("contact"), copies, priority,
+                   cell("notes"), line)
+
+
+def _copies(value: str, kind: str | None, line: int, shown: str,
+            problems: list[Problem]) -> int:
+    if kind == "ip":
+        return 0
+    if not value:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= MAX_COPIES:
+        problems.append(Problem(_l("copies '{value}' is not a whole number from 1 to {most}",
+                                    value=value, most=MAX_COPIES),
+                                shown, line, _l("write how many discs this station gets, e.g. 2")))
+        return 0
+    return int(value)

@@ -1,0 +1,394 @@
+"""`radio distribute` on tests/roots/distribute (all three kinds of station), and the
+copy ids that `radio burn` records against its dispatch list.
+
+Measured with the real tools: ffmpeg (stream info, ebur128), pdftoppm/pdftotext/
+pdffonts (poppler-utils), jsonschema against the shipped schema."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clirun import run_radio
+from conftest import ROOTS, ffmpeg_exe, require_tool
+from radio.config import load
+from radio.distribute import labels, printing
+from radio.distribute.profile import IpProfile, LabelSize, load_distribution
+from radio.distribute.stations import read_stations
+from radio.errors import ProblemsError
+
+SVG = "{http://www.w3.org/2000/svg}"
+DIST = Path("output") / "distribution"
+
+
+@pytest.fixture(scope="module")
+def distributed(tmp_path_factory) -> Path:
+    """The fixture production, built and distributed once (a draft, allowed)."""
+    root = tmp_path_factory.mktemp("distribute") / "distribute"
+    shutil.copytree(ROOTS / "distribute", root)
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "IP packages: 2; disc copies on the dispatch list: 6" in out
+    return root
+
+
+@pytest.fixture
+def copy_of(tmp_path):
+    def _copy(root: Path) -> Path:
+        target = tmp_path / root.name
+        shutil.copytree(root, target, symlinks=True)
+        return target
+    return _copy
+
+
+def read_csv(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8-sig")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+# --- the folder ----------------------------------------------------------------------
+
+def test_writes_every_piece(distributed):
+    out = distributed / DIST
+    for name in ["ip/goi-tin.schema.json", "ip/vnpt/goi-tin.json", "ip/vnpt/goi-tin.txt",
+                 "ip/viettel-uu-tien/goi-tin.json", "cd/nhan-dia.svg", "cd/nhan-dia.pdf",
+                 "cd/bia-truoc.svg", "cd/bia-khay.svg", "cd/bia-hop.pdf",
+                 "province/nhan-dia.pdf", "province/disc/manifest.json",
+                 "lich-phat-song.csv", "lich-phat-song.pdf", "danh-sach-gui.csv",
+                 "danh-sach-gui.pdf", "danh-sach-gui.json"]:
+        assert (out / name).is_file(), name
+    assert sorted(p.name for p in (out / "ip" / "vnpt").glob("*.mp3")) == [
+        "01-cam-ha-tinh-huong-vi-dat-hong-lam.mp3", "02-san-pham-ocop-tinh-hoa-que-huong.mp3"]
+    # Provinces get the broadcast preset's disc, communes the production's.
+    province = json.loads((out / "province/disc/manifest.json").read_text(encoding="utf-8"))
+    commune = json.loads((distributed / "output/disc/manifest.json").read_text(encoding="utf-8"))
+    assert province["fingerprint"] != commune["fingerprint"]
+    assert (distributed / "output/episode1/episode1.broadcast.wav").is_file()
+
+
+# --- IP packages -----------------------------------------------------------------------
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) by ffmpeg's ebur128; mono read as dual mono."""
+    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+                          "ebur128=peak=true:dualmono=true", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    summary = err[err.rindex("Summary:"):]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
+    return lufs, peak
+
+
+def stream_info(path: Path) -> str:
+    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True,
+                         text=True).stderr
+    return re.search(r"Audio: .*", err).group(0)
+
+
+def test_ip_mp3_has_the_profile_and_the_loudness(distributed):
+    for mp3 in (distributed / DIST / "ip" / "vnpt").glob("*.mp3"):
+        info = stream_info(mp3)
+        assert "mp3" in info and "44100 Hz, mono" in info and "64 kb/s" in info, info
+        lufs, peak = ebur128(mp3)
+        assert abs(lufs - -16.0) <= 0.5 and peak <= -1.0, (mp3.name, lufs, peak)
+        item = next(i for i in json.loads((mp3.parent / "goi-tin.json").read_text(
+            encoding="utf-8"))["items"] if i["file"] == mp3.name)
+        assert abs(item["audio"]["integrated_lufs"] - lufs) <= 0.3
+        assert abs(item["audio"]["true_peak_dbtp"] - peak) <= 0.3
+
+
+def test_metadata_follows_its_schema(distributed):
+    jsonschema = pytest.importorskip("jsonschema")
+    out = distributed / DIST / "ip"
+    schema = json.loads((out / "goi-tin.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    checker = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    packages = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+                for p in out.glob("*/goi-tin.json")}
+    assert sorted(packages) == ["viettel-uu-tien", "vnpt"]
+    for name, data in packages.items():
+        checker.validate(data)
+        assert data["draft"] and data["notice"].startswith("BẢN NHÁP")
+        assert data["valid_from"] == "2021-12-01" and data["valid_to"] == "2021-12-10"
+        for item in data["items"]:
+            mp3 = out / name / item["file"]
+            assert item["bytes"] == mp3.stat().st_size
+            assert item["sha256"] == __import__("hashlib").sha256(mp3.read_bytes()).hexdigest()
+            assert item["title"].startswith("BẢN NHÁP – ")
+            assert len(item["slots"]) == 10          # 10 days x 2 times, two programmes
+    assert [s["name"] for s in packages["vnpt"]["stations"]] == [
+        "Đài truyền thanh xã Thạch Kim", "Đài truyền thanh xã Thạch Bằng"]
+    assert packages["vnpt"]["priority"] == "thông thường"
+    assert packages["viettel-uu-tien"]["priority_code"] == "priority"
+    broken = dict(packages["vnpt"], priority="gấp")
+    with pytest.raises(jsonschema.ValidationError):
+        checker.validate(broken)
+
+
+def test_operator_sheet_is_vietnamese_and_says_draft(distributed):
+    raw = (distributed / DIST / "ip" / "vnpt" / "goi-tin.txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    text = raw.decode("utf-8-sig")
+    for expected in ("BẢN NHÁP — KHÔNG DÙNG ĐỂ PHÁT SÓNG", "Nền tảng: VNPT",
+                     "Mức ưu tiên: thông thường", "Thể loại: chuyên đề",
+                     "Hiệu lực: từ 01/12/2021 đến 10/12/2021", "MP3 64 kbit/s, đơn kênh (mono)",
+                     "Cam Hà Tĩnh – hương vị đất Hồng Lam"):
+        assert expected in text, expected
+
+
+# --- printed pieces ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,size", [("nhan-dia.svg", ("117mm", "117mm")),
+                                       ("bia-truoc.svg", ("120mm", "120mm")),
+                                       ("bia-khay.svg", ("151mm", "118mm"))])
+def test_svg_is_exactly_the_configured_size_and_nothing_leaves_it(distributed, name, size):
+    root = ET.parse(distributed / DIST / "cd" / name).getroot()
+    assert (root.get("width"), root.get("height")) == size
+    width, height = (float(v[:-2]) for v in size)
+    assert root.get("viewBox") == f"0 0 {width:g} {height:g}"
+    texts = root.findall(f"{SVG}text")
+    assert any("BẢN NHÁP" in (t.text or "") for t in texts)
+    for t in texts:
+        if t.get("transform"):      # the spines and the draft watermark: checked by eye
+            continue
+        x, y = float(t.get("x")), float(t.get("y"))
+        pt = float(t.get("font-size")) / printing.PT_MM
+        w = printing.text_width(t.text, pt, t.get("font-weight") == "700")
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[t.get("text-anchor")]
+        assert 0 <= left and left + w <= width and 0 < y - pt * printing.PT_MM and \
+            y <= height, (name, t.text)
+
+
+def test_label_text_stays_on_the_printable_ring(distributed):
+    root = ET.parse(distributed / DIST / "cd" / "nhan-dia.svg").getroot()
+    circles = sorted(float(c.get("r")) for c in root.findall(f"{SVG}circle"))
+    assert circles == [20.5, 58.5]
+    for t in root.findall(f"{SVG}text"):
+        if t.get("transform"):
+            continue
+        x, y = float(t.get("x")), float(t.get("y"))
+        pt = float(t.get("font-size")) / printing.PT_MM
+        w = printing.text_width(t.text, pt, t.get("font-weight") == "700")
+        h = pt * printing.PT_MM
+        for cx, cy in ((x - w / 2, y - h), (x + w / 2, y - h), (x - w / 2, y), (x + w / 2, y)):
+            distance = ((cx - 58.5) ** 2 + (cy - 58.5) ** 2) ** 0.5
+            assert 20.5 < distance < 58.5, t.text
+
+
+def test_full_face_label_has_the_small_hole():
+    face = labels.DiscFace("Cam Hà Tĩnh", "Sở Thông tin và Truyền thông Hà Tĩnh", "e1",
+                           "2021-11-30", "CAM", "Đĩa cho đài truyền thanh cấp xã",
+                           ((1, "Bài một", 60.0),), False)
+    text = printing.svg(labels.disc_label(face, LabelSize(118.0, 17.0)), "x")
+    root = ET.fromstring(text)
+    assert root.get("width") == "118mm" and root.get("height") == "118mm"
+    assert sorted(float(c.get("r")) for c in root.findall(f"{SVG}circle")) == [8.5, 59.0]
+    assert "BẢN NHÁP" not in text
+
+
+def test_pdfs_render_with_the_font_embedded_and_diacritics_intact(distributed, tmp_path):
+    for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo"):
+        require_tool(tool)
+    folder = distributed / DIST / "cd"
+    fonts = subprocess.run(["pdffonts", str(folder / "bia-hop.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts   # emb
+    assert "+DejaVuSansBook " in fonts and "+DejaVuSansBold " in fonts
+    text = subprocess.run(["pdftotext", str(folder / "bia-hop.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for expected in ("BẢN NHÁP", "Cam Hà Tĩnh – hương vị đất Hồng Lam",
+                     "Sản phẩm OCOP: “Tinh hoa” quê hương", "Sở Thông tin và Truyền thông Hà Tĩnh",
+                     "DANH SÁCH BÀI", "Tổng thời lượng"):
+        assert expected in text, expected
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(folder / "nhan-dia.pdf"),
+                    str(tmp_path / "label")], check=True)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(folder / "bia-hop.pdf"),
+                    str(tmp_path / "insert")], check=True)
+    from PIL import Image
+
+    sizes = [Image.open(p).size for p in sorted(tmp_path.glob("*.png"))]
+    px = [math.ceil(mm / 25.4 * 100) for mm in (120, 120, 151, 118, 117, 117)]
+    assert sizes == [(px[0], px[1]), (px[2], px[3]), (px[4], px[5])], sizes
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "2", str(folder / "bia-hop.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    points = [tuple(float(v) * 25.4 / 72 for v in m) for m in
+              re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)]
+    assert [tuple(round(v, 2) for v in p) for p in points] == [(120, 120), (151, 118)]
+
+
+# --- schedule and dispatch -----------------------------------------------------------------
+
+def test_schedule_covers_the_campaign_for_each_kind(distributed):
+    rows = read_csv(distributed / DIST / "lich-phat-song.csv")
+    count = {kind: sum(1 for r in rows if r["loai_dai"] == kind)
+             for kind in ("ip", "cd", "province")}
+    assert count == {"ip": 20, "cd": 30, "province": 10}
+    ip = [r["bai_so"] for r in rows if r["loai_dai"] == "ip"]
+    assert ip[:4] == ["1", "2", "2", "1"]        # each programme at every time of day
+
+
+def test_dispatch_list_numbers_every_copy(distributed):
+    rows = read_csv(distributed / DIST / "danh-sach-gui.csv")
+    ids = {r["ten_don_vi"]: r["ma_ban_sao"] for r in rows}
+    assert ids == {"Đài truyền thanh xã Thạch Kim": "", "Đài truyền thanh xã Thạch Bằng": "",
+                   "Đài truyền thanh xã Cẩm Bình": "",
+                   "Đài truyền thanh xã Sơn Kim 1": "CD-001 CD-002",
+                   "Đài truyền thanh xã Hương Trạch": "CD-003",
+                   "Đài Phát thanh và Truyền hình Nghệ An": "PS-001",
+                   "Đài Phát thanh và Truyền hình Quảng Bình": "PS-002 PS-003"}
+    assert rows[0]["noi_dung_gui"] == "ip/vnpt" and "ky_nhan_ngay" in rows[0]
+    assert rows[3]["noi_dung_gui"].startswith("THU_PH_NHAP (output/disc)")
+
+
+FAKE_CDRDAO = """#!{python}
+import sys, pathlib
+import numpy as np
+if sys.argv[1] == "read-cd":   # the disc it "burned": the BIN, big-endian, read offset +6
+    data = np.frombuffer(pathlib.Path({bin!r}).read_bytes(), "<i2").astype(">i2").tobytes()
+    pathlib.Path(sys.argv[sys.argv.index("--datafile") + 1]).write_bytes(bytes(24) + data)
+"""
+
+
+def test_burned_copies_match_the_dispatch_list(distributed, copy_of, tmp_path, monkeypatch):
+    from radio.cli import cli
+
+    root = copy_of(distributed)
+    disc = root / "output" / "disc"
+    label = json.loads((disc / "manifest.json").read_text(encoding="utf-8"))["label"]
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "cdrdao").write_text(FAKE_CDRDAO.format(python=sys.executable,
+                                                      bin=str(disc / f"{label}.bin")))
+    (bindir / "eject").write_text("#!/bin/sh\nexit 0\n")
+    for tool in bindir.iterdir():
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["burn", f"output/disc/{label}.toc", "--copies", "3",
+                                      "--device", "/dev/sr1"], input="\n\n")
+    assert result.exit_code == 0, result.output
+    assert "copy CD-001 for Đài truyền thanh xã Sơn Kim 1" in result.output
+    log = (disc / "burn.log").read_text(encoding="utf-8").splitlines()
+    burned = [re.search(r"copy_id=(\S+)", line).group(1) for line in log]
+    assert all("verified" in line for line in log)
+    listed = " ".join(r["ma_ban_sao"] for r in read_csv(root / DIST / "danh-sach-gui.csv")
+                      if r["loai"] == "cd").split()
+    assert burned == listed[:3] == ["CD-001", "CD-002", "CD-003"]
+    # Distributing again shows who got their copies, and who still waits.
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "(burned and verified: 3; waiting: 3)" in out
+    rows = {r["ten_don_vi"]: r for r in read_csv(root / DIST / "danh-sach-gui.csv")}
+    assert rows["Đài truyền thanh xã Hương Trạch"]["da_ghi_kiem_tra"].startswith("CD-003 ")
+    assert rows["Đài Phát thanh và Truyền hình Nghệ An"]["da_ghi_kiem_tra"] == ""
+
+
+# --- refusals and bad input -------------------------------------------------------------------
+
+def test_bad_rows_are_reported_together_with_their_lines(copy_of):
+    root = copy_of(ROOTS / "distribute")
+    shutil.copy(root / "stations.bad.csv", root / "stations.csv")
+    code, out, err = run_radio(["distribute", "--allow-draft"], root)
+    assert code == 2 and "Traceback" not in err
+    lines = err.splitlines()
+    assert [int(re.match(r"stations\.csv:(\d+): ", line).group(1)) for line in lines] == \
+        [3, 4, 5, 6, 7, 8]
+    assert "kind 'loa'" in lines[0] and "no platform" in lines[1] and "'hai'" in lines[2]
+    assert "listed twice (first on line 2)" in lines[4] and "'gấp'" in lines[5]
+    assert not (root / "output").exists()
+
+
+def test_draft_and_emergency_need_to_be_confirmed(copy_of):
+    root = copy_of(ROOTS / "distribute")
+    code, out, err = run_radio(["distribute"], root)
+    assert code == 2 and "--allow-draft" in err and not (root / "output").exists()
+    path = root / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(",,ưu tiên,", ",,khẩn cấp,"),
+                    encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft"], root)
+    assert code == 2 and err.startswith("stations.csv:4: ") and "--confirm-emergency" in err
+
+
+def test_a_confirmed_emergency_gets_its_own_package(distributed, copy_of):
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "0912 000 001,,thông thường,", "0912 000 001,,khẩn cấp,"), encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "--confirm-emergency", "-j", "1"],
+                               root)
+    assert code == 0, err
+    ip = root / DIST / "ip"
+    assert sorted(p.name for p in ip.iterdir() if p.is_dir()) == [
+        "viettel-uu-tien", "vnpt", "vnpt-khan-cap"]
+    data = json.loads((ip / "vnpt-khan-cap" / "goi-tin.json").read_text(encoding="utf-8"))
+    assert data["priority"] == "khẩn cấp" and data["priority_code"] == "emergency"
+    assert [s["name"] for s in data["stations"]] == ["Đài truyền thanh xã Thạch Kim"]
+    assert "phát ngay khi nhận" in (ip / "vnpt-khan-cap" / "goi-tin.txt").read_text(
+        encoding="utf-8-sig")
+    path.write_text(path.read_text(encoding="utf-8").replace(",khẩn cấp,", ",,"),
+                    encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert not (ip / "vnpt-khan-cap").exists()     # a package nobody is listed for goes
+
+
+def test_excel_semicolons_vietnamese_headers_and_a_sample_mark(tmp_path):
+    path = tmp_path / "stations.csv"
+    path.write_text("# BẢN MẪU: danh sách giả định\n"
+                    "Tên;Xã;Huyện;Loại;Nền tảng;Liên hệ;Số bản;Ưu tiên;Ghi chú\n"
+                    "Đài xã Thạch Kim;Thạch Kim;Lộc Hà;ip;MobiFone;;;uu tien;\n"
+                    "\n"
+                    "Đài xã Sơn Kim 1;Sơn Kim 1;Hương Sơn;CD;;;;;\n", encoding="utf-8")
+    stations = read_stations(path)
+    assert stations.sample
+    first, second = stations.stations
+    assert (first.kind, first.platform, first.priority, first.copies, first.line) == \
+        ("ip", "MobiFone", "ưu tiên", 0, 3)
+    assert (second.kind, second.copies, second.priority, second.line) == \
+        ("cd", 1, "thông thường", 5)
+
+
+def test_distribution_settings_are_checked_with_their_lines(copy_of):
+    root = copy_of(ROOTS / "distribute")
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'to = "2021-12-10"', 'to = "2021-11-01"\n\n[distribution.ip]\nbitrate_kbps = 65\n'
+        'channels = 3\nloud = true'), encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        load_distribution(load(root))
+    lines = [str(p) for p in caught.value.problems]
+    text = config.read_text(encoding="utf-8").splitlines()
+    line_of = {key: text.index(next(t for t in text if t.startswith(key))) + 1
+               for key in ("to =", "bitrate_kbps", "channels", "loud")}
+    assert any(f"radio.toml:{line_of['to =']}: " in p and "before" in p for p in lines)
+    assert any(f"radio.toml:{line_of['bitrate_kbps']}: " in p for p in lines)
+    assert any(f"radio.toml:{line_of['channels']}: " in p and "mono" in p for p in lines)
+    assert any(f"radio.toml:{line_of['loud']}: " in p and "unknown" in p for p in lines)
+
+
+def test_another_station_profile(distributed, tmp_path):
+    from radio.distribute.ipaudio import encode_for_ip
+    from radio.distribute.model import read_programme
+    from radio.log import Log
+
+    programme = read_programme(distributed / "output/episode1/episode1.broadcast.json")
+    audio = encode_for_ip(programme, IpProfile(2, 48000, 96), tmp_path, Log(0))
+    info = stream_info(audio.path)
+    assert "48000 Hz, stereo" in info and "96 kb/s" in info, info
+    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(audio.path),
+                          "-af", "ebur128=peak=true", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", err[err.rindex("Summary:"):]).group(1))
+    assert abs(lufs - -23.0) <= 0.5 and audio.true_peak_dbtp <= -1.0
