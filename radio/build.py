@@ -424,5 +424,7 @@ def _report_extra(production, prepared: Prepared, preset_name: str, paths: dict,
         "engines": engines,
         "paragraphs": {"take": states.count("take"), "stale": states.count("stale"),
                        "synth": states.count("synth")},
-        "placeholders": states.count("synth"),
+        # A cue awaiting its recording is a placeholder too: the disc stays a draft.
+        "pending_cues": len(prepared.episode.pending),
+        "placeholders": states.count("synth") + len(prepared.episode.pending),
     }

@@ -15,7 +15,7 @@ from .errors import Problem, raise_if_errors
 from .plan import Rendered, plan
 from .render import AssetError, Source, SourceStore, render_asset, resolve_asset
 from .sayable import unsayable
-from .script.model import Bed, Clip, Episode, Jingle, Paragraph
+from .script.model import Bed, Clip, Episode, Jingle, Paragraph, Pending
 
 CD_SECONDS = 79 * 60 + 57
 CD74_SECONDS = 74 * 60
@@ -76,11 +76,27 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                 problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
                 rendered.append(Rendered(_estimate_source(1000, "missing")))
         else:
+            if isinstance(item, Pending):
+                result.warnings.append(pending_warning(production, episode, item))
             rendered.append(Rendered())
     raise_if_errors(problems)
     timeline = plan(episode, rendered, production.settings.pacing, production.settings.ducking)
     result.duration_s = timeline.frames / 44100
     return result
+
+
+def pending_warning(production: Production, episode: Episode, item: Pending) -> Problem:
+    """`check`'s word on a cue awaiting its recording: what stands in, and what to do."""
+    what = "'{label}'".format(label=item.label) if item.label else item.kind
+    there = item.path and (production.assets_dir / item.path).is_file()
+    if there:
+        hint = "audio_assets/{path} is there now: remove chờ=có to use it".format(path=item.path)
+    else:
+        hint = "put the recording in audio_assets/, name it in the cue and remove chờ=có"
+    message = ("the cue {what} awaits its recording: {seconds} s of silence stand in for it, "
+               "and a disc made now is a draft").format(what=what,
+                                                        seconds=f"{item.duration_ms / 1000:g}")
+    return Problem(message, episode.path, item.line, hint, "warning")
 
 
 def estimated_speech_ms(words: int, rate_wpm: int) -> int:

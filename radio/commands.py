@@ -27,7 +27,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                  f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
         for warning in result.warnings:
             log.warn(str(warning))
-        placeholders += check_takes(production, ep, log)
+        placeholders += check_takes(production, ep, log) + len(ep.pending)
         if rewrites and result.rewrites:
             log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
             for line, rw in result.rewrites:
@@ -43,8 +43,9 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
     if placeholders:
-        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
-                 "a disc made now is marked as a draft")
+        log.info("takes: {count} placeholder(s) (paragraphs still synthesized, cues awaiting "
+                 "their recording): a disc made now is marked as a draft"
+                 .format(count=placeholders))
     log.info("no problems found")
 
 

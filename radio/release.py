@@ -35,7 +35,8 @@ def disc_spec(production: Production, reports: list[dict], preset: str):
             mp3_path=paths["mp3"], script_path=production.root / data["script"],
             duration_s=data["duration_s"],
             chapters=tuple(DiscChapter(c["title"], c["start_ms"]) for c in data["chapters"]),
-            placeholders=int(data.get("placeholders", 0))))
+            placeholders=int(data.get("placeholders", 0)),
+            pending_cues=int(data.get("pending_cues", 0))))
     epoch = build_epoch(settings.production.date)
     draft = settings.production.status == "draft" or any(i.placeholders for i in items)
     return DiscSpec(label=settings.disc.label,

@@ -46,6 +46,8 @@ def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
             what = f"{entry.speaker}: {' '.join(words[:10])}{' …' if len(words) > 10 else ''}"
         elif entry.kind == "bed":
             what = f"[nhạc nền] {entry.asset}"
+        elif entry.kind == "pending":
+            what = f"[chờ / pending] {entry.asset} — {entry.label}".replace("]  —", "] —")
         else:
             label = f" — {entry.label}" if entry.label else ""
             what = f"[{'nhạc hiệu' if entry.kind == 'jingle' else 'băng'}] {entry.asset}{label}"
