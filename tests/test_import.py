@@ -114,7 +114,8 @@ def test_journalists_forms(production, tmp_path):
              "Người dẫn 1: Hôm nay chúng ta nói về cam.", "Đây là đoạn tiếp theo của người dẫn.",
              "Câu này bị ngắt dòng giữa", "chừng bởi một lần Enter.", "Nữ: Cảm ơn anh.",
              "Nam: Mời chị.", "PV: Thưa ông, vụ cam năm nay thế nào?", "Nhạc chuyển",
-             "Dẫn 1: Quý vị vừa nghe.", "(Băng phỏng vấn: ông Nguyễn Văn A, 10 giây)"]
+             "Dẫn 1: Quý vị vừa nghe.", "(Băng phỏng vấn: ông Nguyễn Văn A, 10 giây)",
+             "(Cười)"]
     for line in lines:
         document.add_paragraph(line)
     bold = document.add_paragraph()
@@ -124,6 +125,8 @@ def test_journalists_forms(production, tmp_path):
     code, out, err = _import(production, tmp_path / "forms.docx")
     assert code == 0, err
     assert "paragraph 1 was not classified" in err
+    assert "paragraph 14 was not classified (kept as a comment): (Cười)" in err
+    assert "<!-- ¶14: (Cười) -->" in (production / "scripts" / "forms.md").read_text()
     episode = parse_file(production / "scripts" / "forms.md", "x")
     labels = {s.label: s.name for s in episode.speakers}
     assert labels == {"MC1": "MC 1", "ND1": "Người dẫn 1", "NU": "Nữ", "NAM": "Nam", "PV": "",
@@ -164,6 +167,17 @@ def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     assert report["placeholders"] == 3 + report["paragraphs"]["synth"]
     speech = [s for s in report["segments"] if s["kind"] == "speech"]
     assert [s["text"] for s in speech] == [p.text for p in excerpt.paragraphs]
+    # the disc made from it is a draft, and its notes say why
+    from radio.config import load
+    from radio.disc.plan import plan_disc
+    from radio.disc.texts import readme_text
+    from radio.release import disc_spec
+
+    spec = disc_spec(load(production), [report], "loudspeaker")
+    assert spec.items[0].pending_cues == 3 and spec.draft
+    plan = plan_disc(spec)
+    assert plan.draft and plan.label.endswith("_NHAP")
+    assert "còn 3 chỉ dẫn âm thanh chờ bản ghi" in readme_text(spec, plan, "1")
 
 
 def test_odt_from_soffice_imports_the_same(production, tmp_path, episode1):
@@ -254,3 +268,146 @@ def test_text_files_in_legacy_encodings(production, tmp_path, episode1, encoding
     original = [i.text for i in episode1.items[:12] if isinstance(i, Paragraph)]
     assert [p.text for p in imported.paragraphs] == original
     assert "converted from" in out
+
+
+# ------------------------------------------------------------ the conversion tables
+
+GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
+TONES = (GRAVE, HOOK, TILDE, ACUTE, DOT)   # TCVN3's order in every row of its chart
+# TCVN 5712:1993 (VN3), typed from the published chart: the letter without a tone,
+# then with à ả ã á ạ.  None: the bare letter is ASCII.
+TCVN3_CHART = {
+    "a": (None, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9), "ă": (0xA8, 0xBB, 0xBC, 0xBD, 0xBE, 0xC6),
+    "â": (0xA9, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB), "e": (None, 0xCC, 0xCE, 0xCF, 0xD0, 0xD1),
+    "ê": (0xAA, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6), "i": (None, 0xD7, 0xD8, 0xDC, 0xDD, 0xDE),
+    "o": (None, 0xDF, 0xE1, 0xE2, 0xE3, 0xE4), "ô": (0xAB, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9),
+    "ơ": (0xAC, 0xEA, 0xEB, 0xEC, 0xED, 0xEE), "u": (None, 0xEF, 0xF1, 0xF2, 0xF3, 0xF4),
+    "ư": (0xAD, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9), "y": (None, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE),
+}
+TCVN3_CAPITALS = {"Ă": 0xA1, "Â": 0xA2, "Ê": 0xA3, "Ô": 0xA4, "Ơ": 0xA5, "Ư": 0xA6, "Đ": 0xA7,
+                  "đ": 0xAE}
+# VNI-Windows, from its chart: a base letter and a mark byte (Latin-1 as shown).
+VNI_TONE = {GRAVE: 0xF8, HOOK: 0xFB, TILDE: 0xF5, ACUTE: 0xF9, DOT: 0xEF}
+VNI_CIRCUMFLEX = {"": 0xE2, GRAVE: 0xE0, HOOK: 0xE5, TILDE: 0xE3, ACUTE: 0xE1, DOT: 0xE4}
+VNI_BREVE = {"": 0xEA, GRAVE: 0xE8, HOOK: 0xFA, TILDE: 0xFC, ACUTE: 0xE9, DOT: 0xEB}
+VNI_SINGLE = {"ơ": 0xF4, "ư": 0xF6, "đ": 0xF1, "í": 0xED, "ì": 0xEC, "ỉ": 0xE6, "ĩ": 0xF3,
+              "ị": 0xF2, "ỵ": 0xEE}
+
+
+def _letter(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", base) + tone)
+
+
+def _vni_reference(letter: str) -> bytes:
+    """The VNI bytes of a lowercase letter, from the chart above."""
+    if letter in VNI_SINGLE:
+        return bytes([VNI_SINGLE[letter]])
+    parts = unicodedata.normalize("NFD", letter)
+    base, marks = parts[0], parts[1:]
+    tone = next((m for m in marks if m in TONES), "")
+    if "\u031b" in marks:   # ơ, ư with a tone
+        return bytes([VNI_SINGLE[_letter(base, "\u031b")], VNI_TONE[tone]])
+    if "\u0302" in marks:
+        return bytes([ord(base), VNI_CIRCUMFLEX[tone]])
+    if "\u0306" in marks:
+        return bytes([ord(base), VNI_BREVE[tone]])
+    return bytes([ord(base), VNI_TONE[tone]]) if tone else base.encode()
+
+
+def all_letters() -> list[str]:
+    letters = ["đ"]
+    for base in TCVN3_CHART:
+        letters += [base] + [_letter(base, tone) for tone in TONES]
+    return letters
+
+
+def test_every_letter_has_its_tcvn3_code_and_comes_back():
+    from radio.script.legacy import decode_font_text, decode_tcvn3, encode_tcvn3
+
+    assert len(all_letters()) == 12 * 6 + 1
+    for base, codes in TCVN3_CHART.items():
+        for tone, code in zip(("",) + TONES, codes):
+            letter = _letter(base, tone)
+            expected = bytes([code]) if code else letter.encode()
+            assert encode_tcvn3(letter) == expected, letter
+            assert decode_tcvn3(expected) == letter
+            # the same code in an H font (.VnTimeH) is the capital
+            assert decode_font_text(expected.decode("cp1252"), "tcvn3", capitals=True) == \
+                letter.upper()
+    for letter, code in TCVN3_CAPITALS.items():
+        assert decode_tcvn3(bytes([code])) == letter and encode_tcvn3(letter) == bytes([code])
+
+
+def test_every_letter_has_its_vni_bytes_and_comes_back():
+    from radio.script.legacy import decode_vni, encode_vni
+
+    for letter in all_letters():
+        for shape in (letter, letter.upper()):
+            reference = _vni_reference(letter)
+            if shape.isupper():
+                reference = reference.decode("cp1252").upper().encode("cp1252")
+            assert encode_vni(shape) == reference, shape
+            assert decode_vni(reference) == shape, shape
+
+
+def test_the_widely_quoted_samples():
+    from radio.script.legacy import decode_font_text, font_encoding
+
+    assert decode_font_text("TiÕng ViÖt", "tcvn3") == "Tiếng Việt"
+    assert decode_font_text("Tieáng Vieät", "vni") == "Tiếng Việt"
+    assert decode_font_text("tiÕng viÖt", *font_encoding(".VnTimeH")) == "TIẾNG VIỆT"
+    assert decode_font_text("TIEÁNG VIEÄT", "vni") == "TIẾNG VIỆT"
+    assert decode_font_text("®\xada", "tcvn3") == "đưa"   # 0xAD, the soft hyphen, is ư
+    assert [font_encoding(f) for f in (".VnTime", ".VnArialH", "VNI-Helve", "Times New Roman",
+                                       None)] == \
+        [("tcvn3", False), ("tcvn3", True), ("vni", False), (None, False), (None, False)]
+
+
+def test_soft_hyphen_is_u_horn_only_in_tcvn3_runs(tmp_path):
+    """python-docx's Run.text drops <w:softHyphen/>: the reader keeps it as TCVN3's ư,
+    and drops it (an optional hyphen) in a Unicode run."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from radio.script.docx_reader import read_docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for font, texts in ((".VnTime", ["®", None, "a"]), ("Arial", [" tin", None, "tức"])):
+        run = paragraph.add_run()
+        run.font.name = font
+        for text in texts:
+            if text is None:
+                run._r.append(run._r.makeelement(qn("w:softHyphen"), {}))
+            else:
+                element = run._r.makeelement(qn("w:t"), {})
+                element.text = text
+                run._r.append(element)
+    assert paragraph.text == "®a tintức"   # what python-docx alone reads
+    document.save(str(tmp_path / "x.docx"))
+    read = read_docx(tmp_path / "x.docx", "x.docx")
+    assert read.blocks[0].text == "đưa tintức"
+
+
+def test_pending_cue_grammar():
+    from radio.errors import ProblemsError
+    from radio.script import parse_text
+
+    head = '---\ntitle: "T"\nspeakers:\n  MC1: {voice: vi}\n---\n'
+    episode = parse_text(head + "[nhạc hiệu: jingles/intro.ogg | chờ=có]\n"
+                                "[băng | pending=yes | length=12s | label=Ông A]\n"
+                                "[nhạc nền | chờ=có | dài=1,5s | tên=Nhạc nền]\n"
+                                "[nhạc hiệu: jingles/x.ogg | chờ=không]\nMC1: Chào.\n", "t", "t.md")
+    assert [(p.kind, p.path, p.duration_ms, p.label) for p in episode.pending] == [
+        ("jingle", "jingles/intro.ogg", 3000, ""), ("clip", None, 12000, "Ông A"),
+        ("bed", None, 1500, "Nhạc nền")]
+    assert [type(i).__name__ for i in episode.items][-2:] == ["Jingle", "Paragraph"]
+    for bad, says in (("[dừng: 1s | chờ=có]", "takes no options"),
+                      ("[nhạc hiệu: a.ogg | dài=3s]", "with chờ=có"),
+                      ("[nhạc nền: tắt | chờ=có]", "needs no recording"),
+                      ("[nhạc nền: music/a.ogg | tên=x]", "only for one awaiting"),
+                      ("[băng | chờ=có | dài=11 phút]", "1 ms to 10 minutes"),
+                      ("[băng: ../x.ogg | chờ=có]", "leaves audio_assets")):
+        with pytest.raises(ProblemsError) as caught:
+            parse_text(head + bad + "\nMC1: Chào.\n", "t", "t.md")
+        assert says in str(caught.value) and "t.md:6:" in str(caught.value)

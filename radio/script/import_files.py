@@ -171,8 +171,11 @@ def _summary(production, target: Path, shown: str, source: Source, imported: Imp
     for text in source.encodings:
         log.info("  converted from {what}".format(what=text))
     for label, written, count in imported.speakers:
-        log.info("  speaker {label} ({written}): {count} paragraph(s)".format(
-            label=label, written=written, count=count))
+        if written == label:
+            log.info("  speaker {label}: {count} paragraph(s)".format(label=label, count=count))
+        else:
+            log.info("  speaker {label} ({written}): {count} paragraph(s)".format(
+                label=label, written=written, count=count))
     for title in imported.chapters:
         log.info("  chapter: {title}".format(title=title))
     for number, kind, label in imported.cues:

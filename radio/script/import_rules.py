@@ -44,7 +44,7 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     return None
 
 
-def _bracketed(line: str) -> str | None:
+def bracketed(line: str) -> str | None:
     text = line.strip()
     if len(text) > 2 and ((text[0], text[-1]) in (("(", ")"), ("[", "]"))):
         inner = text[1:-1].strip()
@@ -62,7 +62,7 @@ _BARE = ("nhac hieu", "nhac chuyen", "nhac nen", "nhac cat", "tat nhac nen", "nh
 
 def stage_direction(line: str) -> CueGuess | None:
     """The cue a stage direction stands for; bare lines only in their usual words."""
-    inner = _bracketed(line)
+    inner = bracketed(line)
     text = inner if inner is not None else line.strip()
     folded = " ".join(fold(text).replace(".", " ").split())
     if inner is None and not folded.startswith(_BARE) or not folded:

@@ -144,7 +144,9 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
                  rules.CueGuess("clip", text, cue.length_s))
         return
     labelled = _label_of(line)
-    if labelled:
+    if rules.bracketed(text) is not None and not labelled:
+        _unclassified(state, line)   # "(Cười)": a direction for no cue we know
+    elif labelled:
         written, body = labelled
         _paragraph(state, _speaker(state, written), body)
     elif state.current:
@@ -152,9 +154,13 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     elif unlabelled:
         _paragraph(state, _speaker(state, "MC"), text)
     else:
-        state.unclassified.append((line.number, text))
-        state.items.append(("raw", "<!-- ¶{n}: {text} -->".format(
-            n=line.number, text=text.replace("--", "- -"))))
+        _unclassified(state, line)
+
+
+def _unclassified(state: _State, line: Line) -> None:
+    state.unclassified.append((line.number, line.text))
+    state.items.append(("raw", "<!-- ¶{n}: {text} -->".format(
+        n=line.number, text=line.text.replace("--", "- -"))))
 
 
 def _speaker(state: _State, written: str) -> str:
