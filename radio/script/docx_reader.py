@@ -81,9 +81,9 @@ def read_docx(path: Path, shown: str) -> WordDocument:
         styles = document.styles.element
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError,
             EOFError, OSError) as exc:
-        raise UserError("the document is damaged and cannot be read ({reason})".format(
-            reason=type(exc).__name__), path=shown,
-            hint="open it in Word (which can repair it) and save it again") from None
+        raise UserError("the document is damaged and cannot be read", path=shown,
+                        hint="open it in Word (which can repair it) and save it again"
+                        ) from exc
     try:
         theme = document.part.part_related_by(RT.THEME).blob
     except KeyError:

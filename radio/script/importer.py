@@ -107,7 +107,7 @@ def import_lines(lines: list[Line], title: str, number: int, source: str) -> Imp
     for line in lines:
         if line.text:
             _classify(state, line, unlabelled)
-    title = state.title or source
+    title = state.title or source.rsplit(".", 1)[0]
     speakers = [(label, written, state.counts.get(label, 0))
                 for label, written in state.speakers.values()]
     markdown = _markdown(state, title, number, source, speakers)

@@ -47,7 +47,7 @@ def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
         elif entry.kind == "bed":
             what = f"[nhạc nền] {entry.asset}"
         elif entry.kind == "pending":
-            what = f"[chờ / pending] {entry.asset} — {entry.label}".replace("]  —", "] —")
+            what = " ".join(w for w in ("[chờ / pending]", entry.asset, f"— {entry.label}") if w)
         else:
             label = f" — {entry.label}" if entry.label else ""
             what = f"[{'nhạc hiệu' if entry.kind == 'jingle' else 'băng'}] {entry.asset}{label}"
