@@ -87,15 +87,20 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
 
 def pending_warning(production: Production, episode: Episode, item: Pending) -> Problem:
     """`check`'s word on a cue awaiting its recording: what stands in, and what to do."""
-    what = "'{label}'".format(label=item.label) if item.label else item.kind
-    there = item.path and (production.assets_dir / item.path).is_file()
-    if there:
-        hint = "audio_assets/{path} is there now: remove chờ=có to use it".format(path=item.path)
+    from .i18n import _l
+
+    seconds = item.duration_ms / 1000
+    if item.label:
+        message = _l("the cue '{label}' awaits its recording: {seconds:g} s of silence stand "
+                     "in for it, and a disc made now is a draft", label=item.label,
+                     seconds=seconds)
     else:
-        hint = "put the recording in audio_assets/, name it in the cue and remove chờ=có"
-    message = ("the cue {what} awaits its recording: {seconds} s of silence stand in for it, "
-               "and a disc made now is a draft").format(what=what,
-                                                        seconds=f"{item.duration_ms / 1000:g}")
+        message = _l("this cue awaits its recording: {seconds:g} s of silence stand in for "
+                     "it, and a disc made now is a draft", seconds=seconds)
+    if item.path and (production.assets_dir / item.path).is_file():
+        hint = _l("audio_assets/{path} is there now: remove chờ=có to use it", path=item.path)
+    else:
+        hint = _l("put the recording in audio_assets/, name it in the cue and remove chờ=có")
     return Problem(message, episode.path, item.line, hint, "warning")
 
 

@@ -43,9 +43,11 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
     if placeholders:
-        log.info("takes: {count} placeholder(s) (paragraphs still synthesized, cues awaiting "
-                 "their recording): a disc made now is marked as a draft"
-                 .format(count=placeholders))
+        from .i18n import _l
+
+        log.info(_l("takes: {count} placeholder(s) (paragraphs still synthesized, cues "
+                    "awaiting their recording): a disc made now is marked as a draft",
+                    count=placeholders))
     log.info("no problems found")
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from ..errors import Problem
+from ..i18n import _l
 from .model import Bed, Clip, Jingle, Pause, Pending
 from .values import closest, fold, parse_bool, parse_db, parse_ms
 
@@ -53,8 +54,8 @@ def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
         if pending:
             return _pending(kind, value, options, line)
         if "length" in options:
-            raise ValueError("dài=/length= is the length of a cue awaiting its recording: "
-                             "write it with chờ=có, or leave it out")
+            raise ValueError(_l("dài=/length= is the length of a cue awaiting its recording: "
+                                "write it with chờ=có, or leave it out"))
         if not sep or not value:
             problems.append(Problem(f"cue '{keyword}' needs a value after ':'", path, line,
                                     "e.g. [dừng: 1s]" if kind == "pause" else
@@ -87,8 +88,8 @@ def _options(kind: str, parts: list[str], line: int, path: str, problems: list[P
         options[canonical] = value.strip()
     if ok and kind == "bed" and "label" in options and not \
             ("pending" in options and _is_yes(options["pending"])):
-        problems.append(Problem("tên=/label= on a music bed is only for one awaiting its "
-                                "recording (chờ=có)", path, line, "leave it out"))
+        problems.append(Problem(_l("tên=/label= on a music bed is only for one awaiting its "
+                                   "recording (chờ=có)"), path, line, _l("leave it out")))
         ok = False
     return options if ok else None
 
@@ -103,11 +104,11 @@ def _is_yes(value: str) -> bool:
 def _pending(kind: str, value: str, options: dict, line: int) -> Pending:
     """A cue awaiting its recording: the path is optional, its length 3 s unless given."""
     if kind == "bed" and value and fold(value) in {fold(w) for w in OFF_WORDS}:
-        raise ValueError("stopping a music bed needs no recording: remove chờ=có")
+        raise ValueError(_l("stopping a music bed needs no recording: remove chờ=có"))
     duration = parse_ms(options["length"]) if "length" in options else PENDING_MS
     if not 0 < duration <= 600_000:
-        raise ValueError("a cue awaiting its recording stands for 1 ms to 10 minutes "
-                         "(dài=3s)")
+        raise ValueError(_l("a cue awaiting its recording stands for 1 ms to 10 minutes "
+                            "(dài=3s)"))
     return Pending(line, kind, check_asset_path(value) if value else None, duration,
                    options.get("label", ""))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
+from ..i18n import _l
 from .docx_fonts import W, FontResolver
 from .legacy import decode_font_text, font_encoding
 
@@ -57,14 +58,14 @@ def refuse_unreadable(raw: bytes, shown: str) -> None:
     """Say in one line why *raw* is no .docx we can read (password, legacy .doc...)."""
     if raw.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in raw:
-            raise UserError("the document is protected with a password", path=shown,
-                            hint="open it in Word, remove the password (File > Info > "
-                                 "Protect Document) and save it again")
-        raise UserError("this is a legacy Word file (.doc) named .docx", path=shown,
-                        hint="rename it to .doc, or save it as .docx in Word")
+            raise UserError(_l("the document is protected with a password"), path=shown,
+                            hint=_l("open it in Word, remove the password (File > Info > "
+                                    "Protect Document) and save it again"))
+        raise UserError(_l("this is a legacy Word file (.doc) named .docx"), path=shown,
+                        hint=_l("rename it to .doc, or save it as .docx in Word"))
     if not raw.startswith(b"PK"):
-        raise UserError("this is not a Word document (.docx)", path=shown,
-                        hint="open it in Word and save it as 'Word Document (.docx)'")
+        raise UserError(_l("this is not a Word document (.docx)"), path=shown,
+                        hint=_l("open it in Word and save it as 'Word Document (.docx)'"))
 
 
 def read_docx(path: Path, shown: str) -> WordDocument:
@@ -81,8 +82,8 @@ def read_docx(path: Path, shown: str) -> WordDocument:
         styles = document.styles.element
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError,
             EOFError, OSError) as exc:
-        raise UserError("the document is damaged and cannot be read", path=shown,
-                        hint="open it in Word (which can repair it) and save it again"
+        raise UserError(_l("the document is damaged and cannot be read"), path=shown,
+                        hint=_l("open it in Word (which can repair it) and save it again")
                         ) from exc
     try:
         theme = document.part.part_related_by(RT.THEME).blob
