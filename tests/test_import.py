@@ -115,7 +115,7 @@ def test_journalists_forms(production, tmp_path):
              "Câu này bị ngắt dòng giữa", "chừng bởi một lần Enter.", "Nữ: Cảm ơn anh.",
              "Nam: Mời chị.", "PV: Thưa ông, vụ cam năm nay thế nào?", "Nhạc chuyển",
              "Dẫn 1: Quý vị vừa nghe.", "(Băng phỏng vấn: ông Nguyễn Văn A, 10 giây)",
-             "(Cười)"]
+             "(Cười)", "MC2:", "Lời của MC2 ở đoạn riêng.", "Và thêm một đoạn nữa."]
     for line in lines:
         document.add_paragraph(line)
     bold = document.add_paragraph()
@@ -130,12 +130,13 @@ def test_journalists_forms(production, tmp_path):
     episode = parse_file(production / "scripts" / "forms.md", "x")
     labels = {s.label: s.name for s in episode.speakers}
     assert labels == {"MC1": "MC 1", "ND1": "Người dẫn 1", "NU": "Nữ", "NAM": "Nam", "PV": "",
-                      "DAN1": "Dẫn 1", "OTVB": "Ông Trần Văn B"}
+                      "DAN1": "Dẫn 1", "MC2": "", "OTVB": "Ông Trần Văn B"}
     texts = [(p.speaker, p.text) for p in episode.paragraphs]
     assert texts[1:4] == [("ND1", "Hôm nay chúng ta nói về cam."),
                           ("ND1", "Đây là đoạn tiếp theo của người dẫn."),
                           ("ND1", "Câu này bị ngắt dòng giữa chừng bởi một lần Enter.")]
-    assert texts[-1] == ("OTVB", "Năm nay được mùa.")
+    assert texts[-3:] == [("MC2", "Lời của MC2 ở đoạn riêng."),
+                          ("MC2", "Và thêm một đoạn nữa."), ("OTVB", "Năm nay được mùa.")]
     pending = episode.pending
     assert [(p.kind, p.duration_ms) for p in pending] == \
         [("jingle", 3000), ("jingle", 3000), ("clip", 10000)]
@@ -143,6 +144,33 @@ def test_journalists_forms(production, tmp_path):
     voices = [(s.voice, s.variant, s.pitch) for s in episode.speakers]
     assert len(set(voices)) == len(voices)
     assert dict(zip(labels, voices))["NU"][1].startswith("f")
+
+
+def test_table_without_header_with_a_numbered_column(production, tmp_path):
+    """STT | speaker | text, no header row; a direction in the speaker cell; rows
+    without a speaker continue the last one."""
+    import docx
+
+    rows = [("1", "", "(Nhạc hiệu)"), ("2", "MC 1:", "Xin chào quý vị."),
+            ("3", "", "Hôm nay nói về cam."), ("4", "PV", "Thưa ông, cam năm nay thế nào?"),
+            ("5", "Băng phỏng vấn", "Ông Lê Văn C, nông dân Hương Sơn"),
+            ("6", "Dừng", "2 giây"), ("7", "MC 1", "Cảm ơn ông.")]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.paragraphs[0].add_run(text)
+    document.save(str(tmp_path / "bang3.docx"))
+    code, out, err = _import(production, tmp_path / "bang3.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "bang3.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Xin chào quý vị."), ("MC1", "Hôm nay nói về cam."),
+        ("PV", "Thưa ông, cam năm nay thế nào?"), ("MC1", "Cảm ơn ông.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Ông Lê Văn C, nông dân Hương Sơn")]
+    assert [i.duration_ms for i in episode.items if isinstance(i, Pause)] == [2000]
+    assert episode.title == "bang3" and "not classified" not in err
 
 
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):

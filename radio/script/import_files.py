@@ -23,7 +23,7 @@ from .importer import Imported, Line, import_lines, lines_of
 from .legacy import NAMES, decode_legacy, guess
 from .values import fold
 
-WORD = (".docx", ".docm")
+WORD = (".docx",)
 OFFICE = (".odt", ".doc", ".rtf", ".fodt")
 SOFFICE_TIMEOUT_S = 180
 

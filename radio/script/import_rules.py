@@ -44,6 +44,17 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     return None
 
 
+def speaker_alone(line: str) -> str | None:
+    """The written label of a line that holds only a label ("MC1:", "Người dẫn 1:"),
+    the speaker's text following in the next paragraphs."""
+    match = LABEL_SPLIT.match(line)
+    if match and not match.group("text").strip():
+        label = " ".join(match.group("label").split())
+        if _FOLDED_LABEL.match(fold(label)):
+            return label
+    return None
+
+
 def bracketed(line: str) -> str | None:
     text = line.strip()
     if len(text) > 2 and ((text[0], text[-1]) in (("(", ")"), ("[", "]"))):
@@ -60,14 +71,16 @@ _LENGTH = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:giay|s)\b")
 _BARE = ("nhac hieu", "nhac chuyen", "nhac nen", "nhac cat", "tat nhac nen", "nhac dem")
 
 
-def stage_direction(line: str) -> CueGuess | None:
-    """The cue a stage direction stands for; bare lines only in their usual words."""
+def stage_direction(line: str, cell: bool = False) -> CueGuess | None:
+    """The cue a stage direction stands for; bare lines only in their usual words,
+    unless the line is a table's speaker cell (where any direction word counts)."""
     inner = bracketed(line)
     text = inner if inner is not None else line.strip()
     folded = " ".join(fold(text).replace(".", " ").split())
-    if inner is None and not folded.startswith(_BARE) or not folded:
+    if not folded:
         return None
-    if inner is None and len(folded.split()) > 6:
+    if inner is None and not cell and (not folded.startswith(_BARE) or
+                                       len(folded.split()) > 6):
         return None
     label = " ".join(text.split()).rstrip(".")
     length = _LENGTH.search(folded)
@@ -83,7 +96,7 @@ def stage_direction(line: str) -> CueGuess | None:
                           "trich", "ghi am", "tieng")):
         about = label.split(":", 1)[1].strip() if ":" in label else label
         return CueGuess("clip", about, seconds)
-    if folded.startswith(("nhac", "chuyen canh", "ket thuc", "hieu")):
+    if folded.startswith(("nhac", "chuyen canh")):
         return CueGuess("jingle", label, seconds)
     return None
 

@@ -117,7 +117,7 @@ def import_lines(lines: list[Line], title: str, number: int, source: str) -> Imp
 
 def _label_of(line: Line) -> tuple[str, str] | None:
     if line.speaker_cell:
-        if rules.stage_direction(line.speaker_cell) is None:
+        if rules.stage_direction(line.speaker_cell, cell=True) is None:
             return line.speaker_cell.rstrip(":").strip(), line.text
     return rules.speaker_label(line.text, line.bold_prefix)
 
@@ -131,17 +131,22 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     if first and not state.title and line.heading is None and rules.is_caps_heading(text):
         state.title = text
         return
+    if alone := rules.speaker_alone(text):   # "MC1:" on its own line
+        state.current = _speaker(state, alone)
+        state.items.append(("turn",))            # what follows is a new paragraph
+        return
     if line.heading or (line.all_bold and rules.is_caps_heading(text) and
                         not rules.stage_direction(text)):
         level = min(line.heading or 1, 3)
         state.items.append(("raw", f"{'#' * level} {text}"))
         state.chapters.append(text)
         return
-    cue_text = text if line.speaker_cell in (None, "") else f"{line.speaker_cell}: {text}"
-    if (cue := rules.stage_direction(text) or (
-            rules.stage_direction(line.speaker_cell) if line.speaker_cell else None)):
-        _add_cue(state, line, cue if cue.kind != "clip" or ":" in cue_text else
-                 rules.CueGuess("clip", text, cue.length_s))
+    if line.speaker_cell and rules.stage_direction(line.speaker_cell, cell=True):
+        # a table row "Băng phỏng vấn | ông A": the direction and what it says
+        _add_cue(state, line, rules.stage_direction(f"{line.speaker_cell}: {text}", cell=True))
+        return
+    if cue := rules.stage_direction(text):
+        _add_cue(state, line, cue)
         return
     labelled = _label_of(line)
     if rules.bracketed(text) is not None and not labelled:
@@ -213,6 +218,8 @@ def _markdown(state: _State, title: str, number: int, source: str, speakers) -> 
     previous = ""
     for item in state.items:
         kind = item[0]
+        if kind == "turn":
+            continue
         if kind == "para":
             out += ["", f"{item[1]}: {item[2]}"]
         elif item[1].startswith("#"):
