@@ -440,3 +440,20 @@ def test_pending_cue_grammar():
         with pytest.raises(ProblemsError) as caught:
             parse_text(head + bad + "\nMC1: Chào.\n", "t", "t.md")
         assert says in str(caught.value) and "t.md:6:" in str(caught.value)
+
+
+def test_check_says_when_a_pending_recording_has_arrived(production):
+    from radio.check import pending_warning
+    from radio.config import load
+    from radio.script import parse_text
+
+    cue = next(p for p in (production / "audio_assets").rglob("*") if p.is_file())
+    relative = cue.relative_to(production / "audio_assets").as_posix()
+    episode = parse_text('---\ntitle: "T"\nspeakers:\n  MC1: {voice: vi}\n---\n'
+                         f"[băng: {relative} | chờ=có]\n[băng: interviews/chua_co.ogg | chờ=có]\n"
+                         "MC1: Chào.\n", "t", "scripts/t.md")
+    arrived, missing = (pending_warning(load(production), episode, p) for p in episode.pending)
+    assert arrived.severity == "warning" and f"audio_assets/{relative} is there now" in \
+        str(arrived.hint)
+    assert "put the recording in audio_assets/" in str(missing.hint)
+    assert str(arrived).startswith("scripts/t.md:6: this cue awaits its recording: 3 s")
