@@ -327,6 +327,24 @@ def convert(ctx, file, source, output, in_place):
     run_convert(file, source.lower(), output, in_place, ctx.log)
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--episode", metavar="NAME",
+              help="Write scripts/NAME.md (default: a name made from FILE's name).")
+@click.option("--force", is_flag=True, help="Replace scripts/NAME.md if it exists.")
+@pass_ctx
+def import_(ctx, file, episode, force):
+    """Turn a script written in Word (.docx; .odt/.doc via LibreOffice; .txt) into
+    scripts/NAME.md: speakers, chapters, stage directions as cues; TCVN3 and VNI
+    fonts converted to Unicode.
+
+    Example: radio import "Kich ban so 3.docx" --episode episode3
+    """
+    from .script.import_files import run_import
+
+    run_import(ctx.production(), file, episode, force, ctx.log)
+
+
 def default_jobs() -> int:
     import os
 

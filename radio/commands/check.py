@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
+from ..i18n import _l
 from ..log import Log
 
 
@@ -27,7 +28,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                  f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
         for warning in result.warnings:
             log.warn(str(warning))
-        placeholders += check_takes(production, ep, log)
+        placeholders += check_takes(production, ep, log) + len(ep.pending)
         if rewrites and result.rewrites:
             log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
             for line, rw in result.rewrites:
@@ -45,6 +46,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
     if placeholders:
-        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
-                 "a disc made now is marked as a draft")
+        log.info(_l("takes: {count} placeholder(s) (paragraphs still synthesized, cues "
+                    "awaiting their recording): a disc made now is marked as a draft",
+                    count=placeholders))
     log.info("no problems found")

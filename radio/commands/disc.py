@@ -36,7 +36,7 @@ def disc_spec(production: Production, reports: list[Report], preset: str):
             mp3_path=paths["mp3"], script_path=production.root / report.script,
             duration_s=report.duration_s,
             chapters=tuple(DiscChapter(c.title, c.start_ms) for c in report.chapters),
-            placeholders=report.placeholders))
+            placeholders=report.placeholders, pending_cues=report.pending_cues))
     epoch = build_epoch(settings.production.date)
     draft = settings.production.status == "draft" or any(i.placeholders for i in items)
     return DiscSpec(label=settings.disc.label,

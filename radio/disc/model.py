@@ -36,7 +36,8 @@ class DiscItem:
     script_path: Path    # the UTF-8 script, copied onto the data disc
     duration_s: float
     chapters: tuple[DiscChapter, ...] = ()
-    placeholders: int = 0   # synthesized placeholder paragraphs awaiting takes
+    placeholders: int = 0   # synthesized paragraphs awaiting takes + pending cues
+    pending_cues: int = 0   # of those, cues awaiting their recording (chờ=có)
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,14 @@ def _draft_lines(spec: DiscSpec, plan: DiscPlan) -> list[str]:
     if spec.draft:
         lines.append("Sản xuất đang ở trạng thái nháp (status = \"draft\" trong radio.toml).")
     for item in sorted(spec.items, key=lambda i: (i.number, i.name)):
-        if item.placeholders:
-            lines.append(f"Bài {item.number} ({item.name}): còn {item.placeholders} đoạn giọng "
+        if item.placeholders > item.pending_cues:
+            lines.append(f"Bài {item.number} ({item.name}): còn "
+                         f"{item.placeholders - item.pending_cues} đoạn giọng "
                          "đọc tổng hợp chờ thay bằng bản thu âm.")
+        if item.pending_cues:
+            lines.append("Bài {number} ({name}): còn {count} chỉ dẫn âm thanh chờ bản ghi "
+                         "(khoảng lặng thay thế).".format(number=item.number, name=item.name,
+                                                          count=item.pending_cues))
     return lines + [""]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..config import Production
 from ..errors import Problem, raise_if_errors
-from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
+from ..script.model import Bed, Clip, Episode, Jingle, Paragraph, Pending
 from ..speech.sayable import unsayable
 from ..speech.voice import estimated_speech_ms
 from .plan import Rendered, plan
@@ -75,11 +75,32 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                 problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
                 rendered.append(Rendered(_estimate_source(1000, "missing")))
         else:
+            if isinstance(item, Pending):
+                result.warnings.append(pending_warning(production, episode, item))
             rendered.append(Rendered())
     raise_if_errors(problems)
     timeline = plan(episode, rendered, production.settings.pacing, production.settings.ducking)
     result.duration_s = timeline.frames / 44100
     return result
+
+
+def pending_warning(production: Production, episode: Episode, item: Pending) -> Problem:
+    """`check`'s word on a cue awaiting its recording: what stands in, and what to do."""
+    from ..i18n import _l
+
+    seconds = item.duration_ms / 1000
+    if item.label:
+        message = _l("the cue '{label}' awaits its recording: {seconds:g} s of silence stand "
+                     "in for it, and a disc made now is a draft", label=item.label,
+                     seconds=seconds)
+    else:
+        message = _l("this cue awaits its recording: {seconds:g} s of silence stand in for "
+                     "it, and a disc made now is a draft", seconds=seconds)
+    if item.path and (production.assets_dir / item.path).is_file():
+        hint = _l("audio_assets/{path} is there now: remove chờ=có to use it", path=item.path)
+    else:
+        hint = _l("put the recording in audio_assets/, name it in the cue and remove chờ=có")
+    return Problem(message, episode.path, item.line, hint, "warning")
 
 
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:

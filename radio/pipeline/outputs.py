@@ -176,5 +176,7 @@ def report_extra(job: Mastering, loudness: dict) -> dict:
         "engines": engines,
         "paragraphs": {"take": states.count("take"), "stale": states.count("stale"),
                        "synth": states.count("synth")},
-        "placeholders": states.count("synth"),
+        # A cue awaiting its recording is a placeholder too: the disc stays a draft.
+        "pending_cues": len(prepared.episode.pending),
+        "placeholders": states.count("synth") + len(prepared.episode.pending),
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..audio.decode import RATE
 from ..config import DuckingSettings, PacingSettings
-from ..script.model import Bed, Episode, Heading, Jingle, Paragraph, Pause
+from ..script.model import Bed, Episode, Heading, Jingle, Paragraph, Pause, Pending
 from .sources import Source
 
 NARRATION_LUFS = -20.0   # every voice is leveled here before mastering
@@ -67,7 +67,7 @@ class BedGroup:
 @dataclass(frozen=True)
 class Entry:
     """One row of the report: what plays when, and where it came from."""
-    kind: str                 # speech, clip, jingle, bed, pause
+    kind: str                 # speech, clip, jingle, bed, pause, pending
     start_ms: int
     end_ms: int
     line: int
@@ -141,6 +141,8 @@ def plan(episode: Episode, rendered: list[Rendered], pacing: PacingSettings,
             state.entries.append(Entry("pause", to_ms(state.cursor - frames(item.duration_ms)),
                                        to_ms(state.cursor), item.line, state.chapter))
             state.previous = "pause"
+        elif isinstance(item, Pending):
+            _place_pending(state, item)
         elif isinstance(item, Bed):
             _close_bed(state, state.cursor, item.fade_out_ms)
             if item.path:
@@ -194,6 +196,15 @@ def _place_main(state: _State, episode: Episode, item, made: Rendered) -> None:
     state.cursor = start + length
     state.xfade = min(xfade, length)
     state.previous = kind
+
+
+def _place_pending(state: _State, item: Pending) -> None:
+    """Silence where a recording will go: spaced like a clip, ducking nothing."""
+    start = state.cursor + _gap_before(state, "clip")
+    end = start + frames(item.duration_ms)
+    state.entries.append(Entry("pending", to_ms(start), to_ms(end), item.line, state.chapter,
+                               asset=item.path or "", label=item.label or item.kind))
+    state.cursor, state.xfade, state.previous = end, 0, "clip"
 
 
 def _open_bed(state: _State, item: Bed, source: Source) -> None:

@@ -5,8 +5,9 @@
   const $ = (selector) => document.querySelector(selector);
   const audio = $("#player");
   const state = { version: 0, data: null, active: -1, main: [], offline: false };
-  const KIND_ICON = { jingle: "♪", clip: "▶", bed: "♫", pause: "‖" };
-  const KIND_NAME = { jingle: "nhạc hiệu", clip: "băng", bed: "nhạc nền", pause: "dừng" };
+  const KIND_ICON = { jingle: "♪", clip: "▶", bed: "♫", pause: "‖", pending: "○" };
+  const KIND_NAME = { jingle: "nhạc hiệu", clip: "băng", bed: "nhạc nền", pause: "dừng",
+                      pending: "chờ bản ghi" };
   const ENGINE = {
     espeak: ["tổng hợp · espeak", "synth"], gtts: ["tổng hợp · Google", "synth"],
     take: ["bản thu · take", "take"], stale: ["bản thu cũ · stale take", "stale"],
@@ -40,7 +41,8 @@
   function describe(seg) {
     if (seg.kind === "speech") return `${seg.speaker}: ${seg.text}`;
     if (seg.kind === "pause") return KIND_NAME.pause;
-    return `${KIND_NAME[seg.kind] || seg.kind}: ${seg.label ? seg.label + " — " : ""}${seg.asset || ""}`;
+    const what = [seg.label, seg.asset].filter(Boolean).join(" — ");
+    return `${KIND_NAME[seg.kind] || seg.kind}: ${what}`;
   }
 
   function shortLabel(seg) {

@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 from ..errors import Problem
-from .model import Bed, Clip, Jingle, Pause
+from ..i18n import _l
+from .model import Bed, Clip, Jingle, Pause, Pending
 from .values import closest, fold, parse_bool, parse_db, parse_ms
 
 CUE_LINE = re.compile(r"^\[(?P<body>[^\[\]]*)\]$")
@@ -18,6 +19,7 @@ OPTIONS = {  # written option -> canonical option
     "vào": "in", "in": "in", "ra": "out", "out": "out", "mức": "gain", "gain": "gain",
     "từ": "from", "from": "from", "đến": "to", "to": "to", "tên": "label", "label": "label",
     "chồng": "xfade", "xfade": "xfade", "lặp": "loop", "loop": "loop",
+    "chờ": "pending", "pending": "pending", "dài": "length", "length": "length",
 }
 ALLOWED = {
     "jingle": {"in", "out", "gain", "xfade", "label"},
@@ -25,6 +27,9 @@ ALLOWED = {
     "clip": {"in", "out", "gain", "from", "to", "xfade", "label"},
     "pause": set(),
 }
+# A cue awaiting its recording (chờ=có) takes these besides its own options.
+PENDING_OPTIONS = {"pending", "length", "label"}
+PENDING_MS = 3000
 OFF_WORDS = ("tắt", "off", "dừng", "stop")
 
 
@@ -41,15 +46,21 @@ def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
                                 f"did you mean '{hint}'?" if hint else
                                 "cues are nhạc hiệu, nhạc nền, băng, dừng (jingle, bed, clip, pause)"))
         return None
-    if not sep or not value:
-        problems.append(Problem(f"cue '{keyword}' needs a value after ':'", path, line,
-                                "e.g. [dừng: 1s]" if kind == "pause" else
-                                f"e.g. [{keyword}: music/bed.ogg]"))
-        return None
     options = _options(kind, option_parts, line, path, problems)
     if options is None:
         return None
     try:
+        pending = "pending" in options and parse_bool(options["pending"])
+        if pending:
+            return _pending(kind, value, options, line)
+        if "length" in options:
+            raise ValueError(_l("dài=/length= is the length of a cue awaiting its recording: "
+                                "write it with chờ=có, or leave it out"))
+        if not sep or not value:
+            problems.append(Problem(f"cue '{keyword}' needs a value after ':'", path, line,
+                                    "e.g. [dừng: 1s]" if kind == "pause" else
+                                    f"e.g. [{keyword}: music/bed.ogg]"))
+            return None
         return _build(kind, value, options, line, path, problems)
     except ValueError as exc:
         problems.append(Problem(str(exc), path, line))
@@ -59,12 +70,13 @@ def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
 def _options(kind: str, parts: list[str], line: int, path: str, problems: list[Problem]):
     options: dict[str, str] = {}
     ok = True
+    allowed_here = ALLOWED[kind] | (PENDING_OPTIONS if ALLOWED[kind] else set())
     for part in parts:
         key, sep, value = part.partition("=")
         key = unicodedata.normalize("NFC", key.strip()).lower()
         canonical = OPTIONS.get(key)
-        if not sep or canonical is None or canonical not in ALLOWED[kind]:
-            allowed = [k for k, v in OPTIONS.items() if v in ALLOWED[kind]]
+        if not sep or canonical is None or canonical not in allowed_here:
+            allowed = [k for k, v in OPTIONS.items() if v in allowed_here]
             hint = closest(key, allowed) if allowed else None
             what = f"unknown option '{key}'" if sep else f"option '{part}' needs key=value"
             problems.append(Problem(f"{what} for this cue", path, line,
@@ -74,7 +86,31 @@ def _options(kind: str, parts: list[str], line: int, path: str, problems: list[P
             ok = False
             continue
         options[canonical] = value.strip()
+    if ok and kind == "bed" and "label" in options and not \
+            ("pending" in options and _is_yes(options["pending"])):
+        problems.append(Problem(_l("tên=/label= on a music bed is only for one awaiting its "
+                                   "recording (chờ=có)"), path, line, _l("leave it out")))
+        ok = False
     return options if ok else None
+
+
+def _is_yes(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError:
+        return False
+
+
+def _pending(kind: str, value: str, options: dict, line: int) -> Pending:
+    """A cue awaiting its recording: the path is optional, its length 3 s unless given."""
+    if kind == "bed" and value and fold(value) in {fold(w) for w in OFF_WORDS}:
+        raise ValueError(_l("stopping a music bed needs no recording: remove chờ=có"))
+    duration = parse_ms(options["length"]) if "length" in options else PENDING_MS
+    if not 0 < duration <= 600_000:
+        raise ValueError(_l("a cue awaiting its recording stands for 1 ms to 10 minutes "
+                            "(dài=3s)"))
+    return Pending(line, kind, check_asset_path(value) if value else None, duration,
+                   options.get("label", ""))
 
 
 def check_asset_path(value: str) -> str:

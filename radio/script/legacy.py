@@ -5,8 +5,9 @@ Documents still arrive in the encodings of the 1990s font packages:
 * **Windows-1258** (``cp1258``): Python's codec, then NFC (tone marks are
   separate combining characters in that code page).
 * **TCVN3 / ABC** (``tcvn3``): one byte per lowercase letter with its marks;
-  capitals with tones were drawn with a separate "H" font, so they come out
-  lowercase here, except the bare capitals Ă Â Ê Ô Ơ Ư Đ.
+  capitals with tones were drawn with a separate "H" font (``.VnTimeH``), so in
+  plain text they come out lowercase here, except the bare capitals Ă Â Ê Ô Ơ Ư Đ;
+  a Word run whose font is known (``font_encoding``) is decoded in capitals.
 * **VNI-Windows** (``vni``): a base letter followed by one byte carrying its
   marks ("Vieät" is "Việt"); a few letters (ơ ư đ and the i's, ỵ) have a byte of
   their own.
@@ -118,6 +119,54 @@ def decode_legacy(raw: bytes, encoding: str) -> str:
     else:
         raise ValueError(f"unknown encoding {encoding!r}")
     return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+
+
+# ----------------------------------------------------------------- fonts (Word import)
+
+def font_encoding(font: str | None) -> tuple[str | None, bool]:
+    """(encoding key, capitals) of the text drawn with *font*: ``("tcvn3", False)`` for
+    ``.VnTime``, ``("tcvn3", True)`` for the all-capitals ``.VnTimeH``, ``("vni", False)``
+    for ``VNI-Times``, ``(None, False)`` for a Unicode font."""
+    name = (font or "").strip()
+    low = name.lower()
+    if low.startswith(".vn"):
+        return "tcvn3", name.endswith("H")
+    if low.startswith(("vni-", "vni ")):
+        return "vni", False
+    return None, False
+
+
+def _byte_of(ch: str) -> int | None:
+    """The 8-bit code a legacy-font character stands for: Word keeps it as the
+    Windows-1252 character (or, for a symbol-charset font, U+F000 + code)."""
+    code = ord(ch)
+    if 0xF000 <= code <= 0xF0FF:
+        return code - 0xF000
+    try:
+        raw = ch.encode("cp1252")
+    except UnicodeEncodeError:
+        return None
+    return raw[0] if len(raw) == 1 else None
+
+
+def decode_font_text(text: str, encoding: str, capitals: bool = False) -> str:
+    """Text that Word shows in a legacy font -> NFC Unicode.  Characters that are no
+    8-bit code (real Unicode typed into such a run) are kept as they are; the soft
+    hyphen U+00AD is code 0xAD (TCVN3's "ư")."""
+    decode = {"tcvn3": decode_tcvn3, "vni": decode_vni}[encoding]
+    out: list[str] = []
+    pending = bytearray()
+    for ch in text:
+        code = _byte_of(ch)
+        if code is None:
+            out.append(decode(bytes(pending)))
+            pending.clear()
+            out.append(ch)
+        else:
+            pending.append(code)
+    out.append(decode(bytes(pending)))
+    joined = unicodedata.normalize("NFC", "".join(out))
+    return joined.upper() if capitals else joined
 
 
 # ----------------------------------------------------------------- encoders (tests)

@@ -77,7 +77,18 @@ class Pause:
     duration_ms: int
 
 
-Item = Heading | Paragraph | Jingle | Bed | Clip | Pause
+@dataclass(frozen=True)
+class Pending:
+    """A cue whose recording is not there yet (`chờ=có`): silence of its length
+    stands in for it, and a release made with it is a draft."""
+    line: int
+    kind: str                  # "jingle", "bed" or "clip": what it will be
+    path: str | None           # where the recording will be, when the script says
+    duration_ms: int = 3000
+    label: str = ""
+
+
+Item = Heading | Paragraph | Jingle | Bed | Clip | Pause | Pending
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,10 @@ class Episode:
     @property
     def headings(self) -> tuple[Heading, ...]:
         return tuple(i for i in self.items if isinstance(i, Heading))
+
+    @property
+    def pending(self) -> tuple[Pending, ...]:
+        return tuple(i for i in self.items if isinstance(i, Pending))
 
     def asset_cues(self) -> tuple[Jingle | Bed | Clip, ...]:
         return tuple(i for i in self.items if isinstance(i, (Jingle, Bed, Clip))

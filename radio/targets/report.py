@@ -50,6 +50,8 @@ def cue_sheet(episode, timeline: Timeline, extra: dict) -> str:
             what = f"{entry.speaker}: {' '.join(words[:10])}{' …' if len(words) > 10 else ''}"
         elif entry.kind == "bed":
             what = f"[nhạc nền] {entry.asset}"
+        elif entry.kind == "pending":
+            what = " ".join(w for w in ("[chờ / pending]", entry.asset, f"— {entry.label}") if w)
         else:
             label = f" — {entry.label}" if entry.label else ""
             what = f"[{'nhạc hiệu' if entry.kind == 'jingle' else 'băng'}] {entry.asset}{label}"
@@ -81,6 +83,7 @@ class Report:
     engines: tuple[str, ...]
     paragraphs: dict[str, int]       # take / stale / synth counts
     placeholders: int
+    pending_cues: int = 0            # cues awaiting their recording (counted in placeholders)
 
     @classmethod
     def load(cls, path: Path) -> "Report":
@@ -97,7 +100,8 @@ class Report:
                 preset=data["preset"], targets=dict(data["targets"]),
                 loudness=dict(data["loudness"]), files=dict(data["files"]),
                 engines=tuple(data["engines"]), paragraphs=dict(data["paragraphs"]),
-                placeholders=int(data.get("placeholders", 0)))
+                placeholders=int(data.get("placeholders", 0)),
+                pending_cues=int(data.get("pending_cues", 0)))
         except OSError as exc:
             raise UserError(_l("cannot read the build report: {reason}", reason=exc.strerror),
                             path=path, hint=_l("build the episode again")) from None

@@ -1,0 +1,221 @@
+"""A Word document (.docx) as paragraphs and tables of Unicode text.
+
+Every run is decoded by the font that draws it (see ``docx_fonts``): TCVN3
+(``.VnTime``; the ``…H`` fonts in capitals) and VNI (``VNI-Times``) runs through
+the tables of ``legacy``, Unicode runs as they are; a paragraph may mix them.
+The run's XML is read directly, because python-docx's ``Run.text`` drops
+``<w:softHyphen/>``, which is how Word keeps TCVN3's "ư" (code 0xAD).
+"""
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError
+from ..i18n import _l
+from .docx_fonts import W, FontResolver
+from .legacy import decode_font_text, font_encoding
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CONTAINERS = {W + t for t in ("hyperlink", "smartTag", "ins", "fldSimple", "customXml",
+                               "moveTo", "sdt", "sdtContent", "dir", "bdo")}
+
+
+@dataclass(frozen=True)
+class Para:
+    number: int            # 1-based, in document order, table cells included
+    text: str              # NFC; line breaks inside the paragraph kept as "\n"
+    bold_prefix: str       # the text of its leading bold runs
+    all_bold: bool
+    heading: int | None    # outline level + 1 (Word headings), else None
+    style: str             # the paragraph style's name ("Title", "heading 1", ...)
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[tuple[Para, ...], ...], ...]   # rows -> cells -> paragraphs
+
+
+@dataclass
+class Tally:
+    """What was decoded: runs per encoding and the legacy fonts seen."""
+    runs: Counter = field(default_factory=Counter)
+    fonts: dict = field(default_factory=dict)   # font name -> encoding key
+    images: int = 0
+
+
+@dataclass(frozen=True)
+class WordDocument:
+    title: str                        # the document's title property
+    blocks: tuple[Para | Table, ...]
+    tally: Tally
+
+
+def refuse_unreadable(raw: bytes, shown: str) -> None:
+    """Say in one line why *raw* is no .docx we can read (password, legacy .doc...)."""
+    if raw.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            raise UserError(_l("the document is protected with a password"), path=shown,
+                            hint=_l("open it in Word, remove the password (File > Info > "
+                                    "Protect Document) and save it again"))
+        raise UserError(_l("this is a legacy Word file (.doc) named .docx"), path=shown,
+                        hint=_l("rename it to .doc, or save it as .docx in Word"))
+    if not raw.startswith(b"PK"):
+        raise UserError(_l("this is not a Word document (.docx)"), path=shown,
+                        hint=_l("open it in Word and save it as 'Word Document (.docx)'"))
+
+
+def read_docx(path: Path, shown: str) -> WordDocument:
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    raw = path.read_bytes()
+    refuse_unreadable(raw, shown)
+    try:
+        document = docx.Document(str(path))
+        body = document.element.body
+        styles = document.styles.element
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError,
+            EOFError, OSError) as exc:
+        raise UserError(_l("the document is damaged and cannot be read"), path=shown,
+                        hint=_l("open it in Word (which can repair it) and save it again")
+                        ) from exc
+    try:
+        theme = document.part.part_related_by(RT.THEME).blob
+    except KeyError:
+        theme = None
+    reader = _Reader(FontResolver(styles, theme))
+    blocks = reader.blocks(body)
+    # python-docx makes up "Word Document" when a file has no core properties at all.
+    has_core = any(rel.reltype == RT.CORE_PROPERTIES
+                   for rel in document.part.package.rels.values())
+    title = document.core_properties.title if has_core else ""
+    title = unicodedata.normalize("NFC", (title or "").strip())
+    return WordDocument(title, tuple(blocks), reader.tally)
+
+
+class _Reader:
+    def __init__(self, fonts: FontResolver):
+        self.fonts = fonts
+        self.tally = Tally()
+        self.count = 0
+
+    def blocks(self, container) -> list:
+        out: list = []
+        for child in container:
+            if child.tag == W + "p":
+                out.append(self.paragraph(child))
+            elif child.tag == W + "tbl":
+                out.append(self.table(child))
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    out += self.blocks(content)
+        return out
+
+    def table(self, tbl) -> Table:
+        rows = []
+        for tr in tbl.iter(W + "tr"):
+            if tr.getparent() is not tbl and tr.getparent().getparent() is not tbl:
+                continue   # a row of a nested table: read inside its cell
+            cells = []
+            for tc in tr.iter(W + "tc"):
+                if tc.getparent() is not tr:
+                    continue
+                paras = [b for b in self.blocks(tc) if isinstance(b, Para)]
+                cells.append(tuple(paras))
+            rows.append(tuple(cells))
+        return Table(tuple(rows))
+
+    def paragraph(self, p) -> Para:
+        self.count += 1
+        pieces: list[tuple[str, bool]] = []
+        for r in _runs(p):
+            text = self.run_text(p, r)
+            if text:
+                pieces.append((text, self.fonts.look(p, r).bold))
+        text = unicodedata.normalize("NFC", "".join(t for t, _ in pieces))
+        prefix = []
+        for piece, bold in pieces:
+            if not bold and piece.strip():
+                break
+            prefix.append(piece)
+        visible = [b for t, b in pieces if t.strip()]
+        level = self.fonts.outline_level(p)
+        style_id = self.fonts.paragraph_style(p)
+        return Para(self.count, text, unicodedata.normalize("NFC", "".join(prefix)),
+                    bool(visible) and all(visible), None if level is None else level + 1,
+                    self.fonts.style_name(style_id))
+
+    def run_text(self, p, r) -> str:
+        look = self.fonts.look(p, r)
+        out: list[str] = []
+        parts: list[str] = []
+        for child in r:
+            tag = child.tag
+            if tag == W + "t":
+                parts.append(child.text or "")
+            elif tag == W + "tab":
+                parts.append("\t")
+            elif tag in (W + "br", W + "cr"):
+                parts.append("\n")
+            elif tag == W + "softHyphen":
+                parts.append("\xad")
+            elif tag == W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == W + "sym":   # decoded by its own font, apart from the text
+                out.append(self.decode("".join(parts), look))
+                parts = []
+                out.append(self.symbol(child))
+            elif tag in (W + "drawing", W + "pict", W + "object"):
+                self.tally.images += 1
+        out.append(self.decode("".join(parts), look))
+        return "".join(out)
+
+    def symbol(self, sym) -> str:
+        """A w:sym character: meaningful only in a legacy text font (else a dingbat)."""
+        encoding, capitals = font_encoding(sym.get(W + "font"))
+        try:
+            code = int(sym.get(W + "char", ""), 16) & 0xFF
+        except ValueError:
+            return ""
+        return decode_font_text(chr(0xF000 + code), encoding, capitals) if encoding else ""
+
+    def decode(self, text: str, look) -> str:
+        """Run text -> Unicode: characters up to 0x7F are drawn with the ascii font,
+        the others with the hAnsi font, whose encoding decodes the run."""
+        if not text:
+            return ""
+        high = any(ord(ch) > 0x7F for ch in text)
+        font = look.hansi_font if high else look.ascii_font
+        encoding = font_encoding(font)[0]
+        caps_ascii = font_encoding(look.ascii_font)[1]
+        caps_high = font_encoding(look.hansi_font)[1]
+        if encoding:
+            self.tally.fonts[font] = encoding
+        if encoding and high:
+            self.tally.runs[encoding] += 1
+            decoded = decode_font_text(text, encoding)
+        else:
+            decoded = text = text.replace("\xad", "")   # an optional hyphen: invisible
+        if look.caps or (caps_ascii and caps_high):
+            return decoded.upper()
+        if (caps_ascii or caps_high) and len(decoded) == len(text):   # TCVN3: one per code
+            return "".join(d.upper() if (ord(c) <= 0x7F and caps_ascii) or
+                           (ord(c) > 0x7F and caps_high) else d for c, d in zip(text, decoded))
+        return decoded
+
+
+def _runs(element):
+    """The runs of a paragraph in reading order: inside links, fields, insertions;
+    not deleted text (w:del) or the paragraphs of text boxes."""
+    for child in element:
+        if child.tag == W + "r":
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _runs(child)

@@ -1,0 +1,234 @@
+"""A script written in Word (or plain text) -> our script format (Markdown).
+
+Input: the lines of the document in reading order, each with its paragraph
+number, whether it starts bold, and its Word heading level; a two-column table
+(speaker | text) gives each line its speaker cell.  Output: the Markdown text
+and what was recognised (speakers, chapters, cues, lines left unclassified).
+Stage directions become cues; a recording the document only names becomes a
+pending cue (``chờ=có``) that the producer resolves later.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import import_rules as rules
+from .docx_reader import Para, Table, WordDocument
+from .values import fold
+
+CUE_WORDS = {"jingle": "nhạc hiệu", "bed": "nhạc nền", "clip": "băng"}
+_HEADER_WORDS = {"nhan vat", "nguoi doc", "nguoi noi", "vai", "giong doc", "speaker", "noi dung",
+                 "loi", "loi dan", "loi doc", "text", "stt", "tt", "ghi chu", "am thanh"}
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int                 # paragraph number in the document
+    text: str
+    bold_prefix: str = ""
+    all_bold: bool = False
+    heading: int | None = None
+    style: str = ""
+    speaker_cell: str | None = None   # from a two-column table: None outside tables
+
+
+@dataclass(frozen=True)
+class Imported:
+    markdown: str
+    title: str
+    speakers: tuple[tuple[str, str, int], ...]   # (label, as written, paragraphs)
+    chapters: tuple[str, ...]
+    cues: tuple[tuple[int, str, str], ...]       # (paragraph number, cue kind, label)
+    unclassified: tuple[tuple[int, str], ...]    # (paragraph number, text)
+
+
+def lines_of(document: WordDocument) -> list[Line]:
+    out: list[Line] = []
+    for block in document.blocks:
+        if isinstance(block, Para):
+            out += _para_lines(block, None)
+        else:
+            out += _table_lines(block)
+    return out
+
+
+def _para_lines(para: Para, speaker_cell: str | None) -> list[Line]:
+    lines = []
+    for index, text in enumerate(para.text.split("\n")):
+        text = " ".join(text.replace("\t", " ").split())
+        lines.append(Line(para.number, text, para.bold_prefix if index == 0 else "",
+                          para.all_bold, para.heading, para.style,
+                          speaker_cell if index == 0 else None))
+    return lines
+
+
+def _cell_text(cell: tuple[Para, ...]) -> str:
+    return " ".join(" ".join(p.text.split()) for p in cell).strip()
+
+
+def _table_lines(table: Table) -> list[Line]:
+    out: list[Line] = []
+    for number, row in enumerate(table.rows):
+        cells = [c for c in row if c]
+        if len(cells) >= 3 and _cell_text(cells[0]).rstrip(".").isdigit():
+            cells = cells[1:]   # a numbered column (STT)
+        if len(cells) < 2:
+            for cell in cells:
+                for para in cell:
+                    out += _para_lines(para, None)
+            continue
+        speaker, body = _cell_text(cells[-2]), cells[-1]
+        if number == 0 and {fold(speaker).rstrip(":"), fold(_cell_text(body))} & _HEADER_WORDS:
+            continue   # a header row: "Nhân vật | Nội dung"
+        if not _cell_text(body):
+            out += [Line(cells[-2][0].number, speaker)] if speaker else []
+            continue
+        for index, para in enumerate(body):
+            out += _para_lines(para, speaker if index == 0 else "")
+    return out
+
+
+@dataclass
+class _State:
+    items: list = field(default_factory=list)        # ("para", label, text) / ("raw", md)
+    speakers: dict = field(default_factory=dict)     # folded written -> (label, written)
+    counts: dict = field(default_factory=dict)
+    chapters: list = field(default_factory=list)
+    cues: list = field(default_factory=list)
+    unclassified: list = field(default_factory=list)
+    current: str = ""                                  # label of the last speaker
+    title: str = ""
+
+
+def import_lines(lines: list[Line], title: str, number: int, source: str) -> Imported:
+    state = _State(title=title)
+    unlabelled = not any(_label_of(line) for line in lines)
+    for line in lines:
+        if line.text:
+            _classify(state, line, unlabelled)
+    title = state.title or source.rsplit(".", 1)[0]
+    speakers = [(label, written, state.counts.get(label, 0))
+                for label, written in state.speakers.values()]
+    markdown = _markdown(state, title, number, source, speakers)
+    return Imported(markdown, title, tuple(speakers), tuple(state.chapters), tuple(state.cues),
+                    tuple(state.unclassified))
+
+
+def _label_of(line: Line) -> tuple[str, str] | None:
+    if line.speaker_cell:
+        if rules.stage_direction(line.speaker_cell, cell=True) is None:
+            return line.speaker_cell.rstrip(":").strip(), line.text
+    return rules.speaker_label(line.text, line.bold_prefix)
+
+
+def _classify(state: _State, line: Line, unlabelled: bool) -> None:
+    text = line.text
+    first = not state.items and not state.chapters
+    if line.style.lower() == "title" or (first and fold(text) == fold(state.title)):
+        state.title = state.title or text
+        return
+    if first and not state.title and line.heading is None and rules.is_caps_heading(text):
+        state.title = text
+        return
+    if alone := rules.speaker_alone(text):   # "MC1:" on its own line
+        state.current = _speaker(state, alone)
+        state.items.append(("turn",))            # what follows is a new paragraph
+        return
+    if line.heading or (line.all_bold and rules.is_caps_heading(text) and
+                        not rules.stage_direction(text)):
+        level = min(line.heading or 1, 3)
+        state.items.append(("raw", f"{'#' * level} {text}"))
+        state.chapters.append(text)
+        return
+    if line.speaker_cell and rules.stage_direction(line.speaker_cell, cell=True):
+        # a table row "Băng phỏng vấn | ông A": the direction and what it says
+        _add_cue(state, line, rules.stage_direction(f"{line.speaker_cell}: {text}", cell=True))
+        return
+    if cue := rules.stage_direction(text):
+        _add_cue(state, line, cue)
+        return
+    labelled = _label_of(line)
+    if rules.bracketed(text) is not None and not labelled:
+        _unclassified(state, line)   # "(Cười)": a direction for no cue we know
+    elif labelled:
+        written, body = labelled
+        _paragraph(state, _speaker(state, written), body)
+    elif state.current:
+        _paragraph(state, state.current, text, may_join=True)
+    elif unlabelled:
+        _paragraph(state, _speaker(state, "MC"), text)
+    else:
+        _unclassified(state, line)
+
+
+def _unclassified(state: _State, line: Line) -> None:
+    state.unclassified.append((line.number, line.text))
+    state.items.append(("raw", "<!-- ¶{n}: {text} -->".format(
+        n=line.number, text=line.text.replace("--", "- -"))))
+
+
+def _speaker(state: _State, written: str) -> str:
+    key = fold(written).replace(" ", "")
+    if key not in state.speakers:
+        taken = {label for label, _ in state.speakers.values()}
+        state.speakers[key] = (rules.label_for(written, taken), written)
+    return state.speakers[key][0]
+
+
+def _paragraph(state: _State, label: str, text: str, may_join: bool = False) -> None:
+    last = state.items[-1] if state.items else None
+    if may_join and last and last[0] == "para" and last[1] == label and \
+            rules.continues(last[2], text):
+        state.items[-1] = ("para", label, f"{last[2]} {text}")
+        return
+    state.items.append(("para", label, text))
+    state.counts[label] = state.counts.get(label, 0) + 1
+    state.current = label
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("|", "/").replace("[", "(").replace("]", ")").split())
+
+
+def _add_cue(state: _State, line: Line, cue: rules.CueGuess) -> None:
+    state.cues.append((line.number, cue.kind, cue.label))
+    if cue.kind == "bed-off":
+        state.items.append(("raw", "[nhạc nền: tắt]"))
+    elif cue.kind == "pause":
+        state.items.append(("raw", f"[dừng: {cue.length_s:g}s]"))
+    else:
+        length = f" | dài={cue.length_s:g}s" if cue.length_s else ""
+        state.items.append(("raw", f"[{CUE_WORDS[cue.kind]} | chờ=có{length} | "
+                                   f"tên={_clean(cue.label)}]"))
+
+
+def _markdown(state: _State, title: str, number: int, source: str, speakers) -> str:
+    voices = rules.voices_for([written for _, written, _ in speakers])
+    out = ["---", f"title: {_quote(title)}", f"number: {number}",
+           "# sample: true    <- the producer decides (true for a sample production)",
+           "speakers:"]
+    for (label, written, _), voice in zip(speakers, voices):
+        settings = ({"name": written} if written != label else {}) | voice
+        inner = ", ".join(f"{k}: {_quote(v) if isinstance(v, str) else v}"
+                          for k, v in settings.items())
+        out.append(f"  {label}: {{{inner}}}")
+    out += ["---", "<!-- imported from {source} by radio import: read it through -->".format(
+        source=source.replace("--", "- -"))]
+    previous = ""
+    for item in state.items:
+        kind = item[0]
+        if kind == "turn":
+            continue
+        if kind == "para":
+            out += ["", f"{item[1]}: {item[2]}"]
+        elif item[1].startswith("#"):
+            out += ["", item[1]]
+        else:
+            out += ([""] if previous == "para" else []) + [item[1]]
+        previous = kind
+    return unicodedata.normalize("NFC", "\n".join(out) + "\n")
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

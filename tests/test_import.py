@@ -1,0 +1,461 @@
+"""`radio import`: the demo's episode 1 written as Word documents the ways journalists
+write them (Unicode, TCVN3, VNI, mixed runs, fonts carried by styles or the theme,
+a two-column table, a .odt), imported back and compared with the original."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from clirun import run_radio
+from conftest import REPO, require_tool
+from docx_writer import direction, expected_cue, write_paragraphs, write_table
+from radio.script import parse_file
+from radio.script.model import Bed, Clip, Jingle, Paragraph, Pause, Pending
+
+ENCODINGS = ["unicode", "tcvn3", "vni", "mixed", "styles", "theme"]
+
+
+@pytest.fixture(scope="module")
+def episode1():
+    return parse_file(REPO / "scripts" / "episode1.md", "scripts/episode1.md")
+
+
+def _partition(episode) -> set[frozenset[int]]:
+    groups: dict[str, set[int]] = {}
+    for index, para in enumerate(episode.paragraphs):
+        groups.setdefault(para.speaker, set()).add(index)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _cues(episode) -> list[tuple[str, str]]:
+    out = []
+    for item in episode.items:
+        if isinstance(item, Pending):
+            out.append((item.kind, item.label if item.kind == "clip" else ""))
+        elif isinstance(item, Bed) and not item.path:
+            out.append(("bed-off", ""))
+        elif isinstance(item, Pause):
+            out.append(("pause", ""))
+        elif isinstance(item, (Jingle, Bed, Clip)):
+            out.append(("asset", item.path))   # an import never names a recording
+    return out
+
+
+def _import(production: Path, document: Path, *extra) -> tuple[int, str, str]:
+    # import writes scripts/NAME.md by design: the tests check what else stays
+    return run_radio(["import", str(document), *extra], cwd=production, check_sources=False)
+
+
+def assert_same_script(imported, original) -> None:
+    assert [p.text for p in imported.paragraphs] == [p.text for p in original.paragraphs]
+    assert _partition(imported) == _partition(original)
+    assert [h.title.casefold() for h in imported.headings] == \
+        [h.title.casefold() for h in original.headings]
+    expected = [expected_cue(i) for i in original.items
+                if isinstance(i, (Jingle, Bed, Clip, Pause))]
+    assert _cues(imported) == expected
+    assert imported.title.casefold() == original.title.casefold()
+    voices = {(s.voice, s.variant, s.pitch) for s in imported.speakers}
+    assert len(voices) == len(imported.speakers) == 2
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_paragraph_documents_round_trip(production, tmp_path, episode1, encoding):
+    document = tmp_path / f"Kịch bản {encoding}.docx"
+    write_paragraphs(episode1, document, encoding)
+    code, out, err = _import(production, document, "--episode", "imported")
+    assert code == 0, err
+    script = production / "scripts" / "imported.md"
+    imported = parse_file(script, "scripts/imported.md")
+    assert_same_script(imported, episode1)
+    assert "not classified" not in err
+    if encoding in ("tcvn3", "styles", "theme"):
+        assert "TCVN3 (ABC)" in out
+    if encoding in ("vni", "mixed"):
+        assert "VNI" in out
+    text = script.read_text(encoding="utf-8")
+    assert text == unicodedata.normalize("NFC", text)
+
+
+def test_table_layout_round_trips(production, tmp_path, episode1):
+    document = tmp_path / "bang.docx"
+    write_table(episode1, document, "tcvn3")
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    imported = parse_file(production / "scripts" / "bang.md", "scripts/bang.md")
+    assert_same_script(imported, episode1)
+
+
+def test_slug_number_and_force(production, tmp_path, episode1):
+    document = tmp_path / "Kịch bản số 3 (bản cuối).docx"
+    write_paragraphs(episode1, document, "unicode")
+    assert _import(production, document)[0] == 0
+    script = production / "scripts" / "kich_ban_so_3_ban_cuoi.md"
+    assert parse_file(script, "x").number == 3   # the mini production has 1 and 2
+    before = script.read_bytes()
+    code, _, err = _import(production, document)
+    assert code == 2 and "--force" in err and script.read_bytes() == before
+    assert _import(production, document, "--force")[0] == 0
+
+
+def test_journalists_forms(production, tmp_path):
+    """Labels with spaces and words, bold names, continuation and broken lines,
+    bare stage directions and a paragraph the importer cannot place."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Thử nhập"
+    lines = ["Chuyên đề phát thanh – bản thảo", "(Nhạc hiệu)", "MC 1: Xin chào quý vị.",
+             "Người dẫn 1: Hôm nay chúng ta nói về cam.", "Đây là đoạn tiếp theo của người dẫn.",
+             "Câu này bị ngắt dòng giữa", "chừng bởi một lần Enter.", "Nữ: Cảm ơn anh.",
+             "Nam: Mời chị.", "PV: Thưa ông, vụ cam năm nay thế nào?", "Nhạc chuyển",
+             "Dẫn 1: Quý vị vừa nghe.", "(Băng phỏng vấn: ông Nguyễn Văn A, 10 giây)",
+             "(Cười)", "MC2:", "Lời của MC2 ở đoạn riêng.", "Và thêm một đoạn nữa."]
+    for line in lines:
+        document.add_paragraph(line)
+    bold = document.add_paragraph()
+    bold.add_run("Ông Trần Văn B:").bold = True
+    bold.add_run(" Năm nay được mùa.")
+    document.save(str(tmp_path / "forms.docx"))
+    code, out, err = _import(production, tmp_path / "forms.docx")
+    assert code == 0, err
+    assert "paragraph 1 was not classified" in err
+    assert "paragraph 14 was not classified (kept as a comment): (Cười)" in err
+    assert "<!-- ¶14: (Cười) -->" in (production / "scripts" / "forms.md").read_text()
+    episode = parse_file(production / "scripts" / "forms.md", "x")
+    labels = {s.label: s.name for s in episode.speakers}
+    assert labels == {"MC1": "MC 1", "ND1": "Người dẫn 1", "NU": "Nữ", "NAM": "Nam", "PV": "",
+                      "DAN1": "Dẫn 1", "MC2": "", "OTVB": "Ông Trần Văn B"}
+    texts = [(p.speaker, p.text) for p in episode.paragraphs]
+    assert texts[1:4] == [("ND1", "Hôm nay chúng ta nói về cam."),
+                          ("ND1", "Đây là đoạn tiếp theo của người dẫn."),
+                          ("ND1", "Câu này bị ngắt dòng giữa chừng bởi một lần Enter.")]
+    assert texts[-3:] == [("MC2", "Lời của MC2 ở đoạn riêng."),
+                          ("MC2", "Và thêm một đoạn nữa."), ("OTVB", "Năm nay được mùa.")]
+    pending = episode.pending
+    assert [(p.kind, p.duration_ms) for p in pending] == \
+        [("jingle", 3000), ("jingle", 3000), ("clip", 10000)]
+    assert pending[2].label == "ông Nguyễn Văn A, 10 giây"
+    voices = [(s.voice, s.variant, s.pitch) for s in episode.speakers]
+    assert len(set(voices)) == len(voices)
+    assert dict(zip(labels, voices))["NU"][1].startswith("f")
+
+
+def test_table_without_header_with_a_numbered_column(production, tmp_path):
+    """STT | speaker | text, no header row; a direction in the speaker cell; rows
+    without a speaker continue the last one."""
+    import docx
+
+    rows = [("1", "", "(Nhạc hiệu)"), ("2", "MC 1:", "Xin chào quý vị."),
+            ("3", "", "Hôm nay nói về cam."), ("4", "PV", "Thưa ông, cam năm nay thế nào?"),
+            ("5", "Băng phỏng vấn", "Ông Lê Văn C, nông dân Hương Sơn"),
+            ("6", "Dừng", "2 giây"), ("7", "MC 1", "Cảm ơn ông.")]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.paragraphs[0].add_run(text)
+    document.save(str(tmp_path / "bang3.docx"))
+    code, out, err = _import(production, tmp_path / "bang3.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "bang3.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Xin chào quý vị."), ("MC1", "Hôm nay nói về cam."),
+        ("PV", "Thưa ông, cam năm nay thế nào?"), ("MC1", "Cảm ơn ông.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Ông Lê Văn C, nông dân Hương Sơn")]
+    assert [i.duration_ms for i in episode.items if isinstance(i, Pause)] == [2000]
+    assert episode.title == "bang3" and "not classified" not in err
+
+
+def test_imported_script_checks_and_builds(production, tmp_path, episode1):
+    """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
+    the stage directions are pending cues, heard as silence and counted as placeholders."""
+    from dataclasses import replace
+
+    heading_two = [i for i, item in enumerate(episode1.items) if item in episode1.headings][1]
+    excerpt = replace(episode1, items=episode1.items[:heading_two])
+    document = tmp_path / "mo_dau.docx"
+    write_paragraphs(excerpt, document, "tcvn3")
+    assert _import(production, document)[0] == 0
+    code, out, err = run_radio(["check", "mo_dau"], cwd=production)
+    assert code == 0, err
+    assert err.count("awaits its recording") == 3   # ident, intro, transition
+    code, out, err = run_radio(["build", "mo_dau", "--offline"], cwd=production)
+    assert code == 0, err
+    report_path = production / "output" / "mo_dau" / "mo_dau.json"
+    report = json.loads(report_path.read_text())
+    pending = [s for s in report["segments"] if s["kind"] == "pending"]
+    assert [s["end_ms"] - s["start_ms"] for s in pending] == [3000, 3000, 3000]
+    assert report["pending_cues"] == 3
+    assert report["placeholders"] == 3 + report["paragraphs"]["synth"]
+    speech = [s for s in report["segments"] if s["kind"] == "speech"]
+    assert [s["text"] for s in speech] == [p.text for p in excerpt.paragraphs]
+    # the disc made from it is a draft, and its notes say why
+    from radio.config import load
+    from radio.disc.plan import plan_disc
+    from radio.disc.texts import readme_text
+    from radio.commands.disc import disc_spec
+    from radio.targets.report import Report
+
+    spec = disc_spec(load(production), [Report.load(report_path)], "loudspeaker")
+    assert spec.items[0].pending_cues == 3 and spec.draft
+    plan = plan_disc(spec)
+    assert plan.draft and plan.label.endswith("_NHAP")
+    assert "còn 3 chỉ dẫn âm thanh chờ bản ghi" in readme_text(spec, plan, "1")
+
+
+@pytest.mark.parametrize("target, encoding", [("odt", "vni"), ("doc:MS Word 97", "tcvn3")])
+def test_odt_and_doc_made_by_soffice_import_the_same(production, tmp_path, episode1, target,
+                                                     encoding):
+    """LibreOffice saves the document as .odt (or a legacy .doc: TCVN3's "ư" goes through
+    as a soft hyphen); the import converts it back to .docx with its own soffice profile
+    and gets the same script."""
+    require_tool("soffice")
+    document = tmp_path / "vni.docx"
+    write_paragraphs(episode1, document, encoding)
+    subprocess.run([shutil.which("soffice"), "--headless",
+                    f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--convert-to",
+                    target, "--outdir", str(tmp_path / "out"), str(document)],
+                   check=True, capture_output=True, timeout=180)
+    converted = tmp_path / "out" / f"vni.{target[:3]}"
+    assert converted.is_file()
+    code, out, err = _import(production, converted, "--episode", "tu_lo")
+    assert code == 0, err
+    imported = parse_file(production / "scripts" / "tu_lo.md", "x")
+    assert_same_script(imported, episode1)
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("hong.docx", b"PK\x03\x04" + b"\x00" * 40, "damaged"),
+    ("anh.docx", None, "only images"),
+    ("rong.docx", "empty", "empty"),
+    ("khoa.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "password"),
+    ("anh.png.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not a Word document"),
+    ("nhac.mp3", b"ID3\x03\x00" + b"\x00" * 100, "reads .docx"),
+    ("nhi_phan.txt", bytes(range(256)) * 4, "not a text document"),
+])
+def test_bad_input_exits_2_and_writes_nothing(production, tmp_path, name, data, reason):
+    import docx
+
+    path = tmp_path / name
+    if data is None:   # a picture and no text: a scan
+        document = docx.Document()
+        png = tmp_path / "scan.png"
+        _tiny_png(png)
+        document.add_picture(str(png))
+        document.save(str(path))
+    elif data == "empty":
+        docx.Document().save(str(path))
+    else:
+        path.write_bytes(data)
+    before = sorted(p.name for p in (production / "scripts").iterdir())
+    code, out, err = _import(production, path)
+    assert code == 2
+    assert reason in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in (production / "scripts").iterdir()) == before
+
+
+def _tiny_png(path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"\x00\xff\x00\x00" * 1
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2,
+                                                                      0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
+def test_text_files_in_legacy_encodings(production, tmp_path, episode1, encoding):
+    from radio.script.legacy import encode_cp1258, encode_tcvn3, encode_vni
+
+    lines = []
+    for item in episode1.items[:12]:
+        if isinstance(item, Paragraph):
+            lines.append(f"{item.speaker}: {item.text}")
+        elif not hasattr(item, "title"):
+            lines.append(direction(item))
+    text = "\r\n".join(lines)
+    if encoding == "tcvn3":   # plain TCVN3 text has no capitals with tones
+        text = text.replace("Đây", "Đây")
+        assert not any(ch in text for ch in "ÀÁẢÃẠ")
+    encode = {"tcvn3": encode_tcvn3, "vni": encode_vni, "cp1258": encode_cp1258}[encoding]
+    path = tmp_path / "kich_ban.txt"
+    path.write_bytes(encode(text))
+    code, out, err = _import(production, path)
+    assert code == 0, err
+    imported = parse_file(production / "scripts" / "kich_ban.md", "x")
+    original = [i.text for i in episode1.items[:12] if isinstance(i, Paragraph)]
+    assert [p.text for p in imported.paragraphs] == original
+    assert "converted from" in out
+
+
+# ------------------------------------------------------------ the conversion tables
+
+GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
+TONES = (GRAVE, HOOK, TILDE, ACUTE, DOT)   # TCVN3's order in every row of its chart
+# TCVN 5712:1993 (VN3), typed from the published chart: the letter without a tone,
+# then with à ả ã á ạ.  None: the bare letter is ASCII.
+TCVN3_CHART = {
+    "a": (None, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9), "ă": (0xA8, 0xBB, 0xBC, 0xBD, 0xBE, 0xC6),
+    "â": (0xA9, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB), "e": (None, 0xCC, 0xCE, 0xCF, 0xD0, 0xD1),
+    "ê": (0xAA, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6), "i": (None, 0xD7, 0xD8, 0xDC, 0xDD, 0xDE),
+    "o": (None, 0xDF, 0xE1, 0xE2, 0xE3, 0xE4), "ô": (0xAB, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9),
+    "ơ": (0xAC, 0xEA, 0xEB, 0xEC, 0xED, 0xEE), "u": (None, 0xEF, 0xF1, 0xF2, 0xF3, 0xF4),
+    "ư": (0xAD, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9), "y": (None, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE),
+}
+TCVN3_CAPITALS = {"Ă": 0xA1, "Â": 0xA2, "Ê": 0xA3, "Ô": 0xA4, "Ơ": 0xA5, "Ư": 0xA6, "Đ": 0xA7,
+                  "đ": 0xAE}
+# VNI-Windows, from its chart: a base letter and a mark byte (Latin-1 as shown).
+VNI_TONE = {GRAVE: 0xF8, HOOK: 0xFB, TILDE: 0xF5, ACUTE: 0xF9, DOT: 0xEF}
+VNI_CIRCUMFLEX = {"": 0xE2, GRAVE: 0xE0, HOOK: 0xE5, TILDE: 0xE3, ACUTE: 0xE1, DOT: 0xE4}
+VNI_BREVE = {"": 0xEA, GRAVE: 0xE8, HOOK: 0xFA, TILDE: 0xFC, ACUTE: 0xE9, DOT: 0xEB}
+VNI_SINGLE = {"ơ": 0xF4, "ư": 0xF6, "đ": 0xF1, "í": 0xED, "ì": 0xEC, "ỉ": 0xE6, "ĩ": 0xF3,
+              "ị": 0xF2, "ỵ": 0xEE}
+
+
+def _letter(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", base) + tone)
+
+
+def _vni_reference(letter: str) -> bytes:
+    """The VNI bytes of a lowercase letter, from the chart above."""
+    if letter in VNI_SINGLE:
+        return bytes([VNI_SINGLE[letter]])
+    parts = unicodedata.normalize("NFD", letter)
+    base, marks = parts[0], parts[1:]
+    tone = next((m for m in marks if m in TONES), "")
+    if "\u031b" in marks:   # ơ, ư with a tone
+        return bytes([VNI_SINGLE[_letter(base, "\u031b")], VNI_TONE[tone]])
+    if "\u0302" in marks:
+        return bytes([ord(base), VNI_CIRCUMFLEX[tone]])
+    if "\u0306" in marks:
+        return bytes([ord(base), VNI_BREVE[tone]])
+    return bytes([ord(base), VNI_TONE[tone]]) if tone else base.encode()
+
+
+def all_letters() -> list[str]:
+    letters = ["đ"]
+    for base in TCVN3_CHART:
+        letters += [base] + [_letter(base, tone) for tone in TONES]
+    return letters
+
+
+def test_every_letter_has_its_tcvn3_code_and_comes_back():
+    from radio.script.legacy import decode_font_text, decode_tcvn3, encode_tcvn3
+
+    assert len(all_letters()) == 12 * 6 + 1
+    for base, codes in TCVN3_CHART.items():
+        for tone, code in zip(("",) + TONES, codes):
+            letter = _letter(base, tone)
+            expected = bytes([code]) if code else letter.encode()
+            assert encode_tcvn3(letter) == expected, letter
+            assert decode_tcvn3(expected) == letter
+            # the same code in an H font (.VnTimeH) is the capital
+            assert decode_font_text(expected.decode("cp1252"), "tcvn3", capitals=True) == \
+                letter.upper()
+    for letter, code in TCVN3_CAPITALS.items():
+        assert decode_tcvn3(bytes([code])) == letter and encode_tcvn3(letter) == bytes([code])
+
+
+def test_every_letter_has_its_vni_bytes_and_comes_back():
+    from radio.script.legacy import decode_vni, encode_vni
+
+    for letter in all_letters():
+        for shape in (letter, letter.upper()):
+            reference = _vni_reference(letter)
+            if shape.isupper():
+                reference = reference.decode("cp1252").upper().encode("cp1252")
+            assert encode_vni(shape) == reference, shape
+            assert decode_vni(reference) == shape, shape
+
+
+def test_the_widely_quoted_samples():
+    from radio.script.legacy import decode_font_text, font_encoding
+
+    assert decode_font_text("TiÕng ViÖt", "tcvn3") == "Tiếng Việt"
+    assert decode_font_text("Tieáng Vieät", "vni") == "Tiếng Việt"
+    assert decode_font_text("tiÕng viÖt", *font_encoding(".VnTimeH")) == "TIẾNG VIỆT"
+    assert decode_font_text("TIEÁNG VIEÄT", "vni") == "TIẾNG VIỆT"
+    assert decode_font_text("®\xada", "tcvn3") == "đưa"   # 0xAD, the soft hyphen, is ư
+    assert [font_encoding(f) for f in (".VnTime", ".VnArialH", "VNI-Helve", "Times New Roman",
+                                       None)] == \
+        [("tcvn3", False), ("tcvn3", True), ("vni", False), (None, False), (None, False)]
+
+
+def test_soft_hyphen_is_u_horn_only_in_tcvn3_runs(tmp_path):
+    """python-docx's Run.text drops <w:softHyphen/>: the reader keeps it as TCVN3's ư,
+    and drops it (an optional hyphen) in a Unicode run."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from radio.script.docx_reader import read_docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for font, texts in ((".VnTime", ["®", None, "a"]), ("Arial", [" tin", None, "tức"])):
+        run = paragraph.add_run()
+        run.font.name = font
+        for text in texts:
+            if text is None:
+                run._r.append(run._r.makeelement(qn("w:softHyphen"), {}))
+            else:
+                element = run._r.makeelement(qn("w:t"), {})
+                element.text = text
+                run._r.append(element)
+    assert paragraph.text == "®a tintức"   # what python-docx alone reads
+    document.save(str(tmp_path / "x.docx"))
+    read = read_docx(tmp_path / "x.docx", "x.docx")
+    assert read.blocks[0].text == "đưa tintức"
+
+
+def test_pending_cue_grammar():
+    from radio.errors import ProblemsError
+    from radio.script import parse_text
+
+    head = '---\ntitle: "T"\nspeakers:\n  MC1: {voice: vi}\n---\n'
+    episode = parse_text(head + "[nhạc hiệu: jingles/intro.ogg | chờ=có]\n"
+                                "[băng | pending=yes | length=12s | label=Ông A]\n"
+                                "[nhạc nền | chờ=có | dài=1,5s | tên=Nhạc nền]\n"
+                                "[nhạc hiệu: jingles/x.ogg | chờ=không]\nMC1: Chào.\n", "t", "t.md")
+    assert [(p.kind, p.path, p.duration_ms, p.label) for p in episode.pending] == [
+        ("jingle", "jingles/intro.ogg", 3000, ""), ("clip", None, 12000, "Ông A"),
+        ("bed", None, 1500, "Nhạc nền")]
+    assert [type(i).__name__ for i in episode.items][-2:] == ["Jingle", "Paragraph"]
+    for bad, says in (("[dừng: 1s | chờ=có]", "takes no options"),
+                      ("[nhạc hiệu: a.ogg | dài=3s]", "with chờ=có"),
+                      ("[nhạc nền: tắt | chờ=có]", "needs no recording"),
+                      ("[nhạc nền: music/a.ogg | tên=x]", "only for one awaiting"),
+                      ("[băng | chờ=có | dài=11 phút]", "1 ms to 10 minutes"),
+                      ("[băng: ../x.ogg | chờ=có]", "leaves audio_assets")):
+        with pytest.raises(ProblemsError) as caught:
+            parse_text(head + bad + "\nMC1: Chào.\n", "t", "t.md")
+        assert says in str(caught.value) and "t.md:6:" in str(caught.value)
+
+
+def test_check_says_when_a_pending_recording_has_arrived(production):
+    from radio.pipeline.check import pending_warning
+    from radio.config import load
+    from radio.script import parse_text
+
+    cue = next(p for p in (production / "audio_assets").rglob("*") if p.is_file())
+    relative = cue.relative_to(production / "audio_assets").as_posix()
+    episode = parse_text('---\ntitle: "T"\nspeakers:\n  MC1: {voice: vi}\n---\n'
+                         f"[băng: {relative} | chờ=có]\n[băng: interviews/chua_co.ogg | chờ=có]\n"
+                         "MC1: Chào.\n", "t", "scripts/t.md")
+    arrived, missing = (pending_warning(load(production), episode, p) for p in episode.pending)
+    assert arrived.severity == "warning" and f"audio_assets/{relative} is there now" in \
+        str(arrived.hint)
+    assert "put the recording in audio_assets/" in str(missing.hint)
+    assert str(arrived).startswith("scripts/t.md:6: this cue awaits its recording: 3 s")
