@@ -14,6 +14,7 @@ from .log import Log
 def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
     from .build import load_lexicon
     from .check import CD74_SECONDS, CD_SECONDS, check
+    from .script.labels import continued_paragraphs
     from .takes.ops import check_takes
     from .targets.report import clock
 
@@ -27,6 +28,8 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                  f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
         for warning in result.warnings:
             log.warn(str(warning))
+        for note in continued_paragraphs(ep):
+            log.info("  " + note)
         placeholders += check_takes(production, ep, log)
         if rewrites and result.rewrites:
             log.info(f"  read aloud ({len(result.rewrites)} rewrites):")

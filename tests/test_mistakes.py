@@ -83,6 +83,13 @@ def _cue(text):
     return setup
 
 
+def _inside(first, second):
+    """A paragraph whose second line is the mistake."""
+    def setup(p):
+        return SCRIPT, append(_script(p), f"{first}\n{second}") + 1
+    return setup
+
+
 def _asset(maker, cue_path):
     def setup(p):
         maker(p / "audio_assets")
@@ -143,6 +150,27 @@ MISTAKES = {
                                            "MC1: Kính thưa quý vị"]),
     "unknown speaker": (_cue("MC3: Xin chào quý vị."), [
         "speaker 'MC3' is not declared in the front matter", "did you mean 'MC2'?"]),
+    "speaker label with a space inside": (_cue("MC 1: Xin chào quý vị."), [
+        "'MC 1:' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label with a space before the colon": (_cue("MC2 : Xin chào quý vị."), [
+        "'MC2 :' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a full stop": (_cue("MC2. Xin chào quý vị."), [
+        "'MC2.' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a full-width colon": (_cue("MC2\uff1aXin chào quý vị."), [
+        "'MC2\uff1a' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a dash": (_cue("MC1 – Xin chào quý vị."), [
+        "'MC1 –' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label without its colon": (_cue("MC1 Xin chào quý vị."), [
+        "'MC1' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label with dots inside": (_cue("M.C.1: Xin chào quý vị."), [
+        "'M.C.1:' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "undeclared speaker in lower case": (_cue("mc3: Xin chào quý vị."), [
+        "speaker 'mc3' is not declared in the front matter", "did you mean 'MC2'?"]),
+    "misspelt label on a line inside a paragraph": (_inside("MC1: Xin chào.", "MC 2: Chào anh."), [
+        "'MC 2:' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "first paragraph without a label": (_front("MC1: Kính thưa quý vị!", "Kính thưa quý vị!"), [
+        "this paragraph has no speaker label, and no paragraph before it has one",
+        "start it with 'MC1: '"]),
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [

@@ -34,6 +34,7 @@ class Paragraph:
     speaker: str               # a declared speaker label
     text: str                  # as written, NFC, lines joined by spaces
     pinned_id: str = ""        # "p003" when the producer pinned it with {#p003}
+    labelled: bool = True      # False: no label, the speaker of the paragraph before goes on
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,10 @@ from pathlib import Path
 from ..errors import Problem, raise_if_errors
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
+from .labels import read_label
 from .model import Episode, Heading, Paragraph
-from .values import closest
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*$")
-LABEL = re.compile(r"^(?P<label>[^\s:\[\]]{1,24}):\s+(?P<text>.*)$")
-LOOKS_LIKE_LABEL = re.compile(r"^[A-Z][A-Z0-9_]{0,11}\d*$")
 PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Consequences of a front matter that could not be read, not worth repeating per paragraph.
@@ -62,7 +60,10 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
     para: list[str] = []
     para_line = 0
     para_speaker = ""
-    last_speaker = next(iter(speakers), "")
+    para_labelled = True
+    # A paragraph without a label goes on with the speaker before it; the first one
+    # needs a label unless there is only one speaker.
+    last_speaker = next(iter(speakers)) if len(speakers) == 1 else ""
 
     def close_paragraph():
         nonlocal para
@@ -72,7 +73,7 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             pinned = pin.group(1) if pin else ""
             text = PIN.sub("", text)
             if text:
-                items.append(Paragraph(para_line, para_speaker, text, pinned))
+                items.append(Paragraph(para_line, para_speaker, text, pinned, para_labelled))
         para = []
 
     for offset, raw in enumerate(body.split("\n")):
@@ -96,28 +97,30 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             problems.append(Problem("a cue must be one line in square brackets", path, number,
                                     "close it with ']' on the same line"))
             continue
+        label = read_label(line, speakers, number, path)
+        if para and label.found:   # 'MC2: ...' inside a paragraph starts a new one
+            close_paragraph()
+        if label.problem:
+            problems.append(label.problem)
         if not para:
             para_line = number
-            line, last_speaker = _label(line, number, speakers, last_speaker, path, problems)
+            para_labelled = label.found
+            if label.speaker:
+                last_speaker = label.speaker
+            elif not label.found and not last_speaker:
+                problems.append(_no_speaker(speakers, number, path))
             para_speaker = last_speaker
+            line = label.text
         para.append(line)
     close_paragraph()
     return items
 
 
-def _label(line: str, number: int, speakers: dict, last: str, path: str, problems):
-    """Split 'MC1: text' into its speaker and text; report undeclared speakers."""
-    match = LABEL.match(line)
-    if match and match.group("label") in speakers:
-        return match.group("text"), match.group("label")
-    if match and LOOKS_LIKE_LABEL.match(match.group("label")):
-        label = match.group("label")
-        hint = closest(label, list(speakers))
-        problems.append(Problem(f"speaker '{label}' is not declared in the front matter", path,
-                                number, f"did you mean '{hint}'?" if hint else
-                                f"add it under speakers: ({label}: {{voice: vi}})"))
-        return match.group("text"), last
-    if not last:
-        problems.append(Problem("this paragraph has no speaker", path, number,
-                                "declare speakers in the front matter and start with 'MC1: '"))
-    return line, last
+def _no_speaker(speakers: dict, number: int, path: str) -> Problem:
+    if not speakers:
+        return Problem("this paragraph has no speaker", path, number,
+                       "declare speakers in the front matter and start with 'MC1: '")
+    first = next(iter(speakers))
+    return Problem("this paragraph has no speaker label, and no paragraph before it has one",
+                   path, number, f"start it with '{first}: ' (a paragraph without a label "
+                   "is read by the speaker of the paragraph before it)")
