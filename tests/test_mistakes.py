@@ -83,6 +83,27 @@ def _cue(text):
     return setup
 
 
+def assign_ids(production: Path) -> None:
+    """Give the paragraphs their ids (takes/<episode>/ids.tsv), as any command does."""
+    from radio.config import load
+    from radio.episode import load_episodes
+    from radio.takes import Takes
+
+    settings = load(production)
+    takes = Takes(settings)
+    for episode in load_episodes(settings):
+        takes.ids(episode)
+
+
+def _take(name, maker):
+    """A take *name* of the script's first paragraph (p001), made by *maker(path)*."""
+    def setup(p):
+        assign_ids(p)
+        maker(p / "takes" / "episode1" / name)
+        return SCRIPT, line_of(_script(p), "MC1: Kính thưa")
+    return setup
+
+
 def _inside(first, second):
     """A paragraph whose second line is the mistake."""
     def setup(p):
@@ -230,6 +251,14 @@ MISTAKES = {
     "zero-length recording": (_asset(lambda a: (a / "interviews" / "rong.ogg").write_bytes(b""),
                                      "interviews/rong.ogg"), [
         "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
+    "empty take": (_take("p001.wav", lambda path: path.write_bytes(b"")), [
+        "the take p001.wav is empty (0 bytes)", "record or export it again"]),
+    "undecodable take": (_take("P001.WAV", lambda path: path.write_bytes(
+        b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(3000))), [
+        "cannot decode the take P001.WAV", "export the recording again"]),
+    "two takes of one paragraph in two cases": (_take("P001.flac", lambda path: (
+        write_wav(path.with_name("p001.wav")), write_wav(path))), [
+        "p001 has 2 takes: P001.flac, p001.wav", "keep one take per paragraph"]),
     "recording that is a folder": (_cue("[băng: interviews]"), [
         "'interviews' is a folder, not a recording", "name a file inside it"]),
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
@@ -265,7 +294,7 @@ def test_mistake_is_answered_with_file_line_and_advice(production, name):
 
 # Mistakes that only show when the audio is made: the build finds them as early as check.
 ASSET_MISTAKES = [name for name in MISTAKES if any(word in name for word in (
-    "recording", "truncated", "symlink", "path", "corrupt", "variant"))]
+    "recording", "truncated", "symlink", "path", "corrupt", "variant", "take"))]
 
 
 @pytest.mark.parametrize("name", ASSET_MISTAKES)

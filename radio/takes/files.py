@@ -84,14 +84,15 @@ def write_sidecar(folder: Path, sidecar: Sidecar) -> None:
 
 
 def take_files(folder: Path) -> dict[str, list[Path]]:
-    """Every audio file named like an id in *folder*: id -> files (normally one)."""
+    """Every audio file named like an id (in any case) in *folder*: id -> files (normally one)."""
     found: dict[str, list[Path]] = {}
     if not folder.is_dir():
         return found
     for path in sorted(folder.iterdir()):
+        pid = path.stem.lower()   # P003.WAV from a recorder is p003's take
         if path.is_file() and path.suffix.lower() in AUDIO_EXTENSIONS \
-                and ID_PATTERN.match(path.stem) and not path.name.startswith("."):
-            found.setdefault(path.stem, []).append(path)
+                and ID_PATTERN.match(pid) and not path.name.startswith("."):
+            found.setdefault(pid, []).append(path)
     return found
 
 
@@ -101,6 +102,10 @@ def _key(*parts) -> str:
 
 def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) -> Source:
     """The take as a speech source: frozen exactly as synthesized, recorded trimmed."""
+    if path.stat().st_size == 0:
+        raise AssetError("the take {name} is empty (0 bytes)".format(name=path.name),
+                         "record or export it again (the copy may have failed), or delete it "
+                         "to use the synthesized voice")
     try:
         if frozen:
             pcm, rate = read_pcm16(path)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from gettext import ngettext
 
 import click
 
@@ -181,19 +182,30 @@ def check_takes(production: Production, episode: Episode, log: Log) -> int:
     takes = Takes(production, log)
     states = takes.states(episode)
     synth = [s for s in states if s.state == "synth"]
-    unused = takes.unused(episode)
+    strays = _strays(production, takes, episode)
     summary = f"  takes: {_counts(states)}"
     if synth:
         ids = " ".join(s.pid for s in synth[:12]) + (" …" if len(synth) > 12 else "")
         summary += f" (placeholders: {ids})"
-    if unused:
-        summary += f"; {len(unused)} unused take file(s)"
+    if strays:
+        summary += ngettext("; {count} file in {folder}/ is not used",
+                            "; {count} files in {folder}/ are not used", len(strays)).format(
+            count=len(strays), folder=production.rel(takes.folder(episode)))
     log.info(summary)
     for problem in takes.stale_problems(episode):
         log.warn(str(problem))
     for s in synth:
         log.detail(f"{episode.path}:{s.paragraph.line}: {s.pid} no take yet (synthesized)")
-    for path in unused:
-        log.warn(f"{production.rel(path)}: no paragraph {path.stem} in {episode.path} "
-                 "(deleted?) — move the file away, or restore the paragraph")
+    for stray in strays:
+        log.warn("{path}: {message} — {hint}".format(path=production.rel(stray.path),
+                                                      message=stray.message, hint=stray.hint))
     return len(synth)
+
+
+def _strays(production: Production, takes: Takes, episode: Episode) -> list:
+    from .strays import strays
+
+    current = set(takes.ids(episode).values())
+    folder = takes.folder(episode)
+    used = {p for pid, paths in files.take_files(folder).items() if pid in current for p in paths}
+    return strays(folder, current, episode.path, episode.name, used)
