@@ -65,6 +65,24 @@ def _encoded(encoder):
     return setup
 
 
+def _bytes(make):
+    def setup(p):
+        _script(p).write_bytes(make())
+        return SCRIPT, 1
+    return setup
+
+
+def _zip(members: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 def _toml(old, new):
     def setup(p):
         return "radio.toml", replace(p / "radio.toml", old, new)
@@ -165,6 +183,26 @@ MISTAKES = {
     "script in UTF-16": (lambda p: (_script(p).write_bytes(
         _script(p).read_text(encoding="utf-8").encode("utf-16")), (SCRIPT, 1))[1], [
         "saved as UTF-16", f"radio convert {SCRIPT} --from utf-16 --in-place"]),
+    "Word document renamed .md": (_bytes(lambda: _zip({"[Content_Types].xml": "<Types/>",
+                                                       "word/document.xml": "<w:document/>"})), [
+        "this file is a Word document (.docx), not a text script",
+        "rename it episode1.docx and import it with `radio import episode1.docx`"]),
+    "OpenDocument text renamed .md": (_bytes(lambda: _zip({
+        "mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})), [
+        "this file is an OpenDocument text (.odt, LibreOffice), not a text script",
+        "`radio import episode1.odt`"]),
+    "Word 97-2003 document renamed .md": (_bytes(
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(2000)), [
+        "this file is a Word 97-2003 document (.doc), not a text script",
+        "`radio import episode1.doc`"]),
+    "PDF renamed .md": (_bytes(lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(2000)), [
+        "this file is a PDF document, not a text script",
+        "import the Word file it was made from"]),
+    "RTF renamed .md": (_bytes(lambda: b"{\\rtf1\\ansi\\ansicpg1258 MC1: K\\'ednh th\\'fda}"), [
+        "this file is an RTF document (Rich Text Format), not a text script",
+        "save it as .docx"]),
+    "binary junk as a script": (_bytes(lambda: b"MC1\x00\x01\x02" + bytes(range(256)) * 4), [
+        "this file is binary data, not a text script", "check that this is the right file"]),
     "empty script": (lambda p: (_script(p).write_bytes(b""), (SCRIPT, 1))[1], [
         "the script is empty", "radio init"]),
     "script with no speech": (_no_speech, ["the script has no narration",
