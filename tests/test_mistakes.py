@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -297,6 +298,11 @@ MISTAKES = {
     "two takes of one paragraph in two cases": (_take("P001.flac", lambda path: (
         write_wav(path.with_name("p001.wav")), write_wav(path))), [
         "p001 has 2 takes: P001.flac, p001.wav", "keep one take per paragraph"]),
+    "two recordings whose names differ only by Unicode normalization": (_asset(
+        lambda a: [write_wav(a / "interviews" / unicodedata.normalize(form, "phỏng vấn.wav"))
+                   for form in ("NFC", "NFD")], "interviews/phỏng vấn.wav"), [
+        "two files in audio_assets/interviews/ are named 'phỏng vấn.wav': they differ only in "
+        "how their accents are stored (NFC and NFD)", "delete or rename it"]),
     "recording that is a folder": (_cue("[băng: interviews]"), [
         "'interviews' is a folder, not a recording", "name a file inside it"]),
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
@@ -432,4 +438,17 @@ def test_mp3_without_a_length_header_is_never_called_truncated(production, optio
     assert probe(path).duration_estimated
     append(production / SCRIPT, "[băng: interviews/khong_dau.mp3]")
     code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("form", ["NFD", "NFC"])
+def test_a_recording_named_in_either_normalization_is_found(production, form):
+    """A file copied from a Mac keeps its name decomposed (NFD); the script is NFC."""
+    folder = production / "audio_assets" / unicodedata.normalize(form, "phỏng vấn")
+    folder.mkdir()
+    write_wav(folder / unicodedata.normalize(form, "bà Hường.wav"))
+    append(production / SCRIPT, "[băng: phỏng vấn/bà Hường.wav]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    code, out, err = run_radio(["build", "episode1"], production)
     assert code == 0, err
