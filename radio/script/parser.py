@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import Problem, raise_if_errors
+from ..i18n import _l, msgid
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
 from .labels import read_label
@@ -46,7 +47,7 @@ def parse_text(text: str, name: str, path: str) -> Episode:
     unread = "speakers" not in fields and bool(problems)   # the front matter failed
     found: list[Problem] = []
     items = _body(_blank_comments(body), body_line, speakers, path, found)
-    problems += [p for p in found if not (unread and p.message.startswith(_SPEAKER_PROBLEMS))]
+    problems += [p for p in found if not (unread and msgid(p.message).startswith(_SPEAKER_PROBLEMS))]
     if not any(isinstance(i, Paragraph) for i in items) and not problems:
         problems.append(Problem("the script has no narration", path, body_line,
                                 "write paragraphs like 'MC1: Kính thưa quý vị...'"))
@@ -118,9 +119,9 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
 
 def _no_speaker(speakers: dict, number: int, path: str) -> Problem:
     if not speakers:
-        return Problem("this paragraph has no speaker", path, number,
-                       "declare speakers in the front matter and start with 'MC1: '")
-    first = next(iter(speakers))
-    return Problem("this paragraph has no speaker label, and no paragraph before it has one",
-                   path, number, f"start it with '{first}: ' (a paragraph without a label "
-                   "is read by the speaker of the paragraph before it)")
+        return Problem(_l("this paragraph has no speaker"), path, number,
+                       _l("declare speakers in the front matter and start with 'MC1: '"))
+    return Problem(_l("this paragraph has no speaker label, and no paragraph before it has one"),
+                   path, number, _l("start it with '{name}: ' (a paragraph without a label is "
+                                    "read by the speaker of the paragraph before it)",
+                                    name=next(iter(speakers))))
