@@ -22,7 +22,7 @@ def convert_bytes(raw: bytes, source: str, shown: str) -> tuple[str, str | None]
 
     Text that is UTF-8 already is refused (converting it again would garble it), and so
     is a file that is no text at all (a Word document, a PDF...)."""
-    refuse_binary(raw, shown, "file", utf16=source == "utf-16" or looks_utf16(raw))
+    refuse_binary(raw, shown, script=False, utf16=source == "utf-16" or looks_utf16(raw))
     if source != "utf-16" and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"this file is UTF-16 (it starts with a byte-order mark), not "
                         f"{NAMES[source]}", path=shown, hint="use --from utf-16")

@@ -18,6 +18,7 @@ import numpy as np
 
 from .audio import decode as dec
 from .fsio import atomic_open, write_text
+from .i18n import _l
 
 STORE_VERSION = "1"
 
@@ -131,12 +132,12 @@ def resolve_asset(assets_dir: Path, relative: str) -> Path:
         path = (find_nfc(assets_dir, relative) or assets_dir / relative).resolve()
         is_dir, exists = path.is_dir(), path.exists()
     except NameTwins as twins:
-        raise AssetError("two files in {folder} are named '{name}': they differ only in how "
-                         "their accents are stored ({forms})".format(
-                             folder=_shown(assets_dir, twins.folder), name=twins.name,
-                             forms=" and ".join(twins.forms)),
-                         "keep one of them (the other was probably copied from a Mac): delete "
-                         "or rename it") from None
+        raise AssetError(_l("two files in {folder} are named '{name}': they differ only in "
+                            "how their accents are stored ({first} and {second})",
+                            folder=_shown(assets_dir, twins.folder), name=twins.name,
+                            first=twins.forms[0], second=twins.forms[1]),
+                         _l("keep one of them (the other was probably copied from a Mac): "
+                            "delete or rename it")) from None
     except (OSError, RuntimeError, ValueError) as exc:   # loops, names too long, NUL bytes
         raise AssetError(f"'{relative}' cannot be opened: {getattr(exc, 'strerror', None) or exc}",
                          "check the path, and any link along it, inside audio_assets/") from None

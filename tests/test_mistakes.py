@@ -84,6 +84,14 @@ def _zip(members: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def _unclosed(p):
+    """The closing '---' of the front matter deleted: the first cue is where it ended."""
+    lines = _script(p).read_text(encoding="utf-8").split("\n")
+    closing = lines.index("---", 1)
+    _script(p).write_text("\n".join(lines[:closing] + lines[closing + 1:]), encoding="utf-8")
+    return SCRIPT, closing + 1
+
+
 def _toml(old, new):
     def setup(p):
         return "radio.toml", replace(p / "radio.toml", old, new)
@@ -231,6 +239,9 @@ MISTAKES = {
     "first paragraph without a label": (_front("MC1: Kính thưa quý vị!", "Kính thưa quý vị!"), [
         "this paragraph has no speaker label, and no paragraph before it has one",
         "start it with 'MC1: '"]),
+    "front matter without its closing ---": (_unclosed, [
+        "the front matter that starts on line 1 is never closed: there is no '---' line after it",
+        "add a line '---' before line 7, where the front matter ends"]),
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [

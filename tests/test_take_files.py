@@ -28,7 +28,7 @@ def test_every_file_in_the_takes_folder_is_used_or_told(production):
     code, out, err = run_radio(["check", "episode1"], production)
     assert code == 0, err
     assert "takes: 1 recorded, 0 stale, 2 synthesized" in out
-    assert "; 6 files in takes/episode1/ are not used" in out
+    assert "  6 files in takes/episode1/ are not used (see the warnings)" in out
     told = [line for line in err.splitlines() if "takes/episode1/" in line]
     assert told == [
         "warning: takes/episode1/ghi_chu.txt: ghi_chu.txt is not a recording radio reads — a "
@@ -56,7 +56,7 @@ def test_one_file_told_in_the_singular(production):
     assign_ids(production)
     write_wav(production / "takes" / "episode1" / "p009.wav")
     code, out, err = run_radio(["check", "episode1"], production)
-    assert code == 0 and "; 1 file in takes/episode1/ is not used" in out, out
+    assert code == 0 and "  1 file in takes/episode1/ is not used (see the warning)" in out, out
 
 
 def test_a_take_far_from_its_paragraph_length_is_warned(production):

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Problem
+from ..i18n import _, _l
 from .values import closest
 
 # ':' and the characters that look like it: full-width, small, vertical, ratio, modifier.
@@ -64,16 +65,16 @@ def read_label(line: str, speakers, number: int, path: str) -> Label:
         if _undeclared(label, match.group("space"), declared):
             hint = closest(label, declared)
             return Label(None, match.group("text"), Problem(
-                "speaker '{label}' is not declared in the front matter".format(label=label),
-                path, number, "did you mean '{hint}'?".format(hint=hint) if hint else
-                "add it under speakers: ({label}: {{voice: vi}})".format(label=label)))
+                _l("speaker '{name}' is not declared in the front matter", name=label),
+                path, number, _l("did you mean '{name}'?", name=hint) if hint else
+                _l("add it under speakers: ({name}: {{voice: vi}})", name=label)))
     near = _near_miss(line, declared)
     if near:
         written, label, text = near
         return Label(None, text, Problem(
-            "'{written}' is not how a speaker label is written: it would be read aloud"
-            .format(written=written), path, number,
-            "did you mean '{label}:'? (the label as declared, then ':')".format(label=label)))
+            _l("'{written}' is not how a speaker label is written: it would be read aloud",
+               written=written), path, number,
+            _l("did you mean '{label}:'? (the label as declared, then ':')", label=label)))
     return Label(None, line)
 
 
@@ -103,6 +104,6 @@ def _near_miss(line: str, declared: list[str]) -> tuple[str, str, str] | None:
 
 def continued_paragraphs(episode) -> list[str]:
     """What `radio check` says about each paragraph that has no label of its own."""
-    return ["{path}:{line}: no speaker label: {speaker} goes on reading, as in the paragraph "
-            "before".format(path=episode.path, line=p.line, speaker=p.speaker)
+    return [_("{path}:{line}: no speaker label: {speaker} goes on reading, as in the "
+              "paragraph before", path=episode.path, line=p.line, speaker=p.speaker)
             for p in episode.paragraphs if not p.labelled]

@@ -11,6 +11,7 @@ from . import frontmatter
 from .cues import CUE_LINE, parse_cue
 from .labels import read_label
 from .model import Episode, Heading, Paragraph
+from .unclosed import unclosed
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*$")
 PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
@@ -41,6 +42,8 @@ def parse_text(text: str, name: str, path: str) -> Episode:
         raise_if_errors([Problem("the script is empty", path, 1,
                                  "write its front matter and paragraphs; `radio init` makes "
                                  "an example (or the file was not saved)")])
+    if missing := unclosed(text, path, frontmatter.EPISODE_KEYS):   # no closing '---'
+        raise_if_errors([missing])
     front, front_line, body, body_line = frontmatter.split(text)
     fields = frontmatter.parse(front, front_line, path, problems)
     speakers = {s.label: s for s in fields.get("speakers", ())}

@@ -30,6 +30,7 @@ import numpy as np
 from ..audio import decode as dec
 from ..errors import BuildError
 from ..fsio import atomic_path, sha256_file, write_text
+from ..i18n import _l
 from ..procs import child_options
 from ..render import AssetError, Source, SourceStore, render_speech
 from .ids import ID_PATTERN
@@ -103,9 +104,9 @@ def _key(*parts) -> str:
 def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) -> Source:
     """The take as a speech source: frozen exactly as synthesized, recorded trimmed."""
     if path.stat().st_size == 0:
-        raise AssetError("the take {name} is empty (0 bytes)".format(name=path.name),
-                         "record or export it again (the copy may have failed), or delete it "
-                         "to use the synthesized voice")
+        raise AssetError(_l("the take {name} is empty (0 bytes)", name=path.name),
+                         _l("record or export it again (the copy may have failed), or delete it "
+                            "to use the synthesized voice"))
     try:
         if frozen:
             pcm, rate = read_pcm16(path)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from gettext import ngettext
 
 import click
 
 from ..config import Production
 from ..errors import BuildError
 from ..fsio import BuildLock, write_bytes
+from ..i18n import ngettext
 from ..log import Log
 from ..script.model import Episode
 from . import ParagraphState, Takes, files
@@ -187,18 +187,17 @@ def check_takes(production: Production, episode: Episode, log: Log) -> int:
     if synth:
         ids = " ".join(s.pid for s in synth[:12]) + (" …" if len(synth) > 12 else "")
         summary += f" (placeholders: {ids})"
-    if strays:
-        summary += ngettext("; {count} file in {folder}/ is not used",
-                            "; {count} files in {folder}/ are not used", len(strays)).format(
-            count=len(strays), folder=production.rel(takes.folder(episode)))
     log.info(summary)
+    if strays:
+        log.info(ngettext("  {n} file in {folder}/ is not used (see the warning)",
+                          "  {n} files in {folder}/ are not used (see the warnings)",
+                          len(strays), folder=production.rel(takes.folder(episode))))
     for problem in takes.stale_problems(episode):
         log.warn(str(problem))
     for s in synth:
         log.detail(f"{episode.path}:{s.paragraph.line}: {s.pid} no take yet (synthesized)")
-    for stray in strays:
-        log.warn("{path}: {message} — {hint}".format(path=production.rel(stray.path),
-                                                      message=stray.message, hint=stray.hint))
+    for problem in strays:
+        log.warn(str(problem))
     return len(synth)
 
 
@@ -208,4 +207,4 @@ def _strays(production: Production, takes: Takes, episode: Episode) -> list:
     current = set(takes.ids(episode).values())
     folder = takes.folder(episode)
     used = {p for pid, paths in files.take_files(folder).items() if pid in current for p in paths}
-    return strays(folder, current, episode.path, episode.name, used)
+    return strays(folder, current, episode.path, episode.name, used, production.rel(folder))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..i18n import _l
 
 FAR_RATIO = 2.0
 FAR_MARGIN_MS = 3000
@@ -24,11 +25,11 @@ def length_warning(script: str, line: int, pid: str, shown: str, take_ms: int,
     if expected_ms / FAR_RATIO <= take_ms <= expected_ms * FAR_RATIO:
         return None
     return Problem(
-        "the take of {pid} lasts {take:.1f} s, but the paragraph takes about {expected:.0f} s "
-        "to read: is it the right recording?".format(pid=pid, take=take_ms / 1000,
-                                                     expected=expected_ms / 1000),
-        script, line, "listen to {shown}; record it again if it is cut short or belongs to "
-        "another paragraph".format(shown=shown), "warning")
+        _l("the take of {pid} lasts {take:.1f} s, but the paragraph takes about {expected:.0f} s "
+           "to read: is it the right recording?", pid=pid, take=take_ms / 1000,
+           expected=expected_ms / 1000),
+        script, line, _l("listen to {path}; record it again if it is cut short or belongs to "
+                         "another paragraph", path=shown), "warning")
 
 
 def take_path(takes, episode, pid: str, text: str) -> Path | None:
