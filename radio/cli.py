@@ -308,6 +308,9 @@ def main(argv=None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    from .argv import hoist_global_flags
+
+    args = hoist_global_flags(args)   # `radio build --all -q` as `radio -q build --all`
     debug = "--debug" in args
     try:
         cli.main(args=args, prog_name="radio", standalone_mode=False)
