@@ -165,15 +165,16 @@ def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant
 
 
 @cli.command()
+@click.option("--all", "all_", is_flag=True, help="List every espeak-ng voice variant.")
 @pass_ctx
-def voices(ctx):
+def voices(ctx, all_):
     """List the engines and voices available here, and whether gTTS is reachable.
 
-    Example: radio voices
+    Example: radio voices            radio voices --all
     """
     from .commands import run_voices
 
-    run_voices(ctx.log)
+    run_voices(ctx.log, all_)
 
 
 @cli.command()
