@@ -8,7 +8,7 @@ import click
 
 from .config import Production
 from .errors import UserError
-from .i18n import _
+from .i18n import _, _l, ngettext
 from .log import Log
 
 
@@ -25,21 +25,30 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     for result in results:
         ep = result.episode
         total += result.duration_s
-        log.info(f"{ep.path}: '{ep.title}' — about {clock(result.duration_s * 1000)}, "
-                 f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
+        log.info(_("{path}: '{title}' — about {duration}, {paragraphs}, {chapters}",
+                   path=ep.path, title=ep.title, duration=clock(result.duration_s * 1000),
+                   paragraphs=ngettext("{n} paragraph", "{n} paragraphs", len(ep.paragraphs)),
+                   chapters=ngettext("{n} chapter", "{n} chapters", len(ep.headings))))
         for warning in result.warnings:
             log.warn(str(warning))
         for note in continued_paragraphs(ep):
             log.info("  " + note)
         placeholders += check_takes(production, ep, log)
         if rewrites and result.rewrites:
-            log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
+            log.info(ngettext("  read aloud ({n} rewrite):", "  read aloud ({n} rewrites):",
+                              len(result.rewrites)))
             for line, rw in result.rewrites:
                 mark = " (spelled out: not in the acronym list)" if rw.kind == "spelled" else ""
                 log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
     gaps = 2.0 * max(len(results) - 1, 0) + 2.0
     disc = total + gaps
     log.info(f"disc: about {clock(disc * 1000)} of {clock(CD_SECONDS * 1000)} on an 80-minute CD")
+    if alone := [r for r in results if r.duration_s + 2.0 > CD_SECONDS]:
+        raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute CD "
+                           "holds ({capacity})", path=alone[0].episode.path,
+                           duration=clock(alone[0].duration_s * 1000),
+                           capacity=clock(CD_SECONDS * 1000)),
+                        hint=_l("shorten it, or split it into two episodes"))
     if disc > CD_SECONDS:
         raise UserError(f"the episodes need about {clock(disc * 1000)}, "
                         f"{clock((disc - CD_SECONDS) * 1000)} more than an 80-minute CD holds",
@@ -47,8 +56,10 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
     if placeholders:
-        log.info(f"takes: {placeholders} placeholder paragraph(s) still synthesized: "
-                 "a disc made now is marked as a draft")
+        log.info(ngettext("takes: {n} placeholder paragraph is still synthesized: a disc made "
+                          "now is marked as a draft",
+                          "takes: {n} placeholder paragraphs are still synthesized: a disc made "
+                          "now is marked as a draft", placeholders))
     log.info("no problems found")
 
 

@@ -463,3 +463,25 @@ def test_a_recording_named_in_either_normalization_is_found(production, form):
     assert code == 0, err
     code, out, err = run_radio(["build", "episode1"], production)
     assert code == 0, err
+
+
+def test_one_episode_too_long_for_a_cd_is_named(production):
+    append(production / SCRIPT, "\n".join(["[dừng: 10:00]"] * 9))   # 90 minutes of silence
+    code, out, err = run_radio(["check"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: scripts/episode1.md alone lasts about 1:30:" in err
+    assert "longer than an 80-minute CD holds (1:19:57.0) — shorten it, or split it" in err
+
+
+def test_counts_are_in_the_singular_for_one(production):
+    script = production / "scripts" / "episode2.md"
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 0, err
+    paragraphs = sum(1 for line in script.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("MC"))
+    headings = sum(1 for line in script.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("# "))
+    word = {1: "paragraph"}.get(paragraphs, "paragraphs")
+    assert f"{paragraphs} {word}, " in out, out
+    assert f"{headings} {'chapter' if headings == 1 else 'chapters'}" in out, out
+    assert "1 paragraphs" not in out and "1 chapters" not in out and "(s)" not in out
