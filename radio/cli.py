@@ -83,7 +83,8 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
     options = BuildOptions(preset=preset, engine="offline" if offline else engine,
                            use_cache=not no_cache, jobs=jobs or default_jobs(), strict=strict)
-    results = run(ctx.production(), list(episodes) or None, options, ctx.log)
+    production = ctx.production()
+    results = run(production, _episodes(production, episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
 
@@ -112,7 +113,9 @@ def takes(ctx, episode, mode, engine, offline):
     from .takes.ops import run_takes
 
     options = BuildOptions(engine="offline" if offline else engine)
-    run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
+    production = ctx.production()
+    run_takes(production, _episodes(production, [episode])[0], mode or "script", options,
+              ctx.log)
 
 
 @cli.command()
@@ -126,7 +129,8 @@ def check(ctx, episodes, rewrites):
     """
     from .commands import run_check
 
-    run_check(ctx.production(), list(episodes) or None, rewrites, ctx.log)
+    production = ctx.production()
+    run_check(production, _episodes(production, episodes) or None, rewrites, ctx.log)
 
 
 @cli.command()
@@ -205,7 +209,8 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
     options = BuildOptions(preset=preset, engine="offline" if offline else None)
     excerpt = ExcerptRequest(output, start, end, segment, final)
-    run(ctx.production(), episode, options, port=port, open_browser=open_, excerpt=excerpt,
+    production = ctx.production()
+    run(production, _episodes(production, [episode])[0], options, port=port, open_browser=open_, excerpt=excerpt,
         log=ctx.log, debug=ctx.debug)
 
 
@@ -227,7 +232,8 @@ def disc(ctx, episodes, preset, offline, jobs):
 
     options = BuildOptions(preset=preset, engine="offline" if offline else None,
                            jobs=jobs or default_jobs())
-    make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
+    production = ctx.production()
+    make_disc(production, _episodes(production, episodes) or None, options, ctx.log)
 
 
 @cli.command()
@@ -285,6 +291,13 @@ def convert(ctx, file, source, output, in_place):
     from .convert import run_convert
 
     run_convert(file, source.lower(), output, in_place, ctx.log)
+
+
+def _episodes(production, given) -> list[str]:
+    """Episode names, or scripts' paths (scripts/episode1.md), as episode names."""
+    from .episode_arg import episode_names
+
+    return episode_names(given, production.scripts_dir)
 
 
 def default_jobs() -> int:

@@ -28,3 +28,25 @@ def test_debug_after_the_subcommand_shows_the_traceback(production):
     (production / "scripts" / "episode1.md").write_bytes(b"")
     code, out, err = run_radio(["check", "--debug"], production)
     assert code == 2 and "Traceback" in err and "the script is empty" in err
+
+
+@pytest.mark.parametrize("given", ["scripts/episode1.md", "./scripts/episode1.md", "episode1"])
+def test_a_script_path_is_taken_for_its_episode(production, given):
+    code, out, err = run_radio(["check", given], production)
+    assert code == 0, err
+    assert "scripts/episode1.md:" in out and "episode2" not in out
+
+
+def test_a_script_path_from_inside_scripts_and_in_takes(production):
+    code, out, err = run_radio(["check", "episode1.md"], production / "scripts")
+    assert code == 0, err
+    code, out, err = run_radio(["takes", "scripts/episode1.md", "--status"], production)
+    assert code == 0 and out.startswith("p001\t"), err
+
+
+def test_a_path_outside_scripts_is_refused(production):
+    code, out, err = run_radio(["check", "radio.toml"], production)
+    assert code == 2 and "Traceback" not in err
+    code, out, err = run_radio(["check", "other/episode1.md"], production)
+    assert code == 2
+    assert "error: other/episode1.md is not a script of this production — name an episode" in err
