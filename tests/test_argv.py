@@ -50,3 +50,26 @@ def test_a_path_outside_scripts_is_refused(production):
     code, out, err = run_radio(["check", "other/episode1.md"], production)
     assert code == 2
     assert "error: other/episode1.md is not a script of this production — name an episode" in err
+
+
+def test_an_impossible_segment_is_refused_before_mastering(production, tmp_path):
+    import time
+
+    started = time.monotonic()
+    code, out, err = run_radio(["preview", "episode1", "--segment", "999", "-o",
+                                str(tmp_path / "x.wav")], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "--segment 999: episode1 has 6 segments — use 1 to 6" in err
+    assert "mastering" not in out and not (production / ".radio" / "cache").exists()
+    assert time.monotonic() - started < 20
+    code, out, err = run_radio(["build", "episode1"], production)   # the count is the report's
+    import json
+
+    report = json.loads((production / "output" / "episode1" / "episode1.json").read_text())
+    assert code == 0 and len(report["segments"]) == 6
+
+
+def test_an_unreadable_time_is_refused_before_mastering(production, tmp_path):
+    code, out, err = run_radio(["preview", "episode1", "--from", "abc", "-o",
+                                str(tmp_path / "x.wav")], production)
+    assert code == 2 and "--from 'abc' is not a time" in err and "mastering" not in out
