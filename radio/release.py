@@ -49,8 +49,10 @@ def disc_spec(production: Production, reports: list[dict], preset: str):
 
 def make_disc(production: Production, names: list[str] | None, options: BuildOptions,
               log: Log):
+    from .capacity import refuse_what_cannot_fit
     from .disc import write_disc
 
+    refuse_what_cannot_fit(production, names)   # from check's durations, before building
     results = build(production, names, options, log)
     reports = [json.loads(r.report_path.read_text(encoding="utf-8")) for r in results]
     preset = options.preset or production.settings.build.preset

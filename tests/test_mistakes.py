@@ -485,3 +485,21 @@ def test_counts_are_in_the_singular_for_one(production):
     assert f"{paragraphs} {word}, " in out, out
     assert f"{headings} {'chapter' if headings == 1 else 'chapters'}" in out, out
     assert "1 paragraphs" not in out and "1 chapters" not in out and "(s)" not in out
+
+
+def test_disc_refuses_an_episode_too_long_before_building(production):
+    append(production / SCRIPT, "\n".join(["[dừng: 10:00]"] * 9))   # 90 minutes of silence
+    code, out, err = run_radio(["disc"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: scripts/episode1.md alone lasts about 1:30:" in err
+    assert not (production / "output").exists()          # nothing was mastered
+
+
+def test_disc_refuses_episodes_that_together_do_not_fit(production):
+    for name in ("episode1", "episode2"):
+        append(production / "scripts" / f"{name}.md", "\n".join(["[dừng: 10:00]"] * 5))
+    code, out, err = run_radio(["disc"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "more than an 80-minute CD holds (1:19:57.0); nothing was built" in err
+    assert "radio disc episode1 episode2" in err
+    assert not (production / "output").exists()
