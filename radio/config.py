@@ -256,6 +256,12 @@ def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONF
     problems: list[Problem] = []
     sections: dict[str, Any] = {}
     for name, value in data.items():
+        if name not in _SECTIONS and not isinstance(value, dict):   # `title = ...` at the top
+            from .toml_top import top_level_problem
+
+            problems.append(top_level_problem(name, _SECTIONS, display,
+                                              _key_line(text, "", name)))
+            continue
         if name not in _SECTIONS:
             hint = closest(name, list(_SECTIONS))
             problems.append(Problem(f"unknown section [{name}]", display, _key_line(text, name, None)

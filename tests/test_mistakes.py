@@ -266,6 +266,11 @@ MISTAKES = {
         "unknown setting 'presett' in [build]", "did you mean 'preset'?"]),
     "misspelt radio.toml section": (_toml("[pacing]", "[pacng]"), [
         "unknown section [pacng]", "did you mean [pacing]?"]),
+    "radio.toml setting outside any section": (_toml("[production]", 'label = "X"\n[production]'), [
+        "the setting 'label' is outside any section", "move it under [disc]"]),
+    "radio.toml unknown key outside any section": (_toml("[production]", 'nhan = "X"\n[production]'), [
+        "unknown setting 'nhan' at the top of radio.toml, outside any section",
+        "settings go under a section: [production]"]),
     "radio.toml value out of range": (_toml("tail_ms = 500", "tail_ms = 50000"), [
         "[pacing] tail_ms = 50000 is out of range", "use a value from 0 to 10000"]),
     "radio.toml value of the wrong type": (_toml("lead_in_ms = 200", 'lead_in_ms = "200"'), [
@@ -319,7 +324,8 @@ MISTAKES = {
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
         "leaves audio_assets/ ('..' is not allowed)", "copy the recording into audio_assets/"]),
     "absolute path": (_cue("[nhạc hiệu: /etc/passwd]"), [
-        "'/etc/passwd' is not a path inside audio_assets/ (absolute paths are refused)"]),
+        "'/etc/passwd' is not a path inside audio_assets/ (absolute paths are refused)",
+        "copy the recording into audio_assets/ and write its path from there"]),
     "Windows absolute path": (_cue("[nhạc hiệu: C:\\Users\\x\\nhac.mp3]"), [
         "absolute paths are refused"]),
     "symlink leaving audio_assets": (_asset(lambda a: os.symlink(
