@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime
 PO     := $(wildcard radio/locale/*/LC_MESSAGES/radio.po)
 MO     := $(PO:.po=.mo)
 
@@ -12,10 +13,17 @@ MO     := $(PO:.po=.mo)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# What the commands need (make demo), and the same with the test extras (make test, venv).
+# (installing compiles the catalogs: setup.py, with Babel in the build environment)
+$(RUNTIME): $(BIN)/python setup.cfg setup.py pyproject.toml constraints.txt $(PO)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e .
+	touch $(RUNTIME)
+
 $(STAMP): $(BIN)/python setup.cfg setup.py pyproject.toml constraints.txt
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c constraints.txt -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME)
 
 # The installed package reads the compiled catalogs (setup.py compiles them too).
 $(MO): %.mo: %.po | $(STAMP)
@@ -23,7 +31,7 @@ $(MO): %.mo: %.po | $(STAMP)
 
 venv: $(STAMP) $(MO)
 
-demo: $(STAMP) $(MO)
+demo: $(RUNTIME)
 	$(BIN)/radio build --all
 	$(BIN)/radio disc
 

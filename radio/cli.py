@@ -86,7 +86,8 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
         raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
     options = BuildOptions.from_names(preset, engine, offline=offline, use_cache=not no_cache,
                                       jobs=jobs or default_jobs(), strict=strict)
-    results = run(ctx.production(), list(episodes) or None, options, ctx.log)
+    production = ctx.production()
+    results = run(production, _episodes(production, episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
         ctx.log.info("everything is up to date")
 
@@ -115,7 +116,9 @@ def takes(ctx, episode, mode, engine, offline):
     from .pipeline.options import BuildOptions
 
     options = BuildOptions.from_names(engine=engine, offline=offline)
-    run_takes(ctx.production(), episode, mode or "script", options, ctx.log)
+    production = ctx.production()
+    run_takes(production, _episodes(production, [episode])[0], mode or "script", options,
+              ctx.log)
 
 
 @cli.command()
@@ -129,7 +132,8 @@ def check(ctx, episodes, rewrites):
     """
     from .commands.check import run_check
 
-    run_check(ctx.production(), list(episodes) or None, rewrites, ctx.log)
+    production = ctx.production()
+    run_check(production, _episodes(production, episodes) or None, rewrites, ctx.log)
 
 
 @cli.command()
@@ -168,15 +172,16 @@ def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant
 
 
 @cli.command()
+@click.option("--all", "all_", is_flag=True, help="List every espeak-ng voice variant.")
 @pass_ctx
-def voices(ctx):
+def voices(ctx, all_):
     """List the engines and voices available here, and whether gTTS is reachable.
 
-    Example: radio voices
+    Example: radio voices            radio voices --all
     """
     from .commands.speech import run_voices
 
-    run_voices(ctx.log)
+    run_voices(ctx.log, all_)
 
 
 @cli.command()
@@ -207,7 +212,8 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
     options = BuildOptions.from_names(preset, offline=offline)
     excerpt = ExcerptRequest(output, start, end, segment, final)
-    run(ctx.production(), episode, options, port=port, open_browser=open_, excerpt=excerpt,
+    production = ctx.production()
+    run(production, _episodes(production, [episode])[0], options, port=port, open_browser=open_, excerpt=excerpt,
         log=ctx.log, debug=ctx.debug)
 
 
@@ -228,7 +234,8 @@ def disc(ctx, episodes, preset, offline, jobs):
     from .pipeline.options import BuildOptions
 
     options = BuildOptions.from_names(preset, offline=offline, jobs=jobs or default_jobs())
-    make_disc(ctx.production(), list(episodes) or None, options, ctx.log)
+    production = ctx.production()
+    make_disc(production, _episodes(production, episodes) or None, options, ctx.log)
 
 
 @cli.command(help=_l("Build with the web preset and write the portal's static site to "
@@ -345,6 +352,13 @@ def import_(ctx, file, episode, force):
     run_import(ctx.production(), file, episode, force, ctx.log)
 
 
+def _episodes(production, given) -> list[str]:
+    """Episode names, or scripts' paths (scripts/episode1.md), as episode names."""
+    from .commands.episode_arg import episode_names
+
+    return episode_names(given, production.scripts_dir)
+
+
 def default_jobs() -> int:
     import os
 
@@ -367,6 +381,9 @@ def main(argv=None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    from .commands.argv import hoist_global_flags
+
+    args = hoist_global_flags(args)   # `radio build --all -q` as `radio -q build --all`
     debug = "--debug" in args
     try:
         cli.main(args=args, prog_name="radio", standalone_mode=False)

@@ -269,11 +269,32 @@ def read_settings(path: Path) -> Settings:
     return settings_from_dict(data, text, display)
 
 
+# A setting written at the top of radio.toml, outside any [section]: `title = "..."`
+# above [production] is no "unknown section [title]": it belongs in a section, and
+# we say which.
+def top_level_problem(name: str, sections: dict, display: str, line: int | None) -> Problem:
+    """*sections*: section name -> its settings' factory (config._SECTIONS)."""
+    owners = [section for section, factory in sections.items()
+              if name in {f.name for f in dataclasses.fields(factory())}]
+    if owners:
+        return Problem(_l("the setting '{name}' is outside any section", name=name), display,
+                       line, _l("move it under [{section}] (after the line [{section}])",
+                                section=owners[0]))
+    return Problem(_l("unknown setting '{name}' at the top of radio.toml, outside any section",
+                      name=name), display, line,
+                   _l("settings go under a section: {sections}",
+                      sections=", ".join(f"[{s}]" for s in sections)))
+
+
 def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONFIG_NAME) -> Settings:
     problems: list[Problem] = []
     sections: dict[str, Any] = {}
     for name, value in data.items():
         if name in OWN_SECTIONS:
+            continue
+        if name not in _SECTIONS and not isinstance(value, dict):   # `title = ...` at the top
+            problems.append(top_level_problem(name, _SECTIONS, display,
+                                              _key_line(text, "", name)))
             continue
         if name not in _SECTIONS:
             hint = closest(name, [*_SECTIONS, *OWN_SECTIONS])

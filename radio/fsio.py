@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import tempfile
@@ -146,49 +145,47 @@ def update_both(first, second, data: bytes) -> None:
 
 
 class BuildLock:
-    """An exclusive ``fcntl`` lock on the production's build state.
+    """An exclusive lock on the production's build state (``filelock``: ``flock`` on
+    POSIX, ``msvcrt`` locking on Windows; the system releases it when a build dies).
 
     Two builds of one production never interleave: the second waits (up to
-    *timeout_s*) and then says who holds the lock.
+    *timeout_s*) and then says so.  The holder's process id is written beside the
+    lock (``lock.owner``), for a person looking at a stuck production.
     """
 
     def __init__(self, path: str | os.PathLike, timeout_s: float = 600.0):
         self.path = Path(path)
         self.timeout_s = timeout_s
-        self._fh: IO | None = None
+        self._lock = None
+
+    @property
+    def owner_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".owner")
 
     def acquire(self, on_wait=None) -> None:
-        import time
+        from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
-        deadline = time.monotonic() + self.timeout_s
-        told = False
-        while True:
+        lock = FileLock(self.path, is_singleton=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait:
+                on_wait()
             try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not told and on_wait:
-                    on_wait()
-                    told = True
-                if time.monotonic() >= deadline:
-                    fh.close()
-                    raise UserError("another radio build of this production is running",
-                                    path=self.path,
-                                    hint="wait for it to finish, then build again")
-                time.sleep(0.1)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        self._fh = fh
+                lock.acquire(timeout=self.timeout_s, poll_interval=0.1)
+            except Timeout:
+                raise UserError("another radio build of this production is running",
+                                path=self.path,
+                                hint="wait for it to finish, then build again") from None
+        self._lock = lock
+        with contextlib.suppress(OSError):
+            write_text(self.owner_path, f"{os.getpid()}\n")
 
     def release(self) -> None:
-        if self._fh is not None:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> "BuildLock":
         self.acquire()

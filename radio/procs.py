@@ -69,5 +69,8 @@ def child_options() -> dict:
 
 def worker_initializer(parent_pid: int) -> None:
     """``ProcessPoolExecutor(initializer=..., initargs=(os.getpid(),))``: a worker
-    dies with the build."""
+    dies with the build, and writes its warnings in UTF-8 like the build does."""
+    from .i18n import utf8_streams
+
+    utf8_streams()
     die_with_parent(parent_pid)

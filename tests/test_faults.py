@@ -320,9 +320,9 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path, example_assets, refere
     expected, _durations = reference
     root = fresh_copy(tmp_path, example_assets, "mini")
     first = start(["build", "--all"], root)
-    lock = root / ".radio" / "lock"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
+    owner = root / ".radio" / "lock.owner"   # written once the first build holds the lock
+    while time.monotonic() < deadline and not (owner.exists() and owner.read_text().strip()):
         time.sleep(0.02)
     second = start(["build", "--all", "-j", "2"], root)
     out1, err1 = first.communicate(timeout=300)

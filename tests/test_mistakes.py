@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,32 @@ def _encoded(encoder):
     return setup
 
 
+def _bytes(make):
+    def setup(p):
+        _script(p).write_bytes(make())
+        return SCRIPT, 1
+    return setup
+
+
+def _zip(members: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _unclosed(p):
+    """The closing '---' of the front matter deleted: the first cue is where it ended."""
+    lines = _script(p).read_text(encoding="utf-8").split("\n")
+    closing = lines.index("---", 1)
+    _script(p).write_text("\n".join(lines[:closing] + lines[closing + 1:]), encoding="utf-8")
+    return SCRIPT, closing + 1
+
+
 def _toml(old, new):
     def setup(p):
         return "radio.toml", replace(p / "radio.toml", old, new)
@@ -80,6 +107,34 @@ def _front(old, new):
 def _cue(text):
     def setup(p):
         return SCRIPT, append(_script(p), text)
+    return setup
+
+
+def assign_ids(production: Path) -> None:
+    """Give the paragraphs their ids (takes/<episode>/ids.tsv), as any command does."""
+    from radio.config import load
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    settings = load(production)
+    takes = Takes(settings)
+    for episode in load_episodes(settings):
+        takes.register(episode)
+
+
+def _take(name, maker):
+    """A take *name* of the script's first paragraph (p001), made by *maker(path)*."""
+    def setup(p):
+        assign_ids(p)
+        maker(p / "takes" / "episode1" / name)
+        return SCRIPT, line_of(_script(p), "MC1: Kính thưa")
+    return setup
+
+
+def _inside(first, second):
+    """A paragraph whose second line is the mistake."""
+    def setup(p):
+        return SCRIPT, append(_script(p), f"{first}\n{second}") + 1
     return setup
 
 
@@ -137,12 +192,56 @@ MISTAKES = {
     "script in UTF-16": (lambda p: (_script(p).write_bytes(
         _script(p).read_text(encoding="utf-8").encode("utf-16")), (SCRIPT, 1))[1], [
         "saved as UTF-16", f"radio convert {SCRIPT} --from utf-16 --in-place"]),
+    "Word document renamed .md": (_bytes(lambda: _zip({"[Content_Types].xml": "<Types/>",
+                                                       "word/document.xml": "<w:document/>"})), [
+        "this file is a Word document (.docx), not a text script",
+        "rename it episode1.docx and import it with `radio import episode1.docx`"]),
+    "OpenDocument text renamed .md": (_bytes(lambda: _zip({
+        "mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})), [
+        "this file is an OpenDocument text (.odt, LibreOffice), not a text script",
+        "`radio import episode1.odt`"]),
+    "Word 97-2003 document renamed .md": (_bytes(
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(2000)), [
+        "this file is a Word 97-2003 document (.doc), not a text script",
+        "`radio import episode1.doc`"]),
+    "PDF renamed .md": (_bytes(lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(2000)), [
+        "this file is a PDF document, not a text script",
+        "import the Word file it was made from"]),
+    "RTF renamed .md": (_bytes(lambda: b"{\\rtf1\\ansi\\ansicpg1258 MC1: K\\'ednh th\\'fda}"), [
+        "this file is an RTF document (Rich Text Format), not a text script",
+        "save it as .docx"]),
+    "binary junk as a script": (_bytes(lambda: b"MC1\x00\x01\x02" + bytes(range(256)) * 4), [
+        "this file is binary data, not a text script", "check that this is the right file"]),
     "empty script": (lambda p: (_script(p).write_bytes(b""), (SCRIPT, 1))[1], [
         "the script is empty", "radio init"]),
     "script with no speech": (_no_speech, ["the script has no narration",
                                            "MC1: Kính thưa quý vị"]),
     "unknown speaker": (_cue("MC3: Xin chào quý vị."), [
         "speaker 'MC3' is not declared in the front matter", "did you mean 'MC2'?"]),
+    "speaker label with a space inside": (_cue("MC 1: Xin chào quý vị."), [
+        "'MC 1:' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label with a space before the colon": (_cue("MC2 : Xin chào quý vị."), [
+        "'MC2 :' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a full stop": (_cue("MC2. Xin chào quý vị."), [
+        "'MC2.' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a full-width colon": (_cue("MC2\uff1aXin chào quý vị."), [
+        "'MC2\uff1a' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "speaker label with a dash": (_cue("MC1 – Xin chào quý vị."), [
+        "'MC1 –' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label without its colon": (_cue("MC1 Xin chào quý vị."), [
+        "'MC1' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "speaker label with dots inside": (_cue("M.C.1: Xin chào quý vị."), [
+        "'M.C.1:' is not how a speaker label is written", "did you mean 'MC1:'?"]),
+    "undeclared speaker in lower case": (_cue("mc3: Xin chào quý vị."), [
+        "speaker 'mc3' is not declared in the front matter", "did you mean 'MC2'?"]),
+    "misspelt label on a line inside a paragraph": (_inside("MC1: Xin chào.", "MC 2: Chào anh."), [
+        "'MC 2:' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "first paragraph without a label": (_front("MC1: Kính thưa quý vị!", "Kính thưa quý vị!"), [
+        "this paragraph has no speaker label, and no paragraph before it has one",
+        "start it with 'MC1: '"]),
+    "front matter without its closing ---": (_unclosed, [
+        "the front matter that starts on line 1 is never closed: there is no '---' line after it",
+        "add a line '---' before line 7, where the front matter ends"]),
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [
@@ -167,6 +266,11 @@ MISTAKES = {
         "unknown setting 'presett' in [build]", "did you mean 'preset'?"]),
     "misspelt radio.toml section": (_toml("[pacing]", "[pacng]"), [
         "unknown section [pacng]", "did you mean [pacing]?"]),
+    "radio.toml setting outside any section": (_toml("[production]", 'label = "X"\n[production]'), [
+        "the setting 'label' is outside any section", "move it under [disc]"]),
+    "radio.toml unknown key outside any section": (_toml("[production]", 'nhan = "X"\n[production]'), [
+        "unknown setting 'nhan' at the top of radio.toml, outside any section",
+        "settings go under a section: [production]"]),
     "radio.toml value out of range": (_toml("tail_ms = 500", "tail_ms = 50000"), [
         "[pacing] tail_ms = 50000 is out of range", "use a value from 0 to 10000"]),
     "radio.toml value of the wrong type": (_toml("lead_in_ms = 200", 'lead_in_ms = "200"'), [
@@ -202,12 +306,26 @@ MISTAKES = {
     "zero-length recording": (_asset(lambda a: (a / "interviews" / "rong.ogg").write_bytes(b""),
                                      "interviews/rong.ogg"), [
         "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
+    "empty take": (_take("p001.wav", lambda path: path.write_bytes(b"")), [
+        "the take p001.wav is empty (0 bytes)", "record or export it again"]),
+    "undecodable take": (_take("P001.WAV", lambda path: path.write_bytes(
+        b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(3000))), [
+        "cannot decode the take P001.WAV", "export the recording again"]),
+    "two takes of one paragraph in two cases": (_take("P001.flac", lambda path: (
+        write_wav(path.with_name("p001.wav")), write_wav(path))), [
+        "p001 has 2 takes: P001.flac, p001.wav", "keep one take per paragraph"]),
+    "two recordings whose names differ only by Unicode normalization": (_asset(
+        lambda a: [write_wav(a / "interviews" / unicodedata.normalize(form, "phỏng vấn.wav"))
+                   for form in ("NFC", "NFD")], "interviews/phỏng vấn.wav"), [
+        "two files in audio_assets/interviews/ are named 'phỏng vấn.wav': they differ only in "
+        "how their accents are stored (NFC and NFD)", "delete or rename it"]),
     "recording that is a folder": (_cue("[băng: interviews]"), [
         "'interviews' is a folder, not a recording", "name a file inside it"]),
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
         "leaves audio_assets/ ('..' is not allowed)", "copy the recording into audio_assets/"]),
     "absolute path": (_cue("[nhạc hiệu: /etc/passwd]"), [
-        "'/etc/passwd' is not a path inside audio_assets/ (absolute paths are refused)"]),
+        "'/etc/passwd' is not a path inside audio_assets/ (absolute paths are refused)",
+        "copy the recording into audio_assets/ and write its path from there"]),
     "Windows absolute path": (_cue("[nhạc hiệu: C:\\Users\\x\\nhac.mp3]"), [
         "absolute paths are refused"]),
     "symlink leaving audio_assets": (_asset(lambda a: os.symlink(
@@ -237,7 +355,7 @@ def test_mistake_is_answered_with_file_line_and_advice(production, name):
 
 # Mistakes that only show when the audio is made: the build finds them as early as check.
 ASSET_MISTAKES = [name for name in MISTAKES if any(word in name for word in (
-    "recording", "truncated", "symlink", "path", "corrupt", "variant"))]
+    "recording", "truncated", "symlink", "path", "corrupt", "variant", "take"))]
 
 
 @pytest.mark.parametrize("name", ASSET_MISTAKES)
@@ -338,3 +456,56 @@ def test_mp3_without_a_length_header_is_never_called_truncated(production, optio
     append(production / SCRIPT, "[băng: interviews/khong_dau.mp3]")
     code, out, err = run_radio(["check"], production)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("form", ["NFD", "NFC"])
+def test_a_recording_named_in_either_normalization_is_found(production, form):
+    """A file copied from a Mac keeps its name decomposed (NFD); the script is NFC."""
+    folder = production / "audio_assets" / unicodedata.normalize(form, "phỏng vấn")
+    folder.mkdir()
+    write_wav(folder / unicodedata.normalize(form, "bà Hường.wav"))
+    append(production / SCRIPT, "[băng: phỏng vấn/bà Hường.wav]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    code, out, err = run_radio(["build", "episode1"], production)
+    assert code == 0, err
+
+
+def test_one_episode_too_long_for_a_cd_is_named(production):
+    append(production / SCRIPT, "\n".join(["[dừng: 10:00]"] * 9))   # 90 minutes of silence
+    code, out, err = run_radio(["check"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: scripts/episode1.md alone lasts about 1:30:" in err
+    assert "longer than an 80-minute CD holds (1:19:57.0) — shorten it, or split it" in err
+
+
+def test_counts_are_in_the_singular_for_one(production):
+    script = production / "scripts" / "episode2.md"
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 0, err
+    paragraphs = sum(1 for line in script.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("MC"))
+    headings = sum(1 for line in script.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("# "))
+    word = {1: "paragraph"}.get(paragraphs, "paragraphs")
+    assert f"{paragraphs} {word}, " in out, out
+    assert f"{headings} {'chapter' if headings == 1 else 'chapters'}" in out, out
+    assert "1 paragraphs" not in out and "1 chapters" not in out and "(s)" not in out
+
+
+def test_disc_refuses_an_episode_too_long_before_building(production):
+    append(production / SCRIPT, "\n".join(["[dừng: 10:00]"] * 9))   # 90 minutes of silence
+    code, out, err = run_radio(["disc"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "error: scripts/episode1.md alone lasts about 1:30:" in err
+    assert not (production / "output").exists()          # nothing was mastered
+
+
+def test_disc_refuses_episodes_that_together_do_not_fit(production):
+    for name in ("episode1", "episode2"):
+        append(production / "scripts" / f"{name}.md", "\n".join(["[dừng: 10:00]"] * 5))
+    code, out, err = run_radio(["disc"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert "more than an 80-minute CD holds (1:19:57.0); nothing was built" in err
+    assert "radio disc episode1 episode2" in err
+    assert not (production / "output").exists()

@@ -143,3 +143,23 @@ def test_a_paragraph_knows_its_last_line():
     ep = parse("MC1: Dòng một\ntiếp dòng hai\n<!-- ghi chú -->\n\nMC1: Một dòng.\n[dừng: 1s]\n")
     first, second = ep.paragraphs
     assert (first.end_line - first.line, second.end_line) == (1, second.line)
+
+
+@pytest.mark.parametrize("body,line", [
+    ("[nhạc hiệu: a.ogg]\nMC1: Xin chào.\n", 7),          # a cue right after the keys
+    ("\n# Mở đầu\nMC1: Xin chào: quý vị.\n", 8),          # a heading after a blank line
+    ("\nMC1: Xin chào.\n", 8),                             # the first paragraph
+    ("# ghi chú của YAML\n#không phải tiêu đề\n\nKính thưa quý vị.\n", 7),
+])
+def test_front_matter_without_its_closing_line_says_so(body, line):
+    front = FRONT.rsplit("---\n", 1)[0]   # the keys, no closing '---'
+    assert errors(body, front) == [
+        f"scripts/episode1.md:{line}: the front matter that starts on line 1 is never closed: "
+        f"there is no '---' line after it — add a line '---' before line {line}, where the "
+        "front matter ends"]
+
+
+def test_front_matter_never_closed_and_nothing_after_it():
+    assert errors("", "---\ntitle: x\n") == [
+        "scripts/episode1.md:1: the front matter that starts on line 1 is never closed: there "
+        "is no '---' line after it — add a line '---' after the front matter"]

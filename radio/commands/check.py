@@ -8,13 +8,14 @@ from __future__ import annotations
 from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
-from ..i18n import _l
+from ..i18n import _, _l, ngettext
 from ..log import Log
 
 
 def run_check(production: Production, names: list[str] | None, rewrites: bool, log: Log) -> None:
     from ..pipeline.build import load_lexicon
     from ..pipeline.check import CD74_SECONDS, CD_SECONDS, check
+    from ..script.labels import continued_paragraphs
     from .takes import check_takes
 
     results = check(production, names, load_lexicon(production))
@@ -23,14 +24,19 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     for result in results:
         ep = result.episode
         total += result.duration_s
-        log.info(f"{ep.path}: '{ep.title}' — about "
-                 f"{timecode(result.duration_s, tenths=True)}, "
-                 f"{len(ep.paragraphs)} paragraphs, {len(ep.headings)} chapters")
+        log.info(_("{path}: '{title}' — about {duration}, {paragraphs}, {chapters}",
+                   path=ep.path, title=ep.title,
+                   duration=timecode(result.duration_s, tenths=True),
+                   paragraphs=ngettext("{n} paragraph", "{n} paragraphs", len(ep.paragraphs)),
+                   chapters=ngettext("{n} chapter", "{n} chapters", len(ep.headings))))
         for warning in result.warnings:
             log.warn(str(warning))
+        for note in continued_paragraphs(ep):
+            log.info("  " + note)
         placeholders += check_takes(production, ep, log) + len(ep.pending)
         if rewrites and result.rewrites:
-            log.info(f"  read aloud ({len(result.rewrites)} rewrites):")
+            log.info(ngettext("  read aloud ({n} rewrite):", "  read aloud ({n} rewrites):",
+                              len(result.rewrites)))
             for line, rw in result.rewrites:
                 mark = " (spelled out: not in the acronym list)" if rw.kind == "spelled" else ""
                 log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
@@ -38,6 +44,12 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     disc = total + gaps
     log.info(f"disc: about {timecode(disc, tenths=True)} of "
              f"{timecode(CD_SECONDS, tenths=True)} on an 80-minute CD")
+    if alone := [r for r in results if r.duration_s + 2.0 > CD_SECONDS]:
+        raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute CD "
+                           "holds ({capacity})", path=alone[0].episode.path,
+                           duration=timecode(alone[0].duration_s, tenths=True),
+                           capacity=timecode(CD_SECONDS, tenths=True)),
+                        hint=_l("shorten it, or split it into two episodes"))
     if disc > CD_SECONDS:
         raise UserError(f"the episodes need about {timecode(disc, tenths=True)}, "
                         f"{timecode(disc - CD_SECONDS, tenths=True)} more than an "
@@ -46,7 +58,9 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     if disc > CD74_SECONDS:
         log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
     if placeholders:
-        log.info(_l("takes: {count} placeholder(s) (paragraphs still synthesized, cues "
-                    "awaiting their recording): a disc made now is marked as a draft",
-                    count=placeholders))
+        log.info(ngettext("takes: {n} placeholder (a paragraph still synthesized or a cue "
+                          "awaiting its recording): a disc made now is marked as a draft",
+                          "takes: {n} placeholders (paragraphs still synthesized, cues "
+                          "awaiting their recording): a disc made now is marked as a draft",
+                          placeholders))
     log.info("no problems found")

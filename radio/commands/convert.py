@@ -12,13 +12,17 @@ from pathlib import Path
 from ..errors import UserError
 from ..fsio import read_input, write_bytes
 from ..log import Log
+from ..script.encoding import looks_utf16
 from ..script.legacy import NAMES, decode_legacy, guess
+from ..script.signature import refuse_binary
 
 
 def convert_bytes(raw: bytes, source: str, shown: str) -> tuple[str, str | None]:
     """*raw* (in *source*, a key of NAMES) -> (NFC text, a warning or None).
 
-    Text that is UTF-8 already is refused (converting it again would garble it)."""
+    Text that is UTF-8 already is refused (converting it again would garble it), and so
+    is a file that is no text at all (a Word document, a PDF...)."""
+    refuse_binary(raw, shown, script=False, utf16=source == "utf-16" or looks_utf16(raw))
     if source != "utf-16" and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UserError(f"this file is UTF-16 (it starts with a byte-order mark), not "
                         f"{NAMES[source]}", path=shown, hint="use --from utf-16")

@@ -51,7 +51,9 @@ def disc_spec(production: Production, reports: list[Report], preset: str):
 def make_disc(production: Production, names: list[str] | None, options: BuildOptions,
               log: Log):
     from ..disc import write_disc
+    from .capacity import refuse_what_cannot_fit
 
+    refuse_what_cannot_fit(production, names)   # from check's durations, before building
     results = build(production, names, options, log)
     reports = [Report.load(r.report_path) for r in results]
     preset = options.preset_for(production).name

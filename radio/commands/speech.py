@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
+from ..i18n import _
 from ..log import Log
 
 
@@ -68,7 +69,7 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     log.info(f"wrote {output} ({len(speech.samples) / speech.rate:.1f} s, {speech.engine})")
 
 
-def run_voices(log: Log) -> None:
+def run_voices(log: Log, all_variants: bool = False) -> None:
     import re
 
     from ..speech.espeak import VOICES, EspeakEngine, variants
@@ -81,8 +82,15 @@ def run_voices(log: Log) -> None:
     for name, description in VOICES.items():
         click.echo(f"  {name:<18} {description}; pitch 0–100 and rate 80–450 per speaker")
     common = [v for v in variants() if re.fullmatch(r"[fm]\d", v)]
-    click.echo(f"  variants (speaker setting `variant`, with any voice): {', '.join(common)}"
-               f" and {len(variants()) - len(common)} more")
+    if all_variants:
+        from .voice_list import variant_lines
+
+        for line in variant_lines(variants()):
+            click.echo(line)
+    else:
+        click.echo(_("  variants (speaker setting `variant`, with any voice): {common} and "
+                     "{more} more (`radio voices --all` lists every one)",
+                     common=", ".join(common), more=len(variants()) - len(common)))
     gtts = GttsEngine(timeout_s=3)
     proxy = https_proxy(f"https://{HOST}/")
     via = f" through the proxy {proxy_label(proxy)}" if proxy else ""

@@ -9,6 +9,7 @@ import click
 from ..config import Production
 from ..errors import BuildError
 from ..fsio import BuildLock, write_bytes
+from ..i18n import ngettext
 from ..log import Log
 from ..script.model import Episode
 from ..takes import ParagraphState, Takes, files
@@ -165,19 +166,29 @@ def check_takes(production: Production, episode: Episode, log: Log) -> int:
     takes.register(episode)
     states = takes.states(episode)
     synth = [s for s in states if s.state == "synth"]
-    unused = takes.unused(episode)
+    strays = _strays(production, takes, episode)
     summary = f"  takes: {_counts(states)}"
     if synth:
         ids = " ".join(s.pid for s in synth[:12]) + (" …" if len(synth) > 12 else "")
         summary += f" (placeholders: {ids})"
-    if unused:
-        summary += f"; {len(unused)} unused take file(s)"
     log.info(summary)
+    if strays:
+        log.info(ngettext("  {n} file in {folder}/ is not used (see the warning)",
+                          "  {n} files in {folder}/ are not used (see the warnings)",
+                          len(strays), folder=production.rel(takes.folder(episode))))
     for problem in takes.stale_problems(episode):
         log.warn(str(problem))
     for s in synth:
         log.detail(f"{episode.path}:{s.paragraph.line}: {s.pid} no take yet (synthesized)")
-    for path in unused:
-        log.warn(f"{production.rel(path)}: no paragraph {path.stem} in {episode.path} "
-                 "(deleted?) — move the file away, or restore the paragraph")
+    for problem in strays:
+        log.warn(str(problem))
     return len(synth)
+
+
+def _strays(production: Production, takes: Takes, episode: Episode) -> list:
+    from ..takes.strays import strays
+
+    current = set(takes.ids(episode).values())
+    folder = takes.folder(episode)
+    used = {p for pid, paths in files.take_files(folder).items() if pid in current for p in paths}
+    return strays(folder, current, episode.path, episode.name, used, production.rel(folder))

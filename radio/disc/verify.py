@@ -10,6 +10,7 @@ from pathlib import Path
 import pycdlib
 
 from ..errors import UserError
+from ..i18n import _
 from .audiocd import msf
 from .iso import IsoReader
 from .manifest import block_digests, load_manifest
@@ -216,7 +217,9 @@ def _track_at(manifest: Manifest, first: int, last: int) -> str:
     return ", ".join(parts) or "after the last track"
 
 
-def _check_tracks(name: str, manifest: Manifest, result, report: _Report) -> None:
+def _check_tracks(name: str, manifest: Manifest, result, report: _Report,
+                  runs=()) -> None:
+    """Each track's samples; *runs*: the damaged sector ranges found by the blocks."""
     for t in manifest.tracks:
         label = f"track {t.number} “{t.ascii_title}”"
         missing = result.missing_frames.get(("pcm", t.number), 0)
@@ -224,9 +227,21 @@ def _check_tracks(name: str, manifest: Manifest, result, report: _Report) -> Non
             report.ok(f"{name}: {label} samples match ({t.duration_s:.1f} s)")
         elif missing:
             report.fail(f"{name}: {label}: {missing} samples are missing from the image")
+        elif (first := _first_damage(t, runs)) is not None:
+            report.fail(_("{name}: {label}: samples differ from the manifest from {into} into "
+                          "the track ({disc} on the disc)", name=name, label=label,
+                          into=msf(first - t.start_sector), disc=msf(first)))
         else:
             report.fail(f"{name}: {label}: samples differ from the manifest "
                         f"(from {msf(t.start_sector)} on the disc)")
+
+
+def _first_damage(track, runs) -> int | None:
+    """The first damaged sector inside *track* (its gap excluded), or None."""
+    end = track.start_sector + track.length_sectors
+    firsts = [max(first, track.start_sector) for first, last in runs
+              if first < end and last >= track.start_sector]
+    return min(firsts) if firsts else None
 
 
 def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
@@ -235,6 +250,7 @@ def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
     if result.size % 2352:
         report.fail(f"{name}: {result.size} bytes is not a whole number of 2352-byte "
                     f"sectors ({result.size % 2352} bytes over)")
+    runs = []
     if result.sha256 == record.sha256:
         report.ok(f"{name}: sha256 matches ({result.size // 2352} sectors)")
     else:
@@ -242,7 +258,7 @@ def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
         _check_size(report, name, result.size, record)
         runs = _bad_ranges(block_matches(result, record), record, -(-record.size // 2352))
         _report_ranges(report, name, runs, lambda a, b: _track_at(manifest, a, b))
-    _check_tracks(name, manifest, result, report)
+    _check_tracks(name, manifest, result, report, runs)
 
 
 def _check_readback(path: Path, manifest: Manifest, report: _Report) -> None:

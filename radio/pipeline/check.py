@@ -57,14 +57,19 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                 result.warnings.append(Problem(
                     f"no voice can say {' '.join(bad)}: it will be skipped", episode.path,
                     item.line, "write it out in Vietnamese words", "warning"))
+            expected_ms = estimated_speech_ms(len(spoken.split()),
+                                              episode.speaker(item.speaker).rate_wpm)
             try:
-                rendered.append(render_paragraph(production, episode, item, synth, store,
-                                                 lexicon, ids, takes))
-            except (CacheMiss, AssetError):   # a take problem is told by the takes summary
-                speaker = episode.speaker(item.speaker)
-                rendered.append(Rendered(_estimate_source(
-                    estimated_speech_ms(len(spoken.split()), speaker.rate_wpm),
-                    f"est{item.line}")))
+                done = render_paragraph(production, episode, item, synth, store, lexicon, ids,
+                                        takes)
+                if done.engine == "take" and (far := _take_length(
+                        production, episode, item, takes, done, expected_ms)):
+                    result.warnings.append(far)
+            except (CacheMiss, AssetError) as exc:   # AssetError: a take that cannot be used
+                if isinstance(exc, AssetError):
+                    problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
+                done = Rendered(_estimate_source(expected_ms, f"est{item.line}"))
+            rendered.append(done)
         elif isinstance(item, (Jingle, Clip, Bed)) and item.path:
             try:
                 path = resolve_asset(production.assets_dir, item.path)
@@ -101,6 +106,14 @@ def pending_warning(production: Production, episode: Episode, item: Pending) -> 
     else:
         hint = _l("put the recording in audio_assets/, name it in the cue and remove chờ=có")
     return Problem(message, episode.path, item.line, hint, "warning")
+
+
+def _take_length(production, episode, item, takes, done, expected_ms):
+    from ..takes.review import length_warning, take_path
+
+    shown = production.rel(take_path(takes, episode, done.paragraph_id, item.text))
+    return length_warning(episode.path, item.line, done.paragraph_id, shown,
+                          done.source.duration_ms, expected_ms)
 
 
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import numpy as np
 from ..audio import decode as dec
 from ..audio.wav import WavError, read_layout
 from ..fsio import atomic_open, write_text
+from ..i18n import _l
 
 STORE_VERSION = "1"
 
@@ -123,10 +125,20 @@ class AssetError(Exception):
 
 def resolve_asset(assets_dir: Path, relative: str) -> Path:
     """The file a cue names, refusing anything outside audio_assets/ (symlinks too)."""
+    from .fsnames import NameTwins, find_nfc
+
     try:
         root = assets_dir.resolve()
-        path = (assets_dir / relative).resolve()
+        # a name stored decomposed (NFD, copied from a Mac) matches the script's NFC too
+        path = (find_nfc(assets_dir, relative) or assets_dir / relative).resolve()
         is_dir, exists = path.is_dir(), path.exists()
+    except NameTwins as twins:
+        raise AssetError(_l("two files in {folder} are named '{name}': they differ only in "
+                            "how their accents are stored ({first} and {second})",
+                            folder=_shown(assets_dir, twins.folder), name=twins.name,
+                            first=twins.forms[0], second=twins.forms[1]),
+                         _l("keep one of them (the other was probably copied from a Mac): "
+                            "delete or rename it")) from None
     except (OSError, RuntimeError, ValueError) as exc:   # loops, names too long, NUL bytes
         raise AssetError(f"'{relative}' cannot be opened: {getattr(exc, 'strerror', None) or exc}",
                          "check the path, and any link along it, inside audio_assets/") from None
@@ -142,6 +154,12 @@ def resolve_asset(assets_dir: Path, relative: str) -> Path:
                          f"did you mean '{near}'?" if near else
                          "put the file in audio_assets/ or fix the path")
     return path
+
+
+def _shown(assets_dir: Path, folder: Path) -> str:
+    """*folder* (inside audio_assets/) as the user sees it: 'audio_assets/music/'."""
+    inside = os.path.relpath(folder, assets_dir)
+    return "audio_assets/" if inside == "." else f"audio_assets/{inside}/"
 
 
 def _nearby(assets_dir: Path, relative: str) -> str | None:

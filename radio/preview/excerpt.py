@@ -100,6 +100,9 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
                 request: ExcerptRequest, log: Log) -> Path:
     validate(request)
     check_episode(production, name)
+    from .early import check_early
+
+    check_early(production, name, request)   # --segment 999: refused before mastering
     if request.final:
         from ..pipeline.build import build
 

@@ -119,7 +119,9 @@ def check_asset_path(value: str) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in path):
         raise ValueError(f"'{value}' has control characters in it; retype the path")
     if not path or path.startswith("/") or re.match(r"^[a-zA-Z]:", path):
-        raise ValueError(f"'{value}' is not a path inside audio_assets/ (absolute paths are refused)")
+        raise ValueError(f"'{value}' is not a path inside audio_assets/ (absolute paths are "
+                         "refused): copy the recording into audio_assets/ and write its path "
+                         "from there, e.g. interviews/nong_dan.ogg")
     clean = posixpath.normpath(path)
     if clean.startswith("..") or "/../" in f"/{path}/":
         raise ValueError(f"'{value}' leaves audio_assets/ ('..' is not allowed); "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import UserError
 from .legacy import NAMES, guess
+from .signature import refuse_binary
 
 
 def convert_hint(shown: str, key: str | None) -> str:
@@ -26,8 +27,13 @@ def _looks_utf16(raw: bytes) -> bool:
                                  or sample[0::2].count(0) > len(sample) * 0.4)
 
 
+def looks_utf16(raw: bytes) -> bool:
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw)
+
+
 def decode_script(raw: bytes, shown: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+    refuse_binary(raw, shown, utf16=looks_utf16(raw))   # a Word file, a PDF...: say what it is
+    if looks_utf16(raw):
         raise UserError("the script is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8",
                         path=shown, line=1, hint=convert_hint(shown, "utf-16"))
     try:

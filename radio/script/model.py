@@ -35,6 +35,7 @@ class Paragraph:
     text: str                  # as written, NFC, lines joined by spaces
     pinned_id: str = ""        # "p003" when the producer pinned it with {#p003}
     end_line: int = 0          # its last line in the script (= line for one line)
+    labelled: bool = True      # False: no label, the speaker of the paragraph before goes on
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,11 @@ from ..errors import Problem, raise_if_errors
 from ..i18n import _l, msgid
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
+from .labels import read_label
 from .model import Episode, Heading, Paragraph
-from .values import closest
+from .unclosed import unclosed
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*$")
-LABEL = re.compile(r"^(?P<label>[^\s:\[\]]{1,24}):\s+(?P<text>.*)$")
-LOOKS_LIKE_LABEL = re.compile(r"^[A-Z][A-Z0-9_]{0,11}\d*$")
 PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Consequences of a front matter that could not be read, not worth repeating per paragraph.
@@ -43,6 +42,8 @@ def parse_text(text: str, name: str, path: str) -> Episode:
         raise_if_errors([Problem("the script is empty", path, 1,
                                  "write its front matter and paragraphs; `radio init` makes "
                                  "an example (or the file was not saved)")])
+    if missing := unclosed(text, path, frontmatter.EPISODE_KEYS):   # no closing '---'
+        raise_if_errors([missing])
     front, front_line, body, body_line = frontmatter.split(text)
     fields = frontmatter.parse(front, front_line, path, problems)
     speakers = {s.label: s for s in fields.get("speakers", ())}
@@ -63,7 +64,10 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
     para: list[str] = []
     para_line = para_end = 0
     para_speaker = ""
-    last_speaker = next(iter(speakers), "")
+    para_labelled = True
+    # A paragraph without a label goes on with the speaker before it; the first one
+    # needs a label unless there is only one speaker.
+    last_speaker = next(iter(speakers)) if len(speakers) == 1 else ""
 
     def close_paragraph():
         nonlocal para
@@ -73,7 +77,8 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             pinned = pin.group(1) if pin else ""
             text = PIN.sub("", text)
             if text:
-                items.append(Paragraph(para_line, para_speaker, text, pinned, para_end))
+                items.append(Paragraph(para_line, para_speaker, text, pinned, para_end,
+                                       para_labelled))
         para = []
 
     for offset, raw in enumerate(body.split("\n")):
@@ -97,30 +102,31 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             problems.append(Problem("a cue must be one line in square brackets", path, number,
                                     "close it with ']' on the same line"))
             continue
+        label = read_label(line, speakers, number, path)
+        if para and label.found:   # 'MC2: ...' inside a paragraph starts a new one
+            close_paragraph()
+        if label.problem:
+            problems.append(label.problem)
         if not para:
             para_line = number
-            line, last_speaker = _label(line, number, speakers, last_speaker, path, problems)
+            para_labelled = label.found
+            if label.speaker:
+                last_speaker = label.speaker
+            elif not label.found and not last_speaker:
+                problems.append(_no_speaker(speakers, number, path))
             para_speaker = last_speaker
+            line = label.text
         para.append(line)
         para_end = number
     close_paragraph()
     return items
 
 
-def _label(line: str, number: int, speakers: dict, last: str, path: str, problems):
-    """Split 'MC1: text' into its speaker and text; report undeclared speakers."""
-    match = LABEL.match(line)
-    if match and match.group("label") in speakers:
-        return match.group("text"), match.group("label")
-    if match and LOOKS_LIKE_LABEL.match(match.group("label")):
-        label = match.group("label")
-        hint = closest(label, list(speakers))
-        problems.append(Problem(
-            _l("speaker '{name}' is not declared in the front matter", name=label), path, number,
-            _l("did you mean '{name}'?", name=hint) if hint else
-            _l("add it under speakers: ({name}: {{voice: vi}})", name=label)))
-        return match.group("text"), last
-    if not last:
-        problems.append(Problem(_l("this paragraph has no speaker"), path, number,
-                                _l("declare speakers in the front matter and start with 'MC1: '")))
-    return line, last
+def _no_speaker(speakers: dict, number: int, path: str) -> Problem:
+    if not speakers:
+        return Problem(_l("this paragraph has no speaker"), path, number,
+                       _l("declare speakers in the front matter and start with 'MC1: '"))
+    return Problem(_l("this paragraph has no speaker label, and no paragraph before it has one"),
+                   path, number, _l("start it with '{name}: ' (a paragraph without a label is "
+                                    "read by the speaker of the paragraph before it)",
+                                    name=next(iter(speakers))))

@@ -154,12 +154,6 @@ class Takes:
         raise_if_errors(problems)
         return out
 
-    def unused(self, episode: Episode) -> list[Path]:
-        """Take files whose paragraph is no longer in the script."""
-        current = set(self.ids(episode).values())
-        return [p for pid, paths in files.take_files(self.folder(episode)).items()
-                if pid not in current for p in paths]
-
     def stale_problems(self, episode: Episode, severity: str = "warning") -> list[Problem]:
         problems = []
         for s in self.states(episode):

@@ -30,6 +30,7 @@ import numpy as np
 from ..audio import decode as dec
 from ..errors import BuildError
 from ..fsio import atomic_path, sha256_file, write_text
+from ..i18n import _l
 from ..pipeline.sources import AssetError, Source, SourceStore, render_speech
 from ..procs import child_options
 from .ids import ID_PATTERN
@@ -84,14 +85,15 @@ def write_sidecar(folder: Path, sidecar: Sidecar) -> None:
 
 
 def take_files(folder: Path) -> dict[str, list[Path]]:
-    """Every audio file named like an id in *folder*: id -> files (normally one)."""
+    """Every audio file named like an id (in any case) in *folder*: id -> files (normally one)."""
     found: dict[str, list[Path]] = {}
     if not folder.is_dir():
         return found
     for path in sorted(folder.iterdir()):
+        pid = path.stem.lower()   # P003.WAV from a recorder is p003's take
         if path.is_file() and path.suffix.lower() in AUDIO_EXTENSIONS \
-                and ID_PATTERN.match(path.stem) and not path.name.startswith("."):
-            found.setdefault(path.stem, []).append(path)
+                and ID_PATTERN.match(pid) and not path.name.startswith("."):
+            found.setdefault(pid, []).append(path)
     return found
 
 
@@ -101,6 +103,10 @@ def _key(*parts) -> str:
 
 def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) -> Source:
     """The take as a speech source: frozen exactly as synthesized, recorded trimmed."""
+    if path.stat().st_size == 0:
+        raise AssetError(_l("the take {name} is empty (0 bytes)", name=path.name),
+                         _l("record or export it again (the copy may have failed), or delete it "
+                            "to use the synthesized voice"))
     try:
         if frozen:
             pcm, rate = read_pcm16(path)

@@ -1,0 +1,36 @@
+"""`radio disc` refuses a release that cannot fit a CD before it builds anything.
+
+The durations are those `radio check` computes (exact for speech in the cache and
+for takes, estimated from each speaker's rate for the rest): a 110-minute episode
+is refused in seconds instead of after minutes of mastering a 1.2 GB WAV.
+"""
+from __future__ import annotations
+
+from ..errors import UserError
+from ..i18n import _l
+
+TRACK_GAP_S = 2.0
+MARGIN = 1.02      # estimates are within about 5 %: refuse only what surely does not fit
+
+
+def refuse_what_cannot_fit(production, names: list[str] | None) -> None:
+    from ..clock import timecode
+    from ..pipeline.build import load_lexicon
+    from ..pipeline.check import CD_SECONDS, check
+
+    results = check(production, names, load_lexicon(production))
+    for result in results:
+        if result.duration_s + TRACK_GAP_S > CD_SECONDS * MARGIN:
+            raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute "
+                               "CD holds ({capacity})", path=result.episode.path,
+                               duration=timecode(result.duration_s, tenths=True),
+                               capacity=timecode(CD_SECONDS, tenths=True)),
+                            hint=_l("shorten it, or split it into two episodes"))
+    total = sum(r.duration_s for r in results) + TRACK_GAP_S * len(results)
+    if total > CD_SECONDS * MARGIN:
+        raise UserError(_l("the episodes need about {duration}, more than an 80-minute CD holds "
+                           "({capacity}); nothing was built",
+                           duration=timecode(total, tenths=True),
+                           capacity=timecode(CD_SECONDS, tenths=True)),
+                        hint=_l("make a disc of fewer episodes (radio disc episode1 episode2), "
+                                "or shorten the scripts"))

@@ -1,0 +1,80 @@
+"""Takes that are not what they seem: every file in takes/<episode>/ is either used or
+told about, ids in any case, and a take far from its paragraph's length is warned."""
+from __future__ import annotations
+
+from clirun import run_radio
+from test_mistakes import SCRIPT, append, assign_ids, write_wav
+
+LONG = ("MC2: Kính thưa quý vị, theo kế hoạch của tỉnh, trong những năm tới diện tích trồng "
+        "cam sẽ được mở rộng thêm ở các huyện miền núi, nông dân được hỗ trợ giống, phân bón "
+        "và kỹ thuật chăm sóc, để quả cam Hà Tĩnh ngày càng ngon hơn và bán được giá cao hơn "
+        "trên thị trường cả nước.")
+
+
+def test_every_file_in_the_takes_folder_is_used_or_told(production):
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    write_wav(folder / "P002.WAV", 7.0)        # a recorder's capitals: p002's take
+    write_wav(folder / "p3.wav")               # the id written short
+    write_wav(folder / "p001 (1).wav")         # a copy of p001 made by the file manager
+    write_wav(folder / "p009.wav")             # its paragraph was deleted
+    write_wav(folder / "phong_van.wav")        # no id at all
+    (folder / "ghi_chu.txt").write_text("thu lại p002", encoding="utf-8")
+    (folder / "p001.m4r").write_bytes(b"\0" * 100)   # a format radio does not read
+    (folder / ".DS_Store").write_bytes(b"\0")          # a Mac's: not told
+    (folder / "Thumbs.db").write_bytes(b"\0")          # Windows': not told
+    (folder / "cu").mkdir()                            # old takes kept aside: not told
+    write_wav(folder / "cu" / "p001.wav")
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    assert "takes: 1 recorded, 0 stale, 2 synthesized" in out
+    assert "  6 files in takes/episode1/ are not used (see the warnings)" in out
+    told = [line for line in err.splitlines() if "takes/episode1/" in line]
+    assert told == [
+        "warning: takes/episode1/ghi_chu.txt: ghi_chu.txt is not a recording radio reads — a "
+        "take is a recording named by its paragraph (.wav, .flac, .mp3, .m4a, …); move this "
+        "file out of the takes folder",
+        "warning: takes/episode1/p001 (1).wav: p001 (1).wav is not used: a take is named by its "
+        "paragraph id alone — if it is the take of p001, rename it p001.wav (one take per "
+        "paragraph: move the other away)",
+        "warning: takes/episode1/p001.m4r: p001.m4r is not a recording radio reads — a take is "
+        "a recording named by its paragraph (.wav, .flac, .mp3, .m4a, …); move this file out "
+        "of the takes folder",
+        "warning: takes/episode1/p009.wav: no paragraph p009 in scripts/episode1.md (deleted?) "
+        "— move the file away, or restore the paragraph",
+        "warning: takes/episode1/p3.wav: p3.wav is not used: ids are written with three digits "
+        "— did you mean p003.wav? rename it",
+        "warning: takes/episode1/phong_van.wav: phong_van.wav is not named after a paragraph, so "
+        "it is not used — name it by the paragraph's id, e.g. p003.wav (`radio takes episode1 "
+        "--status` lists the ids)",
+    ], err
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert out.splitlines()[1].startswith("p002\ttake\tMC2"), out
+
+
+def test_one_file_told_in_the_singular(production):
+    assign_ids(production)
+    write_wav(production / "takes" / "episode1" / "p009.wav")
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0 and "  1 file in takes/episode1/ is not used (see the warning)" in out, out
+
+
+def test_a_take_far_from_its_paragraph_length_is_warned(production):
+    line = append(production / SCRIPT, LONG)
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    write_wav(folder / "p004.wav", 1.4)      # 1.4 s for a paragraph of about 20 s
+    write_wav(folder / "p001.wav", 40.0)     # 40 s for one of about 4 s
+    write_wav(folder / "p002.wav", 6.0)      # close enough: a narrator's own pace
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    first = next(n for n, t in enumerate((production / SCRIPT).read_text().splitlines(), 1)
+                 if t.startswith("MC1: Kính thưa"))
+    warned = [l for l in err.splitlines() if "is it the right recording?" in l]
+    assert len(warned) == 2, err
+    assert warned[0].startswith(f"warning: {SCRIPT}:{first}: the take of p001 lasts 40.0 s, but "
+                                "the paragraph takes about ")
+    assert warned[1].startswith(f"warning: {SCRIPT}:{line}: the take of p004 lasts 1.4 s, but "
+                                "the paragraph takes about ")
+    assert warned[1].endswith("— listen to takes/episode1/p004.wav; record it again if it is "
+                              "cut short or belongs to another paragraph")
