@@ -1,0 +1,115 @@
+"""Routes for recordings, pronunciations and release jobs."""
+from __future__ import annotations
+
+import unicodedata
+
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
+
+from ..errors import RadioError
+from ..fsio import write_text
+from . import editor, uploads
+from .builds import Busy
+from .routes_util import error, json_response, problems_response
+
+
+def action_routes(services, production) -> list:
+    async def assets(request):
+        return json_response(await run_in_threadpool(uploads.list_assets,
+                                                     production().assets_dir))
+
+    async def upload(request):
+        limit = request.app.state.config.max_upload_bytes
+        length = request.headers.get("content-length")
+        if not length or not length.isdigit():
+            return error(request, 411, "error.length")
+        if int(length) > limit + 64 * 1024:   # the form's own bytes around the file
+            return error(request, 413, "error.too_big", mb=limit // (1024 * 1024))
+        async with request.form(max_files=1, max_fields=4) as form:
+            upload_file = form.get("file")
+            if upload_file is None or isinstance(upload_file, str):
+                return error(request, 415, "error.type", name="?")
+            try:
+                target = uploads.target_path(production().assets_dir, str(form.get("folder")),
+                                             upload_file.filename or "")
+                size = await run_in_threadpool(uploads.save_upload, target, upload_file.file,
+                                               limit)
+            except uploads.Refused as exc:
+                return error(request, exc.status, exc.key, **exc.values)
+        rel = target.relative_to(production().root).as_posix()
+        return json_response({"path": rel, "bytes": size}, 201)
+
+    async def pronunciations(request):
+        path = production().pronunciations_path
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return json_response({"text": text, "sha": editor.sha(text)})
+
+    async def save_pronunciations(request):
+        body = await request.json()
+        path = production().pronunciations_path
+        disk = path.read_text(encoding="utf-8") if path.exists() else ""
+        if body.get("base_sha") != editor.sha(disk):
+            return json_response({"conflict": True, "disk_text": disk,
+                                  "disk_sha": editor.sha(disk)}, 409)
+        text = unicodedata.normalize("NFC", str(body.get("text", "")).replace("\r\n", "\n"))
+        try:
+            _lexicon_of(text)
+        except RadioError as exc:
+            return problems_response(exc)
+        await run_in_threadpool(write_text, path, text)
+        return json_response({"sha": editor.sha(text)})
+
+    async def spoken(request):
+        body = await request.json()
+        try:
+            lexicon = await run_in_threadpool(_lexicon_of, str(body.get("tsv", "")))
+        except RadioError as exc:
+            return problems_response(exc)
+        from ..speech.normalize import normalize
+
+        return json_response({"spoken": normalize(str(body.get("text", "")), lexicon)})
+
+    async def start_job(request):
+        body = await request.json()
+        preset = body.get("preset") or None
+        try:
+            job = services.jobs.start(str(body.get("kind", "")), preset)
+        except Busy:
+            return error(request, 409, "error.busy")
+        except ValueError:
+            return error(request, 400, "error.path", path=str(body.get("kind")))
+        return json_response(job, 202)
+
+    async def current_job(request):
+        return json_response({"job": services.jobs.current()})
+
+    return [
+        Route("/api/assets", assets), Route("/api/assets", upload, methods=["POST"]),
+        Route("/api/pronunciations", pronunciations),
+        Route("/api/pronunciations", save_pronunciations, methods=["POST"]),
+        Route("/api/normalize", spoken, methods=["POST"]),
+        Route("/api/jobs", start_job, methods=["POST"]),
+        Route("/api/jobs/current", current_job),
+    ]
+
+
+def _lexicon_of(tsv: str):
+    """The built-in lexicon plus *tsv* (the page's unsaved pronunciations)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..speech.normalize import load_lexicon
+
+    from dataclasses import replace
+
+    from ..errors import ProblemsError
+
+    with tempfile.TemporaryDirectory(prefix="radio-pron-") as folder:
+        path = Path(folder) / "pronunciations.tsv"
+        path.write_text(tsv, encoding="utf-8")
+        try:
+            return load_lexicon(path)
+        except ProblemsError as exc:   # name the production's file, not the scratch copy
+            raise ProblemsError([replace(p, path="pronunciations.tsv")
+                                 if p.path and folder in p.path else p
+                                 for p in exc.problems]) from None
