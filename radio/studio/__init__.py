@@ -65,13 +65,26 @@ def prepare(production: Production, options: StudioOptions, log: Log):
     return Listener(options.host, options.port, cert, key), password
 
 
-def run_studio(production: Production, options: StudioOptions, log: Log) -> None:
+def make_app(production: Production, config_values: dict, password: str | None,
+             build_synth, ear_synth, workdir: Path, log: Log):
+    """(the studio's application, its live previews): everything but the server."""
     from .app import StudioConfig, create_app
     from .audition import Auditioner
     from .builds import Jobs
     from .live import LivePreviews
     from .routes import Services, studio_routes
     from .security import Guard
+
+    live = LivePreviews(production.root, BuildOptions(), build_synth, workdir / "live", log)
+    services = Services(production.root, live,
+                        Auditioner(ear_synth, workdir / "audition",
+                                   lambda: load_lexicon(load(production.root))),
+                        Jobs(production.root), workdir / "audition")
+    config = StudioConfig(root=production.root, **config_values)
+    return create_app(config, Guard(password), studio_routes(services)), live
+
+
+def run_studio(production: Production, options: StudioOptions, log: Log) -> None:
     from .serve import Server
 
     listener, password = prepare(production, options, log)
@@ -80,15 +93,10 @@ def run_studio(production: Production, options: StudioOptions, log: Log) -> None
     workdir = Path(tempfile.mkdtemp(prefix="radio-studio-"))
     live = None
     try:
-        live = LivePreviews(production.root, BuildOptions(), build_synth, workdir / "live", log)
-        services = Services(production.root, live,
-                            Auditioner(ear_synth, workdir / "audition",
-                                       lambda: load_lexicon(load(production.root))),
-                            Jobs(production.root), workdir / "audition")
-        config = StudioConfig(root=production.root, scheme=listener.scheme,
-                              allowed_hosts=allowed_hosts(options.host, options.allow_hosts),
-                              lang=options.lang)
-        app = create_app(config, Guard(password), studio_routes(services))
+        app, live = make_app(production, {
+            "scheme": listener.scheme, "lang": options.lang,
+            "allowed_hosts": allowed_hosts(options.host, options.allow_hosts)},
+            password, build_synth, ear_synth, workdir, log)
         server = Server(app, listener, verbose=log.verbosity >= 2)
         live.start()
         log.info(f"radio studio: {server.url}  (Ctrl-C to stop)")
