@@ -148,6 +148,9 @@ def run_build(production: Production, preset: str | None, log: Log) -> list[str]
     for result in results:
         report = json.loads(result.report_path.read_text(encoding="utf-8"))
         files += [result.report_path.parent / name for name in report["files"].values()]
+        state = "built" if result.rebuilt else "up to date"
+        log.info(f"{result.name}: {state}, {report['duration_s']:.1f} s, "
+                 f"{report['loudness']['wav']['integrated_lufs']:.1f} LUFS")
     log.info(f"{len(results)} episode(s) ready")
     return _rel_outputs(production, files)
 

@@ -22,6 +22,7 @@
     return `${m}:${String(s).padStart(2, "0")}`;
   }
 
+  const now = () => new Date().toLocaleTimeString(S.lang === "vi" ? "vi-VN" : "en-GB");
   const decimal = (value, digits = 1) =>
     S.lang === "vi" ? value.toFixed(digits).replace(".", ",") : value.toFixed(digits);
 
@@ -297,7 +298,7 @@
     $("#conflict").hidden = true;
     S.sha = data.sha;
     S.saved = text;
-    S.savedAt = new Date().toLocaleTimeString(S.lang === "vi" ? "vi-VN" : "en-GB");
+    S.savedAt = now();
     setEditState();
     const heard = data.auditions || [];
     const player = $("#audition");
@@ -371,7 +372,7 @@
       body: { text: $("#pron-text").value, base_sha: S.pronSha } });
     if (ok) S.pronSha = data.sha;
     showProblems($("#pron-problems"), ok ? [] : data.problems);
-    $("#pron-state").textContent = ok ? t("editor.saved", { time: new Date().toLocaleTimeString() })
+    $("#pron-state").textContent = ok ? t("editor.saved", { time: now() })
       : (data.conflict ? t("editor.conflict") : "");
   });
 
