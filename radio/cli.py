@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BUILD, USAGE, BuildError, RadioError
+from .errors import BUILD, USAGE, BuildError, RadioError, UserError
+from .i18n import _, _l
+from .i18n_click import Group, Option, option
 from .log import Log
 
 
@@ -26,17 +28,20 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="radio")
-@click.option("-q", "--quiet", is_flag=True, help="Say only warnings and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Say more (cache hits, skipped steps).")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_l("Turn Vietnamese radio scripts into finished programmes and CD images.\n\n"
+                     "Run it inside a production (a folder with radio.toml) or any folder "
+                     "below it."))
+@click.version_option(__version__, prog_name="radio", cls=Option,
+                      help=_l("Show the version and exit."))
+@option("-q", "--quiet", is_flag=True, help=_l("Say only warnings and errors."))
+@option("-v", "--verbose", is_flag=True, help=_l("Say more (cache hits, skipped steps)."))
+@option("--debug", is_flag=True, help=_l("Show tracebacks for errors."))
+@option("--lang", type=click.Choice(["vi", "en"]), expose_value=False,
+        help=_l("Language of the messages (anywhere on the command line; default: [ui] "
+                "language in radio.toml, else the system's language)."))
 @click.pass_context
 def cli(ctx, quiet, verbose, debug):
-    """Turn Vietnamese radio scripts into finished programmes and CD images.
-
-    Run it inside a production (a folder with radio.toml) or any folder below it.
-    """
     ctx.obj = Context(0 if quiet else 2 if verbose else 1, debug)
 
 
@@ -213,22 +218,21 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
               help="The certificate's private key (PEM).")
 @click.option("--allow-host", multiple=True, help="Another name the studio is reached by.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
 @click.option("--set-password", is_flag=True, help="Set the login password and stop.")
 @pass_ctx
-def studio(ctx, host, port, cert, key, allow_host, lang, open_, set_password):
+def studio(ctx, host, port, cert, key, allow_host, open_, set_password):
     """The whole production in the browser: episodes, script editor, recordings,
     pronunciations, builds and the disc.
 
     Example: radio studio --open      radio studio --host 0.0.0.0 (after --set-password)
     """
-    from .studio import StudioOptions, run_studio, set_password_interactive
+    from .studio import StudioOptions, page_language, run_studio, set_password_interactive
 
     if set_password:
         return set_password_interactive(ctx.production(), lambda: click.prompt(
             "Password", hide_input=True, confirmation_prompt=True), ctx.log)
-    run_studio(ctx.production(), StudioOptions(host, port, cert, key, open_, lang,
+    run_studio(ctx.production(), StudioOptions(host, port, cert, key, open_, page_language(),
                                                tuple(allow_host)), ctx.log)
 
 
@@ -318,31 +322,51 @@ def default_jobs() -> int:
 
 
 def main(argv=None) -> int:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    """Run the command line in the interface language (``--lang`` anywhere in *argv*,
+    then ``[ui] language``, then the locale), writing UTF-8 whatever the console."""
+    from .i18n import choose_language, interface, split_lang_option, utf8_streams
+
+    utf8_streams()
+    lang, args, bad = split_lang_option(list(argv if argv is not None else sys.argv[1:]))
+    with interface(choose_language(lang)):
+        if bad is not None:
+            return _report(UserError(_l("--lang must be vi or en, not '{value}'", value=bad)),
+                           debug=False)
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
+    debug = "--debug" in args
     try:
-        cli.main(args=argv, prog_name="radio", standalone_mode=False)
+        cli.main(args=args, prog_name="radio", standalone_mode=False)
         return 0
     except RadioError as exc:
-        if debug:
-            traceback.print_exc()
-        for line in exc.format_message().splitlines():
-            located = exc.problem.path is not None
-            click.echo(line if located else f"error: {line}", err=True)
-        return exc.exit_code
+        return _report(exc, debug)
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else USAGE
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(_("aborted"), err=True)
         return 130
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(_("interrupted"), err=True)
         return 130
     except Exception as exc:  # a bug: say so plainly, traceback only with --debug
         if debug:
             traceback.print_exc()
-        click.echo(f"error: internal error: {exc!r} (run with --debug and report it)", err=True)
+        click.echo(_("error: internal error: {error} (run with --debug and report it)",
+                     error=repr(exc)), err=True)
         return BUILD
+
+
+def _report(exc: RadioError, debug: bool) -> int:
+    """Show *exc* in the interface language: one line per problem."""
+    if debug:
+        traceback.print_exc()
+    for line in exc.format_message().splitlines():
+        located = exc.problem.path is not None
+        click.echo(line if located else _("error: {message}", message=line), err=True)
+    return exc.exit_code
 
 
 if __name__ == "__main__":

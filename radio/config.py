@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, UserError, raise_if_errors
+from .i18n import LANGUAGES, _l
 from .script.values import closest, unknown
 
 CONFIG_NAME = "radio.toml"
@@ -27,7 +28,7 @@ class ProductionSettings:
     title: str = "Chuyên đề phát thanh"
     publisher: str = "Đài Truyền thanh"
     date: str = "2021-11-30"
-    language: str = "vie"
+    language: str = "vi"     # of the outputs (disc texts, cue sheets, recording scripts)
     genre: str = "Speech"
     status: str = "draft"
     comment: str = ""
@@ -77,18 +78,26 @@ class DiscSettings:
 
 
 @dataclass(frozen=True)
+class UISettings:
+    language: str = ""       # of the interface; empty: the locale's (see radio.i18n)
+
+
+@dataclass(frozen=True)
 class Settings:
     production: ProductionSettings = field(default_factory=ProductionSettings)
     build: BuildSettings = field(default_factory=BuildSettings)
     pacing: PacingSettings = field(default_factory=PacingSettings)
     ducking: DuckingSettings = field(default_factory=DuckingSettings)
     disc: DiscSettings = field(default_factory=DiscSettings)
+    ui: UISettings = field(default_factory=UISettings)
 
 
 _SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings)}
 
 _CHOICES = {
     ("production", "status"): ("draft", "final"),
+    ("production", "language"): LANGUAGES,
+    ("ui", "language"): LANGUAGES,
     ("build", "preset"): PRESETS,
     ("build", "engine"): ENGINES,
     ("build", "id3_version"): (3, 4),
@@ -174,8 +183,9 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    raise UserError(f"no {CONFIG_NAME} in {here} or any folder above it",
-                    hint="run radio inside a production, or create one with `radio init PATH`")
+    raise UserError(_l("no {config} in {folder} or any folder above it",
+                       config=CONFIG_NAME, folder=here),
+                    hint=_l("run radio inside a production, or create one with `radio init PATH`"))
 
 
 def load(root: str | os.PathLike | None = None) -> Production:

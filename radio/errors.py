@@ -3,6 +3,11 @@
 Exit codes: 0 ok, 1 build failed, 2 bad input or usage.  User errors print one
 line per problem (``file:line: message — hint``) and no traceback; ``--debug``
 shows the traceback.
+
+A message and its hint are :class:`~radio.i18n.Message` objects (``_l("...",
+name=...)``): the error keeps the message id and its named parameters, and is
+translated when it is shown, by the CLI or the studio, each in its user's language.
+A plain ``str`` is shown as it is.
 """
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+from .i18n import Message
+
+Text = str | Message   # a message or hint: plain text, or translated when shown
 
 USAGE = 2
 BUILD = 1
@@ -19,10 +28,10 @@ BUILD = 1
 class Problem:
     """One thing wrong in an input file, located by file and line."""
 
-    message: str
+    message: Text
     path: str | None = None
     line: int | None = None
-    hint: str | None = None
+    hint: Text | None = None
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
@@ -49,12 +58,20 @@ class RadioError(click.ClickException):
     exit_code = BUILD
     category = "error"
 
-    def __init__(self, message: str, *, path: str | Path | None = None,
-                 line: int | None = None, hint: str | None = None):
+    def __init__(self, message: Text, *, path: str | Path | None = None,
+                 line: int | None = None, hint: Text | None = None):
         self.problem = Problem(message, str(path) if path else None, line, hint)
-        super().__init__(str(self.problem))
+        Exception.__init__(self, message)
+
+    @property
+    def message(self) -> str:
+        """The problem in the current language (rendered each time it is read)."""
+        return str(self.problem)
 
     def format_message(self) -> str:
+        return self.message
+
+    def __str__(self) -> str:
         return self.message
 
     def __reduce__(self):
@@ -82,8 +99,12 @@ class ProblemsError(UserError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if p.severity == "error"]
-        click.ClickException.__init__(self, "\n".join(str(p) for p in self.problems))
+        Exception.__init__(self, *self.problems)
         self.problem = self.problems[0] if self.problems else Problem("no problem")
+
+    @property
+    def message(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
     def __reduce__(self):
         return (ProblemsError, (self.problems,))

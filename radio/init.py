@@ -19,6 +19,7 @@ title = "Chuyên đề phát thanh"
 publisher = "Đài Truyền thanh xã"
 date = "{date}"
 status = "draft"          # "final" when every paragraph has a recorded take
+language = "vi"           # of what is made: disc texts, cue sheets, recording scripts (vi, en)
 
 [build]
 preset = "loudspeaker"    # loudspeaker (-16 LUFS), broadcast (-23 LUFS), web (-16 LUFS)
@@ -26,6 +27,9 @@ engine = "espeak"         # espeak (offline), gtts (online), auto
 
 [disc]
 label = "CHUYEN_DE"
+
+[ui]
+language = "vi"           # of the messages (vi, en); `--lang en` overrides it for one command
 """
 
 EXAMPLE = """\

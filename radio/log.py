@@ -1,28 +1,33 @@
-"""What the tool says while it works: -q quiet, default, -v verbose."""
+"""What the tool says while it works: -q quiet, default, -v verbose.
+
+Messages are text already translated (``_()``) or :class:`~radio.i18n.Message`
+objects (``_l()``), rendered here in the interface language."""
 from __future__ import annotations
 
 import sys
 
 import click
 
+from .i18n import Message, _
+
 
 class Log:
     def __init__(self, verbosity: int = 1):
         self.verbosity = verbosity   # 0 quiet, 1 normal, 2 verbose
-        self.warnings: list[str] = []
+        self.warnings: list[str | Message] = []
         self.show_progress = True   # off in parallel workers: bars would interleave
 
-    def info(self, message: str) -> None:
+    def info(self, message: str | Message) -> None:
         if self.verbosity >= 1:
-            click.echo(message)
+            click.echo(str(message))
 
-    def detail(self, message: str) -> None:
+    def detail(self, message: str | Message) -> None:
         if self.verbosity >= 2:
-            click.echo(message)
+            click.echo(str(message))
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str | Message) -> None:
         self.warnings.append(message)
-        click.echo(f"warning: {message}", err=True)
+        click.echo(_("warning: {message}", message=message), err=True)
 
     @property
     def tty(self) -> bool:

@@ -51,7 +51,7 @@ def check_script(text: str) -> Episode | None:
         for problem in problems_of(exc):
             assert problem.path == SHOWN, problem
             assert isinstance(problem.line, int) and 1 <= problem.line <= lines + 1, problem
-            assert problem.message.strip(), problem
+            assert str(problem.message).strip(), problem
             assert "\n" not in str(problem), problem
         return None
     assert isinstance(episode, Episode) and episode.paragraphs

@@ -73,8 +73,9 @@ class PreviewState:
 
 
 def problem_dict(problem: Problem) -> dict:
-    return {"path": problem.path, "line": problem.line, "message": problem.message,
-            "hint": problem.hint, "text": str(problem)}
+    hint = problem.hint and str(problem.hint)   # in the language of this thread's user
+    return {"path": problem.path, "line": problem.line, "message": str(problem.message),
+            "hint": hint or None, "text": str(problem)}
 
 
 class PreviewSession:

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import Problem, raise_if_errors
+from ..i18n import _l, msgid
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
 from .model import Episode, Heading, Paragraph
@@ -48,7 +49,7 @@ def parse_text(text: str, name: str, path: str) -> Episode:
     unread = "speakers" not in fields and bool(problems)   # the front matter failed
     found: list[Problem] = []
     items = _body(_blank_comments(body), body_line, speakers, path, found)
-    problems += [p for p in found if not (unread and p.message.startswith(_SPEAKER_PROBLEMS))]
+    problems += [p for p in found if not (unread and msgid(p.message).startswith(_SPEAKER_PROBLEMS))]
     if not any(isinstance(i, Paragraph) for i in items) and not problems:
         problems.append(Problem("the script has no narration", path, body_line,
                                 "write paragraphs like 'MC1: Kính thưa quý vị...'"))
@@ -113,11 +114,12 @@ def _label(line: str, number: int, speakers: dict, last: str, path: str, problem
     if match and LOOKS_LIKE_LABEL.match(match.group("label")):
         label = match.group("label")
         hint = closest(label, list(speakers))
-        problems.append(Problem(f"speaker '{label}' is not declared in the front matter", path,
-                                number, f"did you mean '{hint}'?" if hint else
-                                f"add it under speakers: ({label}: {{voice: vi}})"))
+        problems.append(Problem(
+            _l("speaker '{name}' is not declared in the front matter", name=label), path, number,
+            _l("did you mean '{name}'?", name=hint) if hint else
+            _l("add it under speakers: ({name}: {{voice: vi}})", name=label)))
         return match.group("text"), last
     if not last:
-        problems.append(Problem("this paragraph has no speaker", path, number,
-                                "declare speakers in the front matter and start with 'MC1: '"))
+        problems.append(Problem(_l("this paragraph has no speaker"), path, number,
+                                _l("declare speakers in the front matter and start with 'MC1: '")))
     return line, last

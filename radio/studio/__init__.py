@@ -28,6 +28,17 @@ class StudioOptions:
     allow_hosts: tuple[str, ...] = ()
 
 
+def page_language() -> str:
+    """The page's first language: the one chosen with --lang or [ui] language, else
+    Vietnamese (the studio is Vietnamese first; the page's EN button switches)."""
+    import sys
+
+    from ..i18n import configured_language, current
+
+    chosen = "--lang" in " ".join(sys.argv) or configured_language() is not None
+    return current() if chosen and current() in ("vi", "en") else "vi"
+
+
 def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The Host headers the studio answers: loopback, the bound address, this machine's
     names and addresses when bound to all of them, and what --allow-host adds."""

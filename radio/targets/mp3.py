@@ -23,6 +23,9 @@ from ..procs import child_options
 ENCODER_DELAY_MS = 1105 * 1000 / 44100
 
 
+ISO639_2 = {"vi": "vie", "en": "eng"}   # [production] language -> ID3's language codes
+
+
 @dataclass(frozen=True)
 class Tags:
     title: str
@@ -211,9 +214,10 @@ def write_tags(path: Path, tags: Tags, id3_version: int = 3) -> None:
     id3.add(TRCK(encoding=enc, text=[str(tags.track)]))
     id3.add(TDRC(encoding=enc, text=[tags.year]))
     id3.add(TCON(encoding=enc, text=[tags.genre]))
-    id3.add(TLAN(encoding=enc, text=[tags.language]))
+    language = ISO639_2.get(tags.language, tags.language)   # ID3 wants three letters
+    id3.add(TLAN(encoding=enc, text=[language]))
     if tags.comment:
-        id3.add(COMM(encoding=enc, lang=tags.language, desc="", text=[tags.comment]))
+        id3.add(COMM(encoding=enc, lang=language, desc="", text=[tags.comment]))
     if tags.cover_png:
         id3.add(APIC(encoding=enc, mime="image/png", type=3, desc="Cover",
                      data=tags.cover_png))
