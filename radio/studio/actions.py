@@ -73,7 +73,7 @@ def action_routes(services, production) -> list:
         body = await request.json()
         preset = body.get("preset") or None
         try:
-            job = services.jobs.start(str(body.get("kind", "")), preset)
+            job = services.jobs.start(str(body.get("kind", "")), preset, request.state.lang)
         except Busy:
             return error(request, 409, "error.busy")
         except ValueError:

@@ -67,7 +67,10 @@ class Gate:
                 message["headers"].append((b"set-cookie", self.cookie(new_cookie).encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie)
+        from ..i18n import language
+
+        with language(lang):   # errors and warnings are rendered in the page's language
+            await self.app(scope, receive, send_with_cookie)
 
     def cookie(self, token: str) -> str:
         secure = "; Secure" if self.config.scheme == "https" else ""

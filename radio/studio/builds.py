@@ -88,7 +88,7 @@ class Jobs:
         with self._lock:
             return self._current.view() if self._current else None
 
-    def start(self, kind: str, preset: str | None) -> dict:
+    def start(self, kind: str, preset: str | None, lang: str = "vi") -> dict:
         if kind not in KINDS or (preset is not None and preset not in PRESETS):
             raise ValueError(kind)
         with self._lock:
@@ -96,11 +96,17 @@ class Jobs:
                 raise Busy()
             self._count += 1
             job = self._current = Job(self._count, kind, preset)
-        threading.Thread(target=self._run, args=(job,), name=f"studio-job-{job.number}",
+        threading.Thread(target=self._run, args=(job, lang), name=f"studio-job-{job.number}",
                          daemon=True).start()
         return job.view()
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, lang: str) -> None:
+        from ..i18n import language
+
+        with language(lang):   # the job's problems in the language of who started it
+            self._work(job)
+
+    def _work(self, job: Job) -> None:
         log = JobLog(job, self._lock)
         started = time.monotonic()
         try:

@@ -47,8 +47,10 @@ class EpisodeStatus:
 
 
 def problem_dict(problem: Problem) -> dict:
-    return {"path": problem.path, "line": problem.line, "message": problem.message,
-            "hint": problem.hint, "severity": problem.severity, "text": str(problem)}
+    """A problem for the page, rendered in the current language (the request's)."""
+    return {"path": problem.path, "line": problem.line, "message": str(problem.message),
+            "hint": str(problem.hint) if problem.hint else None,
+            "severity": problem.severity, "text": str(problem)}
 
 
 def problems_of(exc: RadioError) -> list[dict]:
