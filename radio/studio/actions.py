@@ -83,7 +83,45 @@ def action_routes(services, production) -> list:
     async def current_job(request):
         return json_response({"job": services.jobs.current()})
 
+    async def booth(request):
+        from .booth import booth_rows
+
+        name = request.path_params["name"]
+        if name not in production().episode_names():
+            return error(request, 404, "error.episode", name=name)
+        try:
+            return json_response(await run_in_threadpool(booth_rows, production(), name))
+        except RadioError as exc:
+            return problems_response(exc)
+
+    async def take(request):
+        from .booth import accept_take
+
+        name, pid = request.path_params["name"], request.path_params["pid"]
+        if name not in production().episode_names():
+            return error(request, 404, "error.episode", name=name)
+        limit = request.app.state.config.max_upload_bytes
+        length = request.headers.get("content-length")
+        if not length or not length.isdigit():
+            return error(request, 411, "error.length")
+        if int(length) > limit:
+            return error(request, 413, "error.too_big", mb=limit // (1024 * 1024))
+        data = await request.body()
+        if len(data) > limit:
+            return error(request, 413, "error.too_big", mb=limit // (1024 * 1024))
+        suffix = "." + request.query_params.get("type", "wav").lstrip(".")
+        try:
+            state = await run_in_threadpool(accept_take, production(), name, pid, suffix, data)
+        except uploads.Refused as exc:
+            return error(request, exc.status, exc.key, **exc.values)
+        except RadioError as exc:
+            return problems_response(exc)
+        services.live.rebuild(name)
+        return json_response({"pid": pid, "state": state}, 201)
+
     return [
+        Route("/api/episodes/{name}/booth", booth),
+        Route("/api/episodes/{name}/takes/{pid}", take, methods=["POST"]),
         Route("/api/assets", assets), Route("/api/assets", upload, methods=["POST"]),
         Route("/api/pronunciations", pronunciations),
         Route("/api/pronunciations", save_pronunciations, methods=["POST"]),

@@ -116,6 +116,10 @@
     const hash = location.hash || "#/";
     notice("");
     if (hash.startsWith("#/edit/")) return openEditor(decodeURIComponent(hash.slice(7)));
+    if (hash.startsWith("#/booth/")) {
+      show("booth");
+      return window.radioBooth.open(decodeURIComponent(hash.slice(8)), { api, t, el, notice });
+    }
     if (hash === "#/assets") return openAssets();
     if (hash === "#/pron") return openPronunciations();
     if (hash === "#/release") return openRelease();
@@ -133,7 +137,9 @@
       const name = el("td");
       const link = el("a", "", ep.title);
       link.href = `#/edit/${encodeURIComponent(ep.name)}`;
-      name.append(link, el("div", "sub", ep.script));
+      const booth = el("a", "booth-link", t("nav.booth"));
+      booth.href = `#/booth/${encodeURIComponent(ep.name)}`;
+      name.append(link, el("div", "sub", ep.script), booth);
       const status = el("td", "", ep.final ? t("episodes.final") : t("episodes.draft"));
       status.className = ep.final ? "final" : "draft";
       const loud = el("td", "", ep.integrated_lufs === null ? "–"
