@@ -16,7 +16,6 @@ rebinding.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote

@@ -13,12 +13,18 @@ from .builds import Busy
 from .routes_util import error, json_response, problems_response
 
 
-def action_routes(services, production) -> list:
-    async def assets(request):
-        return json_response(await run_in_threadpool(uploads.list_assets,
-                                                     production().assets_dir))
+class ActionRoutes:
+    """Recordings, pronunciations, the booth and release jobs: one method per route."""
 
-    async def upload(request):
+    def __init__(self, services, production):
+        self.services = services
+        self.production = production   # () -> the production, read again per request
+
+    async def assets(self, request):
+        return json_response(await run_in_threadpool(uploads.list_assets,
+                                                     self.production().assets_dir))
+
+    async def upload(self, request):
         limit = request.app.state.config.max_upload_bytes
         length = request.headers.get("content-length")
         if not length or not length.isdigit():
@@ -30,23 +36,23 @@ def action_routes(services, production) -> list:
             if upload_file is None or isinstance(upload_file, str):
                 return error(request, 415, "error.type", name="?")
             try:
-                target = uploads.target_path(production().assets_dir, str(form.get("folder")),
+                target = uploads.target_path(self.production().assets_dir, str(form.get("folder")),
                                              upload_file.filename or "")
                 size = await run_in_threadpool(uploads.save_upload, target, upload_file.file,
                                                limit)
             except uploads.Refused as exc:
                 return error(request, exc.status, exc.key, **exc.values)
-        rel = target.relative_to(production().root).as_posix()
+        rel = target.relative_to(self.production().root).as_posix()
         return json_response({"path": rel, "bytes": size}, 201)
 
-    async def pronunciations(request):
-        path = production().pronunciations_path
+    async def pronunciations(self, request):
+        path = self.production().pronunciations_path
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         return json_response({"text": text, "sha": editor.sha(text)})
 
-    async def save_pronunciations(request):
+    async def save_pronunciations(self, request):
         body = await request.json()
-        path = production().pronunciations_path
+        path = self.production().pronunciations_path
         disk = path.read_text(encoding="utf-8") if path.exists() else ""
         if body.get("base_sha") != editor.sha(disk):
             return json_response({"conflict": True, "disk_text": disk,
@@ -59,7 +65,7 @@ def action_routes(services, production) -> list:
         await run_in_threadpool(write_text, path, text)
         return json_response({"sha": editor.sha(text)})
 
-    async def spoken(request):
+    async def spoken(self, request):
         body = await request.json()
         try:
             lexicon = await run_in_threadpool(_lexicon_of, str(body.get("tsv", "")))
@@ -69,36 +75,36 @@ def action_routes(services, production) -> list:
 
         return json_response({"spoken": normalize(str(body.get("text", "")), lexicon)})
 
-    async def start_job(request):
+    async def start_job(self, request):
         body = await request.json()
         preset = body.get("preset") or None
         try:
-            job = services.jobs.start(str(body.get("kind", "")), preset, request.state.lang)
+            job = self.services.jobs.start(str(body.get("kind", "")), preset, request.state.lang)
         except Busy:
             return error(request, 409, "error.busy")
         except ValueError:
             return error(request, 400, "error.path", path=str(body.get("kind")))
         return json_response(job, 202)
 
-    async def current_job(request):
-        return json_response({"job": services.jobs.current()})
+    async def current_job(self, request):
+        return json_response({"job": self.services.jobs.current()})
 
-    async def booth(request):
+    async def booth(self, request):
         from .booth import booth_rows
 
         name = request.path_params["name"]
-        if name not in production().episode_names():
+        if name not in self.production().episode_names():
             return error(request, 404, "error.episode", name=name)
         try:
-            return json_response(await run_in_threadpool(booth_rows, production(), name))
+            return json_response(await run_in_threadpool(booth_rows, self.production(), name))
         except RadioError as exc:
             return problems_response(exc)
 
-    async def take(request):
+    async def take(self, request):
         from .booth import accept_take
 
         name, pid = request.path_params["name"], request.path_params["pid"]
-        if name not in production().episode_names():
+        if name not in self.production().episode_names():
             return error(request, 404, "error.episode", name=name)
         limit = request.app.state.config.max_upload_bytes
         length = request.headers.get("content-length")
@@ -111,24 +117,29 @@ def action_routes(services, production) -> list:
             return error(request, 413, "error.too_big", mb=limit // (1024 * 1024))
         suffix = "." + request.query_params.get("type", "wav").lstrip(".")
         try:
-            state = await run_in_threadpool(accept_take, production(), name, pid, suffix, data)
+            state = await run_in_threadpool(accept_take, self.production(), name, pid, suffix, data)
         except uploads.Refused as exc:
             return error(request, exc.status, exc.key, **exc.values)
         except RadioError as exc:
             return problems_response(exc)
-        services.live.rebuild(name)
+        self.services.live.rebuild(name)
         return json_response({"pid": pid, "state": state}, 201)
 
-    return [
-        Route("/api/episodes/{name}/booth", booth),
-        Route("/api/episodes/{name}/takes/{pid}", take, methods=["POST"]),
-        Route("/api/assets", assets), Route("/api/assets", upload, methods=["POST"]),
-        Route("/api/pronunciations", pronunciations),
-        Route("/api/pronunciations", save_pronunciations, methods=["POST"]),
-        Route("/api/normalize", spoken, methods=["POST"]),
-        Route("/api/jobs", start_job, methods=["POST"]),
-        Route("/api/jobs/current", current_job),
-    ]
+    def routes(self) -> list:
+        return [
+            Route("/api/episodes/{name}/booth", self.booth),
+            Route("/api/episodes/{name}/takes/{pid}", self.take, methods=["POST"]),
+            Route("/api/assets", self.assets), Route("/api/assets", self.upload, methods=["POST"]),
+            Route("/api/pronunciations", self.pronunciations),
+            Route("/api/pronunciations", self.save_pronunciations, methods=["POST"]),
+            Route("/api/normalize", self.spoken, methods=["POST"]),
+            Route("/api/jobs", self.start_job, methods=["POST"]),
+            Route("/api/jobs/current", self.current_job),
+        ]
+
+
+def action_routes(services, production) -> list:
+    return ActionRoutes(services, production).routes()
 
 
 def _lexicon_of(tsv: str):
