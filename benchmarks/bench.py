@@ -209,6 +209,13 @@ class Bench:
                              "floor": floor, "edited": line, "facts": build_facts(out),
                              "disc_facts": build_facts(disc_out)}
 
+    # 3d/3e -------------------------------------------------------------------
+    def studio(self) -> None:
+        from studio_edit import measure
+
+        say("studio: save one paragraph of episode 1, hear it, wait for the full mix...")
+        self.data["studio"] = measure(self.demo)
+
     # 2 -----------------------------------------------------------------------
     def noop(self) -> None:
         say(f"no-op rebuilds ({NOOP_REPEATS}x radio build --all, then radio disc)...")
@@ -376,6 +383,13 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
                           f"radio's meter {meters['radio_cpu_s']:.1f} s / {floor_cpu:.1f} s",
                     f"{meters['ffmpeg_cpu_s'] / floor_cpu:.2f}, "
                     f"{meters['radio_cpu_s'] / floor_cpu:.2f}", "(info)", ""))
+    studio = data.get("studio")
+    if studio:
+        out.append(("3d", "studio: save → changed paragraph playable (episode 1)",
+                    f"{studio['paragraph_s']:.1f} s paragraph", f"{studio['audible_s']:.2f} s",
+                    "≤ 1.0 s", verdict(studio["audible_s"], 1.0)))
+        out.append(("3e", "  studio: save → full mix replaced in the page", "",
+                    f"{studio['replaced_s']:.2f} s", "(info)", ""))
     long = {m: e for m, e in (data.get("long") or {}).items() if "wall_s" in e}
     if long:
         m = max(long)
@@ -516,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench.cold()
         bench.edit()
+        bench.studio()
         bench.noop()
         bench.long_episodes()
         if not args.quick:
