@@ -372,3 +372,21 @@ def test_lan_bind_serves_https_only_with_login(lan_server):
     foreign = {"Cookie": cookie, "Host": "attacker.example"}
     assert _https(port, "GET", "/api/episodes", headers=foreign)[0] == 400
     os.environ.pop("RADIO_STUDIO_PASSWORD", None)
+
+
+def test_set_password_keeps_a_scrypt_hash_in_dot_radio(production, monkeypatch):
+    from click.testing import CliRunner
+
+    from radio.cli import cli
+    from radio.studio.security import check_password, stored_password
+
+    monkeypatch.delenv("RADIO_STUDIO_PASSWORD", raising=False)
+    monkeypatch.chdir(production)
+    result = CliRunner().invoke(cli, ["studio", "--set-password"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    stored = stored_password(production / ".radio")
+    assert stored.startswith("scrypt$") and check_password(PASSWORD, stored)
+    assert not check_password("wrong-password", stored)
+    short = CliRunner().invoke(cli, ["studio", "--set-password"], input="abc\nabc\n")
+    assert short.exit_code != 0 and stored_password(production / ".radio") == stored
