@@ -2,9 +2,11 @@
 find the take registered; and the booth's refusals (nothing written)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
+import urllib.request
 import wave
 
 import numpy as np
@@ -59,7 +61,7 @@ def key(driver, name: str) -> None:
     js(driver, f"document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{name}'}}));")
 
 
-def test_record_p003_with_the_microphone(studio, mic_browser):  # noqa: F811
+def test_record_p003_with_the_microphone(studio, mic_browser, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
 
     server, root = studio
@@ -104,10 +106,29 @@ def test_record_p003_with_the_microphone(studio, mic_browser):  # noqa: F811
     assert any(line.startswith("p003\ttake\t") for line in status.stdout.splitlines())
     screenshot(driver, "studio-booth-accepted.png")
 
+    # the programme rebuilt in the background holds the take: the test signal at p003's place
+    def take_in_mix():
+        data = json.loads(urllib.request.urlopen(
+            server.url + "episodes/episode1/preview/api/data", timeout=10).read())
+        segment = next(s for s in data["segments"] if s.get("paragraph_id") == "p003")
+        return (data, segment) if segment.get("engine") == "take" else None
+
+    data, segment = wait_for(take_in_mix, 60, "the rebuilt mix with the take")
+    from radio.preview.wavfile import samples
+
+    mix = tmp_path / "mix.wav"
+    mix.write_bytes(urllib.request.urlopen(server.url.rstrip("/") + data["audio"],
+                                           timeout=10).read())
+    pcm = np.asarray(samples(mix)[:, 0], dtype=np.float64)
+    first = round(segment["start_ms"] * 44.1) + 22050
+    span = pcm[first:first + 44100]
+    spectrum = np.abs(np.fft.rfft(span))
+    peak_hz = np.fft.rfftfreq(len(span), 1 / 44100)[np.argmax(spectrum)]
+    assert abs(peak_hz - 330) < 5, peak_hz
+
 
 def test_booth_refusals_write_nothing(studio):  # noqa: F811
     import http.client
-    import json
 
     server, root = studio
 

@@ -68,8 +68,17 @@ window.radioBooth = (() => {
     B.wav = wavBlob(B.chunks, B.rate);
     $("#booth-listen").src = URL.createObjectURL(B.wav);
     const seconds = B.chunks.reduce((n, c) => n + c.length, 0) / B.rate;
-    $("#booth-state").textContent = B.clipped ? t("booth.clip")
+    const loudest = B.chunks.reduce((m, c) => c.reduce((n, x) => Math.max(n, Math.abs(x)), m), 0);
+    const expected = B.rows[B.index].expected_s;
+    const flags = [];   // told before the take is accepted
+    if (B.clipped) flags.push(t("booth.clip"));
+    if (loudest < 0.01) flags.push(t("booth.silent"));
+    if (seconds < expected * 0.4 || seconds > expected * 2.5) {
+      flags.push(t("booth.length", { seconds: seconds.toFixed(1), expected: expected.toFixed(1) }));
+    }
+    $("#booth-state").textContent = flags.length ? flags.join(" ")
       : t("booth.recorded", { seconds: seconds.toFixed(1) });
+    document.body.dataset.flags = String(flags.length);
     $("#booth-accept").disabled = false;
     document.body.dataset.booth = "recorded";
   }
