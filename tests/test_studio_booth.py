@@ -85,6 +85,7 @@ def test_record_p003_with_the_microphone(studio, mic_browser, tmp_path):  # noqa
     key(driver, " ")
     wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recorded",
              10, "the recording to stop")
+    assert driver.execute_script("return document.body.dataset.flags") == "0"   # a good take
     driver.find_element(By.ID, "booth-accept").click()
     wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "accepted",
              10, "the take to be accepted")
