@@ -213,6 +213,13 @@ class Bench:
                              "floor": floor, "edited": line, "facts": build_facts(out),
                              "disc_facts": build_facts(disc_out)}
 
+    # 3d/3e -------------------------------------------------------------------
+    def studio(self) -> None:
+        from studio_edit import measure
+
+        say("studio: save one paragraph of episode 1, hear it, wait for the full mix...")
+        self.data["studio"] = measure(self.demo)
+
     # 2 -----------------------------------------------------------------------
     def noop(self) -> None:
         say(f"no-op rebuilds ({NOOP_REPEATS}x radio build --all, then radio disc)...")
@@ -404,6 +411,13 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
                           f"radio's meter {meters['radio_cpu_s']:.1f} s / {floor_cpu:.1f} s",
                     f"{meters['ffmpeg_cpu_s'] / floor_cpu:.2f}, "
                     f"{meters['radio_cpu_s'] / floor_cpu:.2f}", "(info)", ""))
+    studio = data.get("studio")
+    if studio:
+        out.append(("3d", "studio: save → changed paragraph playable (episode 1)",
+                    f"{studio['paragraph_s']:.1f} s paragraph", f"{studio['audible_s']:.2f} s",
+                    "≤ 1.0 s", verdict(studio["audible_s"], 1.0)))
+        out.append(("3e", "  studio: save → full mix replaced in the page", "",
+                    f"{studio['replaced_s']:.2f} s", "(info)", ""))
     long = {m: e for m, e in (data.get("long") or {}).items() if "wall_s" in e}
     if long:
         m = max(long)
@@ -540,8 +554,9 @@ def environment(quick: bool) -> dict:
             "date": time.strftime("%Y-%m-%d %H:%M:%S %z")}
 
 
-ROWS = ("cold", "edit", "noop", "long", "pydub", "peer")   # in the order they run
-NEEDS = {"edit": {"cold"}, "noop": {"cold"}, "long": {"cold"}, "pydub": {"cold", "long"}}
+ROWS = ("cold", "edit", "studio", "noop", "long", "pydub", "peer")   # in the order they run
+NEEDS = {"edit": {"cold"}, "studio": {"cold"}, "noop": {"cold"}, "long": {"cold"},
+         "pydub": {"cold", "long"}}
 
 
 def _rows_wanted(text: str) -> set[str]:
@@ -574,8 +589,9 @@ def main(argv: list[str] | None = None) -> int:
     say(f"work folder {work} ({bench.cores} cores)")
     failed = None
     try:
-        steps = {"cold": bench.cold, "edit": bench.edit, "noop": bench.noop,
-                 "long": bench.long_episodes, "pydub": bench.pydub, "peer": bench.peer}
+        steps = {"cold": bench.cold, "edit": bench.edit, "studio": bench.studio,
+                 "noop": bench.noop, "long": bench.long_episodes, "pydub": bench.pydub,
+                 "peer": bench.peer}
         for row in ROWS:
             if row in args.only and not (row == "pydub" and args.quick):
                 steps[row]()

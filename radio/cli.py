@@ -218,6 +218,34 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than this computer's needs a password "
+                   "and serves HTTPS.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--cert", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTTPS certificate (PEM) for a LAN address; default: self-signed in .radio/.")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+              help="The certificate's private key (PEM).")
+@click.option("--allow-host", multiple=True, help="Another name the studio is reached by.")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
+@click.option("--set-password", is_flag=True, help="Set the login password and stop.")
+@pass_ctx
+def studio(ctx, host, port, cert, key, allow_host, open_, set_password):
+    """The whole production in the browser: episodes, script editor, recordings,
+    pronunciations, builds and the disc.
+
+    Example: radio studio --open      radio studio --host 0.0.0.0 (after --set-password)
+    """
+    from .studio import StudioOptions, page_language, run_studio, set_password_interactive
+
+    if set_password:
+        return set_password_interactive(ctx.production(), lambda: click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True), ctx.log)
+    run_studio(ctx.production(), StudioOptions(host, port, cert, key, open_, page_language(),
+                                               tuple(allow_host)), ctx.log)
+
+
+@cli.command()
 @click.argument("episodes", nargs=-1)
 @click.option("--preset", type=click.Choice(PRESET_NAMES),
               help="Use the masters of this preset (default: radio.toml).")

@@ -57,7 +57,7 @@
   // -- status polling -----------------------------------------------------
   async function poll() {
     try {
-      const response = await fetch("/api/status", { cache: "no-store" });
+      const response = await fetch("api/status", { cache: "no-store" });
       const status = await response.json();
       state.offline = false;
       showStatus(status);
@@ -108,7 +108,7 @@
   }
 
   async function load(version) {
-    const response = await fetch(`/api/data?v=${version}`, { cache: "no-store" });
+    const response = await fetch(`api/data?v=${version}`, { cache: "no-store" });
     if (!response.ok) return;
     const data = await response.json();
     state.data = data;

@@ -1,43 +1,36 @@
-"""The preview's HTTP server: 127.0.0.1 only, the page, a JSON API and the built files.
+"""The preview's routes (read-only): the page, a JSON API and the built files.
 
-Routes (GET and HEAD):
-  /                     the page (page.html), /static/{preview.js,draw.js,preview.css}
-  /api/status           {version, building, problems, ...}: the page polls it every second
-  /api/data             the current build's peaks, loudness, segments (analysis.page_data)
-  /files/v<N>/<name>    a file of build N, with HTTP Range (browsers seek audio with it)
+They are part of the studio's Starlette application (radio/studio/app.py): in
+`radio preview` they are the whole site, in `radio studio` they are mounted under
+``/episodes/<name>/preview/`` for each episode.  Routes (GET and HEAD):
+  ./                    the page (page.html), ./static/{preview.js,draw.js,preview.css}
+  ./api/status          {version, building, problems, ...}: the page polls it every second
+  ./api/data            the current build's peaks, loudness, segments (analysis.page_data)
+  ./files/v<N>/<name>   a file of build N, with HTTP Range (browsers seek audio with it)
 
 Files are served only from inside the site folder: a path with ``..`` in any
 spelling (raw, %2e%2e, double-encoded %252e%252e), a backslash, an absolute path
-or a symlink leading out is refused with 403.  The Host header must name this
-machine's loopback, so a web page elsewhere cannot read the preview through DNS
+or a symlink leading out is refused with 403.  The Host header is checked by the
+application (an allow-list), so a web page elsewhere cannot read it through DNS
 rebinding.
 """
 from __future__ import annotations
 
-import errno
-import json
-import os
 import re
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import UserError
-
-HOST = "127.0.0.1"
 HERE = Path(__file__).parent
 STATIC = {
-    "/": ("page.html", "text/html; charset=utf-8"),
-    "/index.html": ("page.html", "text/html; charset=utf-8"),
-    "/static/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
-    "/static/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
-    "/static/preview.css": ("preview.css", "text/css; charset=utf-8"),
+    "preview.js": "text/javascript; charset=utf-8",
+    "draw.js": "text/javascript; charset=utf-8",
+    "preview.css": "text/css; charset=utf-8",
 }
 TYPES = {".wav": "audio/wav", ".json": "application/json; charset=utf-8",
          ".txt": "text/plain; charset=utf-8"}
 POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; "
           "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'; "
-          "frame-ancestors 'none'")
+          "frame-ancestors 'self'")   # the studio shows the page in a frame of its own
 COPY_CHUNK = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -95,140 +88,103 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
     return start, end
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
-    server_version = "radio-preview"
-    protocol_version = "HTTP/1.1"
-
-    # -- plumbing ------------------------------------------------------------
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    def _send(self, status: int, body: bytes, content_type: str, head: bool = False,
-              extra: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _error(self, status: int, message: str, head: bool = False) -> None:
-        self._send(status, f"{status} {message}\n".encode(), "text/plain; charset=utf-8", head)
-
-    def _json(self, data, head: bool) -> None:
-        body = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
-        self._send(200, body, "application/json; charset=utf-8", head)
-
-    def _host_ok(self) -> bool:
-        host = (self.headers.get("Host") or "").strip().lower()
-        port = self.server.server_address[1]
-        return host in {HOST, "localhost", f"{HOST}:{port}", f"localhost:{port}"}
-
-    # -- routes --------------------------------------------------------------
-    def do_HEAD(self) -> None:
-        self._route(head=True)
-
-    def do_GET(self) -> None:
-        self._route(head=False)
-
-    def _route(self, head: bool) -> None:
-        try:
-            path = self.path.split("#", 1)[0].split("?", 1)[0]
-            if not self._host_ok():
-                return self._error(403, "Forbidden: unexpected Host header", head)
-            if looks_like_escape(path):
-                return self._error(403, "Forbidden", head)
-            app = self.server.app
-            if path in STATIC:
-                name, content_type = STATIC[path]
-                extra = {"Content-Security-Policy": POLICY} if name.endswith(".html") else None
-                return self._send(200, (HERE / name).read_bytes(), content_type, head, extra)
-            if path == "/api/status":
-                return self._json(app.state.status(), head)
-            if path == "/api/data":
-                data = app.state.data()
-                if data is None:
-                    return self._error(404, "Not Found: nothing built yet", head)
-                return self._json(data, head)
-            if path.startswith("/files/"):
-                return self._file(app.site, path[len("/files/"):], head)
-            return self._error(404, "Not Found", head)
-        except Forbidden:
-            self._error(403, "Forbidden", head)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
-    def _file(self, site: Path, rel_raw: str, head: bool) -> None:
-        try:
-            target = resolve_file(site, rel_raw)
-        except UnicodeDecodeError:
-            raise Forbidden(rel_raw) from None
-        if target is None:
-            return self._error(404, "Not Found", head)
-        try:
-            fh = open(target, "rb")
-        except OSError:
-            return self._error(404, "Not Found", head)
-        with fh:
-            size = os.fstat(fh.fileno()).st_size
-            wanted = parse_range(self.headers.get("Range"), size)
-            if wanted == "unsatisfiable":
-                return self._send(416, b"", "text/plain", head,
-                                  {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
-            start, end = wanted if wanted else (0, size - 1)
-            length = end - start + 1 if size else 0
-            self.send_response(206 if wanted else 200)
-            self.send_header("Content-Type", TYPES.get(target.suffix.lower(),
-                                                       "application/octet-stream"))
-            self.send_header("Content-Length", str(length))
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("Cache-Control", "no-store")
-            if wanted:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-            self.end_headers()
-            if not head:
-                fh.seek(start)
-                _copy(fh, self.wfile, length)
+HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def _copy(source, target, length: int) -> None:
-    while length > 0:
-        block = source.read(min(COPY_CHUNK, length))
-        if not block:
-            break
-        target.write(block)
-        length -= len(block)
+def file_response(site: Path, rel_raw: str, request):
+    """The file *rel_raw* of *site* with HTTP Range; 403 outside *site*, 404 when absent."""
+    from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+    try:
+        target = resolve_file(site, rel_raw)
+    except (Forbidden, UnicodeDecodeError):
+        return PlainTextResponse("403 Forbidden\n", 403, headers=HEADERS)
+    if target is None:
+        return PlainTextResponse("404 Not Found\n", 404, headers=HEADERS)
+    try:
+        size = target.stat().st_size
+    except OSError:
+        return PlainTextResponse("404 Not Found\n", 404, headers=HEADERS)
+    wanted = parse_range(request.headers.get("range"), size)
+    if wanted == "unsatisfiable":
+        return Response(b"", 416, headers={**HEADERS, "Accept-Ranges": "bytes",
+                                           "Content-Range": f"bytes */{size}"})
+    start, end = wanted if wanted else (0, size - 1)
+    length = end - start + 1 if size else 0
+    headers = {**HEADERS, "Accept-Ranges": "bytes", "Content-Length": str(length)}
+    if wanted:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    media = TYPES.get(target.suffix.lower(), "application/octet-stream")
+    status = 206 if wanted else 200
+    if request.method == "HEAD":
+        return Response(b"", status, headers=headers, media_type=media)
+    return StreamingResponse(_chunks(target, start, length), status, headers=headers,
+                             media_type=media)
 
 
-class PreviewServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+def _chunks(path: Path, start: int, length: int):
+    """The bytes [start, start + length) of *path*, a block at a time (the file is
+    opened here: a later build renames new files over it, this keeps reading its own)."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        while length > 0:
+            block = fh.read(min(COPY_CHUNK, length))
+            if not block:
+                break
+            length -= len(block)
+            yield block
 
-    def __init__(self, port: int, app, verbose: bool = False):
-        self.app = app
-        self.verbose = verbose
-        try:
-            super().__init__((HOST, port), PreviewHandler)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise UserError(f"port {port} is already in use on {HOST}",
-                                hint=f"use another one, e.g. --port {port + 1} "
-                                     "(or --port 0 for any free port)") from None
-            raise UserError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
 
-    def handle_error(self, request, client_address) -> None:
-        import sys
+def preview_routes(session_for) -> list:
+    """The preview's routes; *session_for(request)* is the PreviewSession to show
+    (None: 404).  Read-only: GET and HEAD only."""
+    from starlette.responses import PlainTextResponse, Response
+    from starlette.routing import Route
 
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (BrokenPipeError, ConnectionResetError, TimeoutError)):
-            return  # browsers drop audio requests all the time
-        super().handle_error(request, client_address)
+    def missing():
+        return PlainTextResponse("404 Not Found\n", 404, headers=HEADERS)
 
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.server_address[1]}/"
+    def page(request):
+        if session_for(request) is None:
+            return missing()
+        return Response((HERE / "page.html").read_bytes(), media_type="text/html; charset=utf-8",
+                        headers={**HEADERS, "Content-Security-Policy": POLICY})
+
+    def static(request):
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return missing()
+        return Response((HERE / name).read_bytes(), media_type=STATIC[name], headers=HEADERS)
+
+    def status(request):
+        session = session_for(request)
+        if session is None:
+            return missing()
+        return Response(_json(session.state.status()), headers=HEADERS,
+                        media_type="application/json; charset=utf-8")
+
+    def data(request):
+        session = session_for(request)
+        body = session.state.data() if session is not None else None
+        if body is None:
+            return PlainTextResponse("404 Not Found: nothing built yet\n", 404, headers=HEADERS)
+        return Response(body, headers=HEADERS, media_type="application/json; charset=utf-8")
+
+    def files(request):
+        session = session_for(request)
+        if session is None:
+            return missing()
+        return file_response(session.site, request.path_params["rel"], request)
+
+    methods = ["GET", "HEAD"]
+    return [Route("/", page, methods=methods), Route("/index.html", page, methods=methods),
+            Route("/static/{name}", static, methods=methods),
+            Route("/api/status", status, methods=methods),
+            Route("/api/data", data, methods=methods),
+            Route("/files/{rel:path}", files, methods=methods)]
+
+
+def _json(data) -> bytes:
+    import json
+
+    return json.dumps(data, ensure_ascii=False).encode()

@@ -37,7 +37,6 @@ from ..pipeline.options import BuildOptions
 from ..targets.report import Report
 from .analysis import measure_master, page_data
 from .master import build_preview, check_episode, quiet_log
-from .server import PreviewServer
 from .watch import Watcher
 
 KEEP_VERSIONS = 3   # earlier versions may still be playing in a tab for a moment
@@ -85,8 +84,9 @@ class PreviewSession:
     """Builds the episode into the work folder and publishes good builds."""
 
     def __init__(self, root: Path, episode: str, options: BuildOptions, log: Log,
-                 workdir: Path, debug: bool = False):
+                 workdir: Path, debug: bool = False, prefix: str = "/"):
         self.root = root
+        self.prefix = prefix   # where the preview's routes are mounted
         self.episode = episode
         self.options = options
         self.log = log
@@ -150,7 +150,8 @@ class PreviewSession:
             _link_or_copy(report_path.parent / name, folder / name)
         wav_name = report.files["wav"]
         measured = measure_master(folder / wav_name)
-        data = page_data(report, measured, f"/files/v{version}/{quote(wav_name)}", version)
+        audio = f"{self.prefix}files/v{version}/{quote(wav_name)}"
+        data = page_data(report, measured, audio, version)
         self.state.publish(version, json.dumps(data, ensure_ascii=False,
                                                separators=(",", ":")).encode())
         for old in self.site.iterdir():
@@ -167,6 +168,15 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def _serve(root: Path, session: PreviewSession, port: int, verbose: bool):
+    """The studio's application in read-only mode, on loopback, in a thread."""
+    from ..studio.app import StudioConfig, preview_app
+    from ..studio.serve import Listener, Server
+
+    config = StudioConfig(root=root, read_only=True)
+    return Server(preview_app(config, session), Listener("127.0.0.1", port), verbose).start()
 
 
 @contextmanager
@@ -195,9 +205,7 @@ def run_preview(production: Production, episode: str, options: BuildOptions, por
         log.detail(f"building into {workdir}")
         with _interrupt_on_sigterm():
             session = PreviewSession(production.root, episode, options, log, workdir, debug)
-            server = PreviewServer(port, session, verbose=log.verbosity >= 2)
-            threading.Thread(target=server.serve_forever, name="preview-http",
-                             daemon=True).start()
+            server = _serve(production.root, session, port, verbose=log.verbosity >= 2)
             log.info(f"preview of {episode}: {server.url}  (Ctrl-C to stop)")
             if open_browser:
                 import webbrowser
@@ -216,8 +224,7 @@ def run_preview(production: Production, episode: str, options: BuildOptions, por
         log.info("stopping the preview")
     finally:
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.stop()
         synth.close()
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,75 @@
+"""The recording booth (issue 23, first part): paragraphs to read, and takes accepted
+from the browser saved and registered as `radio takes` does.
+
+A take is written atomically as ``takes/<episode>/<pid>.<ext>`` (the file name the
+takes code looks for), other files of that paragraph are replaced by it, and the
+takes code registers it (its sidecar) at once; the programme then rebuilds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Production
+from ..errors import UserError
+from ..fsio import atomic_open
+from .uploads import Refused, looks_like_audio
+
+TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+
+
+def booth_rows(production: Production, name: str) -> list[dict]:
+    from ..pipeline.build import load_lexicon
+    from ..pipeline.prepare import load_episodes
+    from ..speech.normalize import normalize
+    from ..speech.voice import estimated_speech_ms
+    from ..takes import Takes
+
+    episode = load_episodes(production, [name])[0]
+    lexicon = load_lexicon(production)
+    rows = []
+    for state in Takes(production).states(episode):
+        paragraph = state.paragraph
+        spoken = normalize(paragraph.text, lexicon)
+        speaker = episode.speaker(paragraph.speaker)
+        rows.append({"pid": state.pid, "line": paragraph.line, "speaker": paragraph.speaker,
+                     "name": speaker.name or "", "text": paragraph.text,
+                     "spoken": spoken if spoken != paragraph.text else None,
+                     "expected_s": round(estimated_speech_ms(len(spoken.split()),
+                                                             speaker.rate_wpm) / 1000, 1),
+                     "state": state.state})
+    return rows
+
+
+def accept_take(production: Production, name: str, pid: str, suffix: str, data: bytes) -> str:
+    """Save *data* as paragraph *pid*'s take and register it; its state ("take")."""
+    from ..pipeline.prepare import load_episodes
+    from ..takes import Takes, files
+
+    episode = load_episodes(production, [name])[0]
+    takes = Takes(production)
+    ids = takes.ids(episode)
+    if pid not in ids.values():
+        raise UserError(f"{name} has no paragraph {pid}", hint="choose one of the booth's list")
+    suffix = suffix.lower()
+    if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
+        raise Refused(415, "error.type", name=f"{pid}{suffix}")
+    takes.register(episode)   # the ids first: a new file must not be taken for a new id
+    folder = takes.folder(episode)
+    target = folder / f"{pid}{suffix}"
+    with atomic_open(target) as out:
+        out.write(data)
+    for other in files.take_files(folder).get(pid, []):
+        if other != target:
+            other.unlink(missing_ok=True)   # the new take replaces the earlier one
+    paragraph = next(p for p in episode.paragraphs if ids[p.line] == pid)
+    fresh = Takes(production)
+    take = fresh.take_for(episode, pid, paragraph.text)
+    fresh.register(episode)   # the ids and the new take's sidecar, as `radio takes` writes them
+    return take.state if take else "synth"
+
+
+def take_path(production: Production, name: str, pid: str) -> Path | None:
+    from ..takes import files
+
+    found = files.take_files(production.takes_dir / name).get(pid, [])
+    return found[0] if found else None

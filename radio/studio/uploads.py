@@ -1,0 +1,89 @@
+"""Recordings uploaded into audio_assets/: type and size limited, never overwriting.
+
+A file is accepted only with an audio extension AND the matching signature in its
+first bytes; its name is kept (NFC) but must be one plain file name; the folder is
+one of the asset folders.  It is written atomically, so a cut upload leaves nothing.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from ..fsio import atomic_open
+
+FOLDERS = ("jingles", "music", "interviews", "sfx")
+SIGNATURES = {
+    ".wav": (b"RIFF", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"OggS",), ".opus": (b"OggS",),
+    ".mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xfa"),
+    ".m4a": (b"ftyp",),
+}
+
+
+class Refused(Exception):
+    def __init__(self, status: int, key: str, **values):
+        super().__init__(key)
+        self.status = status
+        self.key = key
+        self.values = values
+
+
+def clean_name(name: str) -> str:
+    name = unicodedata.normalize("NFC", (name or "").strip())
+    if (not name or name.startswith(".") or any(c in name for c in "/\\\0:")
+            or name != Path(name).name or len(name) > 120):
+        raise Refused(400, "error.path", path=name or "?")
+    return name
+
+
+def looks_like_audio(name: str, head: bytes) -> bool:
+    suffix = Path(name).suffix.lower()
+    wanted = SIGNATURES.get(suffix)
+    if not wanted:
+        return False
+    if suffix == ".m4a":
+        return head[4:8] == b"ftyp"
+    if suffix == ".wav" and head[8:12] != b"WAVE":
+        return False
+    return head.startswith(wanted)
+
+
+def target_path(assets_dir: Path, folder: str, name: str) -> Path:
+    if folder not in FOLDERS:
+        raise Refused(400, "error.path", path=folder or "?")
+    name = clean_name(name)
+    if Path(name).suffix.lower() not in SIGNATURES:
+        raise Refused(415, "error.type", name=name)
+    base = assets_dir.resolve()
+    target = (base / folder / name)
+    if not target.resolve().is_relative_to(base) or (base / folder).is_symlink():
+        raise Refused(400, "error.path", path=f"{folder}/{name}")
+    if target.exists():
+        raise Refused(409, "error.exists", path=f"audio_assets/{folder}/{name}")
+    return target
+
+
+def save_upload(target: Path, upload, limit: int) -> int:
+    """Copy *upload* (a file object) to *target* atomically; Refused when it is not
+    the audio it claims or longer than *limit*."""
+    head = upload.read(64)
+    if not looks_like_audio(target.name, head):
+        raise Refused(415, "error.type", name=target.name)
+    size = len(head)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(target) as out:   # removed, not renamed, when we raise
+        out.write(head)
+        while block := upload.read(1 << 20):
+            size += len(block)
+            if size > limit:
+                raise Refused(413, "error.too_big", mb=limit // (1024 * 1024))
+            out.write(block)
+    return size
+
+
+def list_assets(assets_dir: Path) -> list[dict]:
+    out = []
+    for folder in FOLDERS:
+        for path in sorted((assets_dir / folder).glob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                out.append({"path": f"{folder}/{path.name}", "bytes": path.stat().st_size})
+    return out

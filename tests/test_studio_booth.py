@@ -1,0 +1,161 @@
+"""The recording booth in headless Chromium with a fake microphone: record p003, accept,
+find the take registered; and the booth's refusals (nothing written)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+import wave
+
+import numpy as np
+import pytest
+
+from conftest import require_tool
+from test_preview import js, screenshot, wait_for
+from test_studio_e2e import studio  # noqa: F401 (a fixture)
+
+RATE = 48000
+
+
+@pytest.fixture(scope="module")
+def fake_mic(tmp_path_factory):
+    """A 6-second test signal (two tones, -12 dBFS) Chromium plays as its microphone."""
+    path = tmp_path_factory.mktemp("mic") / "voice.wav"
+    t = np.arange(RATE * 6) / RATE
+    signal = 0.25 * np.sin(2 * np.pi * 330 * t) + 0.12 * np.sin(2 * np.pi * 1210 * t)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((signal * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def mic_browser(tmp_path_factory, fake_mic):
+    chromium = require_tool("chromium")
+    chromedriver = require_tool("chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tmp_path_factory.mktemp("chromium-mic-profile")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,1100",
+                "--autoplay-policy=no-user-gesture-required",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={fake_mic}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def key(driver, name: str) -> None:
+    js(driver, f"document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{name}'}}));")
+
+
+def test_record_p003_with_the_microphone(studio, mic_browser, tmp_path):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    server, root = studio
+    driver = mic_browser
+    driver.get(server.url + "#/booth/episode1")
+    rows = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#booth-list li"), 15,
+                    "the booth's paragraphs")
+    assert [r.get_attribute("data-pid") for r in rows] == ["p001", "p002", "p003"]
+    assert "mười bốn tháng mười" in rows[1].text        # "Đọc là" where it differs
+    key(driver, "ArrowDown")
+    key(driver, "ArrowDown")
+    assert driver.find_element(By.CSS_SELECTOR, "#booth-list li.current") \
+        .get_attribute("data-pid") == "p003"
+    key(driver, " ")
+    wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recording",
+             10, "the recording to start")
+    time.sleep(2.5)
+    level = js(driver, "return parseFloat(document.getElementById('booth-level').style.width)")
+    assert level > 5, level                              # the meter moves
+    screenshot(driver, "studio-booth-recording.png")
+    key(driver, " ")
+    wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recorded",
+             10, "the recording to stop")
+    assert driver.execute_script("return document.body.dataset.flags") == "0"   # a good take
+    driver.find_element(By.ID, "booth-accept").click()
+    wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "accepted",
+             10, "the take to be accepted")
+    take = root / "takes" / "episode1" / "p003.wav"
+    assert take.exists() and (root / "takes" / "episode1" / "p003.json").exists()
+    with wave.open(str(take)) as recorded:
+        frames = recorded.readframes(recorded.getnframes())
+        rate = recorded.getframerate()
+    samples = np.frombuffer(frames, "<i2").astype(np.float64)
+    assert 1.5 < len(samples) / rate < 5
+    spectrum = np.abs(np.fft.rfft(samples[rate // 2: rate // 2 + rate]))
+    freqs = np.fft.rfftfreq(rate, 1 / rate)
+    assert abs(freqs[np.argmax(spectrum)] - 330) < 5     # the test signal, not silence
+    wait_for(lambda: "đã thu" in driver.find_element(
+        By.CSS_SELECTOR, '#booth-list li[data-pid="p003"]').text, 10, "p003 shown recorded")
+    status = subprocess.run([sys.executable, "-m", "radio.cli", "takes", "episode1", "--status"],
+                            cwd=root, capture_output=True, text=True, timeout=60)
+    assert status.returncode == 0, status.stderr
+    assert any(line.startswith("p003\ttake\t") for line in status.stdout.splitlines())
+    screenshot(driver, "studio-booth-accepted.png")
+
+    # the programme rebuilt in the background holds the take: the test signal at p003's place
+    def take_in_mix():
+        data = json.loads(urllib.request.urlopen(
+            server.url + "episodes/episode1/preview/api/data", timeout=10).read())
+        segment = next(s for s in data["segments"] if s.get("paragraph_id") == "p003")
+        return (data, segment) if segment.get("engine") == "take" else None
+
+    data, segment = wait_for(take_in_mix, 60, "the rebuilt mix with the take")
+    from radio.audio.wav import read_layout, samples
+
+    mix = tmp_path / "mix.wav"
+    mix.write_bytes(urllib.request.urlopen(server.url.rstrip("/") + data["audio"],
+                                           timeout=10).read())
+    pcm = np.asarray(samples(read_layout(mix))[:, 0], dtype=np.float64)
+    first = round(segment["start_ms"] * 44.1) + 22050
+    span = pcm[first:first + 44100]
+    spectrum = np.abs(np.fft.rfft(span))
+    peak_hz = np.fft.rfftfreq(len(span), 1 / 44100)[np.argmax(spectrum)]
+    assert abs(peak_hz - 330) < 5, peak_hz
+
+
+def test_booth_refusals_write_nothing(studio):  # noqa: F811
+    import http.client
+
+    server, root = studio
+
+    def post(path, body: bytes, token: str | None, cookie: str):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        headers = {"Origin": f"http://127.0.0.1:{server.port}", "Cookie": cookie}
+        if token:
+            headers["X-CSRF-Token"] = token
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/api/session")
+    response = conn.getresponse()
+    cookie = response.headers["set-cookie"].split(";")[0]
+    token = json.loads(response.read())["csrf"]
+    before = sorted(p.name for p in (root / "takes").rglob("*")) if (root / "takes").exists() \
+        else []
+    wav = (root / "audio_assets" / "jingles" / "intro.ogg").read_bytes()
+    assert post("/api/episodes/episode1/takes/p099?type=ogg", wav, token, cookie)[0] == 422
+    assert post("/api/episodes/episode1/takes/p002?type=wav", b"<html>" * 20, token,
+                cookie)[0] == 415
+    assert post("/api/episodes/episode1/takes/p002?type=ogg", wav, None, cookie)[0] == 403
+    assert post("/api/episodes/nothere/takes/p002?type=ogg", wav, token, cookie)[0] == 404
+    after = sorted(p.name for p in (root / "takes").rglob("*")) if (root / "takes").exists() \
+        else []
+    assert [n for n in after if not n.startswith("ids")] == \
+        [n for n in before if not n.startswith("ids")]

@@ -1,0 +1,394 @@
+"""`radio studio`'s security: every refusal, and that nothing is written when refused.
+
+Most requests go through Starlette's TestClient (the whole application, its
+middleware included); the LAN bind runs the real uvicorn server with HTTPS.
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import socket
+import ssl
+import time
+from pathlib import Path
+
+import pytest
+
+from radio.config import load
+from radio.log import Log
+
+ORIGIN = "http://testserver"
+PASSWORD = "cam-ha-tinh-2021"
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file of the production but the build's own state, with its SHA-256."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not rel.startswith((".radio/", "output/", "takes/")):
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture
+def make_client(production, tmp_path):
+    from starlette.testclient import TestClient
+
+    from radio.pipeline.build import make_synthesizer
+    from radio.pipeline.options import BuildOptions
+    from radio.studio import make_app
+
+    made = []
+
+    def make(password: str | None = None, **config):
+        prod = load(production)
+        synths = [make_synthesizer(prod, BuildOptions()) for _ in range(2)]
+        values = {"allowed_hosts": ("testserver", "127.0.0.1"), **config}
+        from radio.studio.security import hash_password
+
+        app, live = make_app(prod, values, hash_password(password) if password else None,
+                             *synths, tmp_path / "work", Log(0))
+        client = TestClient(app)
+        made.append((client, synths))
+        return client
+
+    yield make
+    for client, synths in made:
+        client.close()
+        for synth in synths:
+            synth.close()
+
+
+def csrf(client) -> str:
+    return client.get("/api/session").json()["csrf"]
+
+
+def post(client, path, body=None, token=None, origin=ORIGIN, **kw):
+    headers = {}
+    if token is not None:
+        headers["X-CSRF-Token"] = token
+    if origin is not None:
+        headers["Origin"] = origin
+    if body is not None:
+        kw["json"] = body
+    return client.post(path, headers=headers, **kw)
+
+
+def save_body(client, text):
+    sha = client.get("/api/episodes/episode1/script").json()["sha"]
+    return {"text": text, "base_sha": sha}
+
+
+def test_state_changes_need_the_csrf_token_and_our_origin(make_client, production):
+    client = make_client()
+    before = tree_digest(production)
+    body = save_body(client, "MC1: changed\n")
+    token = csrf(client)
+    for response in (post(client, "/api/episodes/episode1/script", body),              # no token
+                     post(client, "/api/episodes/episode1/script", body, "forged"),    # wrong one
+                     post(client, "/api/episodes/episode1/script", body, token,
+                          origin="http://attacker.example"),                          # foreign
+                     post(client, "/api/episodes/episode1/script", body, token,
+                          origin=None),                                               # none
+                     post(client, "/api/episodes", {"name": "x"}, origin="null"),
+                     post(client, "/api/pronunciations", {"text": "A\tB\n"})):
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] in ("error.csrf", "error.origin")
+    assert "mã bảo vệ" in post(client, "/api/episodes", {"name": "x"}).json()["error"]
+    assert tree_digest(production) == before
+    # the same request with both is accepted: the refusals above were the checks
+    ok = post(client, "/api/episodes/episode1/script", body, token)
+    assert ok.status_code == 200, ok.text
+    assert (production / "scripts" / "episode1.md").read_text(encoding="utf-8") == "MC1: changed\n"
+
+
+def test_foreign_host_header_refused(make_client):
+    client = make_client()
+    assert client.get("/api/session", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/api/session").status_code == 200
+
+
+def test_login_required_and_rate_limited(make_client, production):
+    client = make_client(password=PASSWORD)
+    before = tree_digest(production)
+    token = csrf(client)
+    for path in ("/api/episodes", "/api/episodes/episode1/script", "/api/assets",
+                 "/output/episode1/episode1.json", "/episodes/episode1/preview/api/status",
+                 "/api/jobs/current"):
+        assert client.get(path).status_code == 401, path
+    assert post(client, "/api/episodes/episode1/script", {"text": "x", "base_sha": ""},
+                token).status_code == 401
+    assert post(client, "/api/jobs", {"kind": "build"}, token).status_code == 401
+    assert post(client, "/api/login", {"password": "wrong"}, token).status_code == 403
+    assert tree_digest(production) == before
+
+    assert post(client, "/api/login", {"password": PASSWORD}, token).status_code == 200
+    assert client.get("/api/episodes").status_code == 200
+    assert csrf(client) != token                       # a new session after the login
+    other = make_client(password=PASSWORD)
+    other_token = csrf(other)
+    statuses = [post(other, "/api/login", {"password": f"guess{i}"}, other_token).status_code
+                for i in range(6)]
+    assert statuses[:5] == [403] * 5 and statuses[5] == 429
+    limited = post(other, "/api/login", {"password": PASSWORD}, other_token)
+    assert limited.status_code == 429 and "giây" in limited.json()["error"]
+
+
+@pytest.mark.parametrize("path", [
+    "/output/../radio.toml", "/output/%2e%2e/radio.toml", "/output/%252e%252e/radio.toml",
+    "/output/..%2fradio.toml", "/output//etc/passwd", "/output/%2fetc%2fpasswd",
+    "/output/..%5cradio.toml", "/audition/../../radio.toml", "/audition/%2e%2e%2fradio.toml",
+    "/episodes/..%2f..%2fradio/preview/", "/episodes/episode1/preview/files/%2e%2e/x",
+    "/api/episodes/..%2fradio/script", "/studio-static/..%2f..%2fcli.py",
+    "/output/link/secret.txt",
+])
+def test_traversal_paths_refused(make_client, production, path):
+    (production / "output").mkdir(exist_ok=True)
+    (production.parent / "secret.txt").write_text("secret")
+    link = production / "output" / "link"
+    if not link.exists():
+        link.symlink_to(production.parent)
+    client = make_client()
+    response = client.get(path)
+    assert response.status_code in (400, 403, 404), path
+    assert b"[production]" not in response.content and b"secret" not in response.content
+    assert b"root:" not in response.content and b"import" not in response.content
+
+
+def test_writes_stay_inside_the_production(make_client, production):
+    client = make_client()
+    token = csrf(client)
+    before = tree_digest(production)
+    bad_names = ["../evil", "/tmp/evil", "EVIL", "a/b", "..", "%2e%2e", ""]
+    for name in bad_names:
+        response = post(client, "/api/episodes", {"name": name, "title": "x"}, token)
+        assert response.status_code == 422, name
+    for name in ("..%2fradio", "nothere"):
+        assert post(client, f"/api/episodes/{name}/script", {"text": "x", "base_sha": ""},
+                    token).status_code == 404
+    wav = _wav_bytes()
+    for folder, filename in (("../scripts", "x.wav"), ("music", "../../radio.toml.wav"),
+                             ("music", "..\\x.wav"), ("/etc", "x.wav"), ("music", ".hidden.wav"),
+                             ("music", "a/b.wav")):
+        response = post(client, "/api/assets", None, token,
+                        files={"file": (filename, wav, "audio/wav")}, data={"folder": folder})
+        assert response.status_code == 400, (folder, filename, response.text)
+    assert tree_digest(production) == before
+    assert not (production.parent / "evil.md").exists()
+
+
+def _wav_bytes(seconds: float = 0.2) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes(b"\x00\x01" * int(44100 * seconds))
+    return buffer.getvalue()
+
+
+def test_uploads_limited_in_size_and_type(make_client, production):
+    client = make_client(max_upload_bytes=20_000)
+    token = csrf(client)
+    before = tree_digest(production)
+    big = _wav_bytes(1.0)    # 88 kB
+    response = post(client, "/api/assets", None, token,
+                    files={"file": ("big.wav", big, "audio/wav")}, data={"folder": "music"})
+    assert response.status_code == 413 and "20" not in response.json()["code"]
+    for name, data in (("notes.txt", b"hello"), ("fake.wav", b"MZ\x90\x00" + b"\0" * 100),
+                       ("script.md", b"---\n"), ("fake.mp3", b"<html>" * 10)):
+        response = post(client, "/api/assets", None, token,
+                        files={"file": (name, data, "audio/wav")}, data={"folder": "music"})
+        assert response.status_code == 415, name
+    assert tree_digest(production) == before
+    assert not any(p.name.startswith(".") for p in (production / "audio_assets").rglob("*"))
+    # an honest small recording is accepted, and never overwrites one that exists
+    small = _wav_bytes(0.1)
+    response = post(client, "/api/assets", None, token,
+                    files={"file": ("tiếng vỗ tay.wav", small, "audio/wav")},
+                    data={"folder": "sfx"})
+    assert response.status_code == 201, response.text
+    assert (production / "audio_assets" / "sfx" / "tiếng vỗ tay.wav").read_bytes() == small
+    again = post(client, "/api/assets", None, token,
+                 files={"file": ("tiếng vỗ tay.wav", big[:1000], "audio/wav")},
+                 data={"folder": "sfx"})
+    assert again.status_code == 409
+    assert (production / "audio_assets" / "sfx" / "tiếng vỗ tay.wav").read_bytes() == small
+
+
+def test_save_detects_a_change_on_disk(make_client, production):
+    client = make_client()
+    token = csrf(client)
+    script = production / "scripts" / "episode1.md"
+    body = save_body(client, "mine\n")
+    script.write_text(script.read_text(encoding="utf-8") + "\nMC1: từ trình soạn thảo khác.\n",
+                      encoding="utf-8")
+    theirs = script.read_text(encoding="utf-8")
+    response = post(client, "/api/episodes/episode1/script", body, token)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["conflict"] and data["disk_text"] == theirs
+    assert script.read_text(encoding="utf-8") == theirs       # nothing lost
+    forced = post(client, "/api/episodes/episode1/script",
+                  {"text": "mine\n", "base_sha": data["disk_sha"]}, token)
+    assert forced.status_code == 200 and script.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_second_job_is_busy_not_a_second_build(make_client, production):
+    client = make_client()
+    token = csrf(client)
+    first = post(client, "/api/jobs", {"kind": "build", "preset": "web"}, token)
+    assert first.status_code == 202, first.text
+    second = post(client, "/api/jobs", {"kind": "disc"}, token)
+    assert second.status_code == 409 and second.json()["code"] == "error.busy"
+    assert "đang bận" in second.json()["error"].lower()
+    deadline = time.monotonic() + 120
+    while (job := client.get("/api/jobs/current").json()["job"])["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert job["state"] == "done", job
+    assert "episode1/episode1.web.mp3" in job["files"]
+    assert post(client, "/api/jobs", {"kind": "rm -rf"}, token).status_code == 400
+
+
+def test_preview_is_read_only(production):
+    from starlette.testclient import TestClient
+
+    from radio.studio.app import StudioConfig, preview_app
+
+    app = preview_app(StudioConfig(root=production, read_only=True,
+                                   allowed_hosts=("testserver",)), None)
+    client = TestClient(app)
+    assert client.post("/api/status", headers={"Origin": ORIGIN}).status_code == 405
+    assert client.get("/api/status").status_code == 404     # no session: nothing to show
+
+
+# -- the real server: a LAN bind -------------------------------------------------------
+def test_lan_bind_without_password_refused(production, monkeypatch, capsys):
+    from radio.cli import main
+
+    monkeypatch.delenv("RADIO_STUDIO_PASSWORD", raising=False)
+    monkeypatch.chdir(production)
+    port = _free_port()
+    assert main(["studio", "--host", "0.0.0.0", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "without a password" in err and "--set-password" in err and "Traceback" not in err
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def lan_server(production, tmp_path, monkeypatch):
+    from radio.pipeline.build import make_synthesizer
+    from radio.pipeline.options import BuildOptions
+    from radio.studio import StudioOptions, allowed_hosts, make_app, prepare
+    from radio.studio.security import set_password
+    from radio.studio.serve import Server
+
+    monkeypatch.delenv("RADIO_STUDIO_PASSWORD", raising=False)
+    prod = load(production)
+    set_password(prod.state_dir, PASSWORD)
+    listener, password = prepare(prod, StudioOptions(host="0.0.0.0", port=0), Log(0))
+    synths = [make_synthesizer(prod, BuildOptions()) for _ in range(2)]
+    app, _ = make_app(prod, {"scheme": listener.scheme,
+                             "allowed_hosts": allowed_hosts("0.0.0.0")},
+                      password, *synths, tmp_path / "work", Log(0))
+    server = Server(app, listener).start()
+    try:
+        yield server, prod
+    finally:
+        server.stop()
+        for synth in synths:
+            synth.close()
+
+
+def _https(port, method, path, body=None, headers=None):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read(), conn.sock.getpeercert(True)
+    finally:
+        conn.close()
+
+
+def test_lan_bind_serves_https_only_with_login(lan_server):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from radio.studio.tls import fingerprint
+
+    server, prod = lan_server
+    assert server.url.startswith("https://0.0.0.0:")
+    port = server.port
+    stored = (prod.state_dir / "studio-password").read_text()
+    assert stored.startswith("scrypt$") and PASSWORD not in stored
+    assert oct((prod.state_dir / "studio-password").stat().st_mode & 0o777) == "0o600"
+    assert PASSWORD not in (prod.root / "radio.toml").read_text()
+
+    # plain HTTP gets no answer from the studio
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/api/episodes")
+        answered = conn.getresponse().status
+    except (http.client.HTTPException, OSError):
+        answered = None   # the TLS server drops a request in clear
+    finally:
+        conn.close()
+    assert answered is None
+
+    status, headers, body, der = _https(port, "GET", "/api/session")
+    assert status == 200 and json.loads(body)["login_required"] is True
+    cert = x509.load_der_x509_certificate(der)
+    assert cert.fingerprint(hashes.SHA256()).hex(":").upper() == \
+        fingerprint(prod.state_dir / "studio-cert.pem")
+    cookie = headers["set-cookie"].split(";")[0]
+    assert "Secure" in headers["set-cookie"] and "HttpOnly" in headers["set-cookie"]
+    token = json.loads(body)["csrf"]
+    assert _https(port, "GET", "/api/episodes", headers={"Cookie": cookie})[0] == 401
+    origin = f"https://127.0.0.1:{port}"
+    common = {"Cookie": cookie, "X-CSRF-Token": token, "Origin": origin,
+              "Content-Type": "application/json"}
+    http_origin = {**common, "Origin": f"http://127.0.0.1:{port}"}
+    assert _https(port, "POST", "/api/login", {"password": PASSWORD}, http_origin)[0] == 403
+    status, headers, body, _ = _https(port, "POST", "/api/login", {"password": PASSWORD}, common)
+    assert status == 200
+    cookie = headers["set-cookie"].split(";")[0]
+    assert _https(port, "GET", "/api/episodes", headers={"Cookie": cookie})[0] == 200
+    foreign = {"Cookie": cookie, "Host": "attacker.example"}
+    assert _https(port, "GET", "/api/episodes", headers=foreign)[0] == 400
+    os.environ.pop("RADIO_STUDIO_PASSWORD", None)
+
+
+def test_set_password_keeps_a_scrypt_hash_in_dot_radio(production, monkeypatch):
+    from click.testing import CliRunner
+
+    from radio.cli import cli
+    from radio.studio.security import check_password, stored_password
+
+    monkeypatch.delenv("RADIO_STUDIO_PASSWORD", raising=False)
+    monkeypatch.chdir(production)
+    result = CliRunner().invoke(cli, ["studio", "--set-password"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    stored = stored_password(production / ".radio")
+    assert stored.startswith("scrypt$") and check_password(PASSWORD, stored)
+    assert not check_password("wrong-password", stored)
+    short = CliRunner().invoke(cli, ["studio", "--set-password"], input="abc\nabc\n")
+    assert short.exit_code != 0 and stored_password(production / ".radio") == stored
