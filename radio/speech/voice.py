@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from ..errors import BuildError
+from ..i18n import _l
 from .cache import SpeechCache, speech_key
 from .espeak import EspeakEngine
 from .gtts_engine import GttsEngine, GttsUnavailable
@@ -122,6 +123,7 @@ class Synthesizer:
             raise CacheMiss(text)
         samples, rate = impl.synthesize(text, **settings)
         if len(samples) == 0:
-            raise BuildError(f"{engine} produced no audio for: {text[:60]}")
+            raise BuildError(_l("{engine} produced no audio for: {text}", engine=engine,
+                                text=text[:60]))
         self.cache.put(key, samples, rate)
         return Speech(samples, rate, engine)
