@@ -27,10 +27,23 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 KEYWORDS = {"_": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2), "N_": None}
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}
-METHODS = [("**.py", "python"), ("**.js", "javascript")]
+# The preview page's files: _("...") / ngettext("...", "...") in its scripts, data-i18n
+# elements in its HTML (radio/preview/texts.py reads them the same way at run time).
+METHODS = [("**.py", "python"), ("preview/*.js", "messages:extract_page"),
+           ("preview/*.html", "messages:extract_page")]
 LANGUAGES = ("vi",)
 # click's messages that Babel cannot see (a call inside an f-string, Python < 3.12).
 CLICK_EXTRA = [("Usage:", "click/formatting.py")]
+
+
+def extract_page(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the preview page's .js and .html files."""
+    from radio.preview.texts import find_messages
+
+    text = fileobj.read().decode("utf-8")
+    html = text.lstrip().lower().startswith("<!doctype html")
+    for line, msgid in find_messages(text, html):
+        yield line, ("ngettext" if isinstance(msgid, tuple) else "_"), msgid, []
 
 
 def po_path(lang: str) -> Path:

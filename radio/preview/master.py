@@ -15,6 +15,7 @@ from ..build import BuildOptions, EpisodeResult, build_episode
 from ..config import Production
 from ..episode import load_episodes
 from ..errors import UserError
+from ..i18n import _, _l
 from ..fsio import BuildLock
 from ..log import Log
 from ..speech.voice import Synthesizer
@@ -23,8 +24,9 @@ from ..speech.voice import Synthesizer
 def check_episode(production: Production, name: str) -> None:
     known = production.episode_names()
     if name not in known:
-        raise UserError(f"no episode named '{name}'",
-                        hint=f"episodes here: {', '.join(known) or 'none (add scripts/*.md)'}")
+        raise UserError(_l("no episode named '{name}'", name=name),
+                        hint=_l("episodes here: {names}", names=", ".join(known)) if known
+                        else _l("there are no episodes here yet: add scripts/*.md"))
 
 
 def build_preview(production: Production, name: str, synth: Synthesizer,
@@ -36,8 +38,8 @@ def build_preview(production: Production, name: str, synth: Synthesizer,
         # radio.toml may have changed since the synthesizer was made
         synth.mode = production.settings.build.engine
     lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=on_wait or (lambda: log.info("waiting for another build of this "
-                                                      "production to finish...")))
+    lock.acquire(on_wait=on_wait or (lambda: log.info(_("waiting for another build of this "
+                                                        "production to finish..."))))
     try:
         return build_episode(production, episode, synth,
                              replace(options, wav_only=True, output_dir=folder), log)

@@ -1,7 +1,8 @@
 """The preview's HTTP server: 127.0.0.1 only, the page, a JSON API and the built files.
 
 Routes (GET and HEAD):
-  /                     the page (page.html), /static/{preview.js,draw.js,preview.css}
+  /                     the page (page.html), /static/{i18n,draw,preview}.js, preview.css
+  /static/catalog.js    the page's messages in the interface language (texts.catalog_js)
   /api/status           {version, building, problems, ...}: the page polls it every second
   /api/data             the current build's peaks, loudness, segments (analysis.page_data)
   /files/v<N>/<name>    a file of build N, with HTTP Range (browsers seek audio with it)
@@ -22,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
+from ..i18n import _l
+from .texts import catalog_js
 
 HOST = "127.0.0.1"
 HERE = Path(__file__).parent
@@ -30,6 +33,7 @@ STATIC = {
     "/": ("page.html", "text/html; charset=utf-8"),
     "/index.html": ("page.html", "text/html; charset=utf-8"),
     "/static/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
+    "/static/i18n.js": ("i18n.js", "text/javascript; charset=utf-8"),
     "/static/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
     "/static/preview.css": ("preview.css", "text/css; charset=utf-8"),
 }
@@ -144,6 +148,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if looks_like_escape(path):
                 return self._error(403, "Forbidden", head)
             app = self.server.app
+            if path == "/static/catalog.js":   # the page's words, in the interface language
+                return self._send(200, catalog_js(), "text/javascript; charset=utf-8", head)
             if path in STATIC:
                 name, content_type = STATIC[path]
                 extra = {"Content-Security-Policy": POLICY} if name.endswith(".html") else None
@@ -216,10 +222,12 @@ class PreviewServer(ThreadingHTTPServer):
             super().__init__((HOST, port), PreviewHandler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise UserError(f"port {port} is already in use on {HOST}",
-                                hint=f"use another one, e.g. --port {port + 1} "
-                                     "(or --port 0 for any free port)") from None
-            raise UserError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
+                raise UserError(_l("port {port} is already in use on {host}", port=port,
+                                   host=HOST),
+                                hint=_l("use another one, e.g. --port {other} (or --port 0 for "
+                                        "any free port)", other=port + 1)) from None
+            raise UserError(_l("cannot listen on {host}:{port}: {reason}", host=HOST, port=port,
+                               reason=os_reason(exc))) from None
 
     def handle_error(self, request, client_address) -> None:
         import sys
