@@ -62,16 +62,16 @@ def init(ctx, path):
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Build every episode.")
-@click.option("--preset", type=click.Choice(PRESET_NAMES),
+@option("--all", "all_", is_flag=True, help="Build every episode.")
+@option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES),
+@option("--engine", type=click.Choice(ENGINE_NAMES),
               help="Speech engine for every speaker (default: radio.toml / front matter).")
-@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
-@click.option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+@option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@option("--no-cache", is_flag=True, help="Synthesize again instead of using the cache.")
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Episodes built in parallel (default: the number of cores).")
-@click.option("--strict", is_flag=True, help="A stale take (recorded for an older text) "
+@option("--strict", is_flag=True, help="A stale take (recorded for an older text) "
               "is an error instead of a warning.")
 @pass_ctx
 def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
@@ -94,15 +94,15 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
 @cli.command()
 @click.argument("episode")
-@click.option("--status", "mode", flag_value="status",
+@option("--status", "mode", flag_value="status",
               help="One line per paragraph: id, state (take/stale/synth), speaker, first words.")
-@click.option("--freeze", "mode", flag_value="freeze",
+@option("--freeze", "mode", flag_value="freeze",
               help="Turn the synthesized voice into takes (FLAC), so a release never changes.")
-@click.option("--pin", "mode", flag_value="pin",
+@option("--pin", "mode", flag_value="pin",
               help="Write the ids into the script as {#p001} at the end of each paragraph.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES),
+@option("--engine", type=click.Choice(ENGINE_NAMES),
               help="With --freeze: the engine to freeze (default: as radio build).")
-@click.option("--offline", is_flag=True, help="With --freeze: espeak only.")
+@option("--offline", is_flag=True, help="With --freeze: espeak only.")
 @pass_ctx
 def takes(ctx, episode, mode, engine, offline):
     """Recorded narration: the recording script for EPISODE, or --status/--freeze/--pin.
@@ -123,7 +123,7 @@ def takes(ctx, episode, mode, engine, offline):
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
-@click.option("--rewrites/--no-rewrites", default=True, help="List every text rewrite.")
+@option("--rewrites/--no-rewrites", default=True, help="List every text rewrite.")
 @pass_ctx
 def check(ctx, episodes, rewrites):
     """Lint scripts: cues, speakers, assets, trims, text, durations, CD capacity.
@@ -151,15 +151,15 @@ def normalize(ctx, text):
 
 @cli.command()
 @click.argument("text")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="WAV file to write.")
-@click.option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
-@click.option("--episode", help="Episode whose speakers --speaker refers to.")
-@click.option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default=None)
-@click.option("--pitch", type=click.IntRange(0, 100), default=None)
-@click.option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
-@click.option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
+@option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
+@option("--episode", help="Episode whose speakers --speaker refers to.")
+@option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
+@option("--engine", type=click.Choice(ENGINE_NAMES), default=None)
+@option("--pitch", type=click.IntRange(0, 100), default=None)
+@option("--rate", type=click.IntRange(80, 450), default=None, help="Words per minute.")
+@option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
 @pass_ctx
 def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant):
     """Speak one line to a WAV file.
@@ -172,7 +172,7 @@ def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant
 
 
 @cli.command()
-@click.option("--all", "all_", is_flag=True, help="List every espeak-ng voice variant.")
+@option("--all", "all_", is_flag=True, help="List every espeak-ng voice variant.")
 @pass_ctx
 def voices(ctx, all_):
     """List the engines and voices available here, and whether gTTS is reachable.
@@ -186,19 +186,19 @@ def voices(ctx, all_):
 
 @cli.command()
 @click.argument("episode")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
-@click.option("--preset", type=click.Choice(PRESET_NAMES),
+@option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
+@option("--preset", type=click.Choice(PRESET_NAMES),
               help="Loudness preset (default: radio.toml).")
-@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
-@click.option("--from", "start", metavar="TIME", help="Excerpt: start, e.g. 1:30.")
-@click.option("--to", "end", metavar="TIME", help="Excerpt: end, e.g. 2:45.")
-@click.option("--segment", type=click.IntRange(1, None), metavar="N",
+@option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@option("--from", "start", metavar="TIME", help="Excerpt: start, e.g. 1:30.")
+@option("--to", "end", metavar="TIME", help="Excerpt: end, e.g. 2:45.")
+@option("--segment", type=click.IntRange(1, None), metavar="N",
               help="Excerpt: segment N of the report (1-based).")
-@click.option("--final", is_flag=True,
+@option("--final", is_flag=True,
               help="Excerpt: cut from the finished build (radio build) instead.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Excerpt: the WAV file to write.")
 @pass_ctx
 def preview(ctx, episode, port, open_, preset, offline, start, end, segment, final, output):
@@ -218,17 +218,17 @@ def preview(ctx, episode, port, open_, preset, offline, start, end, segment, fin
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; another than this computer's needs a password "
                    "and serves HTTPS.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--cert", type=click.Path(dir_okay=False, path_type=Path),
+@option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@option("--cert", type=click.Path(dir_okay=False, path_type=Path),
               help="HTTPS certificate (PEM) for a LAN address; default: self-signed in .radio/.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
+@option("--key", type=click.Path(dir_okay=False, path_type=Path),
               help="The certificate's private key (PEM).")
-@click.option("--allow-host", multiple=True, help="Another name the studio is reached by.")
-@click.option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
-@click.option("--set-password", is_flag=True, help="Set the login password and stop.")
+@option("--allow-host", multiple=True, help="Another name the studio is reached by.")
+@option("--open", "open_", is_flag=True, help="Open the page in the web browser.")
+@option("--set-password", is_flag=True, help="Set the login password and stop.")
 @pass_ctx
 def studio(ctx, host, port, cert, key, allow_host, open_, set_password):
     """The whole production in the browser: episodes, script editor, recordings,
@@ -247,10 +247,10 @@ def studio(ctx, host, port, cert, key, allow_host, open_, set_password):
 
 @cli.command()
 @click.argument("episodes", nargs=-1)
-@click.option("--preset", type=click.Choice(PRESET_NAMES),
+@option("--preset", type=click.Choice(PRESET_NAMES),
               help="Use the masters of this preset (default: radio.toml).")
-@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
 @pass_ctx
 def disc(ctx, episodes, preset, offline, jobs):
     """Master the CD images into output/disc/: data ISO, audio-CD BIN/CUE/TOC,
@@ -283,7 +283,7 @@ def publish(ctx, base_url, allow_draft, jobs):
 
 @cli.command()
 @click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+@option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
               help="manifest.json to check against (default: beside the image).")
 @pass_ctx
 def verify(ctx, image, manifest):
@@ -300,10 +300,10 @@ def verify(ctx, image, manifest):
 
 @cli.command()
 @click.argument("image", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--device", help="The burner, e.g. /dev/sr0 (default: the first one found).")
-@click.option("--copies", type=click.IntRange(1, 500), default=1, show_default=True)
-@click.option("--simulate", is_flag=True, help="Burn with the laser off (a test run).")
-@click.option("--dry-run", is_flag=True, help="Print the exact commands; run nothing.")
+@option("--device", help="The burner, e.g. /dev/sr0 (default: the first one found).")
+@option("--copies", type=click.IntRange(1, 500), default=1, show_default=True)
+@option("--simulate", is_flag=True, help="Burn with the laser off (a test run).")
+@option("--dry-run", is_flag=True, help="Print the exact commands; run nothing.")
 @pass_ctx
 def burn(ctx, image, device, copies, simulate, dry_run):
     """Write IMAGE to discs: a .toc/.cue with cdrdao (audio CD), an .iso with xorriso.
@@ -321,12 +321,12 @@ def burn(ctx, image, device, copies, simulate, dry_run):
 
 
 @cli.command()
-@click.option("--allow-draft", is_flag=True,
+@option("--allow-draft", is_flag=True,
               help="Distribute a draft for a test: everything then says BẢN NHÁP.")
-@click.option("--confirm-emergency", is_flag=True,
+@option("--confirm-emergency", is_flag=True,
               help="Confirm the stations with priority khẩn cấp (played at once).")
-@click.option("--offline", is_flag=True, help="Never touch the network (espeak only).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
+@option("--offline", is_flag=True, help="Never touch the network (espeak only).")
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None)
 @pass_ctx
 def distribute(ctx, allow_draft, confirm_emergency, offline, jobs):
     """Packages for every station in stations.csv: IP upload packages, discs with
@@ -343,13 +343,13 @@ def distribute(ctx, allow_draft, confirm_emergency, offline, jobs):
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--from", "source", required=True,
+@option("--from", "source", required=True,
               type=click.Choice(["cp1258", "vni", "tcvn3", "utf-16"], case_sensitive=False),
               help="The encoding FILE is in: cp1258 (Windows-1258), vni (VNI-Windows), "
                    "tcvn3 (TCVN3/ABC, .Vn fonts) or utf-16 (Notepad's 'Unicode').")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the UTF-8 text here (default: standard output).")
-@click.option("--in-place", is_flag=True,
+@option("--in-place", is_flag=True,
               help="Replace FILE by its UTF-8 version, keeping the original as FILE.orig.")
 @pass_ctx
 def convert(ctx, file, source, output, in_place):
@@ -364,9 +364,9 @@ def convert(ctx, file, source, output, in_place):
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--episode", metavar="NAME",
+@option("--episode", metavar="NAME",
               help="Write scripts/NAME.md (default: a name made from FILE's name).")
-@click.option("--force", is_flag=True, help="Replace scripts/NAME.md if it exists.")
+@option("--force", is_flag=True, help="Replace scripts/NAME.md if it exists.")
 @pass_ctx
 def import_(ctx, file, episode, force):
     """Turn a script written in Word (.docx; .odt/.doc via LibreOffice; .txt) into

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .audio.presets import PRESET_NAMES
-from .errors import Problem, UserError, raise_if_errors
+from .errors import Problem, UserError, os_reason, raise_if_errors
 from .i18n import LANGUAGES, _l
 from .script.values import closest, unknown
 from .speech.engines import ENGINE_NAMES
@@ -252,10 +252,11 @@ def read_settings(path: Path) -> Settings:
         raw_bytes = path.read_bytes()
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserError("radio.toml is not UTF-8 text", path=display,
-                        hint="save it as UTF-8 in your editor") from None
+        raise UserError(_l("radio.toml is not UTF-8 text"), path=display,
+                        hint=_l("save it as UTF-8 in your editor")) from None
     except OSError as exc:
-        raise UserError(f"cannot read radio.toml: {exc.strerror}", path=display) from None
+        raise UserError(_l("cannot read radio.toml: {reason}", reason=os_reason(exc)),
+                        path=display) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -264,8 +265,8 @@ def read_settings(path: Path) -> Settings:
         if line is None and match:
             line = int(match.group(1))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise UserError(f"radio.toml is not valid TOML: {msg}", path=display, line=line,
-                        hint="check quotes and brackets on that line") from None
+        raise UserError(_l("radio.toml is not valid TOML: {reason}", reason=msg), path=display,
+                        line=line, hint=_l("check quotes and brackets on that line")) from None
     return settings_from_dict(data, text, display)
 
 
@@ -298,13 +299,13 @@ def settings_from_dict(data: dict[str, Any], text: str = "", display: str = CONF
             continue
         if name not in _SECTIONS:
             hint = closest(name, [*_SECTIONS, *OWN_SECTIONS])
-            problems.append(Problem(f"unknown section [{name}]", display, _key_line(text, name, None)
-                                    or _key_line(text, "", name),
-                                    f"did you mean [{hint}]?" if hint else
-                                    f"known sections: {', '.join(_SECTIONS)}"))
+            problems.append(Problem(_l("unknown section [{name}]", name=name), display,
+                                    _key_line(text, name, None) or _key_line(text, "", name),
+                                    _l("did you mean [{name}]?", name=hint) if hint else
+                                    _l("known sections: {names}", names=", ".join(_SECTIONS))))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(f"'{name}' must be a section [{name}]", display,
+            problems.append(Problem(_l("'{name}' must be a section [{name}]", name=name), display,
                                     _key_line(text, "", name) or _key_line(text, name, None)))
             continue
         sections[name] = _section(name, value, text, display, problems)
@@ -320,8 +321,9 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
     for key, value in values.items():
         line = _key_line(text, name, key)
         if key not in fields:
-            problems.append(unknown(f"unknown setting '{key}' in [{name}]", key, fields,
-                                    display, line, f"known settings: {', '.join(fields)}"))
+            problems.append(unknown(_l("unknown setting '{key}' in [{section}]", key=key,
+                                       section=name), key, fields, display, line,
+                                    _l("known settings: {keys}", keys=", ".join(fields))))
             continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -332,8 +334,8 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
                 problems.append(problem)
                 continue
         if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-            problems.append(Problem(f"[{name}] {key} must be {_type_name(expected)}, "
-                                    f"not {value!r}", display, line))
+            problems.append(Problem(_TYPE_MESSAGES.get(expected, _TYPE_MESSAGES[str])(
+                section=name, key=key, value=value), display, line))
             continue
         if isinstance(value, str):
             import unicodedata
@@ -341,14 +343,17 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
         choices = _CHOICES.get((name, key))
         if choices and value not in choices:
             hint = closest(str(value), [str(c) for c in choices])
-            problems.append(Problem(f"[{name}] {key} = {value!r} is not one of "
-                                    f"{', '.join(map(str, choices))}", display, line,
-                                    f"did you mean {hint!r}?" if hint else None))
+            problems.append(Problem(_l("[{section}] {key} = {value!r} is not one of {choices}",
+                                       section=name, key=key, value=value,
+                                       choices=", ".join(map(str, choices))), display, line,
+                                    _l("did you mean {name!r}?", name=hint) if hint else None))
             continue
         bounds = _RANGES.get((name, key))
         if bounds and not bounds[0] <= value <= bounds[1]:
-            problems.append(Problem(f"[{name}] {key} = {value} is out of range",
-                                    display, line, f"use a value from {bounds[0]} to {bounds[1]}"))
+            problems.append(Problem(_l("[{section}] {key} = {value} is out of range",
+                                       section=name, key=key, value=value), display, line,
+                                    _l("use a value from {low} to {high}", low=bounds[0],
+                                       high=bounds[1])))
             continue
         kwargs[key] = value
     return cls(**kwargs)
@@ -365,10 +370,13 @@ def _iso_date(value, display: str, line: int | None) -> tuple[Any, Problem | Non
     try:
         return dt.date.fromisoformat(str(value)).isoformat(), None
     except ValueError:
-        return value, Problem(f"[production] date = {value!r} is not a date", display, line,
-                              'write it as "2021-11-30" (year-month-day)')
+        return value, Problem(_l("[production] date = {value!r} is not a date", value=value),
+                              display, line, _l('write it as "2021-11-30" (year-month-day)'))
 
 
-def _type_name(kind: type) -> str:
-    return {str: "text in quotes", int: "a whole number", float: "a number",
-            bool: "true or false"}.get(kind, kind.__name__)
+_TYPE_MESSAGES = {   # one whole sentence per expected type
+    str: lambda **p: _l("[{section}] {key} must be text in quotes, not {value!r}", **p),
+    int: lambda **p: _l("[{section}] {key} must be a whole number, not {value!r}", **p),
+    float: lambda **p: _l("[{section}] {key} must be a number, not {value!r}", **p),
+    bool: lambda **p: _l("[{section}] {key} must be true or false, not {value!r}", **p),
+}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import Message
+from .i18n import Message, _l
 
 Text = str | Message   # a message or hint: plain text, or translated when shown
 
@@ -41,6 +41,32 @@ class Problem:
         if self.hint:
             text += f" — {self.hint}"
         return one_line(text)
+
+
+def message_of(exc: BaseException) -> Text:
+    """The message an exception was raised with, still untranslated when it was raised
+    with ``_l()`` (``raise ValueError(_l(...))``), so that it is shown in its reader's
+    language; any other exception's text as it is."""
+    if isinstance(exc, RadioError):
+        return exc.problem.message
+    if exc.args and isinstance(exc.args[0], Message):
+        return exc.args[0]
+    return str(exc)
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why the system refused, in the reader's language (the C library says it in English)."""
+    import errno
+
+    reasons = {
+        errno.EACCES: _l("Permission denied"), errno.EPERM: _l("Operation not permitted"),
+        errno.ENOENT: _l("No such file or directory"), errno.ENOSPC: _l("No space left on device"),
+        errno.EROFS: _l("Read-only file system"), errno.EISDIR: _l("Is a directory"),
+        errno.ENOTDIR: _l("Not a directory"), errno.ELOOP: _l("Too many levels of symbolic links"),
+        errno.EIO: _l("Input/output error"), errno.ENAMETOOLONG: _l("File name too long"),
+        errno.EBUSY: _l("Device or resource busy"),
+    }
+    return reasons.get(exc.errno) or exc.strerror or str(exc)
 
 
 def one_line(text: str) -> str:

@@ -14,19 +14,22 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .errors import BuildError, UserError
+from .errors import BuildError, UserError, os_reason
+from .i18n import _l
 
 TMP_MARK = ".radio-tmp-"
 
 
 def explain_os_error(exc: OSError, path: Path) -> BuildError | UserError:
     if exc.errno == errno.ENOSPC:
-        return BuildError(f"the disk is full while writing {path}",
-                          hint="free some space and build again; the previous output is intact")
+        return BuildError(_l("the disk is full while writing {path}", path=path),
+                          hint=_l("free some space and build again; the previous output is "
+                                  "intact"))
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return UserError(f"cannot write {path}: {os.strerror(exc.errno)}",
-                         hint="make the output folder writable; the previous output is intact")
-    return BuildError(f"cannot write {path}: {exc.strerror or exc}")
+        return UserError(_l("cannot write {path}: {reason}", path=path, reason=os_reason(exc)),
+                         hint=_l("make the output folder writable; the previous output is "
+                                 "intact"))
+    return BuildError(_l("cannot write {path}: {reason}", path=path, reason=os_reason(exc)))
 
 
 @contextlib.contextmanager
@@ -175,9 +178,9 @@ class BuildLock:
             try:
                 lock.acquire(timeout=self.timeout_s, poll_interval=0.1)
             except Timeout:
-                raise UserError("another radio build of this production is running",
+                raise UserError(_l("another radio build of this production is running"),
                                 path=self.path,
-                                hint="wait for it to finish, then build again") from None
+                                hint=_l("wait for it to finish, then build again")) from None
         self._lock = lock
         with contextlib.suppress(OSError):
             write_text(self.owner_path, f"{os.getpid()}\n")
@@ -200,6 +203,11 @@ def read_input(path: Path, shown: str | Path | None = None, noun: str = "file") 
     try:
         return Path(path).read_bytes()
     except IsADirectoryError:
-        raise UserError(f"this is a folder, not a {noun}", path=shown or path) from None
+        message = (_l("this is a folder, not a script") if noun == "script" else
+                   _l("this is a folder, not a file"))
+        raise UserError(message, path=shown or path) from None
     except OSError as exc:
-        raise UserError(f"cannot read the {noun}: {exc.strerror}", path=shown or path) from None
+        message = (_l("cannot read the script: {reason}", reason=os_reason(exc))
+                   if noun == "script" else
+                   _l("cannot read the file: {reason}", reason=os_reason(exc)))
+        raise UserError(message, path=shown or path) from None

@@ -154,6 +154,11 @@ def lazy_ngettext(singular: str, plural: str, n: int, /, **params: Any) -> Messa
     return Message(singular, tuple({"n": n, **params}.items()), plural, n)
 
 
+def render(text: "str | Message", lang: str) -> str:
+    """*text* in *lang* (a plain str is already text)."""
+    return text.render(lang) if isinstance(text, Message) else str(text)
+
+
 def normalize(name: str | None) -> str | None:
     """'vi', 'vi_VN.UTF-8', 'Vietnamese_Vietnam.1258', 'vie' -> 'vi'; 'C' or unknown -> None
     for an empty or C locale, 'en' for any other language (the only other catalog)."""

@@ -12,14 +12,22 @@ import inspect
 
 import click
 
+from .i18n import Message, _
+
 
 class _LazyHelp:
     """``help`` as a property: the message is stored, its translation is read."""
 
     @property
     def help(self) -> str | None:
+        """Translated now: a Message (``_l``), or a plain help text or docstring, whose
+        cleaned-up text is its message id (tools/messages.py extracts those from the
+        click decorators and docstrings)."""
         text = self._help_message
-        return inspect.cleandoc(str(text)) if text else None
+        if not text:
+            return None
+        return inspect.cleandoc(str(text)) if isinstance(text, Message) else _(
+            inspect.cleandoc(text))
 
     @help.setter
     def help(self, value) -> None:

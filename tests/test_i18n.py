@@ -39,6 +39,8 @@ def source_ids() -> dict[str, str]:
         for msgid in (message if isinstance(message, tuple) else (message,)):
             if msgid:
                 found.setdefault(msgid, f"radio/{name}:{line}")
+    for name, line, msgid in tooling.click_help_ids():
+        found.setdefault(msgid, f"{name}:{line}")
     return found
 
 

@@ -7,6 +7,7 @@ file (scripts/, takes/, audio_assets/, radio.toml) was changed by it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -509,3 +510,38 @@ def test_disc_refuses_episodes_that_together_do_not_fit(production):
     assert "more than an 80-minute CD holds (1:19:57.0); nothing was built" in err
     assert "radio disc episode1 episode2" in err
     assert not (production / "output").exists()
+
+
+def _english_fragments() -> set[str]:
+    """The fixed text of every message the catalog translates (long enough to be telling):
+    none of it may appear in a Vietnamese run."""
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parent.parent / "radio/locale/vi/LC_MESSAGES/radio.po"
+    with open(po, "rb") as f:
+        catalog = read_po(f, locale="vi")
+    fragments = set()
+    for m in catalog:
+        if not m.id or isinstance(m.id, tuple) or m.string == m.id:
+            continue
+        for part in re.split(r"\{[^{}]*\}", m.id):
+            if len(part.strip()) >= 16 and " " in part.strip() and part.strip() not in m.string:
+                fragments.add(part.strip())
+    return fragments
+
+
+@pytest.mark.parametrize("name", list(MISTAKES))
+def test_mistake_is_answered_in_vietnamese(production, name):
+    """The catalogue under LANG=vi_VN.UTF-8: still file:line, every line Vietnamese."""
+    setup, _words = MISTAKES[name]
+    where, line = setup(production)
+    code, out, err = run_radio(["check"], production, env={"LANG": "vi_VN.UTF-8",
+                                                          "LC_ALL": "", "LANGUAGE": ""})
+    assert code == 2, (name, out, err)
+    assert "Traceback" not in err and "lỗi nội bộ" not in err, err
+    location = f"{where}:{line}: " if line else f"{where}:"
+    assert location in err, (name, location, err)
+    for message in err.strip().splitlines():
+        assert message.startswith(("scripts/", "radio.toml", "lỗi:", "cảnh báo:")), message
+    leaks = [f for f in _english_fragments() if f in err]
+    assert not leaks, (name, leaks, err)

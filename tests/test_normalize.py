@@ -354,7 +354,7 @@ def test_load_lexicon_reports_every_bad_line(tmp_path):
     assert "pronunciations.tsv:9: expected two columns separated by a tab" in message
     assert "already defined on line 2" in message
     assert "pronunciations.tsv:10: the spoken form repeats the written form 'cam'" in message
-    assert problems[0].hint and "TAB" in problems[0].hint
+    assert problems[0].hint and "TAB" in str(problems[0].hint)
 
 
 def test_lexicon_from_mappings():

@@ -53,16 +53,16 @@ def alive(pid: int) -> bool:
 class PreviewProcess:
     """`radio -v preview EPISODE --port 0` in its own process group."""
 
-    def __init__(self, root: Path, episode: str = "episode1"):
+    def __init__(self, root: Path, episode: str = "episode1", *extra: str):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "radio.cli", "-v", "preview", episode, "--port", "0"],
+            [sys.executable, "-m", "radio.cli", "-v", "preview", episode, "--port", "0", *extra],
             cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             encoding="utf-8", start_new_session=True)
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self.wait_line(r"http://127\.0\.0\.1:\d+/", 30).group(0)
         self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
-        self.workdir = Path(self.wait_line(r"building into (\S+)", 5).group(1))
+        self.workdir = Path(self.wait_line(r"(?:building into|đang dựng vào) (\S+)", 5).group(1))
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -231,6 +231,46 @@ def test_page_plays_seeks_and_follows_edits(server, browser, prod):
     script.write_text(original, encoding="utf-8")
     wait_for(lambda: not browser.find_element(By.ID, "error").is_displayed(), 15,
              "the error to go away after the fix")
+
+
+def test_page_speaks_the_interface_language(browser, tmp_path, example_assets):
+    """`--lang vi`: the page's own words in Vietnamese (numbers with a decimal comma),
+    `--lang en` the same page in English; the script's text is never translated."""
+    from selenium.webdriver.common.by import By
+
+    root = tmp_path / "mini"
+    shutil.copytree(ROOTS / "mini", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    seen = {}
+    for lang in ("vi", "en"):
+        preview = PreviewProcess(root, "episode1", "--lang", lang)
+        try:
+            wait_for(lambda: preview.status()["version"] >= 1, 90, "the first build")
+            status, headers, body = preview.get("/static/catalog.js")
+            assert status == 200 and body.startswith(b"window.RADIO_I18N = ")
+            browser.get(preview.url)
+            wait_for(lambda: js(browser, "return document.body.dataset.version"), 15,
+                     "the page's first data")
+            seen[lang] = {
+                "lang": js(browser, "return document.documentElement.lang"),
+                "mix": browser.find_element(By.CSS_SELECTOR, "#mix h2").text,
+                "pill": browser.find_element(By.ID, "status").text,
+                "value": js(browser, "return document.querySelector('#integrated .value')"
+                                     ".textContent"),
+                "line": browser.find_element(By.CSS_SELECTOR, ".paragraph .line").text,
+            }
+            if lang == "vi":
+                shot = screenshot(browser, "preview-vi.png")
+                assert shot.stat().st_size > 20_000
+        finally:
+            preview.kill()
+    vi, en = seen["vi"], seen["en"]
+    assert vi["lang"] == "vi" and en["lang"] == "en"
+    assert vi["mix"] == "Bản phối" and en["mix"] == "Mix"
+    assert vi["pill"].startswith("Đã dựng") and en["pill"].startswith("Built")
+    assert re.fullmatch(r"-?\d+,\d LUFS", vi["value"]), vi["value"]
+    assert re.fullmatch(r"-?\d+\.\d LUFS", en["value"]), en["value"]
+    assert vi["line"].startswith("dòng ") and en["line"].startswith("line ")
 
 
 def test_binds_loopback_only(server):

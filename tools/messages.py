@@ -27,10 +27,57 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 KEYWORDS = {"_": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2), "N_": None}
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}
-METHODS = [("**.py", "python"), ("**.js", "javascript")]
+# The preview page's files: _("...") / ngettext("...", "...") in its scripts, data-i18n
+# elements in its HTML (radio/preview/texts.py reads them the same way at run time).
+METHODS = [("**.py", "python"), ("preview/*.js", "messages:extract_page"),
+           ("preview/*.html", "messages:extract_page")]
 LANGUAGES = ("vi",)
 # click's messages that Babel cannot see (a call inside an f-string, Python < 3.12).
 CLICK_EXTRA = [("Usage:", "click/formatting.py")]
+
+
+# The command line's help texts: option help="..." and command docstrings stay plain
+# strings in the code; radio.i18n_click translates them when help is shown.
+CLICK_SOURCES = ("radio/cli.py", "radio/commands")
+
+
+def click_help_ids(root: Path = ROOT) -> list[tuple[str, int, str]]:
+    """(file, line, message id) of every help text and command docstring of the CLI."""
+    import ast
+    import inspect
+
+    files = []
+    for name in CLICK_SOURCES:
+        path = root / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []
+    found = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rel = str(path.relative_to(root))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "help" and isinstance(keyword.value, ast.Constant) \
+                            and isinstance(keyword.value.value, str):
+                        found.append((rel, node.lineno,
+                                      inspect.cleandoc(keyword.value.value)))
+            elif isinstance(node, ast.FunctionDef) and any(
+                    "command" in ast.unparse(d) or "group" in ast.unparse(d)
+                    for d in node.decorator_list):
+                doc = ast.get_docstring(node)
+                if doc:
+                    found.append((rel, node.lineno, doc))
+    return found
+
+
+def extract_page(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the preview page's .js and .html files."""
+    from radio.preview.texts import find_messages
+
+    text = fileobj.read().decode("utf-8")
+    html = text.lstrip().lower().startswith("<!doctype html")
+    for line, msgid in find_messages(text, html):
+        yield line, ("ngettext" if isinstance(msgid, tuple) else "_"), msgid, []
 
 
 def po_path(lang: str) -> Path:
@@ -55,6 +102,8 @@ def extract() -> None:
                         context=context)
     for message, where in CLICK_EXTRA:
         catalog.add(message, None, [(where, 0)])
+    for name, line, message in click_help_ids():
+        catalog.add(message, None, [(name, line)])
     with open(TEMPLATE, "wb") as out:
         write_po(out, catalog, width=96, sort_by_file=True, omit_header=False)
     print(f"extracted {len(catalog)} messages into {TEMPLATE.relative_to(ROOT)}")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import soxr
 
+from ..i18n import _l
 from ..procs import child_options
 
 RATE = 44100
@@ -48,9 +49,9 @@ def probe(path: Path) -> AudioInfo:
     match = _STREAM.search(proc.stderr)
     if not match:
         last = [l.strip() for l in proc.stderr.strip().splitlines() if l.strip()]
-        reason = last[-1] if last else "no audio stream"
-        if "At least one output file" in reason:
-            reason = "no audio stream found"
+        reason = last[-1] if last else ""
+        if not reason or "At least one output file" in reason:
+            raise DecodeError(_l("no audio stream found"))
         raise DecodeError(reason.split(": ")[-1] if ": " in reason else reason)
     layout = match.group("layout").strip()
     channels = 1 if layout == "mono" else 2 if layout == "stereo" else \

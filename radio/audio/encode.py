@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BuildError
+from ..i18n import _l
 from ..fsio import atomic_path
 from ..procs import child_options
 from .decode import RATE, ffmpeg_exe
@@ -33,5 +34,5 @@ def write_audio(path: Path, samples: np.ndarray, extra: list[str] | None = None)
         proc = subprocess.run(cmd, input=samples.tobytes(), capture_output=True,
                               **child_options())
         if proc.returncode != 0:
-            raise BuildError(f"ffmpeg could not write {path.name}: "
-                             + proc.stderr.decode(errors="replace").strip()[-200:])
+            raise BuildError(_l("ffmpeg could not write {name}: {reason}", name=path.name,
+                                reason=proc.stderr.decode(errors="replace").strip()[-200:]))

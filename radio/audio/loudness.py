@@ -37,6 +37,7 @@ import numpy as np
 
 from radio.audio.dsp import Oversampler, Rechunker, SosFilter, gain_to_db, release_recursion
 from radio.errors import BuildError, UserError
+from radio.i18n import _l
 from radio.procs import child_options
 
 ABSOLUTE_GATE_LUFS = -70.0
@@ -410,7 +411,7 @@ def measure_file(path: str | Path) -> Loudness:
 
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"cannot measure {path}: no such file", path=path)
+        raise UserError(_l("cannot measure {path}: no such file", path=path), path=path)
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
                "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", str(PIPE_RATE), "-"]
     meter = LoudnessMeter(PIPE_RATE, 2)
@@ -421,8 +422,8 @@ def measure_file(path: str | Path) -> Loudness:
         code = proc.wait()
     if code != 0:
         reason = error.splitlines()[-1] if error else f"exit code {code}"
-        raise BuildError(f"ffmpeg could not decode {path}: {reason}",
-                         path=path, hint="check that the file is a readable audio file")
+        raise BuildError(_l("ffmpeg could not decode {path}: {reason}", path=path, reason=reason),
+                         path=path, hint=_l("check that the file is a readable audio file"))
     return meter.result()
 
 

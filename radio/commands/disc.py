@@ -45,7 +45,7 @@ def disc_spec(production: Production, reports: list[Report], preset: str):
                     epoch=epoch, draft=draft, items=tuple(items),
                     track_gap_s=settings.disc.track_gap_s, tracks=settings.disc.tracks,
                     catalog=settings.disc.catalog, isrc_prefix=settings.disc.isrc_prefix,
-                    notes=NOTES)
+                    notes=NOTES, language=settings.production.language)
 
 
 def make_disc(production: Production, names: list[str] | None, options: BuildOptions,

@@ -9,7 +9,7 @@ import click
 from ..config import Production
 from ..errors import BuildError
 from ..fsio import BuildLock, write_bytes
-from ..i18n import ngettext
+from ..i18n import _, _l, ngettext
 from ..log import Log
 from ..script.model import Episode
 from ..takes import ParagraphState, Takes, files
@@ -56,30 +56,33 @@ def run_takes(production: Production, name: str, mode: str, options, log: Log) -
         paths = write_recording_script(production, episode, takes.states(episode),
                                        load_lexicon(production))
         counts = _counts(takes.states(episode))
-        log.info(f"{episode.name}: recording script for {len(episode.paragraphs)} paragraphs "
-                 f"({counts}): " + ", ".join(production.rel(p) for p in paths))
+        log.info(ngettext("{episode}: recording script for {n} paragraph ({counts}): {files}",
+                          "{episode}: recording script for {n} paragraphs ({counts}): {files}",
+                          len(episode.paragraphs), episode=episode.name, counts=counts,
+                          files=", ".join(production.rel(p) for p in paths)))
 
 
 class _StderrLog:
     def __init__(self, log: Log):
         self.log = log
 
-    def info(self, message: str) -> None:
+    def info(self, message) -> None:
         if self.log.verbosity >= 1:
-            click.echo(message, err=True)
+            click.echo(str(message), err=True)
 
-    def detail(self, message: str) -> None:
+    def detail(self, message) -> None:
         if self.log.verbosity >= 2:
-            click.echo(message, err=True)
+            click.echo(str(message), err=True)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message) -> None:
         self.log.warn(message)
 
 
 def _counts(states: list[ParagraphState]) -> str:
     states_ = [s.state for s in states]
-    return (f"{states_.count('take')} recorded, {states_.count('stale')} stale, "
-            f"{states_.count('synth')} synthesized")
+    return _("{recorded} recorded, {stale} stale, {synthesized} synthesized",
+             recorded=states_.count("take"), stale=states_.count("stale"),
+             synthesized=states_.count("synth"))
 
 
 def freeze(production: Production, episode: Episode, takes: Takes, options, log: Log) -> int:
@@ -96,12 +99,13 @@ def freeze(production: Production, episode: Episode, takes: Takes, options, log:
     todo = [s for s in takes.states(episode)
             if s.state == "synth" or (s.state == "stale" and s.take.frozen)]
     if not todo:
-        log.info(f"{episode.name}: nothing to freeze: every paragraph has a current take")
+        log.info(_("{episode}: nothing to freeze: every paragraph has a current take",
+                   episode=episode.name))
         return 0
     lexicon = load_lexicon(production)
     folder = takes.folder(episode)
     lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=lambda: log.info("waiting for another build of this production..."))
+    lock.acquire(on_wait=lambda: log.info(_("waiting for another build of this production...")))
     try:
         with make_synthesizer(production, options) as synth:
             for s in todo:
@@ -116,15 +120,22 @@ def freeze(production: Production, episode: Episode, takes: Takes, options, log:
                 files.write_sidecar(folder, Sidecar(s.pid, f"{s.pid}.flac", digest, p.speaker,
                                                     p.text, text_hash(p.speaker, p.text),
                                                     True, extra))
-                log.detail(f"{episode.path}:{p.line}: {s.pid} frozen ({speech.engine})")
+                log.detail(_("{script}:{line}: {pid} frozen ({engine})", script=episode.path,
+                             line=p.line, pid=s.pid, engine=speech.engine))
             if synth.fallbacks:
-                log.warn(f"Google TTS could not be reached: {synth.fallbacks} paragraph(s) "
-                         "were frozen with the offline voice (espeak); freeze them again "
-                         "online if you wanted gtts")
+                log.warn(ngettext(
+                    "Google TTS could not be reached: {n} paragraph was frozen with the offline "
+                    "voice (espeak); freeze it again online if you wanted gtts",
+                    "Google TTS could not be reached: {n} paragraphs were frozen with the "
+                    "offline voice (espeak); freeze them again online if you wanted gtts",
+                    synth.fallbacks))
     finally:
         lock.release()
-    log.info(f"{episode.name}: froze {len(todo)} paragraph(s) into "
-             f"{production.rel(folder)}/ (FLAC + .json): commit them with the script")
+    log.info(ngettext("{episode}: froze {n} paragraph into {folder}/ (FLAC + .json): commit "
+                      "it with the script",
+                      "{episode}: froze {n} paragraphs into {folder}/ (FLAC + .json): commit "
+                      "them with the script", len(todo), episode=episode.name,
+                      folder=production.rel(folder)))
     return len(todo)
 
 
@@ -139,7 +150,7 @@ def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int
     ids = takes.ids(episode)
     todo = [p for p in episode.paragraphs if not p.pinned_id]
     if not todo:
-        log.info(f"{episode.path}: every paragraph is already pinned")
+        log.info(_("{script}: every paragraph is already pinned", script=episode.path))
         return 0
     parts = re.split(r"(\r\n|\r|\n)", text)      # line, ending, line, ending, ...
     for paragraph in todo:
@@ -152,11 +163,13 @@ def pin(production: Production, episode: Episode, takes: Takes, log: Log) -> int
     expected = [(p.line, p.speaker, p.text, ids[p.line]) for p in episode.paragraphs]
     got = [(p.line, p.speaker, p.text, p.pinned_id) for p in check.paragraphs]
     if got != expected or len(check.items) != len(episode.items):
-        raise BuildError(f"pinning {episode.path} would change more than the ids; "
-                         "the script was left as it was",
-                         hint="report this script to the developers")
+        raise BuildError(_l("pinning {script} would change more than the ids; the script was "
+                            "left as it was", script=episode.path),
+                         hint=_l("report this script to the developers"))
     write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + pinned.encode("utf-8"))
-    log.info(f"{episode.path}: pinned {len(todo)} paragraph id(s) as {{#pNNN}}")
+    log.info(ngettext("{script}: pinned {n} paragraph id as {{#pNNN}}",
+                      "{script}: pinned {n} paragraph ids as {{#pNNN}}", len(todo),
+                      script=episode.path))
     return len(todo)
 
 
@@ -167,19 +180,21 @@ def check_takes(production: Production, episode: Episode, log: Log) -> int:
     states = takes.states(episode)
     synth = [s for s in states if s.state == "synth"]
     strays = _strays(production, takes, episode)
-    summary = f"  takes: {_counts(states)}"
+    counts = _counts(states)
     if synth:
         ids = " ".join(s.pid for s in synth[:12]) + (" …" if len(synth) > 12 else "")
-        summary += f" (placeholders: {ids})"
-    log.info(summary)
+        log.info(_("  takes: {counts} (placeholders: {ids})", counts=counts, ids=ids))
+    else:
+        log.info(_("  takes: {counts}", counts=counts))
     if strays:
         log.info(ngettext("  {n} file in {folder}/ is not used (see the warning)",
                           "  {n} files in {folder}/ are not used (see the warnings)",
                           len(strays), folder=production.rel(takes.folder(episode))))
     for problem in takes.stale_problems(episode):
-        log.warn(str(problem))
+        log.warn(problem)
     for s in synth:
-        log.detail(f"{episode.path}:{s.paragraph.line}: {s.pid} no take yet (synthesized)")
+        log.detail(_("{script}:{line}: {pid} no take yet (synthesized)", script=episode.path,
+                     line=s.paragraph.line, pid=s.pid))
     for problem in strays:
         log.warn(str(problem))
     return len(synth)

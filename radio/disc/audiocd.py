@@ -18,6 +18,7 @@ import numpy as np
 
 from ..audio.wav import WavLayout, iter_frames
 from ..fsio import update_both
+from ..i18n import _, language
 from .model import (BYTES_PER_FRAME, SECTOR_BYTES, SECTOR_FRAMES, DiscPlan, DiscSpec,
                     PlannedTrack, TrackRecord)
 from .names import CD_TEXT_MAX, cd_text
@@ -25,7 +26,6 @@ from .names import CD_TEXT_MAX, cd_text
 SILENCE_THRESHOLD = 64      # |sample| at or above this is "not silent" (about −54 dBFS)
 PROBE_LEAD_FRAMES = 32      # frames before the first loud one kept in the probe
 PROBE_FRAMES = 512          # frames in a probe
-DRAFT_MARK = " (BAN NHAP)"
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,9 @@ def disc_text(spec: DiscSpec, plan: DiscPlan) -> tuple[str, str]:
     """CD-TEXT disc TITLE and PERFORMER (ASCII), the draft mark included."""
     title = cd_text(spec.title or plan.label)
     if plan.draft:
-        title = cd_text(spec.title or plan.label, CD_TEXT_MAX - len(DRAFT_MARK)) + DRAFT_MARK
+        with language(spec.language):
+            mark = " " + cd_text(_("(DRAFT)"))
+        title = cd_text(spec.title or plan.label, CD_TEXT_MAX - len(mark)) + mark
     performer = cd_text(spec.publisher) or next((t.performer for t in plan.tracks), "")
     return title, performer
 

@@ -33,7 +33,8 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-from ..errors import BuildError, UserError
+from ..errors import BuildError, UserError, os_reason
+from ..i18n import _, _l
 from ..fsio import write_text
 from .verify import verify_image
 
@@ -51,12 +52,12 @@ def _target(image: Path) -> tuple[str, Path]:
     elif suffix in (".toc", ".cue", ".bin"):
         target, kind = image.with_suffix(".toc"), "audio"
     else:
-        raise UserError(f"cannot burn {image.name}",
-                        hint="give the .iso (data disc) or the .toc/.cue (audio CD) "
-                             "made by `radio disc`")
+        raise UserError(_l("cannot burn {name}", name=image.name),
+                        hint=_l("give the .iso (data disc) or the .toc/.cue (audio CD) made by "
+                                "`radio disc`"))
     if not target.is_file():
-        raise UserError(f"there is no {target.name} to burn", path=target,
-                        hint="make the disc images first with `radio disc`")
+        raise UserError(_l("there is no {name} to burn", name=target.name), path=target,
+                        hint=_l("make the disc images first with `radio disc`"))
     return kind, target
 
 
@@ -67,17 +68,18 @@ def _device(device: str | None, dry_run: bool, log) -> str:
     if found:
         return found[0]
     if dry_run:
-        log("no CD burner found; showing the commands for /dev/sr0")
+        log(_("no CD burner found; showing the commands for /dev/sr0"))
         return "/dev/sr0"
-    raise UserError("no CD burner found (no /dev/sr* device)",
-                    hint="connect a CD/DVD writer, or name it with --device")
+    raise UserError(_l("no CD burner found (no /dev/sr* device)"),
+                    hint=_l("connect a CD/DVD writer, or name it with --device"))
 
 
-def _require(tool: str, why: str) -> None:
+def _require(tool: str, name: str) -> None:
     if not shutil.which(tool):
-        raise UserError(f"{tool} is not installed, so {why}",
-                        hint=f"install it (Debian/Ubuntu: sudo apt install {_INSTALL[tool]}) "
-                             "or burn the image on a computer that has it")
+        raise UserError(_l("{tool} is not installed, so {name} cannot be burned here",
+                           tool=tool, name=name),
+                        hint=_l("install it (Debian/Ubuntu: sudo apt install {package}) or burn "
+                                "the image on a computer that has it", package=_INSTALL[tool]))
 
 
 def copy_commands(kind: str, target: Path, device: str, simulate: bool, copy: int,
@@ -112,13 +114,13 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
     image = Path(image)
     kind, target = _target(image)
     tool = "cdrdao" if kind == "audio" else "xorriso"
-    _require(tool, f"{target.name} cannot be burned here")
+    _require(tool, target.name)
     if copies < 1:
-        raise UserError(f"--copies must be at least 1, not {copies}")
+        raise UserError(_l("--copies must be at least 1, not {copies}", copies=copies))
     dev = _device(device, dry_run, log)
     folder = target.parent
     if dry_run:
-        log(f"dry run: these commands would run in {folder}")
+        log(_("dry run: these commands would run in {folder}", folder=folder))
     shown: list[str] = []
     for copy in range(1, copies + 1):
         steps = copy_commands(kind, target, dev, simulate, copy, readback)
@@ -128,18 +130,21 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
                 log(shlex.join(step))
             continue
         if copy > 1:
-            _ask(prompt, f"Take out copy {copy - 1}, put a blank disc for copy {copy} of "
-                         f"{copies} into {dev}, then press Enter (Ctrl+C to stop): ")
+            _ask(prompt, _("Take out copy {previous}, put a blank disc for copy {copy} of "
+                           "{copies} into {device}, then press Enter (Ctrl+C to stop): ",
+                           previous=copy - 1, copy=copy, copies=copies, device=dev))
         assigned = assign() if assign else None
         if assigned:
             log(assigned.message)
-        result = _run_copy(steps, folder, log)
+        failed, result = _run_copy(steps, folder, log)
         _append_log(folder / "burn.log", dev, copy, copies, target.name, simulate, result,
                     assigned.copy_id if assigned else None)
-        log(f"copy {copy} of {copies}: {result}")
-        if result.startswith("FAILED"):
-            raise BuildError(f"copy {copy} of {target.name} failed: {result}",
-                             hint=f"see {folder / 'burn.log'}; try another blank disc")
+        log(_("copy {copy} of {copies}: {result}", copy=copy, copies=copies, result=result))
+        if failed:
+            raise BuildError(_l("copy {copy} of {name} failed: {result}", copy=copy,
+                                name=target.name, result=result),
+                             hint=_l("see {log}; try another blank disc",
+                                     log=folder / "burn.log"))
     return shown
 
 
@@ -147,8 +152,8 @@ def _ask(prompt, text: str) -> None:
     try:
         prompt(text)
     except EOFError:
-        raise UserError("stopped: no answer to the prompt to change discs",
-                        hint="run burn from a terminal, or with --copies 1") from None
+        raise UserError(_l("stopped: no answer to the prompt to change discs"),
+                        hint=_l("run burn from a terminal, or with --copies 1")) from None
 
 
 def _run(step: list[str], folder: Path, log) -> int:
@@ -156,47 +161,49 @@ def _run(step: list[str], folder: Path, log) -> int:
     try:
         return subprocess.run(step, cwd=folder).returncode
     except OSError as exc:
-        log(f"{step[0]} could not run: {exc.strerror}")
+        log(_("{tool} could not run: {reason}", tool=step[0], reason=os_reason(exc)))
         return 127
 
 
-def _run_copy(steps: list[list[str]], folder: Path, log) -> str:
-    """Run one copy's commands; a short result for the burn log."""
+def _run_copy(steps: list[list[str]], folder: Path, log) -> tuple[bool, str]:
+    """Run one copy's commands; (failed, a short result for the burn log)."""
     write, rest = steps[0], steps[1:]
     code = _run(write, folder, log)
     if code:
-        return f"FAILED: {write[0]} exited with status {code}"
+        return True, _("FAILED: {tool} exited with status {code}", tool=write[0], code=code)
     if not rest:
-        return "simulated, not verified" if "--simulate" in write or "-dummy" in write \
-            else "written, not verified"
+        return False, (_("simulated, not verified") if "--simulate" in write or "-dummy" in write
+                       else _("written, not verified"))
     back, eject = rest
     readback_file = folder / (back[-2] if back[0] == "cdrdao" else back[2][3:])
     readback_file.parent.mkdir(exist_ok=True)
     for old in readback_file.parent.glob(readback_file.stem + ".*"):
         old.unlink()
     if _run(back, folder, log):
-        result = "written; the drive could not read it back, not verified"
+        failed, result = False, _("written; the drive could not read it back, not verified")
     else:
-        result = _verify_copy(readback_file, folder)
+        failed, result = _verify_copy(readback_file, folder)
     if shutil.which(eject[0]):
         _run(eject, folder, log)
     else:
-        log(f"take the disc out of {eject[1]}")
-    return result
+        log(_("take the disc out of {device}", device=eject[1]))
+    return failed, result
 
 
-def _verify_copy(readback_file: Path, folder: Path) -> str:
+def _verify_copy(readback_file: Path, folder: Path) -> tuple[bool, str]:
     manifest = folder / "manifest.json"
     if not manifest.is_file():
-        return "written; no manifest.json beside the image, not verified"
+        return False, _("written; no manifest.json beside the image, not verified")
     report = verify_image(readback_file, manifest)
     if report.ok:
         for leftover in readback_file.parent.glob(readback_file.stem + ".*"):
             leftover.unlink()
-        offset = "" if report.offset_samples is None else \
-            f" (read offset {report.offset_samples:+d} samples)"
-        return "verified" + offset
-    return f"FAILED verification: {report.problems[0]} (read-back kept in {readback_file})"
+        if report.offset_samples is None:
+            return False, _("verified")
+        return False, _("verified (read offset {offset:+d} samples)",
+                        offset=report.offset_samples)
+    return True, _("FAILED verification: {problem} (read-back kept in {path})",
+                   problem=report.problems[0], path=readback_file)
 
 
 def _append_log(path: Path, device: str, copy: int, copies: int, name: str, simulate: bool,

@@ -16,9 +16,10 @@ from typing import Iterator
 import pycdlib
 
 from ..errors import BuildError
+from ..i18n import _l
 from .model import DiscSpec, IsoEntry
 from .names import iso_identifier
-from .plan import SCRIPT_FOLDER_ISO, SCRIPT_FOLDER_LONG
+from .plan import SCRIPT_FOLDER_ISO, script_folder
 
 FILE_MODE = 0o100444
 DIR_MODE = 0o040555
@@ -69,8 +70,9 @@ def write_iso(spec: DiscSpec, label: str, entries: tuple[IsoEntry, ...], target:
                     pub_ident_str=iso_identifier(spec.publisher, 128),
                     preparer_ident_str="RADIO", app_ident_str="RADIO",
                     joliet=3, rock_ridge="1.09")
-            iso.add_directory(f"/{SCRIPT_FOLDER_ISO}", rr_name=SCRIPT_FOLDER_LONG,
-                              joliet_path=f"/{SCRIPT_FOLDER_LONG}", file_mode=DIR_MODE)
+            folder = script_folder(spec.language)
+            iso.add_directory(f"/{SCRIPT_FOLDER_ISO}", rr_name=folder, joliet_path=f"/{folder}",
+                              file_mode=DIR_MODE)
             for entry in sorted(entries, key=lambda e: e.iso_path):
                 fh = open(entry.source, "rb") if entry.source else io.BytesIO(entry.data)
                 handles.append(fh)
@@ -81,7 +83,8 @@ def write_iso(spec: DiscSpec, label: str, entries: tuple[IsoEntry, ...], target:
                            joliet_path=entry.long_path, file_mode=FILE_MODE)
             iso.write(str(target))
     except pycdlib.pycdlibexception.PyCdlibException as exc:
-        raise BuildError(f"pycdlib could not make the data disc: {exc}") from exc
+        raise BuildError(_l("pycdlib could not make the data disc: {reason}",
+                            reason=str(exc))) from exc
     finally:
         iso.close()
         for fh in handles:

@@ -13,7 +13,8 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
+from ..i18n import _l
 from ..fsio import sha256_file, update_both
 from .model import DiscItem, DiscPlan, DiscSpec, FileRecord, IsoFileRecord, Manifest, TrackRecord
 
@@ -98,9 +99,10 @@ def load_manifest(path: Path) -> Manifest:
             tracks=tuple(TrackRecord(**t) for t in data["tracks"]),
             warnings=tuple(data.get("warnings", ())))
     except OSError as exc:
-        raise UserError(f"cannot read the manifest: {exc.strerror}", path=path,
-                        hint="build the disc with `radio disc`, or give the manifest's path") \
-            from None
+        raise UserError(_l("cannot read the manifest: {reason}", reason=os_reason(exc)),
+                        path=path, hint=_l("build the disc with `radio disc`, or give the "
+                                           "manifest's path")) from None
     except (ValueError, TypeError, KeyError) as exc:
-        raise UserError(f"the manifest is damaged or was made by another version ({exc})",
-                        path=path, hint="build the disc again with `radio disc`") from None
+        raise UserError(_l("the manifest is damaged or was made by another version ({reason})",
+                           reason=str(exc)), path=path,
+                        hint=_l("build the disc again with `radio disc`")) from None

@@ -54,6 +54,7 @@ class DiscSpec:
     catalog: str = ""         # optional 12/13-digit UPC/EAN
     isrc_prefix: str = ""     # optional CC-XXX-YY
     notes: str = ""           # broadcast notes for DOCTRUOC.TXT
+    language: str = "vi"      # of the texts and names on the disc: [production] language
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class DiscPlan:
     files: tuple[IsoEntry, ...]     # input files for the data disc (MP3s, scripts)
     audio_sectors: int              # incl. track 1's 150-sector pregap and the gaps
     data_bytes: int                 # estimated size of the ISO image
-    warnings: tuple[str, ...] = ()
+    warnings: tuple = ()            # Messages: shown to the user, written in the manifest
 
     @property
     def audio_s(self) -> float:

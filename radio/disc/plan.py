@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from ..clock import timecode
 from ..errors import Problem, raise_if_errors
+from ..i18n import _, _l, language, lazy_ngettext
 from .model import (ISO_SECTOR_BYTES, SAMPLE_RATE, SECTOR_FRAMES, SECTORS_PER_SECOND,
                     DiscItem, DiscPlan, DiscSpec, IsoEntry, PlannedTrack)
 from .names import DRAFT_SUFFIX, ascii_fold, cd_text, long_name, short_stem, volume_label
@@ -27,8 +28,12 @@ GENERATED_ESTIMATE_BYTES = 64 * 1024          # DOCTRUOC.TXT and the playlists
 MIN_TRACK_S = 4
 MAX_TRACKS = 99
 SCRIPT_FOLDER_ISO = "KICHBAN"
-SCRIPT_FOLDER_LONG = "Kịch bản"
-_FEWER = "put fewer episodes on this disc (name the ones to include) and make a second disc"
+
+
+def script_folder(lang: str) -> str:
+    """The long name of the scripts' folder on the data disc, in the disc's language."""
+    with language(lang):
+        return _("Scripts")
 
 
 def plan_disc(spec: DiscSpec, frames: Mapping[str, int] | None = None) -> DiscPlan:
@@ -40,25 +45,26 @@ def plan_disc(spec: DiscSpec, frames: Mapping[str, int] | None = None) -> DiscPl
     tracks = _layout(spec, items, frames or {}, problems)
     audio_sectors = PREGAP_SECTORS + sum(t.gap_sectors + t.length_sectors for t in tracks)
     _check_audio(audio_sectors, tracks, items, problems)
-    files = _iso_files(items)
+    files = _iso_files(items, script_folder(spec.language))
     data_bytes = _data_estimate(files)
     if data_bytes > DATA_LIMIT_BYTES:
         mib = 1024 * 1024
         problems.append(Problem(
-            f"the data disc would need {data_bytes / mib:.1f} MB, "
-            f"{(data_bytes - DATA_LIMIT_BYTES) / mib:.1f} MB more than the 700 MB a CD-R holds",
-            hint=f"{_FEWER}, or lower [build] mp3_bitrate_kbps in radio.toml"))
+            _l("the data disc would need {size:.1f} MB, {over:.1f} MB more than the 700 MB a "
+               "CD-R holds", size=data_bytes / mib, over=(data_bytes - DATA_LIMIT_BYTES) / mib),
+            hint=_l("put fewer episodes on this disc (name the ones to include) and make a "
+                    "second disc, or lower [build] mp3_bitrate_kbps in radio.toml")))
     _check_codes(spec, problems)
     raise_if_errors(problems)
     warnings = []
     if audio_sectors > AUDIO_WARN_SECTORS:
-        warnings.append(f"the audio CD runs {timecode(audio_sectors / SECTORS_PER_SECOND)}, "
-                        "more than 74:00: burn it on 80-minute (700 MB) blanks, "
-                        "74-minute blanks are too short")
+        warnings.append(_l("the audio CD runs {duration}, more than 74:00: burn it on "
+                           "80-minute (700 MB) blanks, 74-minute blanks are too short",
+                           duration=timecode(audio_sectors / SECTORS_PER_SECOND)))
     full = re.sub(r"[^A-Z0-9]+", "_", ascii_fold(spec.label).upper()).strip("_")
     if full and full + (DRAFT_SUFFIX if draft else "") != label:
-        warnings.append(f"the volume label {full} was cut to {label} "
-                        "(at most 16 characters on a CD)")
+        warnings.append(_l("the volume label {full} was cut to {label} (at most 16 "
+                           "characters on a CD)", full=full, label=label))
     return DiscPlan(label=label, draft=draft, tracks=tuple(tracks), files=files,
                     audio_sectors=audio_sectors, data_bytes=data_bytes,
                     warnings=tuple(warnings))
@@ -67,14 +73,14 @@ def plan_disc(spec: DiscSpec, frames: Mapping[str, int] | None = None) -> DiscPl
 def _sorted_items(spec: DiscSpec, problems: list[Problem]) -> list[DiscItem]:
     items = sorted(spec.items, key=lambda item: (item.number, item.name))
     if not items:
-        problems.append(Problem("there are no episodes to put on the disc",
-                                hint="build them first with `radio build --all`"))
+        problems.append(Problem(_l("there are no episodes to put on the disc"),
+                                hint=_l("build them first with `radio build --all`")))
     names = [item.name for item in items]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(Problem(f"episode {name} is listed twice for the disc"))
+        problems.append(Problem(_l("episode {name} is listed twice for the disc", name=name)))
     if spec.tracks not in ("episode", "chapter"):
-        problems.append(Problem(f"[disc] tracks = {spec.tracks!r} is not 'episode' or 'chapter'",
-                                path="radio.toml"))
+        problems.append(Problem(_l("[disc] tracks = {value!r} is not 'episode' or 'chapter'",
+                                   value=spec.tracks), path="radio.toml"))
     return items
 
 
@@ -118,31 +124,42 @@ def _layout(spec: DiscSpec, items: list[DiscItem], frames: Mapping[str, int],
                 isrc=_isrc(spec.isrc_prefix, item.number, index)))
             sector += length
             if count < MIN_TRACK_S * SAMPLE_RATE:
-                what = f"chapter “{chapter}” of {item.name}" if chapter else f"episode {item.name}"
+                seconds = count / SAMPLE_RATE
                 problems.append(Problem(
-                    f"{what} lasts {count / SAMPLE_RATE:.1f} s; an audio-CD track must last "
-                    f"at least {MIN_TRACK_S} s",
+                    _l("chapter “{chapter}” of {name} lasts {seconds:.1f} s; an audio-CD track "
+                       "must last at least {minimum} s", chapter=chapter, name=item.name,
+                       seconds=seconds, minimum=MIN_TRACK_S) if chapter else
+                    _l("episode {name} lasts {seconds:.1f} s; an audio-CD track must last at "
+                       "least {minimum} s", name=item.name, seconds=seconds,
+                       minimum=MIN_TRACK_S),
                     path=str(item.script_path.name),
-                    hint="merge the chapter with its neighbour" if chapter
-                    else "check that the episode built completely"))
+                    hint=_l("merge the chapter with its neighbour") if chapter
+                    else _l("check that the episode built completely")))
     return tracks
 
 
 def _check_audio(audio_sectors: int, tracks: list[PlannedTrack], items: list[DiscItem],
                  problems: list[Problem]) -> None:
     if len(tracks) > MAX_TRACKS:
-        problems.append(Problem(f"the audio CD would have {len(tracks)} tracks; "
-                                f"a CD holds at most {MAX_TRACKS}",
-                                hint="use [disc] tracks = \"episode\" or " + _FEWER))
+        problems.append(Problem(_l("the audio CD would have {count} tracks; a CD holds at most "
+                                   "{maximum}", count=len(tracks), maximum=MAX_TRACKS),
+                                hint=_l("use [disc] tracks = \"episode\" or put fewer episodes "
+                                        "on this disc (name the ones to include) and make a "
+                                        "second disc")))
     if audio_sectors > AUDIO_LIMIT_SECTORS:
         over = math.ceil((audio_sectors - AUDIO_LIMIT_SECTORS) / SECTORS_PER_SECOND)
         longest = sorted(items, key=lambda i: -i.duration_s)[:3]
         names = ", ".join(f"{i.name} ({timecode(i.duration_s)})" for i in longest)
         problems.append(Problem(
-            f"the audio CD would run {timecode(audio_sectors / SECTORS_PER_SECOND)} "
-            f"({len(items)} episodes, gaps and the 2-second lead-in included), "
-            f"{timecode(over)} more than the 79:57 an 80-minute CD holds",
-            hint=f"{_FEWER}, or shorten the longest episodes: {names}"))
+            lazy_ngettext("the audio CD would run {duration} ({n} episode, gaps and the "
+                          "2-second lead-in included), {over} more than the 79:57 an "
+                          "80-minute CD holds",
+                          "the audio CD would run {duration} ({n} episodes, gaps and the "
+                          "2-second lead-in included), {over} more than the 79:57 an "
+                          "80-minute CD holds", len(items),
+                          duration=timecode(audio_sectors / SECTORS_PER_SECOND), over=timecode(over)),
+            hint=_l("put fewer episodes on this disc (name the ones to include) and make a "
+                    "second disc, or shorten the longest episodes: {names}", names=names)))
 
 
 def _isrc(prefix: str, number: int, chapter_index: int) -> str:
@@ -154,20 +171,22 @@ def _isrc(prefix: str, number: int, chapter_index: int) -> str:
 
 def _check_codes(spec: DiscSpec, problems: list[Problem]) -> None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec.date):
-        problems.append(Problem(f"the edition date {spec.date!r} is not YYYY-MM-DD",
-                                path="radio.toml", hint="for example date = \"2021-11-30\""))
+        problems.append(Problem(_l("the edition date {date!r} is not YYYY-MM-DD",
+                                   date=spec.date), path="radio.toml",
+                                hint=_l("for example date = \"2021-11-30\"")))
     if spec.catalog and not re.fullmatch(r"\d{12,13}", spec.catalog):
-        problems.append(Problem(f"[disc] catalog = {spec.catalog!r} is not a 13-digit EAN "
-                                "or 12-digit UPC", path="radio.toml",
-                                hint="write digits only, or leave it empty"))
+        problems.append(Problem(_l("[disc] catalog = {value!r} is not a 13-digit EAN or "
+                                   "12-digit UPC", value=spec.catalog), path="radio.toml",
+                                hint=_l("write digits only, or leave it empty")))
     if spec.isrc_prefix and not re.fullmatch(r"[A-Za-z]{2}-?[A-Za-z0-9]{3}-?\d{2}",
                                              spec.isrc_prefix):
-        problems.append(Problem(f"[disc] isrc_prefix = {spec.isrc_prefix!r} is not of the "
-                                "form CC-XXX-YY (country, registrant, year)",
-                                path="radio.toml", hint="for example VN-A12-21"))
+        problems.append(Problem(_l("[disc] isrc_prefix = {value!r} is not of the form "
+                                   "CC-XXX-YY (country, registrant, year)",
+                                   value=spec.isrc_prefix),
+                                path="radio.toml", hint=_l("for example VN-A12-21")))
 
 
-def _iso_files(items: list[DiscItem]) -> tuple[IsoEntry, ...]:
+def _iso_files(items: list[DiscItem], folder: str) -> tuple[IsoEntry, ...]:
     entries = []
     width = max(2, len(str(len(items))))
     for index, item in enumerate(items, 1):
@@ -177,7 +196,7 @@ def _iso_files(items: list[DiscItem]) -> tuple[IsoEntry, ...]:
     for index, item in enumerate(items, 1):
         stem = short_stem(index, item.title, width)
         entries.append(IsoEntry(f"/{SCRIPT_FOLDER_ISO}/{stem}.TXT;1",
-                                f"/{SCRIPT_FOLDER_LONG}/" + long_name(index, item.title, "txt", width),
+                                f"/{folder}/" + long_name(index, item.title, "txt", width),
                                 item.script_path, kind="script"))
     return tuple(entries)
 

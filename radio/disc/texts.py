@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 from ..clock import timecode
+from ..i18n import _, language, ngettext
 from .model import DiscPlan, DiscSpec, IsoEntry
 from .names import ascii_fold, nfc
+from .plan import script_folder
 
 README_ISO = "/DOCTRUOC.TXT;1"
-README_LONG = "/ĐỌC TRƯỚC.txt"
 M3U8_ISO = "/DANHSACH.M8U;1"          # ISO 9660 level 1 allows 3-letter extensions only
-M3U8_LONG = "/Danh sách phát.m3u8"
 M3U_ISO = "/DANHSACH.M3U;1"
-M3U_LONG = "/Danh sách phát (máy cũ, tên 8.3).m3u"
+
+
+def long_names(lang: str) -> tuple[str, str, str]:
+    """The Joliet/Rock Ridge names of the read-me and the two playlists, in *lang*."""
+    with language(lang):
+        return ("/" + _("READ ME FIRST.txt"), "/" + _("Playlist.m3u8"),
+                "/" + _("Playlist (old players, 8.3 names).m3u"))
 
 
 def _name(path: str) -> str:
@@ -19,10 +25,11 @@ def _name(path: str) -> str:
 
 
 def generated_files(spec: DiscSpec, plan: DiscPlan, edition: str) -> tuple[IsoEntry, ...]:
+    readme, m3u8, m3u = long_names(spec.language)
     return (
-        IsoEntry(README_ISO, README_LONG, None, readme_bytes(spec, plan, edition), "readme"),
-        IsoEntry(M3U8_ISO, M3U8_LONG, None, playlist_m3u8(spec, plan), "playlist"),
-        IsoEntry(M3U_ISO, M3U_LONG, None, playlist_m3u(spec, plan), "playlist"),
+        IsoEntry(README_ISO, readme, None, readme_bytes(spec, plan, edition), "readme"),
+        IsoEntry(M3U8_ISO, m3u8, None, playlist_m3u8(spec, plan), "playlist"),
+        IsoEntry(M3U_ISO, m3u, None, playlist_m3u(spec, plan), "playlist"),
     )
 
 
@@ -51,48 +58,60 @@ def _draft_lines(spec: DiscSpec, plan: DiscPlan) -> list[str]:
     if not plan.draft:
         return []
     bar = "=" * 64
-    lines = [bar, "  BẢN NHÁP / DRAFT — KHÔNG DÙNG ĐỂ PHÁT SÓNG (NOT FOR BROADCAST)", bar]
+    lines = [bar, "  " + _("DRAFT — NOT FOR BROADCAST"), bar]
     if spec.draft:
-        lines.append("Sản xuất đang ở trạng thái nháp (status = \"draft\" trong radio.toml).")
+        lines.append(_('The production is a draft (status = "draft" in radio.toml).'))
     for item in sorted(spec.items, key=lambda i: (i.number, i.name)):
-        if item.placeholders > item.pending_cues:
-            lines.append(f"Bài {item.number} ({item.name}): còn "
-                         f"{item.placeholders - item.pending_cues} đoạn giọng "
-                         "đọc tổng hợp chờ thay bằng bản thu âm.")
+        synthesized = item.placeholders - item.pending_cues
+        if synthesized > 0:
+            lines.append(ngettext(
+                "Episode {number} ({name}): {n} paragraph of synthesized speech still awaits "
+                "its recorded take.",
+                "Episode {number} ({name}): {n} paragraphs of synthesized speech still await "
+                "their recorded takes.", synthesized, number=item.number, name=item.name))
         if item.pending_cues:
-            lines.append("Bài {number} ({name}): còn {count} chỉ dẫn âm thanh chờ bản ghi "
-                         "(khoảng lặng thay thế).".format(number=item.number, name=item.name,
-                                                          count=item.pending_cues))
+            lines.append(ngettext(
+                "Episode {number} ({name}): {n} sound cue still awaits its recording "
+                "(silence stands in for it).",
+                "Episode {number} ({name}): {n} sound cues still await their recording "
+                "(silence stands in for them).", item.pending_cues, number=item.number,
+                name=item.name))
     return lines + [""]
 
 
 def readme_text(spec: DiscSpec, plan: DiscPlan, edition: str) -> str:
+    """ĐỌC TRƯỚC.txt in the production's language (``[production] language``)."""
+    with language(spec.language):
+        return _readme_text(spec, plan, edition)
+
+
+def _readme_text(spec: DiscSpec, plan: DiscPlan, edition: str) -> str:
+    playlist = long_names(spec.language)[1][1:]
     lines = _draft_lines(spec, plan)
     lines += [nfc(spec.title or plan.label), "",
-              f"Đơn vị phát hành (publisher): {nfc(spec.publisher)}",
-              f"Ấn bản (edition): {edition}",
-              f"Ngày (date): {spec.date}",
-              f"Nhãn đĩa (volume label): {plan.label}", "",
-              "ĐĨA CD ÂM THANH / AUDIO CD — DANH SÁCH BÀI (TRACK LIST)",
-              "Track  Thời lượng  Tên bài"]
+              _("Publisher: {publisher}", publisher=nfc(spec.publisher)),
+              _("Edition: {edition}", edition=edition),
+              _("Date: {date}", date=spec.date),
+              _("Volume label: {label}", label=plan.label), "",
+              _("AUDIO CD — TRACK LIST"),
+              # TRANSLATORS: column headings; the second one is 10 characters wide.
+              _("Track    Duration  Title")]
     for t in plan.tracks:
         lines.append(f"{t.number:>5}  {timecode(t.duration_s, pad=True):>10}  {nfc(t.title)}")
-    lines += [f"Tổng thời lượng (total): {timecode(plan.audio_s, pad=True)}", "",
-              "ĐĨA DỮ LIỆU MP3 / MP3 DATA DISC"]
+    lines += [_("Total duration: {duration}", duration=timecode(plan.audio_s, pad=True)), "",
+              _("MP3 DATA DISC")]
     for entry, item in _mp3s(spec, plan):
         lines.append(f"  {timecode(item.duration_s, pad=True)}  {_name(entry.long_path)}")
-    lines += ["", "CÁCH NGHE / HOW TO PLAY",
-              "- Đĩa CD âm thanh: cho vào bất kỳ đầu đĩa CD nào; mỗi bài là một track.",
-              "  Audio CD: plays in any CD player, one track per programme.",
-              "- Đĩa dữ liệu MP3: mở đĩa trên máy tính hoặc đầu MP3; các tệp .mp3 ở thư mục",
-              "  gốc của đĩa; danh sách phát \"Danh sách phát.m3u8\" (máy chỉ đọc tên 8.3:",
-              "  DANHSACH.M3U);",
-              "  kịch bản trong thư mục \"Kịch bản\".",
-              "  Data disc: open it on a PC or an MP3 player; the MP3 files are in the top",
-              "  folder, the scripts in the \"Kịch bản\" folder.",
-              f"- Kiểm tra đĩa (verify a copy): radio verify {plan.label}.iso", "",
-              "GHI CHÚ PHÁT SÓNG / BROADCAST NOTES",
-              nfc(spec.notes).strip() or "(không có / none)"]
+    lines += ["", _("HOW TO PLAY"),
+              _("- Audio CD: plays in any CD player, one track per programme."),
+              _("- MP3 data disc: open it on a computer or an MP3 player; the .mp3 files are in\n"
+                "  the top folder of the disc; the playlist is \"{playlist}\" (players\n"
+                "  that read only 8.3 names: {playlist_83});\n"
+                "  the scripts are in the \"{folder}\" folder.", playlist=playlist,
+                playlist_83=M3U_ISO[1:].split(";")[0], folder=script_folder(spec.language)),
+              _("- Verify a copy: radio verify {label}.iso", label=plan.label), "",
+              _("BROADCAST NOTES"),
+              nfc(spec.notes).strip() or _("(none)")]
     return "\n".join(lines) + "\n"
 
 

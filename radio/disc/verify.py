@@ -10,7 +10,7 @@ from pathlib import Path
 import pycdlib
 
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import _, _l, ngettext
 from .audiocd import msf
 from .iso import IsoReader
 from .manifest import block_digests, load_manifest
@@ -29,15 +29,15 @@ class _Report:
         self.order: str | None = None
 
     def ok(self, text: str) -> None:
-        self.lines.append(f"ok    {text}")
+        self.lines.append(_("ok    {text}", text=text))
 
     def fail(self, text: str) -> None:
-        self.lines.append(f"FAIL  {text}")
+        self.lines.append(_("FAIL  {text}", text=text))
         self.problems.append(text)
 
     def finish(self) -> VerifyReport:
-        verdict = "everything matches the manifest" if not self.problems else \
-            f"{len(self.problems)} problem(s) found"
+        verdict = _("everything matches the manifest") if not self.problems else \
+            ngettext("{n} problem found", "{n} problems found", len(self.problems))
         return VerifyReport(not self.problems, [*self.lines, verdict], list(self.problems),
                             self.offset, self.order)
 
@@ -46,22 +46,25 @@ def verify_image(path: Path, manifest_path: Path | None = None) -> VerifyReport:
     """Check *path* (``.iso``, ``.cue``, ``.toc`` or ``.bin``) against the manifest."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"there is no image {path}", hint="give the path of a .iso, .cue, "
-                        ".toc or .bin made by `radio disc`")
+        raise UserError(_l("there is no image {path}", path=path),
+                        hint=_l("give the path of a .iso, .cue, .toc or .bin made by "
+                                "`radio disc`"))
     manifest_path = Path(manifest_path) if manifest_path else path.parent / "manifest.json"
     if not manifest_path.is_file():
-        raise UserError(f"no manifest.json beside {path.name}", path=manifest_path,
-                        hint="give the manifest that came with the disc")
+        raise UserError(_l("no manifest.json beside {name}", name=path.name), path=manifest_path,
+                        hint=_l("give the manifest that came with the disc"))
     manifest = load_manifest(manifest_path)
     report = _Report()
-    report.lines.append(f"edition {manifest.edition}" + (" (DRAFT)" if manifest.draft else ""))
+    report.lines.append(_("edition {edition} (DRAFT)", edition=manifest.edition) if manifest.draft
+                        else _("edition {edition}", edition=manifest.edition))
     suffix = path.suffix.lower()
     if suffix == ".iso":
         _check_iso(path, manifest, report)
     elif suffix in (".cue", ".toc", ".bin"):
         _check_audio(path, manifest, report)
     else:
-        raise UserError(f"cannot verify {path.name}", hint="give a .iso, .cue, .toc or .bin")
+        raise UserError(_l("cannot verify {name}", name=path.name),
+                        hint=_l("give a .iso, .cue, .toc or .bin"))
     return report.finish()
 
 
@@ -80,15 +83,20 @@ def _bad_ranges(matches: list[bool], record: FileRecord, total_sectors: int):
 
 def _report_ranges(report: _Report, name: str, runs, where) -> None:
     for first, last in runs[:MAX_RANGE_LINES]:
-        span = f"sector {first} differs" if first == last else f"sectors {first}–{last} differ"
-        report.fail(f"{name}: {span} ({where(first, last)})")
+        report.fail(_("{name}: sector {first} differs ({where})", name=name, first=first,
+                      where=where(first, last)) if first == last else
+                    _("{name}: sectors {first}–{last} differ ({where})", name=name, first=first,
+                      last=last, where=where(first, last)))
     if len(runs) > MAX_RANGE_LINES:
-        report.fail(f"{name}: and {len(runs) - MAX_RANGE_LINES} more damaged ranges")
+        report.fail(ngettext("{name}: and {n} more damaged range",
+                             "{name}: and {n} more damaged ranges",
+                             len(runs) - MAX_RANGE_LINES, name=name))
 
 
 def _check_size(report: _Report, name: str, size: int, record: FileRecord) -> None:
     if size != record.size:
-        report.fail(f"{name}: {size} bytes, the manifest says {record.size}")
+        report.fail(_("{name}: {size} bytes, the manifest says {expected}", name=name, size=size,
+                      expected=record.size))
 
 
 # --- ISO ---------------------------------------------------------------------------
@@ -101,14 +109,15 @@ def _check_iso(path: Path, manifest: Manifest, report: _Report) -> None:
     try:
         with IsoReader(path) as reader:
             found = reader.files()
-            extents = {p: (e, s) for p, (s, _, e) in found.items()}
+            extents = {p: (e, s) for p, (s, _digest, e) in found.items()}
             _check_iso_files(reader, found, manifest, name, report)
     except pycdlib.pycdlibexception.PyCdlibException as exc:
-        report.fail(f"{name}: the ISO 9660 file system cannot be read ({exc})")
+        report.fail(_("{name}: the ISO 9660 file system cannot be read ({reason})", name=name,
+                      reason=exc))
     if whole == record.sha256:
-        report.ok(f"{name}: sha256 matches ({size} bytes)")
+        report.ok(_("{name}: sha256 matches ({size} bytes)", name=name, size=size))
         return
-    report.fail(f"{name}: sha256 differs from the manifest")
+    report.fail(_("{name}: sha256 differs from the manifest", name=name))
     _check_size(report, name, size, record)
     matches = [a == b for a, b in zip(blocks, record.blocks)]
     matches += [False] * abs(len(blocks) - len(record.blocks))
@@ -117,7 +126,8 @@ def _check_iso(path: Path, manifest: Manifest, report: _Report) -> None:
     def where(first: int, last: int) -> str:
         hit = sorted(p.split(";")[0] for p, (extent, length) in extents.items()
                      if extent <= last and extent + -(-length // 2048) > first)
-        return "inside " + ", ".join(hit) if hit else "file-system structures or padding"
+        return (_("inside {files}", files=", ".join(hit)) if hit
+                else _("file-system structures or padding"))
     _report_ranges(report, name, runs, where)
 
 
@@ -127,24 +137,26 @@ def _check_iso_files(reader: IsoReader, found: dict, manifest: Manifest, name: s
     for f in manifest.iso_files:
         shown = f"{f.iso_path.split(';')[0]} “{f.long_path}”"
         if f.iso_path not in found:
-            report.fail(f"{name}: {shown} is missing")
+            report.fail(_("{name}: {file} is missing", name=name, file=shown))
             bad += 1
             continue
-        size, digest, _ = found[f.iso_path]
+        size, digest, _extent = found[f.iso_path]
         if (size, digest) != (f.size, f.sha256):
-            report.fail(f"{name}: {shown} differs from the manifest "
-                        f"({size} bytes, sha256 {digest[:12]}…)")
+            report.fail(_("{name}: {file} differs from the manifest ({size} bytes, sha256 "
+                          "{digest}…)", name=name, file=shown, size=size, digest=digest[:12]))
             bad += 1
         for namespace in reader.missing_long_names(f.long_path):
-            report.fail(f"{name}: {shown} has no {namespace} name “{f.long_path}”")
+            report.fail(_("{name}: {file} has no {namespace} name “{long_name}”", name=name,
+                          file=shown, namespace=namespace, long_name=f.long_path))
             bad += 1
     known = {f.iso_path for f in manifest.iso_files}
     for extra in sorted(set(found) - known):
-        report.fail(f"{name}: {extra.split(';')[0]} is not in the manifest")
+        report.fail(_("{name}: {file} is not in the manifest", name=name,
+                      file=extra.split(";")[0]))
         bad += 1
     if not bad:
-        report.ok(f"{name}: all {len(manifest.iso_files)} files match, "
-                  "with their Joliet and Rock Ridge names")
+        report.ok(_("{name}: all {count} files match, with their Joliet and Rock Ridge names",
+                    name=name, count=len(manifest.iso_files)))
 
 
 # --- audio CD ----------------------------------------------------------------------
@@ -163,7 +175,7 @@ def _check_audio(path: Path, manifest: Manifest, report: _Report) -> None:
             bins.add(_check_sheet(sheet, kind, manifest, report))
     for bin_path in sorted(b for b in bins if b is not None):
         if not bin_path.is_file():
-            report.fail(f"{bin_path.name}: missing (named in the cue sheet)")
+            report.fail(_("{name}: missing (named in the cue sheet)", name=bin_path.name))
             continue
         _check_bin(bin_path, manifest, report)
 
@@ -173,17 +185,17 @@ def _check_sheet(sheet: Path, kind: str, manifest: Manifest, report: _Report) ->
     if record and sheet.name == record.name:
         digest = block_digests(sheet, 1 << 20)[0]
         if digest == record.sha256:
-            report.ok(f"{sheet.name}: sha256 matches")
+            report.ok(_("{name}: sha256 matches", name=sheet.name))
         else:
-            report.fail(f"{sheet.name}: differs from the manifest (sha256)")
+            report.fail(_("{name}: differs from the manifest (sha256)", name=sheet.name))
     try:
         text = sheet.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        report.fail(f"{sheet.name}: cannot be read ({exc})")
+        report.fail(_("{name}: cannot be read ({reason})", name=sheet.name, reason=exc))
         return None
     parsed = parse_cue(text) if kind == ".cue" else parse_toc(text)
     for problem in parsed.problems:
-        report.fail(f"{sheet.name}: {problem}")
+        report.fail(_("{name}: {problem}", name=sheet.name, problem=problem))
     _compare_starts(sheet.name, parsed.starts, manifest, report)
     return sheet.parent / parsed.bin_name if parsed.bin_name else None
 
@@ -192,19 +204,23 @@ def _compare_starts(name: str, starts: list[tuple[int, int]], manifest: Manifest
                     report: _Report) -> None:
     """*starts*: (gap start, INDEX 01) sectors per track, gap start = INDEX 01 if no gap."""
     if len(starts) != len(manifest.tracks):
-        report.fail(f"{name}: {len(starts)} tracks, the manifest has {len(manifest.tracks)}")
+        report.fail(_("{name}: {count} tracks, the manifest has {expected}", name=name,
+                      count=len(starts), expected=len(manifest.tracks)))
     bad = 0
     for t, (gap_start, start) in zip(manifest.tracks, starts):
         if start != t.start_sector:
-            report.fail(f"{name}: track {t.number} starts at sector {start} ({msf(start)}), "
-                        f"the manifest says {t.start_sector} ({msf(t.start_sector)})")
+            report.fail(_("{name}: track {number} starts at sector {start} ({start_msf}), the "
+                          "manifest says {expected} ({expected_msf})", name=name,
+                          number=t.number, start=start, start_msf=msf(start),
+                          expected=t.start_sector, expected_msf=msf(t.start_sector)))
             bad += 1
         elif gap_start != t.start_sector - t.gap_sectors:
-            report.fail(f"{name}: the gap before track {t.number} starts at sector "
-                        f"{gap_start}, the manifest says {t.start_sector - t.gap_sectors}")
+            report.fail(_("{name}: the gap before track {number} starts at sector {start}, the "
+                          "manifest says {expected}", name=name, number=t.number,
+                          start=gap_start, expected=t.start_sector - t.gap_sectors))
             bad += 1
     if not bad and len(starts) == len(manifest.tracks):
-        report.ok(f"{name}: {len(starts)} track starts match")
+        report.ok(_("{name}: {count} track starts match", name=name, count=len(starts)))
 
 
 def _track_at(manifest: Manifest, first: int, last: int) -> str:
@@ -212,28 +228,31 @@ def _track_at(manifest: Manifest, first: int, last: int) -> str:
     for t in manifest.tracks:
         if t.start_sector - t.gap_sectors <= last and t.start_sector + t.length_sectors > first:
             gap = t.start_sector > first and t.start_sector - t.gap_sectors <= last
-            parts.append(f"track {t.number}" + (" or the gap before it" if gap and
-                                                 t.start_sector > last else ""))
-    return ", ".join(parts) or "after the last track"
+            parts.append(_("track {number} or the gap before it", number=t.number)
+                         if gap and t.start_sector > last else _("track {number}", number=t.number))
+    return ", ".join(parts) or _("after the last track")
 
 
 def _check_tracks(name: str, manifest: Manifest, result, report: _Report,
                   runs=()) -> None:
     """Each track's samples; *runs*: the damaged sector ranges found by the blocks."""
     for t in manifest.tracks:
-        label = f"track {t.number} “{t.ascii_title}”"
         missing = result.missing_frames.get(("pcm", t.number), 0)
+        track = dict(name=name, number=t.number, title=t.ascii_title)
         if result.digests[("pcm", t.number)] == t.pcm_sha256:
-            report.ok(f"{name}: {label} samples match ({t.duration_s:.1f} s)")
+            report.ok(_("{name}: track {number} “{title}” samples match ({seconds:.1f} s)",
+                        seconds=t.duration_s, **track))
         elif missing:
-            report.fail(f"{name}: {label}: {missing} samples are missing from the image")
+            report.fail(_("{name}: track {number} “{title}”: {missing} samples are missing from "
+                          "the image", missing=missing, **track))
         elif (first := _first_damage(t, runs)) is not None:
-            report.fail(_("{name}: {label}: samples differ from the manifest from {into} into "
-                          "the track ({disc} on the disc)", name=name, label=label,
-                          into=msf(first - t.start_sector), disc=msf(first)))
+            report.fail(_("{name}: track {number} “{title}”: samples differ from the manifest "
+                          "from {into} into the track ({disc} on the disc)",
+                          into=msf(first - t.start_sector), disc=msf(first), **track))
         else:
-            report.fail(f"{name}: {label}: samples differ from the manifest "
-                        f"(from {msf(t.start_sector)} on the disc)")
+            report.fail(_("{name}: track {number} “{title}”: samples differ from the manifest "
+                          "(from {position} on the disc)", position=msf(t.start_sector),
+                          **track))
 
 
 def _first_damage(track, runs) -> int | None:
@@ -248,13 +267,15 @@ def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
     record, name = manifest.file("bin"), path.name
     result = scan_audio(path, manifest)
     if result.size % 2352:
-        report.fail(f"{name}: {result.size} bytes is not a whole number of 2352-byte "
-                    f"sectors ({result.size % 2352} bytes over)")
+        report.fail(_("{name}: {size} bytes is not a whole number of 2352-byte sectors "
+                      "({over} bytes over)", name=name, size=result.size,
+                      over=result.size % 2352))
     runs = []
     if result.sha256 == record.sha256:
-        report.ok(f"{name}: sha256 matches ({result.size // 2352} sectors)")
+        report.ok(_("{name}: sha256 matches ({sectors} sectors)", name=name,
+                    sectors=result.size // 2352))
     else:
-        report.fail(f"{name}: sha256 differs from the manifest")
+        report.fail(_("{name}: sha256 differs from the manifest", name=name))
         _check_size(report, name, result.size, record)
         runs = _bad_ranges(block_matches(result, record), record, -(-record.size // 2352))
         _report_ranges(report, name, runs, lambda a, b: _track_at(manifest, a, b))
@@ -265,15 +286,19 @@ def _check_readback(path: Path, manifest: Manifest, report: _Report) -> None:
     name = path.name
     offset = find_offset(path, manifest)
     if offset is None:
-        report.fail(f"{name}: the opening samples of the tracks are nowhere within ±3000 "
-                    f"samples of their place, in either byte order: this is not an image "
-                    f"of {manifest.edition}")
+        report.fail(_("{name}: the opening samples of the tracks are nowhere within ±3000 "
+                      "samples of their place, in either byte order: this is not an image of "
+                      "{edition}", name=name, edition=manifest.edition))
         return
     order = "big" if offset.big_endian else "little"
     report.offset, report.order = offset.frames, order
-    report.ok(f"{name}: read back from a disc: {order}-endian, read offset "
-              f"{offset.frames:+d} samples (found at track {offset.track}, "
-              f"{offset.match:.0%} exact)")
+    report.ok(_("{name}: read back from a disc: big-endian, read offset {offset:+d} samples "
+                "(found at track {track}, {exact:.0%} exact)", name=name,
+                offset=offset.frames, track=offset.track, exact=offset.match)
+              if offset.big_endian else
+              _("{name}: read back from a disc: little-endian, read offset {offset:+d} samples "
+                "(found at track {track}, {exact:.0%} exact)", name=name,
+                offset=offset.frames, track=offset.track, exact=offset.match))
     result = scan_audio(path, manifest, offset.frames, offset.big_endian)
     record = manifest.file("bin")
     runs = _bad_ranges(block_matches(result, record), record, -(-record.size // 2352))

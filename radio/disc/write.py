@@ -16,7 +16,7 @@ from ..audio.wav import PCM, WavLayout, read_layout
 from ..clock import timecode
 from ..errors import Problem, UserError, raise_if_errors
 from ..fsio import atomic_path, sha256_file
-from ..i18n import _l
+from ..i18n import _, _l, ngettext, render
 from .audiocd import cue_text, toc_text, track_records, write_bin
 from .iso import write_iso
 from .manifest import (edition_id, file_record, input_fingerprint, load_manifest,
@@ -48,10 +48,10 @@ def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print
     fingerprint = input_fingerprint(spec)
     old = _previous(out_dir / MANIFEST)
     if old and old.fingerprint == fingerprint and _outputs_present(old, out_dir):
-        log(f"disc unchanged: {old.edition} in {out_dir}")
+        log(_("disc unchanged: {edition} in {folder}", edition=old.edition, folder=out_dir))
         return dataclasses.replace(old, unchanged=True)
     for warning in plan.warnings:
-        log(f"warning: {warning}")
+        log(_("warning: {message}", message=warning))
     edition = edition_id(plan, spec, fingerprint)
     manifest = _write_all(spec, plan, wavs, edition, fingerprint, out_dir)
     if old:
@@ -64,11 +64,13 @@ def _check_inputs(spec: DiscSpec) -> dict[str, WavLayout]:
     problems: list[Problem] = []
     wavs: dict[str, WavLayout] = {}
     for item in spec.items:
-        for what, path in (("WAV master", item.wav_path), ("MP3", item.mp3_path),
-                           ("script", item.script_path)):
+        for message, path in (
+                (_l("the WAV master of {name} is missing", name=item.name), item.wav_path),
+                (_l("the MP3 of {name} is missing", name=item.name), item.mp3_path),
+                (_l("the script of {name} is missing", name=item.name), item.script_path)):
             if not Path(path).is_file():
-                problems.append(Problem(f"the {what} of {item.name} is missing", str(path),
-                                        hint="build the episode with `radio build`"))
+                problems.append(Problem(message, str(path),
+                                        hint=_l("build the episode with `radio build`")))
         if not Path(item.wav_path).is_file():
             continue
         try:
@@ -78,8 +80,8 @@ def _check_inputs(spec: DiscSpec) -> dict[str, WavLayout]:
         try:
             Path(item.script_path).read_bytes().decode("utf-8")
         except UnicodeDecodeError:
-            problems.append(Problem("the script is not UTF-8 text", str(item.script_path),
-                                    hint="save it as UTF-8 in your editor"))
+            problems.append(Problem(_l("the script is not UTF-8 text"), str(item.script_path),
+                                    hint=_l("save it as UTF-8 in your editor")))
         except OSError:
             pass
     raise_if_errors(problems)
@@ -153,7 +155,8 @@ def _write_all(spec: DiscSpec, plan: DiscPlan, wavs: dict[str, WavLayout], editi
             audio_sectors=plan.audio_sectors, files=files,
             iso_files=tuple(_iso_record(entry) for entry in
                             sorted(entries, key=lambda e: e.iso_path)),
-            tracks=tuple(tracks), warnings=plan.warnings)
+            tracks=tuple(tracks),
+            warnings=tuple(render(w, spec.language) for w in plan.warnings))
         tmp_manifest.write_text(manifest_json(manifest), encoding="utf-8")
         sums = [*files, file_record(tmp_manifest, MANIFEST, "manifest")]
         tmp_sums.write_text(sha256sums_text(sums), encoding="ascii")
@@ -179,16 +182,23 @@ def _remove_stale(old: Manifest, new: Manifest, out_dir: Path) -> None:
 
 def _report(spec: DiscSpec, plan: DiscPlan, manifest: Manifest, out_dir: Path, log) -> None:
     iso = manifest.file("iso")
-    log(f"disc {manifest.edition}: audio CD {len(plan.tracks)} tracks, "
-        f"{timecode(plan.audio_s)}; data disc {iso.size / 1024 / 1024:.1f} MB; in {out_dir}")
+    log(ngettext("disc {edition}: audio CD {n} track, {duration}; data disc {size:.1f} MB; "
+                 "in {folder}",
+                 "disc {edition}: audio CD {n} tracks, {duration}; data disc {size:.1f} MB; "
+                 "in {folder}", len(plan.tracks), edition=manifest.edition,
+                 duration=timecode(plan.audio_s), size=iso.size / 1024 / 1024, folder=out_dir))
     if plan.draft:
-        reasons = []
         if spec.draft:
-            reasons.append('radio.toml says status = "draft"')
+            log(_('this disc is a DRAFT (radio.toml says status = "draft"): volume label '
+                  "{label}, marked in DOCTRUOC.TXT, the CD-TEXT and the manifest — do not send "
+                  "it to the stations", label=plan.label))
         waiting = sum(item.placeholders for item in spec.items)
         if waiting:
-            reasons.append(f"{waiting} synthesized placeholder paragraph(s) still await "
-                           "recorded takes")
-        log(f"this disc is a DRAFT ({'; '.join(reasons)}): volume label {plan.label}, "
-            "marked in DOCTRUOC.TXT, the CD-TEXT and the manifest — do not send it to "
-            "the stations")
+            log(ngettext("this disc is a DRAFT ({n} synthesized placeholder paragraph still "
+                         "awaits its recorded take): volume label {label}, marked in "
+                         "DOCTRUOC.TXT, the CD-TEXT and the manifest — do not send it to the "
+                         "stations",
+                         "this disc is a DRAFT ({n} synthesized placeholder paragraphs still "
+                         "await recorded takes): volume label {label}, marked in DOCTRUOC.TXT, "
+                         "the CD-TEXT and the manifest — do not send it to the stations",
+                         waiting, label=plan.label))

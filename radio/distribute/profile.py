@@ -37,7 +37,6 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..config import CONFIG_NAME, Production, _key_line
 from ..errors import Problem, raise_if_errors

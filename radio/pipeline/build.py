@@ -18,6 +18,7 @@ from .. import __version__
 from ..clock import timecode
 from ..config import Production
 from ..fsio import BuildLock, clean_stale_temporaries, write_text
+from ..i18n import _
 from ..log import Log
 from ..speech.cache import SpeechCache
 from ..speech.sayable import unsayable_warnings
@@ -59,8 +60,8 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
     """
     episodes = load_episodes(production, names)
     lock = BuildLock(production.state_dir / "lock")
-    lock.acquire(on_wait=on_wait or (lambda: log.info("waiting for another build of this "
-                                                      "production...")))
+    lock.acquire(on_wait=on_wait or (lambda: log.info(_("waiting for another build of this "
+                                                        "production..."))))
     try:
         for folder in (production.output_dir, production.state_dir, production.takes_dir):
             clean_stale_temporaries(folder)   # what a killed build or freeze left behind
@@ -127,10 +128,11 @@ def _build_parallel(production: Production, episodes, options: BuildOptions,
         futures = [pool.submit(_worker, production.root, ep.name, options, log.verbosity)
                    for ep in episodes]
         results = [f.result() for f in futures]
-    for _, warnings, _ in results:
+    for _result, warnings, _stats in results:
         log.warnings += warnings
     # Each worker counted its own speech; the caller reports the sum once.
-    return [r for r, _, _ in results], tuple(map(sum, zip(*(st for _, _, st in results))))
+    return ([r for r, _w, _s in results],
+            tuple(map(sum, zip(*(st for _r, _w, st in results)))))
 
 
 def _worker(root: Path, name: str, options: BuildOptions, verbosity: int):

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..config import Production
 from ..errors import Problem, UserError, raise_if_errors
+from ..i18n import _l
 from ..script import parse_file
 from ..script.model import Bed, Clip, Episode, Jingle, Paragraph
 from ..speech.sayable import has_words, strip_unsayable
@@ -26,8 +27,9 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
     if names:
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise UserError(f"no episode named '{unknown[0]}'",
-                            hint=f"episodes here: {', '.join(known) or 'none (add scripts/*.md)'}")
+            raise UserError(_l("no episode named '{name}'", name=unknown[0]),
+                            hint=_l("episodes here: {names}", names=", ".join(known)) if known
+                            else _l("there are no episodes here yet: add scripts/*.md"))
     elif not known:
         raise UserError("this production has no scripts", path="scripts/",
                         hint="add scripts/episode1.md (see `radio init` for an example)")

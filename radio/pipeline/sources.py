@@ -140,19 +140,21 @@ def resolve_asset(assets_dir: Path, relative: str) -> Path:
                          _l("keep one of them (the other was probably copied from a Mac): "
                             "delete or rename it")) from None
     except (OSError, RuntimeError, ValueError) as exc:   # loops, names too long, NUL bytes
-        raise AssetError(f"'{relative}' cannot be opened: {getattr(exc, 'strerror', None) or exc}",
-                         "check the path, and any link along it, inside audio_assets/") from None
+        raise AssetError(_l("'{path}' cannot be opened: {reason}", path=relative,
+                            reason=getattr(exc, "strerror", None) or exc),
+                         _l("check the path, and any link along it, inside audio_assets/")) \
+            from None
     if path != root and root not in path.parents:
-        raise AssetError(f"'{relative}' points outside audio_assets/",
-                         "copy the recording into audio_assets/ and cue it from there")
+        raise AssetError(_l("'{path}' points outside audio_assets/", path=relative),
+                         _l("copy the recording into audio_assets/ and cue it from there"))
     if is_dir:
-        raise AssetError(f"'{relative}' is a folder, not a recording",
-                         "name a file inside it, e.g. music/bed.ogg")
+        raise AssetError(_l("'{path}' is a folder, not a recording", path=relative),
+                         _l("name a file inside it, e.g. music/bed.ogg"))
     if not exists:
         near = _nearby(assets_dir, relative)
-        raise AssetError(f"audio_assets/{relative} does not exist",
-                         f"did you mean '{near}'?" if near else
-                         "put the file in audio_assets/ or fix the path")
+        raise AssetError(_l("audio_assets/{path} does not exist", path=relative),
+                         _l("did you mean '{name}'?", name=near) if near else
+                         _l("put the file in audio_assets/ or fix the path"))
     return path
 
 
@@ -177,12 +179,12 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         key = _key("asset", file_digest(path), start_ms, end_ms)
         empty = path.stat().st_size == 0
     except OSError as exc:
-        raise AssetError(f"cannot read {path.name}: {exc.strerror}",
-                         "make the file readable (check its permissions), or copy it "
-                         "into audio_assets/ again") from None
+        raise AssetError(_l("cannot read {name}: {reason}", name=path.name, reason=exc.strerror),
+                         _l("make the file readable (check its permissions), or copy it "
+                            "into audio_assets/ again")) from None
     if empty:
-        raise AssetError(f"{path.name} is empty (0 bytes)",
-                         "copy or export the recording again; the copy may have failed")
+        raise AssetError(_l("{name} is empty (0 bytes)", name=path.name),
+                         _l("copy or export the recording again; the copy may have failed"))
     if (cached := store.get(key)) is not None:
         return cached
     store.missing(key)
@@ -190,30 +192,33 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
         samples, info = dec.decode_with_info(path, 2)
         declared_s = info.duration_s if _states_its_length(info) else None
     except dec.DecodeError as exc:
-        raise AssetError(f"cannot decode {path.name}: {exc}",
-                         "re-export the recording as WAV, FLAC or MP3") from None
+        raise AssetError(_l("cannot decode {name}: {reason}", name=path.name, reason=exc),
+                         _l("re-export the recording as WAV, FLAC or MP3")) from None
     total_ms = len(samples) * 1000 / dec.RATE
     if info.codec.startswith("pcm_") and (declared := _wav_declared_s(path)):
         declared_s = declared
     if declared_s and total_ms < declared_s * 1000 * 0.95 - 500:
-        raise AssetError(f"{path.name} is truncated: it holds {total_ms / 1000:.1f} s of the "
-                         f"{declared_s:.1f} s its header announces",
-                         "copy or export the recording again from the original")
+        raise AssetError(_l("{name} is truncated: it holds {held:.1f} s of the {declared:.1f} s "
+                            "its header announces", name=path.name, held=total_ms / 1000,
+                            declared=declared_s),
+                         _l("copy or export the recording again from the original"))
     if len(samples) < dec.RATE // 100:
-        raise AssetError(f"{path.name} has no audio (0 seconds)",
-                         "record or export it again; a clip must last at least 10 ms")
+        raise AssetError(_l("{name} has no audio (0 seconds)", name=path.name),
+                         _l("record or export it again; a clip must last at least 10 ms"))
     if start_ms >= total_ms - 1:
-        raise AssetError(f"the trim từ={start_ms / 1000:g}s starts past the end of {path.name} "
-                         f"({total_ms / 1000:.2f}s)", "check từ= against the recording's length")
+        raise AssetError(_l("the trim từ={start:g}s starts past the end of {name} ({total:.2f}s)",
+                            start=start_ms / 1000, name=path.name, total=total_ms / 1000),
+                         _l("check từ= against the recording's length"))
     if end_ms is not None and end_ms > total_ms + 5:
-        raise AssetError(f"the trim đến={end_ms / 1000:g}s is past the end of {path.name} "
-                         f"({total_ms / 1000:.2f}s)", "shorten đến= or leave it out")
+        raise AssetError(_l("the trim đến={end:g}s is past the end of {name} ({total:.2f}s)",
+                            end=end_ms / 1000, name=path.name, total=total_ms / 1000),
+                         _l("shorten đến= or leave it out"))
     first = round(start_ms * dec.RATE / 1000)
     last = len(samples) if end_ms is None else round(end_ms * dec.RATE / 1000)
     samples = samples[first:last]
     if len(samples) < dec.RATE // 100:
-        raise AssetError(f"{path.name} has no audio (0 seconds)",
-                         "record or export it again; a clip must last at least 10 ms")
+        raise AssetError(_l("{name} has no audio (0 seconds)", name=path.name),
+                         _l("record or export it again; a clip must last at least 10 ms"))
     return store.put(key, samples)
 
 

@@ -76,7 +76,7 @@ window.radioDraw = (() => {
     ctx.lineTo(width, y(target));
     ctx.stroke();
     ctx.setLineDash([]);
-    const label = `mục tiêu · target ${target} LUFS`;
+    const label = _("target {target} LUFS", { target: window.radioNumber(target, 1) });
     const labelWidth = ctx.measureText(label).width + 8;
     ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
     ctx.fillRect(width - labelWidth - 4, y(target) - 17, labelWidth, 14);
@@ -95,7 +95,7 @@ window.radioDraw = (() => {
     ctx.stroke();
     ctx.lineWidth = 1;
     ctx.fillStyle = "#475569";
-    ctx.fillText("LUFS (short-term, 3 s)", 30, 12);
+    ctx.fillText(_("LUFS (short-term, 3 s)"), 30, 12);
   }
 
   return { waveform: drawWaveform, loudness: drawLoudness };

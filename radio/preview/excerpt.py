@@ -18,6 +18,7 @@ from ..audio.wav import copy_span, read_layout
 from ..clock import timecode
 from ..config import Production
 from ..errors import UserError
+from ..i18n import _, _l, lazy_ngettext
 from ..fsio import atomic_open
 from ..log import Log
 from ..pipeline.build import make_synthesizer
@@ -45,25 +46,28 @@ def parse_time(text: str, option: str) -> float:
     """Seconds from '90', '90.5', '1:30', '1:30,5' or '1:02:03'."""
     match = _TIME.match(text.strip())
     if not match:
-        raise UserError(f"{option} {text!r} is not a time",
-                        hint="write seconds (90), minutes:seconds (1:30) or h:mm:ss (1:02:03)")
+        raise UserError(_l("{option} {text!r} is not a time", option=option, text=text),
+                        hint=_l("write seconds (90), minutes:seconds (1:30) or h:mm:ss "
+                                "(1:02:03)"))
     hours, minutes, seconds = match.groups()
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
 
 
 def validate(request: ExcerptRequest) -> None:
     if request.output is None:
-        raise UserError("an excerpt needs an output file",
-                        hint="add -o excerpt.wav, e.g. radio preview episode1 --from 1:30 "
-                             "--to 2:45 -o excerpt.wav")
+        raise UserError(_l("an excerpt needs an output file"),
+                        hint=_l("add -o excerpt.wav, e.g. radio preview episode1 --from 1:30 "
+                                "--to 2:45 -o excerpt.wav"))
     if request.output.suffix.lower() != ".wav":
-        raise UserError(f"excerpts are written as WAV, not '{request.output.suffix}'",
-                        hint=f"use -o {request.output.with_suffix('.wav').name}")
+        raise UserError(_l("excerpts are written as WAV, not '{suffix}'",
+                           suffix=request.output.suffix),
+                        hint=_l("use -o {name}", name=request.output.with_suffix(".wav").name))
     if request.segment is not None and (request.start or request.end):
-        raise UserError("give either --segment N or --from/--to, not both")
+        raise UserError(_l("give either --segment N or --from/--to, not both"))
     if request.segment is None and request.start is None and request.end is None:
-        raise UserError("say which part to cut",
-                        hint="--from 1:30 --to 2:45, or --segment 3 (see the report's segments)")
+        raise UserError(_l("say which part to cut"),
+                        hint=_l("--from 1:30 --to 2:45, or --segment 3 (see the report's "
+                                "segments)"))
 
 
 def span_frames(request: ExcerptRequest, report: Report, rate: int, frames: int) -> tuple[int, int]:
@@ -71,18 +75,22 @@ def span_frames(request: ExcerptRequest, report: Report, rate: int, frames: int)
     if request.segment is not None:
         segments = report.segments
         if not 1 <= request.segment <= len(segments):
-            raise UserError(f"--segment {request.segment}: {report.episode} has "
-                            f"{len(segments)} segments", hint=f"use 1 to {len(segments)}")
+            raise UserError(lazy_ngettext("--segment {segment}: {episode} has {n} segment",
+                                          "--segment {segment}: {episode} has {n} segments",
+                                          len(segments), segment=request.segment,
+                                          episode=report.episode),
+                            hint=_l("use 1 to {count}", count=len(segments)))
         chosen = segments[request.segment - 1]
         return round(chosen.start_ms * rate / 1000), round(chosen.end_ms * rate / 1000)
     duration = frames / rate
     start_s = parse_time(request.start, "--from") if request.start else 0.0
     end_s = parse_time(request.end, "--to") if request.end else duration
     if start_s >= duration:
-        raise UserError(f"--from {request.start} is after the end of the episode "
-                        f"({timecode(duration, tenths=True)})")
+        raise UserError(_l("--from {start} is after the end of the episode ({duration})",
+                           start=request.start, duration=timecode(duration, tenths=True)))
     if end_s <= start_s:
-        raise UserError(f"--to {request.end} is not after --from {request.start or '0'}")
+        raise UserError(_l("--to {end} is not after --from {start}", end=request.end,
+                           start=request.start or "0"))
     return round(start_s * rate), min(frames, round(end_s * rate))
 
 
@@ -106,25 +114,30 @@ def run_excerpt(production: Production, name: str, options: BuildOptions,
     if request.final:
         from ..pipeline.build import build
 
-        log.info(f"{name}: bringing the finished build up to date (radio build {name})...")
+        log.info(_("{name}: bringing the finished build up to date (radio build {name})...",
+                   name=name))
         result = build(production, [name], replace(options, wav_only=False, output_dir=None,
                                                    jobs=1), log)[0]
-        return _done(result.report_path, request, "finished build", log)
+        return _done(result.report_path, request, True, log)
     folder = Path(tempfile.mkdtemp(prefix="radio-excerpt-"))
     try:
-        log.info(f"{name}: mastering the whole episode (WAV only), then cutting the excerpt...")
+        log.info(_("{name}: mastering the whole episode (WAV only), then cutting the "
+                   "excerpt...", name=name))
         synth = make_synthesizer(production, options)
         with synth:
             synth.start()
             result = build_preview(production, name, synth, options, folder, quiet_log(log))
-        return _done(result.report_path, request, "preview master", log)
+        return _done(result.report_path, request, False, log)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _done(report_path: Path, request: ExcerptRequest, source: str, log: Log) -> Path:
+def _done(report_path: Path, request: ExcerptRequest, final: bool, log: Log) -> Path:
     start, end, rate = cut_excerpt(report_path, request)
-    log.info(f"wrote {request.output}: {timecode(start / rate, tenths=True)}–"
-             f"{timecode(end / rate, tenths=True)} "
-             f"({(end - start) / rate:.1f} s), cut from the {source}")
+    span = dict(path=request.output, start=timecode(start / rate, tenths=True),
+                end=timecode(end / rate, tenths=True), seconds=(end - start) / rate)
+    log.info(_("wrote {path}: {start}–{end} ({seconds:.1f} s), cut from the finished build",
+               **span) if final else
+             _("wrote {path}: {start}–{end} ({seconds:.1f} s), cut from the preview master",
+               **span))
     return request.output

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import Production
 from ..errors import UserError
+from ..i18n import _l
 from ..log import Log
 from ..pipeline.build import EpisodeResult, build
 from ..pipeline.options import BuildOptions
@@ -23,8 +24,9 @@ from ..speech.voice import Synthesizer
 def check_episode(production: Production, name: str) -> None:
     known = production.episode_names()
     if name not in known:
-        raise UserError(f"no episode named '{name}'",
-                        hint=f"episodes here: {', '.join(known) or 'none (add scripts/*.md)'}")
+        raise UserError(_l("no episode named '{name}'", name=name),
+                        hint=_l("episodes here: {names}", names=", ".join(known)) if known
+                        else _l("there are no episodes here yet: add scripts/*.md"))
 
 
 def build_preview(production: Production, name: str, synth: Synthesizer,

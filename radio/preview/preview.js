@@ -6,11 +6,11 @@
   const audio = $("#player");
   const state = { version: 0, data: null, active: -1, main: [], offline: false };
   const KIND_ICON = { jingle: "♪", clip: "▶", bed: "♫", pause: "‖", pending: "○" };
-  const KIND_NAME = { jingle: "nhạc hiệu", clip: "băng", bed: "nhạc nền", pause: "dừng",
-                      pending: "chờ bản ghi" };
+  const KIND_NAME = { jingle: _("jingle"), clip: _("clip"), bed: _("music bed"), pause: _("pause"),
+                      pending: _("awaiting its recording") };
   const ENGINE = {
-    espeak: ["tổng hợp · espeak", "synth"], gtts: ["tổng hợp · Google", "synth"],
-    take: ["bản thu · take", "take"], stale: ["bản thu cũ · stale take", "stale"],
+    espeak: [_("synthesized · espeak"), "synth"], gtts: [_("synthesized · Google"), "synth"],
+    take: [_("take"), "take"], stale: [_("stale take"), "stale"],
   };
 
   function clock(seconds) {
@@ -27,7 +27,7 @@
   }
 
   function fmt(value, unit) {
-    return value === null || value === undefined ? "–" : `${value.toFixed(1)} ${unit}`;
+    return value === null || value === undefined ? "–" : `${window.radioNumber(value, 1)} ${unit}`;
   }
 
   const basename = (path) => (path || "").split("/").pop();
@@ -64,7 +64,7 @@
       if (status.version && status.version !== state.version) await load(status.version);
     } catch (err) {
       state.offline = true;
-      setPill("offline", "Mất kết nối máy chủ · server stopped");
+      setPill("offline", _("The server stopped"));
     }
     setTimeout(poll, 1000);
   }
@@ -94,16 +94,16 @@
     box.hidden = problems.length === 0;
     document.body.classList.toggle("failed", problems.length > 0);
     if (status.building) {
-      setPill("building", status.waiting ? "Đang chờ bản dựng khác… · waiting" : "Đang dựng… · building");
+      setPill("building", status.waiting ? _("Waiting for another build…") : _("Building…"));
     } else if (problems.length) {
-      setPill("error", `Lỗi · ${problems.length} vấn đề · failed`);
+      setPill("error", ngettext("Failed: {n} problem", "Failed: {n} problems", problems.length));
     } else if (status.version) {
-      setPill("ok", `Đã dựng · v${status.version} · ${status.built_at || ""}`);
+      setPill("ok", _("Built · v{version} · {time}", { version: status.version, time: status.built_at || "" }));
     }
-    if (!status.version && problems.length) $("#title").textContent = "Chưa có bản dựng · nothing built yet";
+    if (!status.version && problems.length) $("#title").textContent = _("Nothing built yet");
     if (status.built_at) {
-      $("#built").textContent =
-        `bản dựng tốt gần nhất · last good build ${status.built_at} (${status.build_s} s)`;
+      $("#built").textContent = _("Last good build: {time} ({seconds} s)",
+        { time: status.built_at, seconds: window.radioNumber(status.build_s, 1) });
     }
   }
 
@@ -142,7 +142,8 @@
     $("#title").textContent = data.title || data.episode;
     document.title = `${data.episode} · radio preview`;
     $("#meta").textContent =
-      `${data.episode} · ${clock(data.duration_s)} · preset ${data.preset} · ${data.script}`;
+      _("{episode} · {duration} · preset {preset} · {script}",
+        { episode: data.episode, duration: clock(data.duration_s), preset: data.preset, script: data.script });
     $("#script-path").textContent = data.script;
   }
 
@@ -158,16 +159,17 @@
     const loud = data.loudness || {}, t = data.targets || {};
     const lufs = loud.integrated_lufs, peak = loud.true_peak_dbtp, range = loud.range_lu;
     setStat("#integrated", fmt(lufs, "LUFS"),
-      `mục tiêu · target ${t.integrated_lufs} ± ${t.tolerance_lu} LU`,
+      _("target {target} ± {tolerance} LU",
+        { target: window.radioNumber(t.integrated_lufs, 1), tolerance: window.radioNumber(t.tolerance_lu, 1) }),
       lufs == null ? undefined : Math.abs(lufs - t.integrated_lufs) <= t.tolerance_lu + 1e-6);
-    setStat("#true-peak", fmt(peak, "dBTP"), `tối đa · max ${t.true_peak_dbtp} dBTP`,
+    setStat("#true-peak", fmt(peak, "dBTP"), _("at most {max} dBTP", { max: window.radioNumber(t.true_peak_dbtp, 1) }),
       peak == null ? undefined : peak <= t.true_peak_dbtp + 1e-6);
-    setStat("#range", fmt(range, "LU"), t.range_lu ? `nên ≤ · aim ≤ ${t.range_lu} LU` : "",
+    setStat("#range", fmt(range, "LU"), t.range_lu ? _("aim for ≤ {max} LU", { max: window.radioNumber(t.range_lu, 1) }) : "",
       range == null || !t.range_lu ? undefined : range <= t.range_lu);
     const speech = data.segments.filter((s) => s.kind === "speech");
     const takes = speech.filter((s) => s.engine === "take").length;
-    setStat("#speech-count", `${speech.length} đoạn`,
-      `${speech.length - takes} tổng hợp · ${takes} bản thu`, undefined);
+    setStat("#speech-count", ngettext("{n} paragraph", "{n} paragraphs", speech.length),
+      _("{synthesized} synthesized · {takes} takes", { synthesized: speech.length - takes, takes }), undefined);
   }
 
   // -- timeline: waveform, segments, loudness ---------------------------------
@@ -201,7 +203,8 @@
       }
       marker.style.left = `${(start / duration) * 100}%`;
       marker.style.width = `${((end - start) / duration) * 100}%`;
-      marker.title = `${clock(start)}–${clock(end)} · dòng ${seg.line} · ${describe(seg)}`;
+      marker.title = _("{start}–{end} · line {line} · {what}",
+        { start: clock(start), end: clock(end), line: seg.line, what: describe(seg) });
       marker.append(el("span", "segment-label", shortLabel(seg)));
       marker.addEventListener("click", (event) => { event.stopPropagation(); seek(start); });
       (seg.kind === "bed" ? lanes.bed : lanes.main).append(marker);
@@ -231,7 +234,7 @@
       written.textContent = seg.text;
       return [written, null];
     }
-    spoken.append(el("span", "said-label", "Đọc là · spoken: "));
+    spoken.append(el("span", "said-label", _("Spoken as: ")));
     seg.rewrites.forEach((run, i) => {
       const gap = i ? " " : "";
       if (run.same) {
@@ -242,7 +245,7 @@
       if (run.written) {
         written.append(gap);
         const mark = el("mark", "written", run.written);
-        mark.title = `đọc là · read as: ${run.spoken || "(bỏ qua · skipped)"}`;
+        mark.title = run.spoken ? _("read as: {spoken}", { spoken: run.spoken }) : _("read as: (skipped)");
         written.append(mark);
       }
       if (run.spoken) {
@@ -261,7 +264,7 @@
       index: seg.index, line: seg.line, start: start.toFixed(3), end: (seg.end_ms / 1000).toFixed(3),
     });
     const gutter = el("div", "gutter");
-    gutter.append(el("span", "time", clock(start)), el("span", "line", `dòng ${seg.line}`));
+    gutter.append(el("span", "time", clock(start)), el("span", "line", _("line {line}", { line: seg.line })));
     const body = el("div", "body");
     if (isSpeech) {
       const engine = seg.take_state === "stale" ? "stale" : seg.engine === "take" ? "take" : seg.engine;

@@ -3,7 +3,8 @@
 They are part of the studio's Starlette application (radio/studio/app.py): in
 `radio preview` they are the whole site, in `radio studio` they are mounted under
 ``/episodes/<name>/preview/`` for each episode.  Routes (GET and HEAD):
-  ./                    the page (page.html), ./static/{preview.js,draw.js,preview.css}
+  ./                    the page (page.html), ./static/{i18n,draw,preview}.js, preview.css
+  ./static/catalog.js   the page's messages in the interface language (texts.catalog_js)
   ./api/status          {version, building, problems, ...}: the page polls it every second
   ./api/data            the current build's peaks, loudness, segments (analysis.page_data)
   ./files/v<N>/<name>   a file of build N, with HTTP Range (browsers seek audio with it)
@@ -20,9 +21,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from .texts import catalog_js
+
 HERE = Path(__file__).parent
 STATIC = {
     "preview.js": "text/javascript; charset=utf-8",
+    "i18n.js": "text/javascript; charset=utf-8",
     "draw.js": "text/javascript; charset=utf-8",
     "preview.css": "text/css; charset=utf-8",
 }
@@ -152,6 +156,8 @@ def preview_routes(session_for) -> list:
 
     def static(request):
         name = request.path_params["name"]
+        if name == "catalog.js":   # the page's words, in the interface language
+            return Response(catalog_js(), media_type=STATIC["preview.js"], headers=HEADERS)
         if name not in STATIC:
             return missing()
         return Response((HERE / name).read_bytes(), media_type=STATIC[name], headers=HEADERS)

@@ -31,6 +31,7 @@ import click
 
 from ..config import Production, load
 from ..errors import Problem, RadioError
+from ..i18n import _, _l, ngettext
 from ..log import Log
 from ..pipeline.build import make_synthesizer
 from ..pipeline.options import BuildOptions
@@ -109,8 +110,8 @@ class PreviewSession:
         except Exception as exc:  # a bug in a stage: show it, keep serving the last mix
             if self.debug:
                 traceback.print_exc()
-            problems = [Problem(f"internal error: {exc!r}",
-                                hint="run with --debug and report it to the developers")]
+            problems = [Problem(_l("internal error: {error}", error=repr(exc)),
+                                hint=_l("run with --debug and report it to the developers"))]
         finally:
             seconds = round(time.monotonic() - started, 2)
             good = {"built_at": time.strftime("%H:%M:%S"), "build_s": seconds}
@@ -118,14 +119,20 @@ class PreviewSession:
                               problems=[problem_dict(p) for p in problems],
                               **({} if problems else good))
         if not problems:
-            self.log.info(f"{self.episode}: " + (f"version {self.state.version} ready"
-                          if rebuilt else "nothing to rebuild") + f" ({seconds:.1f} s)")
+            self.log.info(_("{episode}: version {version} ready ({seconds:.1f} s)",
+                            episode=self.episode, version=self.state.version, seconds=seconds)
+                          if rebuilt else
+                          _("{episode}: nothing to rebuild ({seconds:.1f} s)",
+                            episode=self.episode, seconds=seconds))
             return True
         for problem in problems:
-            click.echo(f"error: {problem}" if problem.path is None else str(problem), err=True)
+            click.echo(_("error: {message}", message=problem) if problem.path is None
+                       else str(problem), err=True)
         kept = self.state.version
-        self.log.info(f"{self.episode}: the build failed; "
-                      + (f"still serving version {kept}" if kept else "nothing to serve yet"))
+        self.log.info(_("{episode}: the build failed; still serving version {version}",
+                        episode=self.episode, version=kept) if kept else
+                      _("{episode}: the build failed; nothing to serve yet",
+                        episode=self.episode))
         return False
 
     def _build(self, synth) -> bool:
@@ -137,9 +144,9 @@ class PreviewSession:
         return result.rebuilt
 
     def _waiting(self) -> None:
-        message = "waiting for another radio build of this production to finish"
-        self.state.update(waiting=message)
-        self.log.info(message + "...")
+        self.state.update(waiting=_("waiting for another radio build of this production to "
+                                    "finish"))
+        self.log.info(_("waiting for another radio build of this production to finish..."))
 
     def _publish(self, report_path: Path) -> None:
         report = Report.load(report_path)
@@ -175,7 +182,9 @@ def _serve(root: Path, session: PreviewSession, port: int, verbose: bool):
     from ..studio.app import StudioConfig, preview_app
     from ..studio.serve import Listener, Server
 
-    config = StudioConfig(root=root, read_only=True)
+    from ..i18n import current
+
+    config = StudioConfig(root=root, read_only=True, lang=current())   # the page's language
     return Server(preview_app(config, session), Listener("127.0.0.1", port), verbose).start()
 
 
@@ -202,11 +211,12 @@ def run_preview(production: Production, episode: str, options: BuildOptions, por
     workdir = server = None
     try:
         workdir = Path(tempfile.mkdtemp(prefix="radio-preview-"))
-        log.detail(f"building into {workdir}")
+        log.detail(_("building into {folder}", folder=workdir))
         with _interrupt_on_sigterm():
             session = PreviewSession(production.root, episode, options, log, workdir, debug)
             server = _serve(production.root, session, port, verbose=log.verbosity >= 2)
-            log.info(f"preview of {episode}: {server.url}  (Ctrl-C to stop)")
+            log.info(_("preview of {episode}: {url}  (Ctrl-C to stop)", episode=episode,
+                       url=server.url))
             if open_browser:
                 import webbrowser
 
@@ -216,12 +226,14 @@ def run_preview(production: Production, episode: str, options: BuildOptions, por
             while True:
                 watcher.absorb()   # the build's own writes under takes/ are no edit
                 changed = watcher.wait()
-                shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more"
-                                                  if len(changed) > 3 else "")
-                log.info(f"changed: {shown} — rebuilding")
+                shown = ", ".join(changed[:3])
+                log.info(ngettext("changed: {files} and {n} more — rebuilding",
+                                  "changed: {files} and {n} more — rebuilding",
+                                  len(changed) - 3, files=shown) if len(changed) > 3 else
+                         _("changed: {files} — rebuilding", files=shown))
                 session.rebuild(synth, changed)
     except KeyboardInterrupt:
-        log.info("stopping the preview")
+        log.info(_("stopping the preview"))
     finally:
         if server is not None:
             server.stop()

@@ -5,7 +5,7 @@ import posixpath
 import re
 import unicodedata
 
-from ..errors import Problem
+from ..errors import Problem, message_of
 from ..i18n import _l
 from .model import Bed, Clip, Jingle, Pause, Pending
 from .values import closest, fold, parse_bool, parse_db, parse_ms
@@ -42,9 +42,10 @@ def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
     kind = KEYWORDS.get(keyword)
     if kind is None:
         hint = closest(keyword, list(KEYWORDS))
-        problems.append(Problem(f"unknown cue '{keyword}'", path, line,
-                                f"did you mean '{hint}'?" if hint else
-                                "cues are nhạc hiệu, nhạc nền, băng, dừng (jingle, bed, clip, pause)"))
+        problems.append(Problem(
+            _l("unknown cue '{keyword}'", keyword=keyword), path, line,
+            _l("did you mean '{name}'?", name=hint) if hint else
+            _l("cues are nhạc hiệu, nhạc nền, băng, dừng (jingle, bed, clip, pause)")))
         return None
     options = _options(kind, option_parts, line, path, problems)
     if options is None:
@@ -57,13 +58,14 @@ def parse_cue(body: str, line: int, path: str, problems: list[Problem]):
             raise ValueError(_l("dài=/length= is the length of a cue awaiting its recording: "
                                 "write it with chờ=có, or leave it out"))
         if not sep or not value:
-            problems.append(Problem(f"cue '{keyword}' needs a value after ':'", path, line,
-                                    "e.g. [dừng: 1s]" if kind == "pause" else
-                                    f"e.g. [{keyword}: music/bed.ogg]"))
+            problems.append(Problem(_l("cue '{keyword}' needs a value after ':'",
+                                       keyword=keyword), path, line,
+                                    _l("e.g. [dừng: 1s]") if kind == "pause" else
+                                    _l("e.g. [{keyword}: music/bed.ogg]", keyword=keyword)))
             return None
         return _build(kind, value, options, line, path, problems)
     except ValueError as exc:
-        problems.append(Problem(str(exc), path, line))
+        problems.append(Problem(message_of(exc), path, line))
         return None
 
 
@@ -78,11 +80,12 @@ def _options(kind: str, parts: list[str], line: int, path: str, problems: list[P
         if not sep or canonical is None or canonical not in allowed_here:
             allowed = [k for k, v in OPTIONS.items() if v in allowed_here]
             hint = closest(key, allowed) if allowed else None
-            what = f"unknown option '{key}'" if sep else f"option '{part}' needs key=value"
-            problems.append(Problem(f"{what} for this cue", path, line,
-                                    f"did you mean '{hint}='?" if hint else
-                                    (f"options here: {', '.join(allowed)}" if allowed
-                                     else "this cue takes no options")))
+            what = (_l("unknown option '{key}' for this cue", key=key) if sep else
+                    _l("option '{option}' needs key=value for this cue", option=part))
+            problems.append(Problem(what, path, line,
+                                    _l("did you mean '{name}='?", name=hint) if hint else
+                                    (_l("options here: {options}", options=", ".join(allowed))
+                                     if allowed else _l("this cue takes no options"))))
             ok = False
             continue
         options[canonical] = value.strip()
@@ -117,15 +120,16 @@ def check_asset_path(value: str) -> str:
     """A cue's path, relative to audio_assets/; refuse any way out of it."""
     path = unicodedata.normalize("NFC", value.strip()).replace("\\", "/")
     if any(unicodedata.category(ch) == "Cc" for ch in path):
-        raise ValueError(f"'{value}' has control characters in it; retype the path")
+        raise ValueError(_l("'{value}' has control characters in it; retype the path",
+                            value=value))
     if not path or path.startswith("/") or re.match(r"^[a-zA-Z]:", path):
-        raise ValueError(f"'{value}' is not a path inside audio_assets/ (absolute paths are "
-                         "refused): copy the recording into audio_assets/ and write its path "
-                         "from there, e.g. interviews/nong_dan.ogg")
+        raise ValueError(_l("'{value}' is not a path inside audio_assets/ (absolute paths are "
+                            "refused): copy the recording into audio_assets/ and write its "
+                            "path from there, e.g. interviews/nong_dan.ogg", value=value))
     clean = posixpath.normpath(path)
     if clean.startswith("..") or "/../" in f"/{path}/":
-        raise ValueError(f"'{value}' leaves audio_assets/ ('..' is not allowed); "
-                         "copy the recording into audio_assets/ and cue it from there")
+        raise ValueError(_l("'{value}' leaves audio_assets/ ('..' is not allowed); copy the "
+                            "recording into audio_assets/ and cue it from there", value=value))
     return clean
 
 
@@ -138,9 +142,10 @@ def _ms(options: dict, key: str, default=0):
         return default
     value = parse_ms(options[key])
     if key in _FADE_WORDS and value > FADE_MAX_MS:
-        raise ValueError(f"{_FADE_WORDS[key]}={options[key]} is {value / 1000:g} s: a fade or "
-                         f"overlap lasts at most {FADE_MAX_MS // 1000} s (a bare number is "
-                         "seconds; write 500ms for milliseconds)")
+        raise ValueError(_l("{option}={value} is {seconds:g} s: a fade or overlap lasts at "
+                            "most {max_seconds} s (a bare number is seconds; write 500ms for "
+                            "milliseconds)", option=_FADE_WORDS[key], value=options[key],
+                            seconds=value / 1000, max_seconds=FADE_MAX_MS // 1000))
     return value
 
 
@@ -149,7 +154,7 @@ def _build(kind: str, value: str, options: dict, line: int, path: str, problems)
     if kind == "pause":
         duration = parse_ms(value)
         if not 0 < duration <= 600_000:
-            raise ValueError("a pause must last between 1 ms and 10 minutes")
+            raise ValueError(_l("a pause must last between 1 ms and 10 minutes"))
         return Pause(line, duration)
     if kind == "bed":
         is_off = fold(value) in {fold(w) for w in OFF_WORDS}
@@ -164,6 +169,6 @@ def _build(kind: str, value: str, options: dict, line: int, path: str, problems)
         return Jingle(line, check_asset_path(value), **common)
     start, end = _ms(options, "from"), _ms(options, "to", None)
     if end is not None and end <= start:
-        raise ValueError(f"the clip ends ({options['to']}) before it starts "
-                         f"({options.get('from', '0')}); check từ= and đến=")
+        raise ValueError(_l("the clip ends ({end}) before it starts ({start}); check từ= and "
+                            "đến=", end=options["to"], start=options.get("from", "0")))
     return Clip(line, check_asset_path(value), start, end, **common)

@@ -7,17 +7,19 @@ silently: we name what we found and how to convert it.
 from __future__ import annotations
 
 from ..errors import UserError
+from ..i18n import Message, _l
 from .legacy import NAMES, guess
 from .signature import refuse_binary
 
 
-def convert_hint(shown: str, key: str | None) -> str:
+def convert_hint(shown: str, key: str | None) -> Message:
     """How to convert a script saved in the legacy encoding *key*."""
     source = key or "cp1258|vni|tcvn3"
     name = shown.replace("\\", "/").rsplit("/", 1)[-1]
-    return (f"convert it with `radio convert {shown} --from {source} --in-place` (the original "
-            f"is kept as {name}.orig), or save it as 'Unicode (UTF-8)' in your editor "
-            "(Unikey: Tools > Converter, destination Unicode)")
+    return _l("convert it with `radio convert {path} --from {encoding} --in-place` (the original "
+              "is kept as {name}.orig), or save it as 'Unicode (UTF-8)' in your editor "
+              "(Unikey: Tools > Converter, destination Unicode)", path=shown, encoding=source,
+              name=name)
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -34,13 +36,14 @@ def looks_utf16(raw: bytes) -> bool:
 def decode_script(raw: bytes, shown: str) -> str:
     refuse_binary(raw, shown, utf16=looks_utf16(raw))   # a Word file, a PDF...: say what it is
     if looks_utf16(raw):
-        raise UserError("the script is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8",
+        raise UserError(_l("the script is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8"),
                         path=shown, line=1, hint=convert_hint(shown, "utf-16"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         key = guess(raw)
-        found = NAMES[key] if key else "an unknown 8-bit encoding"
-        raise UserError(f"the script is not UTF-8 text; it looks like {found}", path=shown,
-                        line=line, hint=convert_hint(shown, key)) from None
+        message = (_l("the script is not UTF-8 text; it looks like {encoding}",
+                      encoding=NAMES[key]) if key else
+                   _l("the script is not UTF-8 text; it is in an unknown 8-bit encoding"))
+        raise UserError(message, path=shown, line=line, hint=convert_hint(shown, key)) from None

@@ -7,6 +7,7 @@ import unicodedata
 import yaml
 
 from ..errors import Problem
+from ..i18n import _l
 from ..speech.engines import ENGINE_NAMES
 from .model import Speaker
 from .values import unknown
@@ -31,17 +32,20 @@ def split(text: str) -> tuple[str | None, int, str, int]:
 def _unreadable_value(front: str, first: int, path: str, exc: Exception) -> Problem:
     """A front matter that is YAML but holds a value YAML cannot build (a 30 February...)."""
     if isinstance(exc, (RecursionError, MemoryError)):
-        return Problem("the front matter is nested too deeply to read", path, first,
-                       "write one 'key: value' per line")
+        return Problem(_l("the front matter is nested too deeply to read"), path, first,
+                       _l("write one 'key: value' per line"))
     suspects = (r"\d{4}-\d{1,2}-\d{1,2}", r"!!?\w")   # dates and explicit tags
     for pattern in suspects:
         for number, line in enumerate(front.split("\n")):
             if re.search(pattern, line):
-                what = "a date" if pattern.startswith(r"\d") else "a tagged value"
-                return Problem(f"the front matter has {what} that cannot be read: {exc}", path,
-                               first + number, "put the value in quotes, e.g. title: \"...\"")
-    return Problem(f"the front matter has a value that cannot be read: {exc}", path, first,
-                   "put text values in quotes")
+                message = (_l("the front matter has a date that cannot be read: {reason}",
+                              reason=str(exc)) if pattern.startswith(r"\d") else
+                           _l("the front matter has a tagged value that cannot be read: "
+                              "{reason}", reason=str(exc)))
+                return Problem(message, path, first + number,
+                               _l("put the value in quotes, e.g. title: \"...\""))
+    return Problem(_l("the front matter has a value that cannot be read: {reason}",
+                      reason=str(exc)), path, first, _l("put text values in quotes"))
 
 
 def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
@@ -54,8 +58,9 @@ def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
 def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> dict:
     """Validate the front matter; returns the Episode fields it defines."""
     if front is None:
-        problems.append(Problem("the script has no front matter", path, 1,
-                                "start it with '---', title: \"...\", number: 1, speakers: ..., '---'"))
+        problems.append(Problem(_l("the script has no front matter"), path, 1,
+                                _l("start it with '---', title: \"...\", number: 1, "
+                                   "speakers: ..., '---'")))
         return {}
     try:
         data = yaml.safe_load(front) if front.strip() else {}
@@ -65,32 +70,35 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first + mark.line if mark else first
         reason = getattr(exc, "problem", None) or "invalid YAML"
-        problems.append(Problem(f"front matter is not valid YAML: {reason}", path, line,
-                                "check the indentation and the quotes on that line"))
+        problems.append(Problem(_l("front matter is not valid YAML: {reason}", reason=reason),
+                                path, line,
+                                _l("check the indentation and the quotes on that line")))
         return {}
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # PyYAML builds dates and tagged values itself: 2021-02-30 raises ValueError.
         problems.append(_unreadable_value(front, first, path, exc))
         return {}
     if not isinstance(data, dict):
-        problems.append(Problem("front matter must be 'key: value' lines", path, first))
+        problems.append(Problem(_l("front matter must be 'key: value' lines"), path, first))
         return {}
     fields: dict = {}
     for key, value in data.items():
         key = str(key)
         line = _line_of(front, first, key)
         if key not in EPISODE_KEYS:
-            problems.append(unknown(f"unknown front matter key '{key}'", key, EPISODE_KEYS,
-                                    path, line, f"known keys: {', '.join(EPISODE_KEYS)}"))
+            problems.append(unknown(_l("unknown front matter key '{key}'", key=key), key,
+                                    EPISODE_KEYS, path, line,
+                                    _l("known keys: {keys}", keys=", ".join(EPISODE_KEYS))))
         elif key == "number":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
-                problems.append(Problem(f"number must be a whole number from 1 to 99, not {value!r}",
-                                        path, line))
+                problems.append(Problem(_l("number must be a whole number from 1 to 99, not "
+                                           "{value!r}", value=value), path, line))
             else:
                 fields["number"] = value
         elif key == "sample":
             if not isinstance(value, bool):
-                problems.append(Problem(f"sample must be true or false, not {value!r}", path, line))
+                problems.append(Problem(_l("sample must be true or false, not {value!r}",
+                                           value=value), path, line))
             else:
                 fields["sample"] = value
         elif key == "date":   # the publication date (radio publish): yyyy-mm-dd
@@ -99,13 +107,15 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
             fields["speakers"] = _speakers(value, front, first, path, problems)
         else:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                problems.append(Problem(f"{key} must be text, not {value!r}", path, line,
-                                        "put the text in quotes"))
+                problems.append(Problem(_l("{key} must be text, not {value!r}", key=key,
+                                           value=value), path, line,
+                                        _l("put the text in quotes")))
             else:
                 fields[key] = unicodedata.normalize("NFC", str(value)).strip()
-    if not fields.get("title") and not any(p.message.startswith("title") for p in problems):
-        problems.append(Problem("the front matter has no title", path, first,
-                                'add a line: title: "Tên chuyên đề"'))
+    if not fields.get("title") and not any(dict(getattr(p.message, "params", ())).get("key")
+                                           == "title" for p in problems):
+        problems.append(Problem(_l("the front matter has no title"), path, first,
+                                _l('add a line: title: "Tên chuyên đề"')))
     return fields
 
 
@@ -126,16 +136,16 @@ def _date(value, path: str, line: int, problems: list[Problem]) -> str:
 def _speakers(value, front: str, first: int, path: str, problems: list[Problem]) -> tuple:
     line = _line_of(front, first, "speakers")
     if not isinstance(value, dict) or not value:
-        problems.append(Problem("speakers must list at least one speaker with its voice", path, line,
-                                "e.g. speakers: {MC1: {voice: vi, pitch: 40}}"))
+        problems.append(Problem(_l("speakers must list at least one speaker with its voice"),
+                                path, line, _l("e.g. speakers: {MC1: {voice: vi, pitch: 40}}")))
         return ()
     speakers = []
     for label, settings in value.items():
         label = str(label)
         sline = _line_of(front, first, label, line - first)
         if not re.fullmatch(r"[^\s:\[\]]{1,24}", label):
-            problems.append(Problem(f"speaker label '{label}' must be one word without ':'",
-                                    path, sline))
+            problems.append(Problem(_l("speaker label '{label}' must be one word without ':'",
+                                       label=label), path, sline))
             continue
         speakers.append(_speaker(label, settings or {}, sline, path, problems))
     return tuple(s for s in speakers if s)
@@ -143,30 +153,35 @@ def _speakers(value, front: str, first: int, path: str, problems: list[Problem])
 
 def _speaker(label: str, settings, line: int, path: str, problems: list[Problem]):
     if not isinstance(settings, dict):
-        problems.append(Problem(f"speaker {label} needs settings like {{voice: vi, pitch: 40}}",
-                                path, line))
+        problems.append(Problem(_l("speaker {label} needs settings like {{voice: vi, pitch: 40}}",
+                                   label=label), path, line))
         return None
     kwargs = {"label": label, "line": line}
     for key, value in settings.items():
         key = str(key)
         if key not in SPEAKER_KEYS:
-            problems.append(unknown(f"unknown setting '{key}' for speaker {label}", key,
-                                    SPEAKER_KEYS, path, line,
-                                    f"known settings: {', '.join(SPEAKER_KEYS)}"))
+            problems.append(unknown(_l("unknown setting '{key}' for speaker {label}", key=key,
+                                       label=label), key, SPEAKER_KEYS, path, line,
+                                    _l("known settings: {keys}", keys=", ".join(SPEAKER_KEYS))))
         elif key in _RANGES:
             low, high = _RANGES[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                problems.append(Problem(f"{key} of speaker {label} must be a whole number "
-                                        f"from {low} to {high}, not {value!r}", path, line))
+                problems.append(Problem(_l("{key} of speaker {label} must be a whole number "
+                                           "from {low} to {high}, not {value!r}", key=key,
+                                           label=label, low=low, high=high, value=value),
+                                        path, line))
             else:
                 kwargs["rate_wpm" if key == "rate" else key] = value
         elif key == "engine" and value not in ENGINE_NAMES:
-            problems.append(unknown(f"unknown engine '{value}' for speaker {label}", value,
-                                    ENGINE_NAMES, path, line, f"use one of {', '.join(ENGINE_NAMES)}"))
+            problems.append(unknown(_l("unknown engine '{engine}' for speaker {label}",
+                                       engine=value, label=label), value, ENGINE_NAMES, path,
+                                    line, _l("use one of {choices}",
+                                             choices=", ".join(ENGINE_NAMES))))
         elif key == "voice" and str(value) not in VOICES:
-            problems.append(unknown(f"unknown voice '{value}' for speaker {label}", value,
-                                    VOICES, path, line, f"use one of {', '.join(VOICES)} "
-                                    "(`radio voices` lists them)"))
+            problems.append(unknown(_l("unknown voice '{voice}' for speaker {label}",
+                                       voice=value, label=label), value, VOICES, path, line,
+                                    _l("use one of {choices} (`radio voices` lists them)",
+                                       choices=", ".join(VOICES))))
         else:
             kwargs[key] = unicodedata.normalize("NFC", str(value))
     return Speaker(**kwargs)

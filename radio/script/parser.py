@@ -39,9 +39,9 @@ def parse_text(text: str, name: str, path: str) -> Episode:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     problems: list[Problem] = []
     if not text.strip(" \t\n\ufeff"):
-        raise_if_errors([Problem("the script is empty", path, 1,
-                                 "write its front matter and paragraphs; `radio init` makes "
-                                 "an example (or the file was not saved)")])
+        raise_if_errors([Problem(_l("the script is empty"), path, 1,
+                                 _l("write its front matter and paragraphs; `radio init` makes "
+                                    "an example (or the file was not saved)"))])
     if missing := unclosed(text, path, frontmatter.EPISODE_KEYS):   # no closing '---'
         raise_if_errors([missing])
     front, front_line, body, body_line = frontmatter.split(text)
@@ -52,8 +52,8 @@ def parse_text(text: str, name: str, path: str) -> Episode:
     items = _body(_blank_comments(body), body_line, speakers, path, found)
     problems += [p for p in found if not (unread and msgid(p.message).startswith(_SPEAKER_PROBLEMS))]
     if not any(isinstance(i, Paragraph) for i in items) and not problems:
-        problems.append(Problem("the script has no narration", path, body_line,
-                                "write paragraphs like 'MC1: Kính thưa quý vị...'"))
+        problems.append(Problem(_l("the script has no narration"), path, body_line,
+                                _l("write paragraphs like 'MC1: Kính thưa quý vị...'")))
     raise_if_errors(problems)
     fields.setdefault("number", 1)
     return Episode(name=name, path=path, items=tuple(items), **fields)
@@ -99,8 +99,8 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
                 items.append(item)
             continue
         if line.startswith("[") and not para:
-            problems.append(Problem("a cue must be one line in square brackets", path, number,
-                                    "close it with ']' on the same line"))
+            problems.append(Problem(_l("a cue must be one line in square brackets"), path,
+                                    number, _l("close it with ']' on the same line")))
             continue
         label = read_label(line, speakers, number, path)
         if para and label.found:   # 'MC2: ...' inside a paragraph starts a new one

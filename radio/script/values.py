@@ -5,6 +5,8 @@ import difflib
 import re
 import unicodedata
 
+from ..i18n import _l
+
 _DURATION = re.compile(r"^(?:(\d+):)?(\d+):(\d+(?:[.,]\d+)?)$")
 _SECONDS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(ms|s|giây|phút|m|min)?$")
 
@@ -26,7 +28,7 @@ def parse_ms(value: str) -> int:
         return _finite_ms(seconds * 1000, value)
     match = _SECONDS.match(value)
     if not match:
-        raise ValueError(f"'{value}' is not a time (write 2s, 500ms or 1:20)")
+        raise ValueError(_l("'{value}' is not a time (write 2s, 500ms or 1:20)", value=value))
     number = float(match.group(1).replace(",", "."))
     unit = match.group(2) or "s"
     scale = {"ms": 1, "s": 1000, "giây": 1000, "phút": 60000, "m": 60000, "min": 60000}[unit]
@@ -35,7 +37,8 @@ def parse_ms(value: str) -> int:
 
 def _finite_ms(ms: float, written: str) -> int:
     if not ms < 10 ** 12:   # ~30 years; also inf and nan
-        raise ValueError(f"'{written[:30]}' is far too long a time (write 2s, 500ms or 1:20)")
+        raise ValueError(_l("'{value}' is far too long a time (write 2s, 500ms or 1:20)",
+                            value=written[:30]))
     return round(ms)
 
 
@@ -45,9 +48,10 @@ def parse_db(value: str) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"'{value}' is not a level in dB (write -6 or +3dB)") from None
+        raise ValueError(_l("'{value}' is not a level in dB (write -6 or +3dB)",
+                            value=value)) from None
     if not -60 <= number <= 24:
-        raise ValueError(f"{number:g} dB is out of range (use -60 to +24)")
+        raise ValueError(_l("{level:g} dB is out of range (use -60 to +24)", level=number))
     return number
 
 
@@ -57,7 +61,7 @@ def parse_bool(value: str) -> bool:
         return True
     if word in ("khong", "no", "false", "tat", "off", "0"):
         return False
-    raise ValueError(f"'{value}' is not yes/no (write có or không)")
+    raise ValueError(_l("'{value}' is not yes/no (write có or không)", value=value))
 
 
 def closest(word: str, choices: list[str]) -> str | None:
@@ -69,9 +73,10 @@ def closest(word: str, choices: list[str]) -> str | None:
     return folded[match[0]] if match else None
 
 
-def unknown(message: str, word: str, choices, path, line, otherwise: str) -> "Problem":
+def unknown(message, word: str, choices, path, line, otherwise) -> "Problem":
     """A problem for a misspelt name: suggest the closest choice, else list them."""
     from ..errors import Problem
 
     hint = closest(str(word), list(choices))
-    return Problem(message, path, line, f"did you mean '{hint}'?" if hint else otherwise)
+    return Problem(message, path, line, _l("did you mean '{name}'?", name=hint) if hint
+                   else otherwise)

@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from ..errors import BuildError, UserError
+from ..i18n import _l
 from ..procs import child_options
 from .espeak_helper import read_message, write_message
 
@@ -73,9 +74,9 @@ class EspeakEngine:
         hello = read_message(proc.stdout)
         if hello is None:
             err = proc.stderr.read().decode(errors="replace").strip().splitlines()
-            raise BuildError("the espeak-ng voice could not start: "
-                             + (err[-1] if err else "no answer"),
-                             hint="reinstall with `pip install espeakng-loader`")
+            raise BuildError(_l("the espeak-ng voice could not start: {reason}",
+                                reason=err[-1] if err else _l("no answer")),
+                             hint=_l("reinstall with `pip install espeakng-loader`"))
         info = json.loads(hello)
         self.sample_rate = info["rate"]
         self.library_version = info["version"]
@@ -119,8 +120,8 @@ class EspeakEngine:
         same synthesis (asking for them does not change the audio)."""
         if variant:   # espeak-ng ignores an unknown variant silently: refuse it here
             if variant not in variants():
-                raise UserError(f"espeak-ng has no voice variant '{variant}'",
-                                 hint="`radio voices` lists them, e.g. f2, m3")
+                raise UserError(_l("espeak-ng has no voice variant '{variant}'", variant=variant),
+                                hint=_l("`radio voices` lists them, e.g. f2, m3"))
             voice = f"{voice}+{variant}"
         job = {"text": text, "voice": voice, "rate_wpm": int(rate_wpm), "pitch": int(pitch),
                "range": int(range), "word_gap": int(word_gap)}
@@ -136,10 +137,11 @@ class EspeakEngine:
                 pcm = read_message(self._proc.stdout) if answer.get("ok") else None
             except (BrokenPipeError, OSError):
                 self.close()
-                raise BuildError("the espeak-ng helper stopped unexpectedly",
-                                 hint="run again with --debug and report the problem") from None
+                raise BuildError(_l("the espeak-ng helper stopped unexpectedly"),
+                                 hint=_l("run again with --debug and report the problem")) from None
             if self._once:
                 self.close()
         if not answer.get("ok"):
-            raise BuildError(f"espeak-ng could not speak this text: {answer.get('error')}")
+            raise BuildError(_l("espeak-ng could not speak this text: {reason}",
+                                reason=answer.get("error")))
         return np.frombuffer(pcm, dtype="<i2").copy(), answer["rate"], answer.get("events", [])

@@ -23,7 +23,8 @@ import time
 
 import numpy as np
 
-from ..errors import BuildError
+from ..errors import BuildError, message_of
+from ..i18n import _l, lazy_ngettext
 from ..procs import child_options
 
 ENGINE_NAME = "gtts"
@@ -33,7 +34,7 @@ RETRIES = 4              # attempts after the first, within the deadline
 FIRST_DELAY_S = 1.0      # backoff: 1 s, 2 s, 4 s, ...
 RATE = 24000             # Google's voice is 24 kHz; other rates are resampled
 CHUNK_GAP_S = 0.12       # silence between chunks
-HINT = "check the network, or build with --offline (espeak) or --engine auto"
+HINT = _l("check the network, or build with --offline (espeak) or --engine auto")
 
 # A cut between two of these would split a number read aloud ("một nghìn | hai trăm").
 NUMBER_WORDS = frozenset(
@@ -138,23 +139,26 @@ def fetch_mp3(text: str, timeout_s: float, retries: int = RETRIES, sleep=time.sl
     """
     started = clock()
     deadline = started + timeout_s
-    delay, reason, attempts = FIRST_DELAY_S, "no answer", 0
+    delay, reason, attempts = FIRST_DELAY_S, _l("no answer"), 0
     for attempt in range(retries + 1):
         remaining = deadline - clock()
         if remaining <= 0:
-            reason = "timed out"
+            reason = _l("timed out")
             break
         attempts += 1
         try:
             return _within(remaining, lambda: _request(text, remaining))
         except _Retry as exc:
-            reason = str(exc)
+            reason = message_of(exc)
         if attempt == retries or clock() + delay >= deadline:
             break
         sleep(delay)
         delay *= 2
-    raise GttsUnavailable(f"Google TTS could not be reached: {reason} (gave up after "
-                          f"{attempts} attempt(s) in {clock() - started:.1f} s)", hint=HINT)
+    raise GttsUnavailable(lazy_ngettext(
+        "Google TTS could not be reached: {reason} (gave up after {n} attempt in "
+        "{seconds:.1f} s)",
+        "Google TTS could not be reached: {reason} (gave up after {n} attempts in "
+        "{seconds:.1f} s)", attempts, reason=reason, seconds=clock() - started), hint=HINT)
 
 
 def _within(seconds: float, call):
@@ -171,7 +175,7 @@ def _within(seconds: float, call):
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        raise _Retry("timed out")
+        raise _Retry(_l("timed out"))
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -192,21 +196,21 @@ def _request(text: str, timeout_s: float) -> bytes:
     except gTTSError as exc:
         status = getattr(getattr(exc, "rsp", None), "status_code", None)
         if status is None:
-            raise _Retry("no connection") from None
+            raise _Retry(_l("no connection")) from None
         if status == 429 or status >= 500:
             raise _Retry(f"HTTP {status}") from None
         if status < 300:
-            raise GttsUnavailable("Google TTS answered without audio", hint=HINT) from None
-        raise GttsUnavailable(f"Google TTS refused the request (HTTP {status})",
-                              hint="the unofficial endpoint may have changed: update gTTS, "
-                                   "or build with --offline (espeak)") from None
+            raise GttsUnavailable(_l("Google TTS answered without audio"), hint=HINT) from None
+        raise GttsUnavailable(_l("Google TTS refused the request (HTTP {status})", status=status),
+                              hint=_l("the unofficial endpoint may have changed: update gTTS, "
+                                      "or build with --offline (espeak)")) from None
     except requests.exceptions.RequestException:   # the connection broke mid-answer
-        raise _Retry("connection lost") from None
+        raise _Retry(_l("connection lost")) from None
     except (binascii.Error, UnicodeDecodeError):
-        raise _Retry("garbled answer") from None
+        raise _Retry(_l("garbled answer")) from None
     data = buffer.getvalue()
     if not data:
-        raise _Retry("empty answer")
+        raise _Retry(_l("empty answer"))
     return data
 
 
@@ -218,7 +222,7 @@ def decode_mp3(data: bytes) -> tuple[np.ndarray, int]:
                            "-ar", str(RATE), "-f", "s16le", "-"], input=data, capture_output=True,
                           **child_options())
     if proc.returncode != 0 or len(proc.stdout) < 2:
-        raise GttsUnavailable("Google TTS returned audio that cannot be decoded", hint=HINT)
+        raise GttsUnavailable(_l("Google TTS returned audio that cannot be decoded"), hint=HINT)
     return np.frombuffer(proc.stdout[:len(proc.stdout) // 2 * 2], dtype="<i2").copy(), RATE
 
 

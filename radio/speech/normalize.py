@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, ProblemsError
+from ..i18n import _l, lazy_ngettext
 from . import loanwords, rules_codes, rules_documents, rules_numeric, rules_places, rules_words
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
@@ -141,12 +142,12 @@ class Lexicon:
 # ------------------------------------------------------------------ loading
 
 def _read_tsv(path: Path, problems: list[Problem]) -> list[tuple[str, str]]:
-    hint = "write the written form, a TAB, then the spoken form (UBND<TAB>Ủy ban nhân dân)"
+    hint = _l("write the written form, a TAB, then the spoken form (UBND<TAB>Ủy ban nhân dân)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(f"not UTF-8 text ({exc.reason})", str(path), None,
-                                "save the file as UTF-8"))
+        problems.append(Problem(_l("not UTF-8 text ({reason})", reason=exc.reason), str(path),
+                                None, _l("save the file as UTF-8")))
         return []
     pairs, seen = [], {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -154,21 +155,25 @@ def _read_tsv(path: Path, problems: list[Problem]) -> list[tuple[str, str]]:
             continue
         columns = [c.strip() for c in line.split("\t")]
         if len(columns) != 2 or not all(columns):
-            found = "an empty column" if len(columns) == 2 else f"{len(columns)} column(s)"
-            problems.append(Problem(f"expected two columns separated by a tab, found {found}",
-                                    str(path), number, hint))
+            found = (_l("expected two columns separated by a tab, found an empty column")
+                     if len(columns) == 2 else lazy_ngettext(
+                         "expected two columns separated by a tab, found {n} column",
+                         "expected two columns separated by a tab, found {n} columns",
+                         len(columns)))
+            problems.append(Problem(found, str(path), number, hint))
             continue
         written = clean(columns[0])
         if written != clean(columns[1]) and re.search(
                 rf"(?<!\w){re.escape(written)}(?!\w)", clean(columns[1])):
-            problems.append(Problem(f"the spoken form repeats the written form '{columns[0]}'",
-                                    str(path), number, "it would be replaced again on every "
-                                    "reading: write only what is said instead of it"))
+            problems.append(Problem(_l("the spoken form repeats the written form '{written}'",
+                                       written=columns[0]), str(path), number,
+                                    _l("it would be replaced again on every reading: write "
+                                       "only what is said instead of it")))
             continue
         if written in seen and seen[written][1] != columns[1]:
-            problems.append(Problem(f"'{columns[0]}' is already defined on line "
-                                    f"{seen[written][0]}", str(path), number,
-                                    "keep one line per written form"))
+            problems.append(Problem(_l("'{written}' is already defined on line {line}",
+                                       written=columns[0], line=seen[written][0]), str(path),
+                                    number, _l("keep one line per written form")))
             continue
         seen[written] = (number, columns[1])
         pairs.append((columns[0], columns[1]))

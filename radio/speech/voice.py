@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from ..errors import BuildError
+from ..i18n import _l
 from .cache import SpeechCache, speech_key
 from .espeak import EspeakEngine
 from .gtts_engine import GttsEngine, GttsUnavailable
@@ -141,7 +142,8 @@ class Synthesizer:
         else:
             samples, rate = impl.synthesize(text, **settings)
         if len(samples) == 0:
-            raise BuildError(f"{engine} produced no audio for: {text[:60]}")
+            raise BuildError(_l("{engine} produced no audio for: {text}", engine=engine,
+                                text=text[:60]))
         self.cache.put(key, samples, rate)
         if events is not None:
             self.cache.put_timings(key, events)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Production
-from ..errors import Problem, ProblemsError, raise_if_errors
+from ..errors import Problem, ProblemsError, message_of, raise_if_errors
+from ..i18n import _, _l
 from ..pipeline.sources import AssetError, Source, SourceStore
 from ..script.model import Episode, Paragraph
 from . import files
@@ -97,8 +98,9 @@ class Takes:
         found = files.take_files(self.folder(episode)).get(pid, [])
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
-            raise AssetError(f"{pid} has {len(found)} takes: {names}",
-                             "keep one take per paragraph: delete or rename the others")
+            raise AssetError(_l("{pid} has {count} takes: {names}", pid=pid, count=len(found),
+                                names=names),
+                             _l("keep one take per paragraph: delete or rename the others"))
         take = self._take(episode, pid, found[0], speaker, text) if found else None
         self._takes[key] = take
         return take
@@ -128,7 +130,7 @@ class Takes:
                 pass
         tsv, records = self._records[episode.name]
         if save_records(tsv, records, episode.path) and self.log:
-            self.log.detail(f"{self.production.rel(tsv)}: paragraph ids updated")
+            self.log.detail(_("{path}: paragraph ids updated", path=self.production.rel(tsv)))
         for (name, pid), (path, sidecar) in list(self._sidecars.items()):
             if name != episode.name:
                 continue
@@ -136,8 +138,9 @@ class Takes:
             del self._sidecars[(name, pid)]
             if self.log:
                 line = self._paragraphs[(episode.name, pid)].line
-                self.log.info(f"{self.production.rel(path)}: new take registered for "
-                              f"{episode.path}:{line} ({pid})")
+                self.log.info(_("{path}: new take registered for {script}:{line} ({pid})",
+                                path=self.production.rel(path), script=episode.path,
+                                line=line, pid=pid))
 
     def states(self, episode: Episode) -> list[ParagraphState]:
         """Every paragraph with its id and take, in script order."""
@@ -148,7 +151,8 @@ class Takes:
             try:
                 take = self.take_for(episode, pid, paragraph.text)
             except AssetError as exc:
-                problems.append(Problem(str(exc), episode.path, paragraph.line, exc.hint))
+                problems.append(Problem(message_of(exc), episode.path, paragraph.line,
+                                        exc.hint))
                 take = None
             out.append(ParagraphState(pid, paragraph, take))
         raise_if_errors(problems)
@@ -159,10 +163,11 @@ class Takes:
         for s in self.states(episode):
             if s.state == "stale":
                 problems.append(Problem(
-                    f"{s.pid} stale take: the text changed since "
-                    f"{self.production.rel(s.take.path)} was recorded", episode.path,
-                    s.paragraph.line, f"record {s.pid} again (`radio takes {episode.name}` "
-                    "prints the script) or restore the old text", severity))
+                    _l("{pid} stale take: the text changed since {path} was recorded",
+                       pid=s.pid, path=self.production.rel(s.take.path)), episode.path,
+                    s.paragraph.line,
+                    _l("record {pid} again (`radio takes {episode}` prints the script) or "
+                       "restore the old text", pid=s.pid, episode=episode.name), severity))
         return problems
 
     def review(self, episode: Episode, strict: bool = False) -> None:
@@ -174,7 +179,7 @@ class Takes:
             return
         for problem in self.stale_problems(episode):
             if self.log:
-                self.log.warn(str(problem))
+                self.log.warn(problem)
 
 
 def refuse_stale(production: Production, episodes: list[Episode]) -> None:

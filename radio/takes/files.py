@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..audio import decode as dec
-from ..errors import BuildError
+from ..errors import BuildError, message_of
 from ..fsio import atomic_path, sha256_file, write_text
 from ..i18n import _l
 from ..pipeline.sources import AssetError, Source, SourceStore, render_speech
@@ -117,12 +117,13 @@ def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) 
         store.missing(key)
         samples = dec.decode(path, 1)[:, 0]
     except dec.DecodeError as exc:
-        raise AssetError(f"cannot decode the take {path.name}: {exc}",
-                         "export the recording again as WAV or FLAC") from None
+        raise AssetError(_l("cannot decode the take {name}: {reason}", name=path.name,
+                            reason=message_of(exc)),
+                         _l("export the recording again as WAV or FLAC")) from None
     trimmed = trim_silence(samples)
     if len(trimmed) < dec.RATE // 10:
-        raise AssetError(f"the take {path.name} is silent or shorter than 0.1 s",
-                         "record it again, or delete it to use the synthesized voice")
+        raise AssetError(_l("the take {name} is silent or shorter than 0.1 s", name=path.name),
+                         _l("record it again, or delete it to use the synthesized voice"))
     return store.put(key, trimmed)
 
 
@@ -179,10 +180,10 @@ def write_flac16(path: Path, samples: np.ndarray, rate: int) -> str:
                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "flac", str(tmp)]
         proc = subprocess.run(cmd, input=pcm.tobytes(), capture_output=True, **child_options())
         if proc.returncode != 0:
-            raise BuildError(f"ffmpeg could not write {path.name}: "
-                             + proc.stderr.decode(errors="replace").strip()[-200:])
+            raise BuildError(_l("ffmpeg could not write {name}: {reason}", name=path.name,
+                                reason=proc.stderr.decode(errors="replace").strip()[-200:]))
         back, back_rate = read_pcm16(tmp)
         if back_rate != rate or not np.array_equal(back, pcm):
-            raise BuildError(f"{path.name} does not read back bit-exact",
-                             hint="report this to the developers with your ffmpeg version")
+            raise BuildError(_l("{name} does not read back bit-exact", name=path.name),
+                             hint=_l("report this to the developers with your ffmpeg version"))
     return sha256_file(path)

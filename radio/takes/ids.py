@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem
+from ..i18n import _l
 from ..fsio import write_text
 
 HEADER = ("# Paragraph ids of {script}: kept by `radio`, commit this file with the script.\n"
@@ -188,9 +189,10 @@ def _pins(state: _Assignment, script: str) -> None:
         if c.pinned in state.claimed:
             other = state.cur[state.claimed[c.pinned]].line
             state.problems.append(Problem(
-                f"{c.pinned} is pinned twice (also on line {other})", script, c.line,
-                "remove one of the two {#" + c.pinned + "} marks: the other paragraph "
-                "gets a new id"))
+                _l("{pid} is pinned twice (also on line {line})", pid=c.pinned, line=other),
+                script, c.line,
+                _l("remove one of the two {{#{pid}}} marks: the other paragraph gets a new id",
+                   pid=c.pinned)))
             continue
         state.take(i, c.pinned)
 

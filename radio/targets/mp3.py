@@ -16,6 +16,7 @@ import numpy as np
 
 from ..audio.decode import ffmpeg_exe
 from ..errors import BuildError
+from ..i18n import _l
 from ..procs import child_options
 
 # LAME's encoder delay as ffmpeg writes it (576 + 529 samples at 44.1 kHz): the
@@ -111,7 +112,7 @@ class Mp3Encoder:
     def write(self, block: np.ndarray) -> None:
         if self._broken:
             self.finish()   # raises ffmpeg's reason
-            raise BuildError("the MP3 encoder stopped before the end of the programme")
+            raise BuildError(_l("the MP3 encoder stopped before the end of the programme"))
         self._blocks.put(np.ascontiguousarray(block, dtype="<i2").tobytes())
 
     def finish(self):
@@ -126,10 +127,11 @@ class Mp3Encoder:
             message = self._err.read().decode(errors="replace").strip().splitlines()
             self._err.close()
             if any("No space left on device" in line for line in message):
-                raise BuildError(f"the disk is full while writing {self.path}",
-                                 hint="free some space and build again; the previous "
-                                      "output is intact")
-            raise BuildError("the MP3 encoder failed: " + (message[-1] if message else str(code)))
+                raise BuildError(_l("the disk is full while writing {path}", path=self.path),
+                                 hint=_l("free some space and build again; the previous output "
+                                         "is intact"))
+            raise BuildError(_l("the MP3 encoder failed: {reason}",
+                                reason=message[-1] if message else str(code)))
         self._err.close()
         if not self._measure:
             return None

@@ -124,7 +124,7 @@ def _transcript(page: EpisodePage) -> str:
                      f'<p>{spans}</p></div>\n'))
     out, chapter = [], None
     titles = {c.title for c in page.report.chapters}
-    for _, row_chapter, row in sorted(rows, key=lambda r: r[0]):
+    for _start, row_chapter, row in sorted(rows, key=lambda r: r[0]):
         if row_chapter != chapter and row_chapter in titles:
             out.append(f"<h3>{e(row_chapter)}</h3>\n")
         chapter = row_chapter
