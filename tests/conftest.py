@@ -27,6 +27,32 @@ def require_tool(name: str) -> str:
     pytest.skip(message)
 
 
+def headless_chromium(tmp_path_factory, size: str = "1400,1100", extra: tuple = ()):
+    """A headless Chromium driven by chromedriver (a generator for a module fixture):
+    its own profile, autoplay allowed, *extra* switches (a fake microphone...)."""
+    chromium = require_tool("chromium")
+    chromedriver = require_tool("chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                f"--window-size={size}", "--autoplay-policy=no-user-gesture-required",
+                *extra):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
 def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, ROOTS, require_tool
+from conftest import REPO, ROOTS, headless_chromium
 
 EDITED = "Xin chân thành cảm ơn quý vị và các bạn, hẹn gặp lại!"
 
@@ -127,26 +127,7 @@ def server(prod):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    chromium = require_tool("chromium")
-    chromedriver = require_tool("chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                "--window-size=1400,1100", "--autoplay-policy=no-user-gesture-required"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(10)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium(tmp_path_factory, "1400,1100")
 
 
 def screenshot(driver, name: str) -> Path:

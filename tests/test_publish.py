@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from clirun import run_radio
-from conftest import REPO, ROOTS, require_tool
+from conftest import REPO, ROOTS, headless_chromium
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
@@ -249,26 +249,7 @@ def test_a_bad_base_url_is_refused(production):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    chromium = require_tool("chromium")
-    chromedriver = require_tool("chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                "--window-size=1280,1000", "--autoplay-policy=no-user-gesture-required"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(10)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium(tmp_path_factory, "1280,1000")
 
 
 @pytest.fixture(scope="module")

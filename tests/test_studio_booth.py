@@ -12,7 +12,7 @@ import wave
 import numpy as np
 import pytest
 
-from conftest import require_tool
+from conftest import headless_chromium
 from test_preview import js, screenshot, wait_for
 from test_studio_e2e import studio  # noqa: F401 (a fixture)
 
@@ -35,26 +35,10 @@ def fake_mic(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def mic_browser(tmp_path_factory, fake_mic):
-    chromium = require_tool("chromium")
-    chromedriver = require_tool("chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tmp_path_factory.mktemp("chromium-mic-profile")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,1100",
-                "--autoplay-policy=no-user-gesture-required",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={fake_mic}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium(tmp_path_factory, "1400,1100",
+                                 ("--use-fake-ui-for-media-stream",
+                                  "--use-fake-device-for-media-stream",
+                                  f"--use-file-for-fake-audio-capture={fake_mic}"))
 
 
 def key(driver, name: str) -> None:
