@@ -96,7 +96,7 @@ class PreviewProcess:
         text = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
         return [int(pid) for pid in text.split()]
 
-    def interrupt(self, timeout: float = 20) -> int:
+    def interrupt(self, timeout: float = 60) -> int:
         """Ctrl-C as a terminal sends it: SIGINT to the whole process group."""
         os.killpg(self.proc.pid, signal.SIGINT)
         return self.proc.wait(timeout)
