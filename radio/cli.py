@@ -89,7 +89,7 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
     production = ctx.production()
     results = run(production, _episodes(production, episodes) or None, options, ctx.log)
     if not any(r.rebuilt for r in results):
-        ctx.log.info("everything is up to date")
+        ctx.log.info(_("everything is up to date"))
 
 
 @cli.command()
@@ -295,7 +295,7 @@ def verify(ctx, image, manifest):
     from .commands.disc import run_verify
 
     if not run_verify(image, manifest, ctx.log):
-        raise BuildError("the image does not match its manifest (see above)")
+        raise BuildError(_l("the image does not match its manifest (see above)"))
 
 
 @cli.command()

@@ -13,19 +13,27 @@ TRACK_GAP_S = 2.0
 MARGIN = 1.02      # estimates are within about 5 %: refuse only what surely does not fit
 
 
+def refuse_an_episode_too_long(results, margin: float = 1.0) -> None:
+    """Name the first episode of *results* (check's) that alone cannot fit a CD."""
+    from ..clock import timecode
+    from ..pipeline.check import CD_SECONDS
+
+    for result in results:
+        if result.duration_s + TRACK_GAP_S > CD_SECONDS * margin:
+            raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute "
+                               "CD holds ({capacity})", path=result.episode.path,
+                               duration=timecode(result.duration_s, tenths=True),
+                               capacity=timecode(CD_SECONDS, tenths=True)),
+                            hint=_l("shorten it, or split it into two episodes"))
+
+
 def refuse_what_cannot_fit(production, names: list[str] | None) -> None:
     from ..clock import timecode
     from ..pipeline.build import load_lexicon
     from ..pipeline.check import CD_SECONDS, check
 
     results = check(production, names, load_lexicon(production))
-    for result in results:
-        if result.duration_s + TRACK_GAP_S > CD_SECONDS * MARGIN:
-            raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute "
-                               "CD holds ({capacity})", path=result.episode.path,
-                               duration=timecode(result.duration_s, tenths=True),
-                               capacity=timecode(CD_SECONDS, tenths=True)),
-                            hint=_l("shorten it, or split it into two episodes"))
+    refuse_an_episode_too_long(results, MARGIN)
     total = sum(r.duration_s for r in results) + TRACK_GAP_S * len(results)
     if total > CD_SECONDS * MARGIN:
         raise UserError(_l("the episodes need about {duration}, more than an 80-minute CD holds "

@@ -16,6 +16,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     from ..pipeline.build import load_lexicon
     from ..pipeline.check import CD74_SECONDS, CD_SECONDS, check
     from ..script.labels import continued_paragraphs
+    from .capacity import refuse_an_episode_too_long
     from .takes import check_takes
 
     results = check(production, names, load_lexicon(production))
@@ -38,29 +39,24 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
             log.info(ngettext("  read aloud ({n} rewrite):", "  read aloud ({n} rewrites):",
                               len(result.rewrites)))
             for line, rw in result.rewrites:
-                mark = " (spelled out: not in the acronym list)" if rw.kind == "spelled" else ""
+                mark = _(" (spelled out: not in the acronym list)") if rw.kind == "spelled" else ""
                 log.info(f"  {ep.path}:{line}: {rw.written} → {rw.spoken}{mark}")
     gaps = 2.0 * max(len(results) - 1, 0) + 2.0
     disc = total + gaps
-    log.info(f"disc: about {timecode(disc, tenths=True)} of "
-             f"{timecode(CD_SECONDS, tenths=True)} on an 80-minute CD")
-    if alone := [r for r in results if r.duration_s + 2.0 > CD_SECONDS]:
-        raise UserError(_l("{path} alone lasts about {duration}: longer than an 80-minute CD "
-                           "holds ({capacity})", path=alone[0].episode.path,
-                           duration=timecode(alone[0].duration_s, tenths=True),
-                           capacity=timecode(CD_SECONDS, tenths=True)),
-                        hint=_l("shorten it, or split it into two episodes"))
+    log.info(_("disc: about {duration} of {capacity} on an 80-minute CD",
+               duration=timecode(disc, tenths=True), capacity=timecode(CD_SECONDS, tenths=True)))
+    refuse_an_episode_too_long(results)
     if disc > CD_SECONDS:
-        raise UserError(f"the episodes need about {timecode(disc, tenths=True)}, "
-                        f"{timecode(disc - CD_SECONDS, tenths=True)} more than an "
-                        "80-minute CD holds",
-                        hint="shorten the scripts or put the episodes on two discs")
+        raise UserError(_l("the episodes need about {duration}, {over} more than an 80-minute "
+                           "CD holds", duration=timecode(disc, tenths=True),
+                           over=timecode(disc - CD_SECONDS, tenths=True)),
+                        hint=_l("shorten the scripts or put the episodes on two discs"))
     if disc > CD74_SECONDS:
-        log.warn("the disc is longer than 74 minutes: use 80-minute blanks")
+        log.warn(_("the disc is longer than 74 minutes: use 80-minute blanks"))
     if placeholders:
         log.info(ngettext("takes: {n} placeholder (a paragraph still synthesized or a cue "
                           "awaiting its recording): a disc made now is marked as a draft",
                           "takes: {n} placeholders (paragraphs still synthesized, cues "
                           "awaiting their recording): a disc made now is marked as a draft",
                           placeholders))
-    log.info("no problems found")
+    log.info(_("no problems found"))

@@ -13,6 +13,7 @@ from ..clock import build_date, build_epoch
 from ..config import Production
 from ..errors import UserError
 from ..fsio import BuildLock
+from ..i18n import _l
 from ..log import Log
 from ..pipeline.build import build, output_names
 from ..pipeline.options import BuildOptions
@@ -67,7 +68,8 @@ def run_verify(image: Path, manifest: Path | None, log: Log) -> bool:
     from ..disc import verify_image
 
     if not image.exists():
-        raise UserError(f"{image} does not exist", hint="give the .iso, .cue, .bin or .toc path")
+        raise UserError(_l("{image} does not exist", image=image),
+                        hint=_l("give the .iso, .cue, .bin or .toc path"))
     report = verify_image(image, manifest)
     for line in report.lines:
         if report.ok:

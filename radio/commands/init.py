@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..fsio import write_text
+from ..i18n import _, _l
 from ..log import Log
 
 RADIO_TOML = """\
@@ -68,10 +69,11 @@ def init_production(path: Path, log: Log) -> None:
 
     path = Path(path)
     if (path / "radio.toml").exists():
-        raise UserError(f"{path} is already a production (it has radio.toml)",
-                        hint="choose a new folder")
+        raise UserError(_l("{path} is already a production (it has radio.toml)", path=path),
+                        hint=_l("choose a new folder"))
     if path.exists() and any(path.iterdir()):
-        raise UserError(f"{path} exists and is not empty", hint="choose a new or empty folder")
+        raise UserError(_l("{path} exists and is not empty", path=path),
+                        hint=_l("choose a new or empty folder"))
     write_text(path / "radio.toml", RADIO_TOML.format(date=date.today().isoformat()))
     write_text(path / "scripts" / "episode1.md", EXAMPLE)
     write_text(path / "pronunciations.tsv",
@@ -80,7 +82,7 @@ def init_production(path: Path, log: Log) -> None:
     (path / "takes").mkdir(exist_ok=True)
     (path / "output").mkdir(exist_ok=True)
     make_example_assets(path / "audio_assets")
-    log.info(f"created {path}: now `cd {path}` and `radio build --all`")
+    log.info(_("created {path}: now `cd {path}` and `radio build --all`", path=path))
 
 
 def make_example_assets(folder: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..i18n import _
+from ..i18n import _, _l
 from ..log import Log
 
 
@@ -49,8 +49,8 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
         eps = load_episodes(production, [episode] if episode else None)
         owner = next((e for e in eps if speaker in {s.label for s in e.speakers}), None)
         if owner is None:
-            raise UserError(f"no episode declares speaker '{speaker}'",
-                            hint="name one declared in a script's front matter, e.g. MC1")
+            raise UserError(_l("no episode declares speaker '{speaker}'", speaker=speaker),
+                            hint=_l("name one declared in a script's front matter, e.g. MC1"))
         base = voice_of(owner, speaker)
     chosen = Voice(engine or base.engine or "espeak", voice or base.voice,
                    rate or base.rate_wpm, base.pitch if pitch is None else pitch, base.range,
@@ -66,7 +66,8 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     with atomic_open(output) as out:
         out.write(header(len(pcm), 1, speech.rate))
         out.write(pcm.tobytes())
-    log.info(f"wrote {output} ({len(speech.samples) / speech.rate:.1f} s, {speech.engine})")
+    log.info(_("wrote {output} ({seconds:.1f} s, {engine})", output=output,
+               seconds=len(speech.samples) / speech.rate, engine=speech.engine))
 
 
 def run_voices(log: Log, all_variants: bool = False) -> None:
@@ -78,9 +79,10 @@ def run_voices(log: Log, all_variants: bool = False) -> None:
     with EspeakEngine() as engine:
         engine.start()
         version = engine.library_version
-    click.echo(f"espeak (offline, default) — espeak-ng {version}")
+    click.echo(_("espeak (offline, default) — espeak-ng {version}", version=version))
     for name, description in VOICES.items():
-        click.echo(f"  {name:<18} {description}; pitch 0–100 and rate 80–450 per speaker")
+        click.echo(_("  {name:<18} {description}; pitch 0–100 and rate 80–450 per speaker",
+                     name=name, description=description))
     common = [v for v in variants() if re.fullmatch(r"[fm]\d", v)]
     if all_variants:
         from .voice_list import variant_lines
@@ -95,6 +97,7 @@ def run_voices(log: Log, all_variants: bool = False) -> None:
     proxy = https_proxy(f"https://{HOST}/")
     via = f" through the proxy {proxy_label(proxy)}" if proxy else ""
     state = f"reachable{via}" if gtts.reachable(3.0) else f"NOT reachable from here{via} (offline)"
-    click.echo(f"gtts (online, Google Translate TTS {gtts.version}) — {state}")
-    click.echo("  vi                 the only Vietnamese voice: two narrators on gtts sound "
-               "alike; pitch, rate and variant do not apply")
+    click.echo(_("gtts (online, Google Translate TTS {version}) — {state}",
+                 version=gtts.version, state=state))
+    click.echo(_("  vi                 the only Vietnamese voice: two narrators on gtts sound "
+                 "alike; pitch, rate and variant do not apply"))

@@ -18,7 +18,7 @@ from .. import __version__
 from ..clock import timecode
 from ..config import Production
 from ..fsio import BuildLock, clean_stale_temporaries, write_text
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..log import Log
 from ..speech.cache import SpeechCache
 from ..speech.sayable import unsayable_warnings
@@ -155,10 +155,12 @@ def _speech_stats(synth: Synthesizer) -> tuple[int, int, int]:
 
 def _report_speech(stats: tuple[int, int, int], log: Log) -> None:
     hits, misses, fallbacks = stats
-    log.detail(f"speech cache: {hits} hits, {misses} synthesized")
+    log.detail(_("speech cache: {hits} hits, {misses} synthesized", hits=hits, misses=misses))
     if fallbacks:
-        log.warn(f"Google TTS could not be reached: {fallbacks} segment(s) were "
-                 "spoken by the offline voice (espeak) instead")
+        log.warn(ngettext("Google TTS could not be reached: {n} segment was spoken by the "
+                          "offline voice (espeak) instead",
+                          "Google TTS could not be reached: {n} segments were spoken by the "
+                          "offline voice (espeak) instead", fallbacks))
 
 
 def load_lexicon(production: Production):
@@ -185,10 +187,11 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     fingerprint = _fingerprint(production, prepared, preset.name, options)
     state_path = _state_path(production, episode.name, preset.name, paths)
     if _up_to_date(state_path, fingerprint, paths, options):
-        log.detail(f"{episode.name}: unchanged, nothing to rebuild")
+        log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
         return EpisodeResult(episode.name, paths["json"], False)
     length = timecode(prepared.timeline.duration_ms / 1000, tenths=True)
-    log.info(f"{episode.name}: mastering {length} ({preset.name})")
+    log.info(_("{name}: mastering {length} ({preset})", name=episode.name, length=length,
+               preset=preset.name))
     job = Mastering(production, prepared, preset, paths, options, log)
     loudness = master_outputs(job)
     extra = report_extra(job, loudness)
@@ -228,7 +231,7 @@ def _current_result(production: Production, episode, options: BuildOptions,
     if not _up_to_date(_state_path(production, episode.name, preset.name, paths),
                        fingerprint, paths, options):
         return None, 0
-    log.detail(f"{episode.name}: unchanged, nothing to rebuild")
+    log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
     return EpisodeResult(episode.name, paths["json"], False), synth.cache.hits
 
 

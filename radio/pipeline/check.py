@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..config import Production
 from ..errors import Problem, raise_if_errors
+from ..i18n import _l
 from ..script.model import Bed, Clip, Episode, Jingle, Paragraph, Pending
 from ..speech.sayable import unsayable
 from ..speech.voice import estimated_speech_ms
@@ -55,8 +56,9 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
             result.rewrites += [(item.line, r) for r in rewrites]
             if bad := unsayable(spoken):
                 result.warnings.append(Problem(
-                    f"no voice can say {' '.join(bad)}: it will be skipped", episode.path,
-                    item.line, "write it out in Vietnamese words", "warning"))
+                    _l("no voice can say {chars}: it will be skipped", chars=" ".join(bad)),
+                    episode.path,
+                    item.line, _l("write it out in Vietnamese words"), "warning"))
             expected_ms = estimated_speech_ms(len(spoken.split()),
                                               episode.speaker(item.speaker).rate_wpm)
             try:

@@ -17,6 +17,7 @@ from ..clock import build_date, build_epoch
 from ..config import Production
 from ..errors import BuildError
 from ..fsio import atomic_open, atomic_path
+from ..i18n import _, _l
 from ..log import Log
 from ..targets import mp3
 from .options import BuildOptions
@@ -71,11 +72,12 @@ def _write_passes(job: Mastering, master, analysis, spool) -> dict:
         if mp3_peak <= preset.ceiling_dbtp:
             return loudness
         headroom += mp3_peak - preset.ceiling_dbtp + 0.2
-        job.log.detail(f"MP3 true peak {mp3_peak:.2f} dBTP over the ceiling: "
-                       f"mastering again with {headroom:.1f} dB headroom")
+        job.log.detail(_("MP3 true peak {peak:.2f} dBTP over the ceiling: mastering again with "
+                         "{headroom:.1f} dB headroom", peak=mp3_peak, headroom=headroom))
         master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - headroom)
-    raise BuildError(f"the MP3 stays above {preset.ceiling_dbtp} dBTP after "
-                     f"{MAX_MP3_PASSES} passes", hint="report this programme to the developers")
+    raise BuildError(_l("the MP3 stays above {ceiling} dBTP after {passes} passes",
+                        ceiling=preset.ceiling_dbtp, passes=MAX_MP3_PASSES),
+                     hint=_l("report this programme to the developers"))
 
 
 def _write_pass(job: Mastering, master, analysis, spool) -> dict:

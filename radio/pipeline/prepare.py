@@ -31,8 +31,8 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
                             hint=_l("episodes here: {names}", names=", ".join(known)) if known
                             else _l("there are no episodes here yet: add scripts/*.md"))
     elif not known:
-        raise UserError("this production has no scripts", path="scripts/",
-                        hint="add scripts/episode1.md (see `radio init` for an example)")
+        raise UserError(_l("this production has no scripts"), path="scripts/",
+                        hint=_l("add scripts/episode1.md (see `radio init` for an example)"))
     episodes, problems = [], []
     for name in names or known:
         path = production.script_path(name)
@@ -44,10 +44,10 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
     for ep in episodes:
         problems += _speaker_problems(ep)
         if ep.number in numbers:
-            problems.append(Problem(f"episode number {ep.number} is also used by "
-                                    f"{numbers[ep.number]}", ep.path,
+            problems.append(Problem(_l("episode number {number} is also used by {other}",
+                                       number=ep.number, other=numbers[ep.number]), ep.path,
                                     _number_line(production.root / ep.path),
-                                    "give every episode its own number: in the front matter"))
+                                    _l("give every episode its own number: in the front matter")))
         numbers.setdefault(ep.number, ep.path)
     raise_if_errors(problems)
     return sorted(episodes, key=lambda e: e.number)

@@ -129,7 +129,7 @@ def _date(value, path: str, line: int, problems: list[Problem]) -> str:
                 ).isoformat()
     except ValueError:
         problems.append(Problem("date {value!r} is not a date".format(value=value), path, line,
-                                'write it as "2021-11-30" (year-month-day)'))
+                                _l('write it as "2021-11-30" (year-month-day)')))
         return ""
 
 

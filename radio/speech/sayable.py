@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from ..errors import Problem
+from ..i18n import _l
 
 _SAYABLE = re.compile(r"[\w\s.,;:!?…'\"“”‘’()\-–—/%&+°²³=*#@\[\]{}]", re.UNICODE)
 
@@ -49,9 +50,12 @@ def unsayable_warnings(episode, lexicon) -> list[Problem]:
         spoken = normalize(item.text, lexicon)
         bad = unsayable(spoken)
         if bad:
-            whole = "" if has_words(strip_unsayable(spoken)) else \
-                " (nothing is left to say: the paragraph is left out)"
-            warnings.append(Problem(f"no voice can say {' '.join(bad)}: it is skipped{whole}",
+            chars = " ".join(bad)
+            message = _l("no voice can say {chars}: it is skipped", chars=chars) \
+                if has_words(strip_unsayable(spoken)) else \
+                _l("no voice can say {chars}: it is skipped (nothing is left to say: the "
+                   "paragraph is left out)", chars=chars)
+            warnings.append(Problem(message,
                                     episode.path, item.line,
-                                    "write it out in Vietnamese words", "warning"))
+                                    _l("write it out in Vietnamese words"), "warning"))
     return warnings

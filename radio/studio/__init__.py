@@ -11,11 +11,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..pipeline.build import load_lexicon, make_synthesizer
-from ..pipeline.options import BuildOptions
 from ..config import Production, load
 from ..errors import UserError
+from ..i18n import _, _l
 from ..log import Log
+from ..pipeline.build import load_lexicon, make_synthesizer
+from ..pipeline.options import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,14 @@ def prepare(production: Production, options: StudioOptions, log: Log):
     if is_loopback(options.host):
         return Listener(options.host, options.port, options.cert, options.key), password
     if password is None:
-        raise UserError(f"the studio will not listen on {options.host} without a password",
-                        hint=f"set one with `radio studio --set-password` (or the {ENV_PASSWORD} "
-                             "environment variable); without --host it listens on this "
-                             "computer only")
+        raise UserError(_l("the studio will not listen on {host} without a password",
+                           host=options.host),
+                        hint=_l("set one with `radio studio --set-password` (or the {variable} "
+                                "environment variable); without --host it listens on this "
+                                "computer only", variable=ENV_PASSWORD))
     cert, key = certificate(production.state_dir, options.host, options.cert, options.key)
-    log.info(f"HTTPS certificate: {production.rel(cert)} "
-             f"(SHA-256 fingerprint {fingerprint(cert)})")
+    log.info(_("HTTPS certificate: {cert} (SHA-256 fingerprint {fingerprint})",
+               cert=production.rel(cert), fingerprint=fingerprint(cert)))
     return Listener(options.host, options.port, cert, key), password
 
 
@@ -111,9 +113,9 @@ def run_studio(production: Production, options: StudioOptions, log: Log) -> None
             password, build_synth, ear_synth, workdir, log)
         server = Server(app, listener, verbose=log.verbosity >= 2)
         live.start()
-        log.info(f"radio studio: {server.url}  (Ctrl-C to stop)")
+        log.info(_("radio studio: {url}  (Ctrl-C to stop)", url=server.url))
         if password is not None:
-            log.info("a password is needed to log in")
+            log.info(_("a password is needed to log in"))
         if options.open_browser:
             import webbrowser
 
@@ -132,4 +134,4 @@ def set_password_interactive(production: Production, prompt, log: Log) -> None:
 
     password = prompt()
     path = set_password(production.state_dir, password)
-    log.info(f"the studio's password is set ({production.rel(path)}, a scrypt hash)")
+    log.info(_("the studio's password is set ({path}, a scrypt hash)", path=production.rel(path)))

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_open
+from ..i18n import _l
 from .uploads import Refused, looks_like_audio
 
 TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
@@ -49,7 +50,8 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
     takes = Takes(production)
     ids = takes.ids(episode)
     if pid not in ids.values():
-        raise UserError(f"{name} has no paragraph {pid}", hint="choose one of the booth's list")
+        raise UserError(_l("{name} has no paragraph {pid}", name=name, pid=pid),
+                        hint=_l("choose one of the booth's list"))
     suffix = suffix.lower()
     if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
         raise Refused(415, "error.type", name=f"{pid}{suffix}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..config import Production, load
 from ..errors import Problem, RadioError
+from ..i18n import _, _l, ngettext
 from ..log import Log
 from .episodes import problem_dict, problems_of
 
@@ -118,8 +119,8 @@ class Jobs:
             state = "failed"
         except Exception as exc:   # a bug: say so on the page, keep the studio running
             traceback.print_exc()
-            job.problems = [problem_dict(Problem(f"internal error: {exc!r}",
-                                                 hint="report it to the developers"))]
+            job.problems = [problem_dict(Problem(_l("internal error: {exc!r}", exc=exc),
+                                                 hint=_l("report it to the developers")))]
             state = "failed"
         with self._lock:
             job.seconds = round(time.monotonic() - started, 1)
@@ -153,10 +154,11 @@ def run_build(production: Production, preset: str | None, log: Log) -> list[str]
     for result in results:
         report = Report.load(result.report_path)
         files += [report.file(kind) for kind in report.files]
-        state = "built" if result.rebuilt else "up to date"
-        log.info(f"{result.name}: {state}, {report.duration_s:.1f} s, "
-                 f"{report.loudness['wav']['integrated_lufs']:.1f} LUFS")
-    log.info(f"{len(results)} episode(s) ready")
+        state = _("built") if result.rebuilt else _("up to date")
+        log.info(_("{name}: {state}, {seconds:.1f} s, {lufs:.1f} LUFS", name=result.name,
+                   state=state, seconds=report.duration_s,
+                   lufs=report.loudness["wav"]["integrated_lufs"]))
+    log.info(ngettext("{n} episode ready", "{n} episodes ready", len(results)))
     return _rel_outputs(production, files)
 
 
@@ -175,11 +177,12 @@ def run_verify_all(production: Production, preset: str | None, log: Log) -> list
     folder = production.output_dir / "disc"
     images = sorted(folder.glob("*.iso")) + sorted(folder.glob("*.cue"))
     if not images:
-        raise UserError("there is no disc image to verify", path="output/disc/",
-                        hint="make the disc images first")
+        raise UserError(_l("there is no disc image to verify"), path="output/disc/",
+                        hint=_l("make the disc images first"))
     bad = [image.name for image in images if not run_verify(image, None, log)]
     if bad:
-        raise BuildError(f"{', '.join(bad)} do not match the manifest (see the log)")
+        raise BuildError(_l("{names} do not match the manifest (see the log)",
+                            names=", ".join(bad)))
     return _rel_outputs(production, images)
 
 

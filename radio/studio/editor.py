@@ -16,6 +16,7 @@ from pathlib import Path
 from ..config import Production
 from ..errors import ProblemsError, RadioError, UserError
 from ..fsio import write_text
+from ..i18n import _l
 from ..script.model import Paragraph
 from .episodes import problem_dict, problems_of
 
@@ -44,11 +45,11 @@ def read_script(production: Production, name: str) -> tuple[str, str]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"{production.rel(path)} does not exist") from None
+        raise UserError(_l("{path} does not exist", path=production.rel(path))) from None
     except UnicodeDecodeError:
-        raise UserError(f"{production.rel(path)} is not UTF-8",
-                        hint="convert it first: radio convert "
-                             f"{production.rel(path)} --from vni --in-place") from None
+        raise UserError(_l("{path} is not UTF-8", path=production.rel(path)),
+                        hint=_l("convert it first: radio convert {path} --from vni --in-place",
+                                path=production.rel(path))) from None
     return text, sha(text)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import Production
 from ..errors import Problem, RadioError, UserError
 from ..fsio import write_text
+from ..i18n import _l
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -115,11 +116,12 @@ def create_episode(production: Production, name: str, title: str) -> str:
     from ..pipeline.prepare import load_episodes
 
     if not NAME.match(name or ""):
-        raise UserError(f"'{name}' is not a valid episode name",
-                        hint="use lower-case letters without accents, digits, '_' and '-'")
+        raise UserError(_l("'{name}' is not a valid episode name", name=name),
+                        hint=_l("use lower-case letters without accents, digits, '_' and '-'"))
     path = production.script_path(name)
     if path.exists():
-        raise UserError(f"{production.rel(path)} already exists", hint="choose another name")
+        raise UserError(_l("{path} already exists", path=production.rel(path)),
+                        hint=_l("choose another name"))
     try:
         numbers = [e.number for e in load_episodes(production)]
     except RadioError:

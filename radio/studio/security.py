@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..fsio import write_text
+from ..i18n import _l
 
 PASSWORD_FILE = "studio-password"
 ENV_PASSWORD = "RADIO_STUDIO_PASSWORD"
@@ -65,8 +66,8 @@ def check_password(password: str, stored: str) -> bool:
 def set_password(state_dir: Path, password: str) -> Path:
     """Keep the password's hash in .radio/ (never in radio.toml), readable by its owner only."""
     if len(password) < 8:
-        raise UserError("the studio password is too short",
-                        hint="choose at least 8 characters")
+        raise UserError(_l("the studio password is too short"),
+                        hint=_l("choose at least 8 characters"))
     path = state_dir / PASSWORD_FILE
     state_dir.mkdir(parents=True, exist_ok=True)
     write_text(path, hash_password(password) + "\n")

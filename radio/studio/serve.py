@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from ..i18n import _l
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,12 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise UserError(f"port {port} is already in use on {host}",
-                            hint=f"use another one, e.g. --port {port + 1} "
-                                 "(or --port 0 for any free port)") from None
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                        hint="check the address given to --host") from None
+            raise UserError(_l("port {port} is already in use on {host}", port=port, host=host),
+                            hint=_l("use another one, e.g. --port {other} (or --port 0 for any "
+                                    "free port)", other=port + 1)) from None
+        raise UserError(_l("cannot listen on {host}:{port}: {reason}", host=host, port=port,
+                           reason=exc.strerror),
+                        hint=_l("check the address given to --host")) from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..fsio import write_bytes
+from ..i18n import _l
 
 CERT_NAME = "studio-cert.pem"
 KEY_NAME = "studio-key.pem"
@@ -83,13 +84,13 @@ def certificate(state_dir: Path, host: str, cert: Path | None,
                 key: Path | None) -> tuple[Path, Path]:
     """The user's --cert/--key when given (both), else the self-signed pair."""
     if (cert is None) != (key is None):
-        raise UserError("--cert and --key go together",
-                        hint="give both (a PEM certificate and its key), or neither for a "
-                             "self-signed certificate")
+        raise UserError(_l("--cert and --key go together"),
+                        hint=_l("give both (a PEM certificate and its key), or neither for a "
+                                "self-signed certificate"))
     if cert is not None:
         for path in (cert, key):
             if not path.is_file():
-                raise UserError(f"{path} does not exist", hint="give a PEM file")
+                raise UserError(_l("{path} does not exist", path=path), hint=_l("give a PEM file"))
         return cert, key
     return self_signed(state_dir, host)
 
