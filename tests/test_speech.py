@@ -490,7 +490,7 @@ def test_engine_auto_offline_completes_with_one_warning(production, offline_buil
     code, out, err, _ = run(["-v", "build", "--all", "-j", "2", "--engine", "auto"], production)
     assert code == 0, err
     warnings = [line for line in err.splitlines() if line.startswith("warning:")]
-    assert warnings == ["warning: Google TTS could not be reached: 5 segment(s) were spoken "
+    assert warnings == ["warning: Google TTS could not be reached: 5 segments were spoken "
                         "by the offline voice (espeak) instead"]
     assert "speech cache: 0 hits, 5 synthesized" in out     # the workers' counts, summed
     for name in ("episode1", "episode2"):

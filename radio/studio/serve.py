@@ -61,7 +61,8 @@ class Server:
                                 access_log=verbose, lifespan="off", timeout_keep_alive=5,
                                 ssl_certfile=str(listener.cert) if listener.cert else None,
                                 ssl_keyfile=str(listener.key) if listener.key else None,
-                                server_header=False)
+                                server_header=False,
+                                timeout_graceful_shutdown=2)   # an idle player holds a stream open
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
