@@ -57,7 +57,8 @@ class PreviewProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "radio.cli", "-v", "preview", episode, "--port", "0", *extra],
             cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            encoding="utf-8", start_new_session=True)
+            encoding="utf-8", start_new_session=True,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self.wait_line(r"http://127\.0\.0\.1:\d+/", 30).group(0)
@@ -99,7 +100,12 @@ class PreviewProcess:
     def interrupt(self, timeout: float = 60) -> int:
         """Ctrl-C as a terminal sends it: SIGINT to the whole process group."""
         os.killpg(self.proc.pid, signal.SIGINT)
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGABRT)
+            time.sleep(5)
+            pytest.fail("the preview did not stop; it printed:\n" + "".join(self.output))
 
     def kill(self) -> None:
         if self.proc.poll() is None:
