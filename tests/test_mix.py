@@ -146,3 +146,44 @@ def test_bed_fade_mode_stops_with_a_fade(tmp_path):
     out = render_all(timeline)
     assert abs(out[2 * RATE + 10:, 0]).max() == 0.0
     assert out[2 * RATE - 1, 0] < 0.01
+
+
+# -- Ahead: the mixer on a thread of its own ------------------------------------
+
+def test_blocks_mixed_ahead_are_the_same_blocks_in_the_same_order():
+    from radio.pipeline.mix import Ahead
+
+    blocks = [np.full((7, 2), i, dtype=np.float32) for i in range(50)]
+    with Ahead(iter(blocks), depth=3) as ahead:
+        got = list(ahead)
+    assert len(got) == 50 and all(np.array_equal(a, b) for a, b in zip(got, blocks))
+
+
+def test_an_error_while_mixing_ahead_is_raised_to_the_caller():
+    from radio.pipeline.mix import Ahead
+
+    def broken():
+        yield np.zeros((4, 2), dtype=np.float32)
+        raise OSError("a source vanished")
+
+    with Ahead(broken()) as ahead, pytest.raises(OSError, match="vanished"):
+        list(ahead)
+
+
+def test_closing_stops_a_mixer_that_is_ahead_of_its_caller():
+    import threading
+
+    from radio.pipeline.mix import Ahead
+
+    made = []
+
+    def endless():
+        while True:
+            made.append(1)
+            yield np.zeros((4, 2), dtype=np.float32)
+
+    ahead = Ahead(endless(), depth=2)
+    next(iter(ahead))
+    ahead.close()   # returns: the producer saw the stop while its queue was full
+    count = len(made)
+    assert count <= 5 and not any(t.name == "mixer" for t in threading.enumerate())

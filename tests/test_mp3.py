@@ -1,11 +1,16 @@
-"""The MP3 encoder: fed from a thread, measured while it encodes (ffmpeg's
-loopback decoder), the read-back fallback for an ffmpeg without one, and an
+"""The MP3 encoder: fed from a thread, measured while it encodes by a decoder
+that follows the file as LAME writes it (and never holds LAME back), and an
 encoder that dies."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import os
+import subprocess
+import threading
+
+from radio.audio.decode import ffmpeg_exe
 from radio.audio.loudness import measure_file
 from radio.errors import BuildError
 from radio.targets import mp3
@@ -31,16 +36,82 @@ def encode(path, pcm: np.ndarray, **options):
 
 
 def test_mp3_measured_while_encoding_equals_the_finished_file_read_back(tmp_path):
-    assert mp3.loopback_decoding()   # the ffmpeg that constraints.txt pins has it
     loudness = encode(tmp_path / "a.mp3", programme(), measure=True)
     assert loudness == measure_file(tmp_path / "a.mp3")
     assert -30 < loudness.integrated_lufs < -5 and loudness.duration_s == pytest.approx(12.0)
 
 
-def test_without_a_loopback_decoder_the_file_is_measured_after(tmp_path, monkeypatch):
-    monkeypatch.setattr(mp3, "loopback_decoding", lambda: False)
-    loudness = encode(tmp_path / "b.mp3", programme(), measure=True)
-    assert loudness == measure_file(tmp_path / "b.mp3")
+@pytest.mark.parametrize("seconds", [0.01, 0.05, 1.0])
+def test_programmes_shorter_than_lames_first_frames_are_measured_too(tmp_path, seconds):
+    # LAME writes nothing until it has ~1700 frames: the file, header and all,
+    # appears only when the input ends.
+    loudness = encode(tmp_path / "short.mp3", programme(seconds), measure=True)
+    assert loudness == measure_file(tmp_path / "short.mp3")
+    assert loudness.duration_s == pytest.approx(seconds, abs=1 / RATE)
+
+
+def test_a_file_already_finished_when_followed_is_measured_the_same(tmp_path):
+    # The follower read the header after ffmpeg filled it in: the decoder then
+    # removes LAME's delay itself, and the follower must not remove it again.
+    path, pcm = tmp_path / "done.mp3", programme(3)
+    proc = subprocess.Popen([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac",
+                             "2", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "128k", "-f",
+                             "mp3", str(path)], stdin=subprocess.PIPE)
+    proc.communicate(pcm.tobytes())
+    assert mp3.finished_header(path.read_bytes()[:mp3.HEADER_BYTES])
+    follower = mp3.Mp3Follower(path, proc, lambda: len(pcm))
+    assert follower.finish() == measure_file(path)
+
+
+def test_the_header_ffmpeg_writes_first_is_told_from_the_finished_one():
+    placeholder = bytes.fromhex("fffbb000") + bytes(32) + b"Xing" + bytes.fromhex("0000000f")
+    assert not mp3.finished_header(placeholder + bytes(8) + bytes(100))
+    finished = bytes.fromhex("fffbb000") + bytes(32) + b"Info" + bytes.fromhex("0000000f")
+    assert mp3.finished_header(finished + (22532).to_bytes(4, "big") + bytes(100))
+    assert not mp3.finished_header(b"\xff\xfb" + bytes(200))   # no tag at all
+
+
+def test_the_encoder_never_waits_on_a_measuring_that_is_stuck(tmp_path, monkeypatch):
+    # The meter is held up for the whole encode: LAME must still finish at its
+    # own pace (it writes to its file, never into a pipe that we read), and the
+    # measurement catches up afterwards.
+    from radio.audio.loudness import LoudnessMeter
+
+    release, encoded = threading.Event(), threading.Event()
+    feed = LoudnessMeter.feed
+
+    def slow_feed(self, block):
+        release.wait(60)
+        feed(self, block)
+
+    monkeypatch.setattr(LoudnessMeter, "feed", slow_feed)
+    path, pcm = tmp_path / "stuck.mp3", programme(40)
+    encoder = mp3.Mp3Encoder(path, 128, measure=True)
+    for start in range(0, len(pcm), 44100):
+        encoder.write(pcm[start:start + 44100])
+    encoder.end_of_input()
+
+    def wait_for_lame():
+        encoder._proc.wait()
+        encoded.set()
+
+    threading.Thread(target=wait_for_lame, daemon=True).start()
+    assert encoded.wait(60), "LAME waited for the measuring"
+    release.set()
+    monkeypatch.setattr(LoudnessMeter, "feed", feed)
+    assert encoder.finish() == measure_file(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
+def test_the_measuring_decoder_runs_nicer_than_the_build(tmp_path):
+    path = tmp_path / "nice.mp3"
+    encoder = mp3.Mp3Encoder(path, 128, measure=True)
+    decoder = encoder._follower._decoder
+    try:
+        assert os.getpriority(os.PRIO_PROCESS, decoder.pid) > os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        encoder.write(programme(1))
+        encoder.finish()
 
 
 def test_an_unmeasured_encoder_returns_nothing(tmp_path):
@@ -52,3 +123,23 @@ def test_an_encoder_that_dies_is_reported(tmp_path):
     # ffmpeg cannot create its output and exits: the build says so, it does not hang.
     with pytest.raises(BuildError, match="MP3 encoder"):
         encode(tmp_path / "missing" / "d.mp3", programme(30), measure=True)
+
+
+@pytest.mark.skipif(not os.uname().sysname == "Linux" if hasattr(os, "uname") else True,
+                    reason="a thread has its own nice value on Linux")
+def test_a_measuring_thread_gives_way_to_the_rest_of_the_build():
+    from radio.procs import lower_thread_priority
+
+    seen = {}
+
+    def run():
+        tid = threading.get_native_id()
+        before = os.getpriority(os.PRIO_PROCESS, tid)
+        lower_thread_priority()
+        seen.update(before=before, after=os.getpriority(os.PRIO_PROCESS, tid))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert seen["after"] > seen["before"]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == seen["before"]

@@ -438,24 +438,38 @@ def feed_from(meter: LoudnessMeter, stream) -> None:
         meter.feed(np.frombuffer(data[:usable], dtype="<f4").reshape(-1, meter.channels))
 
 
+GIVING_WAY_DEPTH = 32   # blocks a meter that gives way may have waiting (a few MB)
+
+
 class BackgroundMeter:
     """A LoudnessMeter fed from a worker thread, so measuring the output of one
     pass overlaps the mastering itself (numpy and scipy's filters release the
     GIL).  The queue is short: at most a few blocks wait, so memory stays bounded.
     Blocks may be int16 (scaled to full scale) or float; the caller must not
-    change a block after feeding it.  *options* go to the LoudnessMeter."""
+    change a block after feeding it.  *options* go to the LoudnessMeter.
 
-    def __init__(self, rate: int = 44100, channels: int = 2, depth: int = 4, **options):
+    With ``gives_way`` the thread runs at a lower priority than the build (for a
+    meter that must not take a core from the MP3 encoder; its queue is then
+    longer, so that it can fall behind without holding the caller up)."""
+
+    def __init__(self, rate: int = 44100, channels: int = 2, depth: int = 4,
+                 gives_way: bool = False, **options):
         import queue
         import threading
 
         self.meter = LoudnessMeter(rate, channels, **options)
+        self._gives_way = gives_way
+        depth = max(depth, GIVING_WAY_DEPTH) if gives_way else depth
         self._queue: "queue.Queue" = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="loudness-meter", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        if self._gives_way:
+            from radio.procs import lower_thread_priority
+
+            lower_thread_priority()
         while (block := self._queue.get()) is not None:
             if self._error is None:
                 try:

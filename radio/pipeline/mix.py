@@ -8,7 +8,9 @@ its first pass, and spools the filtered result for its second
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+import queue
+import threading
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -101,3 +103,58 @@ def mix_blocks(timeline: Timeline, block: int = BLOCK,
             for group, buf in layers.items():
                 out += buf * bed_envelope(beds[group], pos).astype(np.float32)[:, None]
         yield out
+
+
+AHEAD_BLOCKS = 16   # mixed blocks that may wait for the mastering (8 MB)
+
+
+class Ahead:
+    """*blocks*, produced by a thread of their own from the moment this is made,
+    while the caller works on the previous ones (the mixer on one core, the first
+    pass's filters on the other).  Iterating gives the same blocks in the same
+    order; an error in the producer is raised there.  ``close`` (or the end of a
+    ``with``) stops the producer, however far the caller got."""
+
+    _DONE = object()
+
+    def __init__(self, blocks: Iterable[np.ndarray], depth: int = AHEAD_BLOCKS,
+                 name: str = "mixer"):
+        self._items: "queue.Queue" = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, args=(blocks,), name=name,
+                                        daemon=True)
+        self._thread.start()
+
+    def _produce(self, blocks: Iterable[np.ndarray]) -> None:
+        try:
+            for block in blocks:
+                if not self._put(block):
+                    return
+            self._put(self._DONE)
+        except BaseException as exc:   # raised in the consumer
+            self._put(exc)
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        while (item := self._items.get()) is not self._DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> "Ahead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -44,19 +44,23 @@ def episode_seed(name: str) -> int:
 
 def master_outputs(job: Mastering) -> dict:
     """Write the WAV (and the MP3 unless WAV-only); return their measured loudness."""
-    # Imported here: numpy/scipy DSP is not needed when nothing has to be rebuilt.
-    from ..audio.master import Master
-    from ..audio.spool import Spool
-    from .mix import mix_blocks
+    from .mix import Ahead, mix_blocks
 
     preset, timeline = job.preset, job.prepared.timeline
-    # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
-    master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - preset.mp3_headroom_db)
-    with Spool(job.production.state_dir, master.channels) as spool:
-        label = f"{job.prepared.episode.name}: measuring"
-        analysis = master.analyse(job.log.blocks(mix_blocks(timeline), timeline.frames, label),
-                                  spool.write)
-        return _write_passes(job, master, analysis, spool)
+    # Mixing starts at once, in a thread, while the DSP is imported here (scipy
+    # is not imported until an episode has to be mastered: it costs half a second).
+    with Ahead(mix_blocks(timeline)) as mixed:
+        from ..audio.master import Master
+        from ..audio.spool import Spool
+
+        # WAV-only (preview) masters keep the MP3 headroom too, so they equal the release's WAV.
+        master = Master(preset, ceiling_dbtp=preset.ceiling_dbtp - preset.mp3_headroom_db)
+        with Spool(job.production.state_dir, master.channels) as spool:
+            label = f"{job.prepared.episode.name}: measuring"
+            analysis = master.analyse(job.log.blocks(mixed, timeline.frames, label),
+                                      spool.write)
+            mixed.close()
+            return _write_passes(job, master, analysis, spool)
 
 
 def _write_passes(job: Mastering, master, analysis, spool) -> dict:
@@ -90,10 +94,10 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
     if job.preset.bext:
         bext = BextInfo(episode.title, production.settings.production.publisher,
                         episode.name, build_date(build_epoch(production.settings.production.date)))
-    # Measures the output while the next blocks are mastered; a dual-mono
-    # output is measured on the one channel that both carry.
+    # Measures the output while the next blocks are mastered, giving way to the
+    # MP3 encoder; a dual-mono output is measured on the one channel both carry.
     one = master.channels == 1
-    meter = BackgroundMeter(channels=master.channels, dual_mono=one)
+    meter = BackgroundMeter(channels=master.channels, dual_mono=one, gives_way=True)
     encoder = None
     with atomic_path(paths["mp3"]) if not job.options.wav_only else _nothing() as mp3_tmp, \
             atomic_open(paths["wav"]) as wav_fh:
@@ -104,20 +108,22 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
         try:
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
             for block in master.finish(blocks, analysis, episode_seed(episode.name)):
+                if encoder:   # first: the encoder sets the pace
+                    encoder.write(block)
                 writer.write(block)
                 meter.feed(block[:, :1] if one else block)
-                if encoder:
-                    encoder.write(block)
         except BaseException:
             meter.close()
             if encoder:
                 encoder.abort()
             raise
+        if encoder:
+            encoder.end_of_input()   # LAME finishes while the WAV's measuring does
         wav_loudness = _loudness_dict(meter.result())
         writer.finish(wav_loudness)
         result = {"wav": wav_loudness}
         if encoder:
-            mp3_loudness = encoder.finish()   # the MP3 itself, decoded as it was encoded
+            mp3_loudness = encoder.finish()   # the MP3 itself, decoded as LAME wrote it
             mp3.write_tags(mp3_tmp, _tags(production, job.prepared),
                            production.settings.build.id3_version)
             result["mp3"] = _loudness_dict(mp3_loudness)

@@ -6,7 +6,6 @@ art, and one chapter (CHAP + CTOC) per heading.
 """
 from __future__ import annotations
 
-import functools
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -45,12 +44,10 @@ class Mp3Encoder:
     """An ffmpeg/libmp3lame process that encodes int16 stereo blocks to *path*.
 
     Blocks go to ffmpeg from a thread, so the caller masters the next block
-    while LAME encodes this one (the two take turns at a bare pipe).  With
-    ``measure``, ffmpeg also decodes the MP3 it encodes (a loopback decoder,
-    ffmpeg >= 7.1; the samples are those of decoding the finished file) and a
-    LoudnessMeter measures them as they come: ``finish`` returns the MP3's
-    loudness without reading the file again.  An older ffmpeg measures the
-    file after encoding instead.
+    while LAME encodes this one.  With ``measure``, an :class:`Mp3Follower`
+    measures the MP3 as LAME writes it: ``finish`` returns the loudness of the
+    finished file without reading it again, and nothing the measuring does can
+    hold LAME back.
     """
 
     def __init__(self, path: Path, bitrate_kbps: int = 192, measure: bool = False):
@@ -58,34 +55,22 @@ class Mp3Encoder:
         import threading
 
         self.path = path
-        self._measure = measure
-        self._loopback = measure and loopback_decoding()
         self._err = tempfile.TemporaryFile()
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
                "-f", "s16le", "-ar", "44100", "-ac", "2", "-i", "pipe:0", "-map", "0:a",
                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "2",
                "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0",
                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(path)]
-        if self._loopback:
-            cmd += LOOPBACK_PCM
         # It dies with the build, and stops by itself when its input pipe closes.
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE if self._loopback
-                                      else subprocess.DEVNULL,
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                       stderr=self._err, **child_options())
         self._blocks: "queue.Queue[bytes | None]" = queue.Queue(maxsize=4)
         self._broken = False
+        self._ended = False
+        self.frames = 0
         self._writer = threading.Thread(target=self._write_all, name="mp3-writer", daemon=True)
         self._writer.start()
-        self._meter = self._reader = None
-        self._meter_error: BaseException | None = None
-        if self._loopback:
-            from ..audio.loudness import LoudnessMeter
-
-            self._meter = LoudnessMeter(44100, 2)
-            self._reader = threading.Thread(target=self._measure_all, name="mp3-meter",
-                                            daemon=True)
-            self._reader.start()
+        self._follower = Mp3Follower(path, self._proc, lambda: self.frames) if measure else None
 
     def _write_all(self) -> None:
         while (data := self._blocks.get()) is not None:
@@ -99,30 +84,27 @@ class Mp3Encoder:
         except (BrokenPipeError, OSError):
             pass
 
-    def _measure_all(self) -> None:
-        from ..audio.loudness import feed_from
-
-        try:
-            feed_from(self._meter, self._proc.stdout)
-        except BaseException as exc:   # reported by finish()
-            self._meter_error = exc
-            while self._proc.stdout.read(1 << 16):
-                pass   # keep draining, or ffmpeg would stall
-
     def write(self, block: np.ndarray) -> None:
         if self._broken:
             self.finish()   # raises ffmpeg's reason
             raise BuildError(_l("the MP3 encoder stopped before the end of the programme"))
+        self.frames += len(block)
         self._blocks.put(np.ascontiguousarray(block, dtype="<i2").tobytes())
+
+    def end_of_input(self) -> None:
+        """Every block has been written: let LAME finish while we do something else."""
+        if not self._ended:
+            self._ended = True
+            self._blocks.put(None)
 
     def finish(self):
         """Wait for the encoder; the MP3's Loudness with ``measure``, else None."""
-        self._blocks.put(None)
+        self.end_of_input()
         self._writer.join()
-        if self._reader:
-            self._reader.join()
         code = self._proc.wait()
         if code != 0:
+            if self._follower:
+                self._follower.abort()
             self._err.seek(0)
             message = self._err.read().decode(errors="replace").strip().splitlines()
             self._err.close()
@@ -133,15 +115,7 @@ class Mp3Encoder:
             raise BuildError(_l("the MP3 encoder failed: {reason}",
                                 reason=message[-1] if message else str(code)))
         self._err.close()
-        if not self._measure:
-            return None
-        if self._meter is None:
-            from ..audio.loudness import measure_file
-
-            return measure_file(self.path)
-        if self._meter_error is not None:
-            raise self._meter_error
-        return self._meter.result()
+        return self._follower.finish() if self._follower else None
 
     def abort(self) -> None:
         import queue
@@ -157,31 +131,164 @@ class Mp3Encoder:
                 except queue.Empty:
                     pass
         self._writer.join()
-        if self._reader:
-            self._reader.join()
         self._proc.wait()
+        if self._follower:
+            self._follower.abort()
         self._err.close()
 
 
-# The loopback decoder: the encoded stream decoded again, out on stdout as float32.
-LOOPBACK_PCM = ["-dec", "0:0", "-filter_complex",
-                "[dec:0]aformat=sample_fmts=flt:sample_rates=44100:channel_layouts=stereo[pcm]",
-                "-map", "[pcm]", "-f", "f32le", "pipe:1"]
+# How the decoder of a followed MP3 lines up with the programme: LAME's own delay
+# (576 frames) is still at the start, because the file's header that says so is
+# only completed when the encoder finishes (ffmpeg's decoder removes its own 529,
+# ENCODER_DELAY_MS in all), and the end padding follows the programme's last frame.
+LAME_DELAY_FRAMES = 576
+HEADER_BYTES = 192        # the first frame's header, side information and Xing/Info tag
+HOLD_BACK_FRAMES = 8192   # more than LAME ever pads: kept until the length is known
+FOLLOW_POLL_S = 0.01
 
 
-@functools.cache
-def loopback_decoding() -> bool:
-    """Whether this ffmpeg decodes what it encodes (``-dec``, ffmpeg >= 7.1):
-    tried once on 0.1 s of silence."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "s16le", "-ar",
-           "44100", "-ac", "2", "-i", "pipe:0", "-map", "0:a", "-c:a", "libmp3lame",
-           "-f", "null", "-"] + LOOPBACK_PCM
-    try:
-        proc = subprocess.run(cmd, input=bytes(4 * 4410), capture_output=True, timeout=30,
-                              **child_options())
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return proc.returncode == 0 and len(proc.stdout) > 0
+def finished_header(head: bytes) -> bool:
+    """Whether the MP3 starting with *head* has its Xing/Info tag filled in (ffmpeg
+    writes a placeholder with no frame count, and the real tag when it finishes):
+    then a decoder knows LAME's delay and padding and removes them itself."""
+    for name in (b"Xing", b"Info"):
+        at = head.find(name, 0, HEADER_BYTES)
+        if at >= 0 and len(head) >= at + 12:
+            flags = int.from_bytes(head[at + 4:at + 8], "big")
+            return bool(flags & 1) and int.from_bytes(head[at + 8:at + 12], "big") > 0
+    return False
+
+
+class Mp3Follower:
+    """Measures an MP3 while *encoder* (an ffmpeg process) writes it to *path*.
+
+    A thread reads the file as it grows and passes it to a second ffmpeg that
+    decodes it; a meter thread measures what that decoder gives, from the
+    programme's first frame to its last (*frames* says how many there are once
+    the encoder has them all).  The encoder never waits on any of this: it writes
+    to its file, and only our side of the file is ever behind.  The decoder and
+    the meter run at a lower priority than the build (``procs``), so LAME keeps
+    its core.  ``finish`` gives what measuring the finished file gives
+    (:func:`radio.audio.loudness.measure_file`), sample for sample.
+    """
+
+    def __init__(self, path: Path, encoder: subprocess.Popen, frames):
+        import threading
+
+        from ..audio.loudness import LoudnessMeter
+        from ..procs import lower_process_priority, measuring_child_options
+
+        self.path, self._encoder, self._frames = path, encoder, frames
+        self._err = tempfile.TemporaryFile()
+        self._decoder = subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "mp3", "-i",
+             "pipe:0", "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", "44100", "pipe:1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
+            **measuring_child_options())
+        lower_process_priority(self._decoder.pid)
+        self.meter = LoudnessMeter(44100, 2)
+        self._skip: int | None = None
+        self._stop = threading.Event()
+        self._errors: list[BaseException] = []
+        self._threads = [threading.Thread(target=self._guard, args=(target,), name=name,
+                                          daemon=True)
+                         for target, name in ((self._follow, "mp3-follower"),
+                                              (self._measure, "mp3-meter"))]
+        for thread in self._threads:
+            thread.start()
+
+    def _guard(self, target) -> None:
+        try:
+            target()
+        except BaseException as exc:   # reported by finish()
+            self._errors.append(exc)
+            self._stop.set()
+            self._decoder.kill()
+
+    def _follow(self) -> None:
+        """Copy the file to the decoder as the encoder writes it, then close."""
+        import time
+
+        try:
+            fh = None
+            while fh is None and not self._stop.is_set():
+                ended = self._encoder.poll() is not None
+                try:
+                    fh = open(self.path, "rb")
+                except FileNotFoundError:
+                    if ended:
+                        return   # it never wrote a file: finish() reports the encoder
+                    time.sleep(FOLLOW_POLL_S)
+            with fh:
+                head = b""
+                while not self._stop.is_set():
+                    ended = self._encoder.poll() is not None   # before reading: no last bytes lost
+                    data = fh.read(1 << 16)
+                    if self._skip is None:   # the first frame says how the decoder will start
+                        head += data
+                        if len(head) < HEADER_BYTES and not ended:
+                            time.sleep(FOLLOW_POLL_S)
+                            continue
+                        self._skip = 0 if finished_header(head) else LAME_DELAY_FRAMES
+                        data = head
+                    if data:
+                        self._decoder.stdin.write(data)
+                    elif ended:
+                        return
+                    else:
+                        time.sleep(FOLLOW_POLL_S)
+        finally:
+            try:
+                self._decoder.stdin.close()
+            except OSError:
+                pass
+
+    def _measure(self) -> None:
+        from ..procs import lower_thread_priority
+
+        lower_thread_priority()
+        stream, frame_bytes = self._decoder.stdout, 8
+        skip, fed, held = None, 0, np.zeros((0, 2), dtype=np.float32)
+        leftover = b""
+        while data := stream.read(1 << 18):
+            data = leftover + data
+            usable = len(data) // frame_bytes * frame_bytes
+            leftover = data[usable:]
+            block = np.frombuffer(data[:usable], dtype="<f4").reshape(-1, 2)
+            if skip is None:   # decided before the decoder had a byte
+                skip = self._skip
+            cut = min(skip, len(block))
+            block, skip = block[cut:], skip - cut
+            held = np.concatenate([held, block])
+            ready = len(held) - HOLD_BACK_FRAMES
+            if ready > 0:
+                self.meter.feed(held[:ready])
+                fed += ready
+                held = held[ready:]
+        # The decoder has ended, so the encoder has too and counted every frame.
+        self.meter.feed(held[:max(0, self._frames() - fed)])
+
+    def finish(self):
+        for thread in self._threads:
+            thread.join()
+        code = self._decoder.wait()
+        self._err.seek(0)
+        message = self._err.read().decode(errors="replace").strip().splitlines()
+        self._err.close()
+        if self._errors:
+            raise self._errors[0]
+        if code != 0:
+            raise BuildError(_l("the MP3 could not be measured: {reason}",
+                                reason=message[-1] if message else str(code)))
+        return self.meter.result()
+
+    def abort(self) -> None:
+        self._stop.set()
+        self._decoder.kill()
+        for thread in self._threads:
+            thread.join()
+        self._decoder.wait()
+        self._err.close()
 
 
 def _chapter_ordered_id3():
