@@ -6,19 +6,24 @@ machine is shared and noisy: read the ratios, not the seconds.
 
     python benchmarks/bench.py [--quick] [--only ROWS] [--keep] [--work DIR] [--json PATH]
 
-1. cold offline build of the demo (both episodes + disc, empty cache) ÷ encode floor
-   (ffmpeg alone encoding the same WAV masters to MP3, same bitrate, same parallelism)
-2. no-op rebuild: `radio build --all` (a fresh process: Python start-up included)
-3. rebuild after editing one paragraph of episode 1 ÷ ffmpeg alone encoding episode 1
-4. peak RSS of a generated 60-minute episode built with -j 1, ÷ its 16-bit PCM size
+1. episode 1 built from its script (speech cache warm, nothing else built) ÷ ffmpeg
+   alone encoding its WAV master to MP3 (same bitrate): the encoder is the floor
+2. cold offline build of the demo (both episodes, empty cache, -j 2) ÷ two encodes in
+   parallel; with `radio disc` after it, for information
+3. no-op rebuild: `radio build --all` (a fresh process: Python start-up included)
+4. rebuild after editing one paragraph of episode 1 ÷ ffmpeg alone encoding episode 1
+5. peak RSS of a generated 60-minute episode built with -j 1, ÷ its 16-bit PCM size
    (with a fixed allowance) and ÷ a naive pydub build of the same episode
-5. seconds per programme-minute at 10, 30 and 60 minutes
-6. peer: our whole build of episode 1 from its script (empty cache) beside
-   ffmpeg-normalize (two-pass EBU R128 to MP3) on episode 1's already mixed WAV
+6. seconds per programme-minute at 10, 30 and 60 minutes
+7. peer: our whole build of episode 1 from its script beside ffmpeg-normalize
+   (two-pass EBU R128 to MP3) on episode 1's already mixed WAV
+8. where the CPU goes in row 1's build: every thread and child process, running,
+   waiting for a core, blocked (benchmarks/threads.py)
 
 --quick: 10 and 30 minutes only, no pydub baseline.  --only ROW[,ROW...] runs some
-rows (cold, edit, noop, long, pydub, peer; edit, noop, long and pydub need cold).
-Results also go to output/bench.json.  Synthesis uses the offline voice (espeak).
+rows (cold, episode, threads, edit, studio, noop, long, pydub, peer; all but peer
+need cold, which runs first).  Results also go to output/bench.json.  Synthesis uses
+the offline voice (espeak).
 """
 from __future__ import annotations
 
@@ -50,8 +55,9 @@ MB = 1_000_000
 ALLOWANCE_BYTES = 200 * MB     # fixed allowance on top of the PCM size (interpreter, numpy...)
 FLOOR_REPEATS = 3              # the encode floors are cheap: median of 3
 NOOP_REPEATS = 5
-TARGETS = {"cold": 1.5, "noop_s": 1.0, "edit": 1.3, "rss_pcm": 1.0, "rss_pydub": 0.5,
-           "scaling": 1.2}
+TARGETS = {"episode": 1.5, "cold": 2.5, "noop_s": 1.0, "edit": 1.3, "rss_pcm": 1.0,
+           "rss_pydub": 0.5, "scaling": 1.2}
+EPISODE_REPEATS = 3            # row 1: median of 3 builds
 
 
 class BenchError(Exception):
@@ -194,6 +200,41 @@ class Bench:
                              "build_cpu_s": build_cpu, "disc_cpu_s": disc_cpu,
                              "programme_s": sum(_duration(w) for w in wavs),
                              "facts": build_facts(out), "jobs": self.jobs}
+
+    # 1 -----------------------------------------------------------------------
+    def episode(self) -> None:
+        """Episode 1 again from its script, its outputs and build state removed: the
+        speech and the decoded recordings are in the cache, the rest is built."""
+        demo = self.demo
+        say(f"episode 1 from its script, speech cache warm ({EPISODE_REPEATS}x, -j 1)...")
+        walls, cpus = [], []
+        for i in range(EPISODE_REPEATS):
+            _forget_episode(demo, "episode1")
+            wall, out, _, cpu = self.radio_run(["build", "episode1", "--offline", "-j", "1"],
+                                               demo, f"1-episode1-{i}")
+            walls.append(wall)
+            cpus.append(cpu)
+        wav = demo / "output" / "episode1" / "episode1.wav"
+        say("  encode floor (ffmpeg alone, episode 1)...")
+        floor = encode_floor([wav], 1, self.bitrate, self.work / "floor-episode")
+        self.data["episode"] = {"build_s": statistics.median(walls), "runs_s": walls,
+                                "cpu_s": statistics.median(cpus), "floor": floor,
+                                "facts": build_facts(out)}
+        say(f"  {statistics.median(walls):.1f} s / {floor['wall_s']:.1f} s")
+
+    # 8 -----------------------------------------------------------------------
+    def threads(self) -> None:
+        say("where the CPU goes: episode 1 from its script, sampled thread by thread...")
+        _forget_episode(self.demo, "episode1")
+        log = self.logs / "8-threads.log"
+        proc = subprocess.run([sys.executable, str(HERE / "threads.py"), "--root",
+                               str(self.demo), "--json", "-"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        log.write_text(proc.stdout, encoding="utf-8")
+        if proc.returncode != 0:
+            raise BenchError("benchmarks/threads.py failed:\n"
+                             + "\n".join(proc.stdout.strip().splitlines()[-5:]))
+        self.data["threads"] = json.loads(proc.stdout.strip().splitlines()[-1])
 
     # 3 -----------------------------------------------------------------------
     def edit(self) -> None:
@@ -348,6 +389,13 @@ class Bench:
         say(f"  ours {build_s:.1f} s, ffmpeg-normalize {peer_s:.1f} s")
 
 
+def _forget_episode(root: Path, name: str) -> None:
+    """Remove an episode's outputs and build state: the next build makes it again."""
+    shutil.rmtree(root / "output" / name, ignore_errors=True)
+    for state in (root / ".radio" / "build").glob(f"{name}.*"):
+        state.unlink()
+
+
 def _duration(wav: Path) -> float:
     import wave
 
@@ -365,58 +413,69 @@ def verdict(ratio: float | None, target: float) -> str:
 
 def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
     out = []
+    episode = data.get("episode")
+    if episode:
+        floor = episode["floor"]["wall_s"]
+        ratio = episode["build_s"] / floor
+        out.append(("1", "episode 1 from its script (speech cache warm, -j 1) ÷ encoding "
+                         "its WAV", f"{episode['build_s']:.1f} s (median of "
+                    f"{len(episode['runs_s'])}) / {floor:.1f} s", _r(ratio),
+                    f"≤ {TARGETS['episode']}", verdict(ratio, TARGETS["episode"])))
+        cpu, floor_cpu = episode["cpu_s"], episode["floor"]["cpu_s"]
+        out.append(("1a", "  CPU time (all processes): that build ÷ that encode",
+                    f"{cpu:.1f} s / {floor_cpu:.1f} s", _r(cpu / floor_cpu), "(info)", ""))
     cold = data.get("cold")
     if cold:
         floor = cold["floor"]["wall_s"]
-        ratio = None if cold["disc_error"] else cold["total_s"] / floor
-        measured = (f"{cold['build_s']:.1f} s build + {cold['disc_s']:.1f} s disc / "
-                    f"{floor:.1f} s floor")
+        ratio = cold["build_s"] / floor
+        out.append(("2", f"cold demo build (empty cache, -j {cold['jobs']}) ÷ encoding both "
+                         f"WAVs (-j {cold['floor']['jobs']})",
+                    f"{cold['build_s']:.1f} s / {floor:.1f} s", _r(ratio),
+                    f"≤ {TARGETS['cold']}", verdict(ratio, TARGETS["cold"])))
+        total = None if cold["disc_error"] else cold["total_s"] / floor
+        measured = f"{cold['build_s']:.1f} s build + {cold['disc_s']:.1f} s disc / {floor:.1f} s"
         if cold["disc_error"]:
             measured += f" — DISC FAILED: {cold['disc_error']}"
-        out.append(("1", f"cold demo build+disc (-j {cold['jobs']}) ÷ encode floor "
-                         f"(-j {cold['floor']['jobs']})", measured, _r(ratio),
-                    f"≤ {TARGETS['cold']}", verdict(ratio, TARGETS["cold"])))
-        out.append(("1a", "  of which build alone ÷ encode floor",
-                    f"{cold['build_s']:.1f} s / {floor:.1f} s",
-                    _r(cold["build_s"] / floor), "(info)", ""))
+        out.append(("2a", "  then `radio disc`: build + disc ÷ the same", measured, _r(total),
+                    "(info)", ""))
         cpu, floor_cpu = cold["build_cpu_s"] + cold["disc_cpu_s"], cold["floor"]["cpu_s"]
-        out.append(("1b", "  CPU time (all processes): build+disc ÷ encode floor",
+        out.append(("2b", "  CPU time (all processes): build+disc ÷ encoding both",
                     f"{cpu:.1f} s / {floor_cpu:.1f} s", _r(cpu / floor_cpu), "(info)", ""))
     noop = data.get("noop")
     if noop:
-        out.append(("2", "no-op `radio build --all` (fresh process, start-up incl.)",
+        out.append(("3", "no-op `radio build --all` (fresh process, start-up incl.)",
                     f"median of {NOOP_REPEATS}", f"{noop['build_s']:.2f} s",
                     f"≤ {TARGETS['noop_s']} s", verdict(noop["build_s"], TARGETS["noop_s"])))
         if noop["disc_s"] is not None:
-            out.append(("2a", "  no-op `radio disc` right after (checks the builds too)",
+            out.append(("3a", "  no-op `radio disc` right after (checks the builds too)",
                         f"median of {NOOP_REPEATS}", f"{noop['disc_s']:.2f} s", "(info)", ""))
-            out.append(("2b", "  no-op `radio build --all` + `radio disc` (make demo)", "",
+            out.append(("3b", "  no-op `radio build --all` + `radio disc` (make demo)", "",
                         f"{noop['build_s'] + noop['disc_s']:.2f} s", "(info)", ""))
     edit = data.get("edit")
     if edit:
         floor = edit["floor"]["wall_s"]
         ratio = edit["build_s"] / floor
-        out.append(("3", "edit 1 paragraph of ep. 1: `radio build --all` ÷ encoding ep. 1",
+        out.append(("4", "edit 1 paragraph of ep. 1: `radio build --all` ÷ encoding ep. 1",
                     f"{edit['build_s']:.1f} s / {floor:.1f} s", _r(ratio),
                     f"≤ {TARGETS['edit']}", verdict(ratio, TARGETS["edit"])))
         cpu, floor_cpu = edit["build_cpu_s"], edit["floor"]["cpu_s"]
-        out.append(("3a", "  CPU time (all processes): rebuild ÷ encoding ep. 1",
+        out.append(("4a", "  CPU time (all processes): rebuild ÷ encoding ep. 1",
                     f"{cpu:.1f} s / {floor_cpu:.1f} s", _r(cpu / floor_cpu), "(info)", ""))
         if edit["disc_ok"]:
-            out.append(("3b", "  then `radio disc` (rewrites the images)", "",
+            out.append(("4b", "  then `radio disc` (rewrites the images)", "",
                         f"{edit['disc_s']:.1f} s", "(info)", ""))
         meters = edit["meters"]
-        out.append(("3c", "  for scale: measuring ep. 1 once (loudness + true peak), CPU "
+        out.append(("4c", "  for scale: measuring ep. 1 once (loudness + true peak), CPU "
                           "÷ encoding it", f"ffmpeg's C ebur128 {meters['ffmpeg_cpu_s']:.1f} s, "
                           f"radio's meter {meters['radio_cpu_s']:.1f} s / {floor_cpu:.1f} s",
                     f"{meters['ffmpeg_cpu_s'] / floor_cpu:.2f}, "
                     f"{meters['radio_cpu_s'] / floor_cpu:.2f}", "(info)", ""))
     studio = data.get("studio")
     if studio:
-        out.append(("3d", "studio: save → changed paragraph playable (episode 1)",
+        out.append(("4d", "studio: save → changed paragraph playable (episode 1)",
                     f"{studio['paragraph_s']:.1f} s paragraph", f"{studio['audible_s']:.2f} s",
                     "≤ 1.0 s", verdict(studio["audible_s"], 1.0)))
-        out.append(("3e", "  studio: save → full mix replaced in the page", "",
+        out.append(("4e", "  studio: save → full mix replaced in the page", "",
                     f"{studio['replaced_s']:.2f} s", "(info)", ""))
     long = {m: e for m, e in (data.get("long") or {}).items() if "wall_s" in e}
     if long:
@@ -424,40 +483,40 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
         big = long[m]
         peak, pcm = big["maxrss_bytes"], big["pcm_bytes"]
         limit = TARGETS["rss_pcm"] + ALLOWANCE_BYTES / pcm     # 1.0 × PCM + 200 MB
-        out.append(("4", f"peak RSS, {m}-min episode -j 1 ÷ its 16-bit PCM size",
+        out.append(("5", f"peak RSS, {m}-min episode -j 1 ÷ its 16-bit PCM size",
                     f"{peak / MB:.0f} MB / {pcm / MB:.0f} MB", _r(peak / pcm),
                     f"≤ {limit:.2f} (1.0 + {ALLOWANCE_BYTES // MB} MB)",
                     verdict(peak / pcm, limit)))
         tree = big["tree_peak_pss_bytes"]
-        out.append(("4a", "  same, whole process tree (sum of PSS, sampled)",
+        out.append(("5a", "  same, whole process tree (sum of PSS, sampled)",
                     f"{tree / MB:.0f} MB / {pcm / MB:.0f} MB", _r(tree / pcm), "(info)", ""))
         naive = data.get("pydub")
         if naive:
             ratio = peak / naive["maxrss_bytes"]
-            out.append(("4b", f"peak RSS ÷ naive pydub build of the same {m}-min episode",
+            out.append(("5b", f"peak RSS ÷ naive pydub build of the same {m}-min episode",
                         f"{peak / MB:.0f} MB / {naive['maxrss_bytes'] / MB:.0f} MB (pydub "
                         f"{naive['maxrss_bytes'] / naive['pcm_bytes']:.2f}× its PCM, "
                         f"{naive['wall_s']:.0f} s)", _r(ratio), f"≤ {TARGETS['rss_pydub']}",
                         verdict(ratio, TARGETS["rss_pydub"])))
         else:
-            out.append(("4b", "peak RSS ÷ naive pydub build", "skipped (--quick)", "-",
+            out.append(("5b", "peak RSS ÷ naive pydub build", "skipped (--quick)", "-",
                         f"≤ {TARGETS['rss_pydub']}", "not measured"))
         for minutes in sorted(long):
             e = long[minutes]
-            out.append((f"5.{minutes}", f"  {minutes}-min episode (-j 1): s per programme-min",
+            out.append((f"6.{minutes}", f"  {minutes}-min episode (-j 1): s per programme-min",
                         f"{e['wall_s']:.1f} s ({e['cpu_s']:.0f} s CPU) for "
                         f"{e['duration_s'] / 60:.1f} min, peak {e['maxrss_bytes'] / MB:.0f} MB",
                         f"{e['s_per_min']:.2f}", "(info)", ""))
         ratio = big["s_per_min"] / long[min(long)]["s_per_min"]
-        out.append(("5", f"scaling: s/min at {m} min ÷ s/min at {min(long)} min", "",
+        out.append(("6", f"scaling: s/min at {m} min ÷ s/min at {min(long)} min", "",
                     _r(ratio), f"≤ {TARGETS['scaling']}", verdict(ratio, TARGETS["scaling"])))
     peer = data.get("peer")
     if peer:
-        out.append(("6", "peer: our whole build of ep. 1 from its script ÷ ffmpeg-normalize "
+        out.append(("7", "peer: our whole build of ep. 1 from its script ÷ ffmpeg-normalize "
                          "(2-pass EBU R128 → MP3) of its mixed WAV",
                     f"{peer['build_s']:.1f} s / {peer['peer_s']:.1f} s",
                     _r(peer["build_s"] / peer["peer_s"]), "(info)", ""))
-        out.append(("6a", "  CPU time (all processes): ours ÷ ffmpeg-normalize",
+        out.append(("7a", "  CPU time (all processes): ours ÷ ffmpeg-normalize",
                     f"{peer['build_cpu_s']:.1f} s / {peer['peer_cpu_s']:.1f} s",
                     _r(peer["build_cpu_s"] / peer["peer_cpu_s"]), "(info)", ""))
     return out
@@ -490,29 +549,37 @@ def notes(data: dict) -> list[str]:
            f"encode floors are the median of {FLOOR_REPEATS} runs; CPU rows (user + system "
            "time of a command and all its descendants) are less sensitive to other load "
            "on a shared machine than wall clock"]
+    episode = data.get("episode")
+    if episode:
+        f = episode["facts"]
+        out.append(f"1: `radio build episode1 --offline -j 1` after removing its outputs and "
+                   f"build state, in the demo copy row 2 built ({f['speech_hits']} paragraphs "
+                   "from the speech cache, the recordings already decoded): parse, plan, mix, "
+                   "master, WAV + MP3 + report; runs "
+                   + ", ".join(f"{w:.1f}" for w in episode["runs_s"]) + " s")
     cold = data.get("cold")
     if cold:
         f = cold["facts"]
-        out.append(f"1: cold = `radio build --all --offline -j {cold['jobs']}` then "
+        out.append(f"2: cold = `radio build --all --offline -j {cold['jobs']}` then "
                    f"`radio disc`, in a copy of the demo with no cache; "
                    f"{cold['programme_s'] / 60:.1f} programme-minutes, {f['synthesized']} "
                    "paragraphs synthesized")
     edit = data.get("edit")
     if edit:
         f = edit["facts"]
-        out.append(f"3: the rebuild synthesized {f['synthesized']} paragraph(s), rebuilt "
+        out.append(f"4: the rebuild synthesized {f['synthesized']} paragraph(s), rebuilt "
                    f"{', '.join(f['rebuilt']) or 'nothing'}; unchanged: "
                    f"{', '.join(f['unchanged']) or 'none'}")
-        out.append("3c: the floor is LAME alone; a build also measures the mix (to set the "
+        out.append("4c: the floor is LAME alone; a build also measures the mix (to set the "
                    "gain), the WAV and the MP3, and limits the true peak: four passes "
-                   "oversampled 4x, besides mixing and filtering.  Row 3c prices one such "
+                   "oversampled 4x, besides mixing and filtering.  Row 4c prices one such "
                    "measurement; radio's meter works on one channel when both are equal")
         if f["synthesized"] != 1 or f["rebuilt"] != ["episode1"]:
-            out.append("3: WARNING: expected exactly 1 paragraph synthesized and only "
+            out.append("4: WARNING: expected exactly 1 paragraph synthesized and only "
                        "episode1 rebuilt")
     peer = data.get("peer")
     if peer:
-        out.append(f"6: ours = `radio build episode1 --offline -j 1` in a copy of the demo "
+        out.append(f"7: ours = `radio build episode1 --offline -j 1` in a copy of the demo "
                    f"with no cache ({peer['facts']['synthesized']} paragraphs synthesized, "
                    f"mixed, mastered to {peer['preset']}, WAV + MP3 + report); "
                    f"ffmpeg-normalize gets the {peer['programme_s'] / 60:.1f}-minute mix "
@@ -520,19 +587,19 @@ def notes(data: dict) -> list[str]:
                    "target and ceiling")
     noop = data.get("noop")
     if noop and (noop["rebuilt"] or noop["synthesized"]):
-        out.append(f"2: WARNING: a no-op run rebuilt {noop['rebuilt']} / synthesized "
+        out.append(f"3: WARNING: a no-op run rebuilt {noop['rebuilt']} / synthesized "
                    f"{noop['synthesized']}")
     long = {m: e for m, e in (data.get("long") or {}).items() if "wall_s" in e}
     if long:
         e = long[max(long)]
-        out.append(f"4/5: generated episodes REPEAT TEXT: {e['paragraphs']} paragraphs, only "
+        out.append(f"5/6: generated episodes REPEAT TEXT: {e['paragraphs']} paragraphs, only "
                    f"{e['distinct_paragraphs']} distinct (the demo's chapters cycled, with "
                    "their beds, jingles and clips); speech and decoded sources pre-warmed "
                    "from the demo build, so these time plan + mix + master + encode + write")
         synth = {m: v["facts"]["synthesized"] for m, v in long.items()}
         if any(synth.values()):
-            out.append(f"4/5: note: paragraphs synthesized during the long builds: {synth}")
-        out.append(f"4: allowance {ALLOWANCE_BYTES // MB} MB (MB = 10^6 bytes); peak RSS = "
+            out.append(f"5/6: note: paragraphs synthesized during the long builds: {synth}")
+        out.append(f"5: allowance {ALLOWANCE_BYTES // MB} MB (MB = 10^6 bytes); peak RSS = "
                    "ru_maxrss of the largest process among the build's tree (getrusage "
                    "RUSAGE_CHILDREN in a helper running only that build)")
     return out
@@ -554,9 +621,10 @@ def environment(quick: bool) -> dict:
             "date": time.strftime("%Y-%m-%d %H:%M:%S %z")}
 
 
-ROWS = ("cold", "edit", "studio", "noop", "long", "pydub", "peer")   # in the order they run
-NEEDS = {"edit": {"cold"}, "studio": {"cold"}, "noop": {"cold"}, "long": {"cold"},
-         "pydub": {"cold", "long"}}
+ROWS = ("cold", "episode", "threads", "edit", "studio", "noop", "long", "pydub",
+        "peer")   # in the order they run
+NEEDS = {"episode": {"cold"}, "threads": {"cold"}, "edit": {"cold"}, "studio": {"cold"},
+         "noop": {"cold"}, "long": {"cold"}, "pydub": {"cold", "long"}}
 
 
 def _rows_wanted(text: str) -> set[str]:
@@ -589,7 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"work folder {work} ({bench.cores} cores)")
     failed = None
     try:
-        steps = {"cold": bench.cold, "edit": bench.edit, "studio": bench.studio,
+        steps = {"cold": bench.cold, "episode": bench.episode, "threads": bench.threads,
+                 "edit": bench.edit, "studio": bench.studio,
                  "noop": bench.noop, "long": bench.long_episodes, "pydub": bench.pydub,
                  "peer": bench.peer}
         for row in ROWS:
@@ -614,6 +683,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"radio benchmark — {bench.cores} cores — {data['environment']['date']}"
           + (" — QUICK" if args.quick else ""))
     print(table(data))
+    if data.get("threads"):
+        from threads import table as thread_table
+
+        print("\n8. where the CPU goes in row 1's build (every thread of radio and of its "
+              "children, sampled every 20 ms):")
+        print(thread_table(data["threads"]))
     print()
     for line in notes(data):
         print(f"- {line}")

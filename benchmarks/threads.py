@@ -1,6 +1,6 @@
 """Where a build's CPU goes, thread by thread and process by process (Linux).
 
-    python benchmarks/threads.py [EPISODE] [--root DIR]
+    python benchmarks/threads.py [EPISODE] [--root DIR] [--json -]
 
 Runs `radio build EPISODE --offline -j 1` in this process while a sampler reads, every
 20 ms, the scheduler's accounting of every thread of this process and of every
@@ -9,7 +9,9 @@ waiting for one).  Each thread or child gets a row: how long it lived, how long 
 ran, how long it was runnable but waiting for a core, and the rest, how long it was
 blocked (on a pipe, a queue, a lock or the GIL's condition variable).  Without
 --root, a copy of the demo is built twice: once to fill the caches, then again from
-its script with the speech cache warm (the row `make bench` prints).
+its script with the speech cache warm (row 8 of `make bench`).  A child that lives
+less than one sampling interval may be missed, and a thread's last 20 ms too: the
+figures are a little low, never high.
 """
 from __future__ import annotations
 
@@ -171,7 +173,10 @@ class Sampler:
 
 
 def measure(root: Path, episode: str = "episode1") -> dict:
-    """Build *episode* of the production at *root* in this process, sampled."""
+    """Build *episode* of the production at *root* in this process, sampled.  Rows:
+    the threads of this process by name (Python's thread names), then each child's
+    threads by the child's role and the thread's own name (ffmpeg names its
+    threads: ``enc0:0:libmp3lame`` is LAME)."""
     from radio.cli import main as radio_main
 
     cwd = os.getcwd()
@@ -186,16 +191,27 @@ def measure(root: Path, episode: str = "episode1") -> dict:
     return {"wall_s": sampler.finished - sampler.started, "code": code, "rows": sampler.rows()}
 
 
+SHOWN_RUN_S = 0.05   # threads that ran less than this are summed in one line
+
+
 def table(result: dict) -> str:
-    lines = [f"{'thread or process':60} {'n':>2} {'lived':>7} {'running':>8} "
-             f"{'wait core':>9} {'blocked':>8}"]
+    head = (f"{'thread or process [its thread]':60} {'n':>3} {'lived':>7} {'running':>8} "
+            f"{'wait core':>9} {'blocked':>8}")
+    lines, rest = [head, "-" * len(head)], {"count": 0, "run_s": 0.0, "wait_s": 0.0}
     for r in result["rows"]:
-        if r["run_s"] < 0.005:
+        if r["run_s"] < SHOWN_RUN_S and r["label"] != "MainThread":
+            rest["count"] += r["count"]
+            rest["run_s"] += r["run_s"]
+            rest["wait_s"] += r["wait_s"]
             continue
-        lines.append(f"{r['label'][:60]:60} {r['count']:>2} {r['life_s']:6.2f}s "
+        lines.append(f"{r['label'][:60]:60} {r['count']:>3} {r['life_s']:6.2f}s "
                      f"{r['run_s']:7.2f}s {r['wait_s']:8.2f}s {r['blocked_s']:7.2f}s")
+    if rest["count"]:
+        lines.append(f"{'the others (each under %.2f s)' % SHOWN_RUN_S:60} {rest['count']:>3} "
+                     f"{'':7} {rest['run_s']:7.2f}s {rest['wait_s']:8.2f}s")
     total = sum(r["run_s"] for r in result["rows"])
-    lines.append(f"{'all of them, CPU':60}    {'':7} {total:7.2f}s   (wall {result['wall_s']:.2f} s)")
+    lines.append(f"{'all of them':60} {'':3} {'':7} {total:7.2f}s   (wall {result['wall_s']:.2f} s, "
+                 f"exit {result['code']})")
     return "\n".join(lines)
 
 
@@ -203,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("episode", nargs="?", default="episode1")
     parser.add_argument("--root", type=Path, help="a production already built once")
+    parser.add_argument("--json", help="'-': print the result as JSON (one last line), "
+                                       "not as a table")
     args = parser.parse_args(argv)
     if not Path("/proc/self/schedstat").exists():
         print("this needs Linux's /proc/<pid>/schedstat")
@@ -220,7 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     for state in (root / ".radio" / "build").glob(f"{args.episode}.*"):
         state.unlink()
     result = measure(root, args.episode)
-    print(table(result))
+    if args.json == "-":
+        import json
+
+        print(json.dumps(result))
+    else:
+        print(table(result))
     if work:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if result["code"] in (0, None) else 1
