@@ -59,7 +59,6 @@ def master_outputs(job: Mastering) -> dict:
             label = f"{job.prepared.episode.name}: measuring"
             analysis = master.analyse(job.log.blocks(mixed, timeline.frames, label),
                                       spool.write)
-            mixed.close()
             return _write_passes(job, master, analysis, spool)
 
 

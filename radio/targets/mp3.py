@@ -159,6 +159,36 @@ def finished_header(head: bytes) -> bool:
     return False
 
 
+class _Programme:
+    """What a decoder of a followed MP3 gives, passed to *meter* as the programme
+    only: ``skip()`` frames of LAME's delay dropped first (asked when the first
+    samples come, once the follower has read the header), and the last frames held
+    back until ``end(frames)`` says where the programme stops."""
+
+    channels = 2
+
+    def __init__(self, meter, skip):
+        self._meter, self._skip = meter, skip
+        self._to_skip: int | None = None
+        self._fed = 0
+        self._held = np.zeros((0, 2), dtype=np.float32)
+
+    def feed(self, block: np.ndarray) -> None:
+        if self._to_skip is None:
+            self._to_skip = self._skip()
+        cut = min(self._to_skip, len(block))
+        self._to_skip -= cut
+        self._held = np.concatenate([self._held, block[cut:]])
+        ready = len(self._held) - HOLD_BACK_FRAMES
+        if ready > 0:
+            self._meter.feed(self._held[:ready])
+            self._fed += ready
+            self._held = self._held[ready:]
+
+    def end(self, frames: int) -> None:
+        self._meter.feed(self._held[:max(0, frames - self._fed)])
+
+
 class Mp3Follower:
     """Measures an MP3 while *encoder* (an ffmpeg process) writes it to *path*.
 
@@ -244,29 +274,14 @@ class Mp3Follower:
                 pass
 
     def _measure(self) -> None:
+        from ..audio.loudness import feed_from
         from ..procs import lower_thread_priority
 
         lower_thread_priority()
-        stream, frame_bytes = self._decoder.stdout, 8
-        skip, fed, held = None, 0, np.zeros((0, 2), dtype=np.float32)
-        leftover = b""
-        while data := stream.read(1 << 18):
-            data = leftover + data
-            usable = len(data) // frame_bytes * frame_bytes
-            leftover = data[usable:]
-            block = np.frombuffer(data[:usable], dtype="<f4").reshape(-1, 2)
-            if skip is None:   # decided before the decoder had a byte
-                skip = self._skip
-            cut = min(skip, len(block))
-            block, skip = block[cut:], skip - cut
-            held = np.concatenate([held, block])
-            ready = len(held) - HOLD_BACK_FRAMES
-            if ready > 0:
-                self.meter.feed(held[:ready])
-                fed += ready
-                held = held[ready:]
+        programme = _Programme(self.meter, lambda: self._skip)
+        feed_from(programme, self._decoder.stdout)
         # The decoder has ended, so the encoder has too and counted every frame.
-        self.meter.feed(held[:max(0, self._frames() - fed)])
+        programme.end(self._frames())
 
     def finish(self):
         for thread in self._threads:
