@@ -16,9 +16,9 @@ import math
 from typing import Iterator
 
 import numpy as np
-import scipy.fft
-import scipy.ndimage
-import scipy.signal
+
+from radio.audio import kernels
+from radio.audio.designs import band_limit_sos, highpass_sos, interpolator_prototype
 
 #: Taps per phase of the 4x true-peak interpolator (the prototype has 4*48+1).
 TAPS_PER_PHASE = 48
@@ -70,23 +70,17 @@ class SosFilter:
         if _dual_mono(block) and np.array_equal(self.zi[..., 0], self.zi[..., 1]):
             # Identical channels in identical states: filter one, copy it (the
             # same arithmetic, so the same samples as filtering both).
-            out, zi = scipy.signal.sosfilt(self.sos, block[:, :1], axis=0, zi=self.zi[..., :1])
+            out, zi = kernels.sosfilt(self.sos, block[:, :1], self.zi[..., :1])
             self.zi = np.repeat(zi, 2, axis=2)
             out = out.astype(self.dtype, copy=False)
             return out if collapse else np.repeat(out, 2, axis=1)
-        out, self.zi = scipy.signal.sosfilt(self.sos, block, axis=0, zi=self.zi)
+        out, self.zi = kernels.sosfilt(self.sos, block, self.zi)
         return out.astype(self.dtype, copy=False)
 
 
 def _dual_mono(block: np.ndarray) -> bool:
     """True for a stereo block whose two channels are the same samples."""
     return block.ndim == 2 and block.shape[1] == 2 and np.array_equal(block[:, 0], block[:, 1])
-
-
-def band_limit_sos(rate: float) -> np.ndarray:
-    """Band limit before true-peak limiting: 4th-order Chebyshev II, flat to
-    18 kHz and 50 dB down from 21 kHz (at 44.1 kHz; scaled for other rates)."""
-    return scipy.signal.cheby2(4, 50.0, 21000.0 / 44100.0 * rate, fs=rate, output="sos")
 
 
 class Rechunker:
@@ -150,10 +144,9 @@ class Oversampler:
 
     def __init__(self, channels: int):
         taps = TAPS_PER_PHASE
-        proto = scipy.signal.firwin(4 * taps + 1, 0.25, window=("kaiser", KAISER_BETA),
-                                    scale=False) * 4.0
+        proto = interpolator_prototype(taps, KAISER_BETA)
         self._phases = np.stack([proto[r::4][:taps] for r in (1, 2, 3)]).astype(np.float32)
-        self._spectra = scipy.fft.rfft(self._phases, FFT_LENGTH, axis=-1)   # (3, bins)
+        self._spectra = kernels.rfft(self._phases, FFT_LENGTH)   # (3, bins)
         self._history = np.zeros((channels, taps), dtype=np.float32)
         self._last_point = np.zeros((channels, 1), dtype=np.float32)
 
@@ -213,8 +206,8 @@ class Oversampler:
         windows = np.lib.stride_tricks.as_strided(   # (channels, pieces, FFT_LENGTH), read only
             padded, (len(ext), pieces, FFT_LENGTH), (padded.strides[0], step * 4, 4),
             writeable=False)
-        spectrum = scipy.fft.rfft(windows, axis=-1)                  # (channels, pieces, bins)
-        out = scipy.fft.irfft(spectrum[:, :, None, :] * self._spectra, FFT_LENGTH, axis=-1)
+        spectrum = kernels.rfft(windows)                             # (channels, pieces, bins)
+        out = kernels.irfft(spectrum[:, :, None, :] * self._spectra, FFT_LENGTH)
         out = out[..., taps:].transpose(0, 2, 1, 3).reshape(len(ext), 3, pieces * step)
         return out[:, :, :n]
 
@@ -390,7 +383,7 @@ class TruePeakLimiter(GridStep):
             need = np.where(peak > self.threshold, self.threshold / peak, 1.0)
         ext = np.concatenate([self._r_tail, need])
         self._r_tail = ext[-self.lookahead:]
-        held = scipy.ndimage.minimum_filter1d(ext, size, origin=(size - 1) // 2)[self.lookahead:]
+        held = kernels.running_minimum(ext, size)
         depth = release_recursion(1.0 - held, self._coeff, self._u_prev)
         self._u_prev = float(depth[-1])
         ext = np.concatenate([self._e_tail, 1.0 - depth])
@@ -426,8 +419,7 @@ class HighPass(Filter):
     """Butterworth high-pass (``scipy.signal.butter`` SOS)."""
 
     def __init__(self, cutoff_hz: float, order: int = 4, *, rate: int = 44100, channels: int = 2):
-        super().__init__(scipy.signal.butter(order, cutoff_hz, btype="highpass", fs=rate,
-                                             output="sos"), channels)
+        super().__init__(highpass_sos(cutoff_hz, order, rate), channels)
 
 
 class BandLimit(Filter):

@@ -47,8 +47,8 @@ def master_outputs(job: Mastering) -> dict:
     from .mix import Ahead, mix_blocks
 
     preset, timeline = job.preset, job.prepared.timeline
-    # Mixing starts at once, in a thread, while the DSP is imported here (scipy
-    # is not imported until an episode has to be mastered: it costs half a second).
+    # Mixing starts at once, in a thread, while the DSP is imported here (only
+    # scipy's kernels: see radio.audio.kernels).
     with Ahead(mix_blocks(timeline)) as mixed:
         from ..audio.master import Master
         from ..audio.spool import Spool
