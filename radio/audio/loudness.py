@@ -49,6 +49,10 @@ SHORT_TERM_STEP_S = 1.0   # spacing of the series kept in Loudness
 SILENT_MEAN_SQUARE = 1e-20  # -200 LUFS: digital silence
 PIPE_RATE = 44100
 PIPE_BLOCK_FRAMES = 65536
+#: ffmpeg hands decoded audio on in frames of this many samples instead of the
+#: codec's (1152 for MP3): far fewer hand-offs between its threads and writes to
+#: the pipe, about a third of a decoder's CPU; the samples are the same.
+DECODED_IN_FRAMES_OF = ("-af", "asetnsamples=n=16384:p=0")
 
 
 @dataclass(frozen=True)
@@ -413,7 +417,8 @@ def measure_file(path: str | Path) -> Loudness:
     if not path.is_file():
         raise UserError(_l("cannot measure {path}: no such file", path=path), path=path)
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
-               "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", str(PIPE_RATE), "-"]
+               "-map", "0:a:0", *DECODED_IN_FRAMES_OF, "-f", "f32le", "-ac", "2",
+               "-ar", str(PIPE_RATE), "-"]
     meter = LoudnessMeter(PIPE_RATE, 2)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           **child_options()) as proc:

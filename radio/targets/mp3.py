@@ -205,14 +205,15 @@ class Mp3Follower:
     def __init__(self, path: Path, encoder: subprocess.Popen, frames):
         import threading
 
-        from ..audio.loudness import LoudnessMeter
+        from ..audio.loudness import DECODED_IN_FRAMES_OF, LoudnessMeter
         from ..procs import lower_process_priority, measuring_child_options
 
         self.path, self._encoder, self._frames = path, encoder, frames
         self._err = tempfile.TemporaryFile()
         self._decoder = subprocess.Popen(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "mp3", "-i",
-             "pipe:0", "-map", "0:a:0", "-f", "f32le", "-ac", "2", "-ar", "44100", "pipe:1"],
+             "pipe:0", "-map", "0:a:0", *DECODED_IN_FRAMES_OF, "-f", "f32le", "-ac", "2",
+             "-ar", "44100", "pipe:1"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
             **measuring_child_options())
         lower_process_priority(self._decoder.pid)
