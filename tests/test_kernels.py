@@ -21,7 +21,8 @@ def path(request, monkeypatch):
     """Each test runs on the directly loaded kernels and on the fallback."""
     if request.param == "public":
         monkeypatch.setattr(kernels, "_loaded", {kernels._SOSFILT: None,
-                                                 kernels._POCKETFFT: None})
+                                                 kernels._POCKETFFT: None,
+                                                 kernels._ND_IMAGE: None})
     else:
         assert kernels.fast_path()
     return request.param
@@ -97,7 +98,7 @@ def test_fft_is_scipys(path, dtype):
 
 
 @pytest.mark.parametrize("width", [1, 2, 3, 16, 220, 221, 222, 300])
-def test_running_minimum_is_ndimages(width):
+def test_running_minimum_is_ndimages(path, width):
     """The limiter's hold: the look-ahead's minimum, as scipy.ndimage computed it."""
     rng = np.random.default_rng(width)
     for length in (width, width + 1, 16384 + width - 1, 1000 + width):

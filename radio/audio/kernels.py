@@ -1,16 +1,16 @@
-"""The three compiled routines the DSP runs, without importing the scipy packages around them.
+"""The compiled routines the DSP runs, without importing the scipy packages around them.
 
 Mastering needs three numerical kernels: the second-order-section IIR filter
-(``scipy.signal.sosfilt``), the real FFT and its inverse (``scipy.fft``), and a
-running minimum.  Importing ``scipy.signal`` costs about 0.45 s and
-``scipy.fft`` with ``scipy.ndimage`` another 0.2 s (they pull in
-``scipy.stats``, ``scipy.interpolate``, ``scipy.special``...), paid by every
-build before the encoder can start.  The routines themselves live in two small
-extension modules that need nothing but numpy: scipy's ``_sosfilt`` (the loop
-``scipy.signal.sosfilt`` ends in) and ``pypocketfft`` (what ``scipy.fft``
-calls).  This module loads those two from scipy's installed files (a
-millisecond) and calls them exactly as the public functions do, so the
-samples are the same bits.  The running minimum is plain numpy.
+(``scipy.signal.sosfilt``), the real FFT and its inverse (``scipy.fft``), and
+the running minimum of ``scipy.ndimage.minimum_filter1d``.  Importing
+``scipy.signal`` costs about 0.45 s and ``scipy.fft`` with ``scipy.ndimage``
+another 0.2 s (they pull in ``scipy.stats``, ``scipy.interpolate``,
+``scipy.special``...), paid by every build before the encoder can start.  The
+routines themselves live in small extension modules that need nothing but
+numpy: ``scipy.signal._sosfilt`` (the loop ``sosfilt`` ends in),
+``pypocketfft`` (what ``scipy.fft`` calls) and ``scipy.ndimage._nd_image``.
+This module loads them from scipy's installed files (a millisecond) and calls
+them exactly as the public functions do, so the samples are the same bits.
 
 If scipy lays its files out differently one day, the public functions are
 used instead (same results, slower start): see :func:`fast_path`.
@@ -26,6 +26,7 @@ import numpy as np
 
 _SOSFILT = ("signal", "_sosfilt")
 _POCKETFFT = ("fft", "_pocketfft", "pypocketfft")
+_ND_IMAGE = ("ndimage", "_nd_image")
 _loaded: dict[tuple[str, ...], object] = {}
 
 
@@ -67,9 +68,9 @@ def _load_file(name: str, parts: tuple[str, ...]):
 
 
 def fast_path() -> bool:
-    """True when both kernels load directly (with the pinned scipy they do;
+    """True when every kernel loads directly (with the pinned scipy they do;
     a test makes sure)."""
-    return _extension(_SOSFILT) is not None and _extension(_POCKETFFT) is not None
+    return all(_extension(parts) is not None for parts in (_SOSFILT, _POCKETFFT, _ND_IMAGE))
 
 
 def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,12 +140,22 @@ def _fit(x: np.ndarray, size: int) -> np.ndarray:
 
 
 def running_minimum(x: np.ndarray, width: int) -> np.ndarray:
-    """``min(x[j:j + width])`` for every j in ``0 .. len(x) - width`` (van Herk /
+    """``min(x[j:j + width])`` for every j in ``0 .. len(x) - width``: what
+    ``scipy.ndimage.minimum_filter1d(x, width, origin=(width - 1) // 2)[width - 1:]``
+    gives, by the same C routine when it loads (else in numpy, van Herk /
     Gil-Werman: a prefix and a suffix minimum in blocks of *width*, so the cost
     does not grow with the width).  Exact: minima are chosen, not computed."""
     count = len(x) - width + 1
     if count <= 0:
         return np.zeros(0, dtype=x.dtype)
+    module = _extension(_ND_IMAGE)
+    if module is not None:
+        x = np.ascontiguousarray(x)
+        out = np.zeros_like(x)
+        # axis 0, mode 'reflect' (2; it never reaches the part returned), origin
+        # (width - 1) // 2: the window ends at the output's own frame.
+        module.min_or_max_filter1d(x, width, 0, out, 2, 0.0, (width - 1) // 2, 1)
+        return out[width - 1:]
     blocks = -(-len(x) // width)
     padded = np.full(blocks * width, np.inf, dtype=x.dtype)
     padded[:len(x)] = x
