@@ -17,6 +17,11 @@ import soxr
 from ..i18n import _l
 from ..procs import child_options
 
+#: ffmpeg hands decoded audio on in frames of this many samples instead of the
+#: codec's (1152 for MP3): far fewer hand-offs between its threads and writes to
+#: the pipe, about a third of a decoder's CPU; the samples are the same.
+DECODED_IN_FRAMES_OF = ("-af", "asetnsamples=n=16384:p=0")
+
 RATE = 44100
 _STREAM = re.compile(r"Audio: (?P<codec>[^,\s]+).*?, (?P<rate>\d+) Hz, (?P<layout>[^,]+)")
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -74,7 +79,7 @@ def decode_with_info(path: Path, channels: int = 2, start_ms: int = 0,
     """:func:`decode`, and the stream info ffmpeg gave for the file (one probe)."""
     info = probe(path)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
-           "-vn", "-ac", str(channels), "-f", "f32le", "-"]
+           "-vn", *DECODED_IN_FRAMES_OF, "-ac", str(channels), "-f", "f32le", "-"]
     proc = subprocess.run(cmd, capture_output=True, **child_options())
     if proc.returncode != 0 or (not proc.stdout and proc.stderr):
         message = proc.stderr.decode(errors="replace").strip().splitlines()

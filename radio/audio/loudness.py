@@ -49,10 +49,6 @@ SHORT_TERM_STEP_S = 1.0   # spacing of the series kept in Loudness
 SILENT_MEAN_SQUARE = 1e-20  # -200 LUFS: digital silence
 PIPE_RATE = 44100
 PIPE_BLOCK_FRAMES = 65536
-#: ffmpeg hands decoded audio on in frames of this many samples instead of the
-#: codec's (1152 for MP3): far fewer hand-offs between its threads and writes to
-#: the pipe, about a third of a decoder's CPU; the samples are the same.
-DECODED_IN_FRAMES_OF = ("-af", "asetnsamples=n=16384:p=0")
 
 
 @dataclass(frozen=True)
@@ -412,6 +408,8 @@ def measure_file(path: str | Path) -> Loudness:
     """Decode any audio file with ffmpeg to float32 stereo 44.1 kHz through a
     pipe and measure it block by block (the file is never held in memory)."""
     import imageio_ffmpeg
+
+    from radio.audio.decode import DECODED_IN_FRAMES_OF
 
     path = Path(path)
     if not path.is_file():

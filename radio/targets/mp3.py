@@ -205,7 +205,8 @@ class Mp3Follower:
     def __init__(self, path: Path, encoder: subprocess.Popen, frames):
         import threading
 
-        from ..audio.loudness import DECODED_IN_FRAMES_OF, LoudnessMeter
+        from ..audio.decode import DECODED_IN_FRAMES_OF
+        from ..audio.loudness import LoudnessMeter
         from ..procs import lower_process_priority, measuring_child_options
 
         self.path, self._encoder, self._frames = path, encoder, frames
