@@ -187,3 +187,42 @@ def test_closing_stops_a_mixer_that_is_ahead_of_its_caller():
     ahead.close()   # returns: the producer saw the stop while its queue was full
     count = len(made)
     assert count <= 5 and not any(t.name == "mixer" for t in threading.enumerate())
+
+
+def test_a_recording_another_build_is_decoding_is_waited_for_not_decoded_twice(
+        tmp_path, monkeypatch):
+    """Parallel builds of episodes that share a jingle decode it once: the second
+    waits for the first's lock and takes what it stored."""
+    import threading
+    import time
+    import wave
+
+    from radio.audio import decode as dec
+    from radio.pipeline import sources
+
+    asset = tmp_path / "jingle.wav"
+    with wave.open(str(asset), "wb") as fh:
+        fh.setnchannels(2)
+        fh.setsampwidth(2)
+        fh.setframerate(44100)
+        fh.writeframes((tone(0.5, channels=2) * 32767).astype("<i2").tobytes())
+    store = sources.SourceStore(tmp_path / "sources")
+    key = sources._key("asset", sources.file_digest(asset), 0, None)
+    result = {}
+    waiter = threading.Thread(target=lambda: result.update(
+        source=sources.render_asset(sources.SourceStore(tmp_path / "sources"), asset)))
+    with store.making(key) as made:
+        assert made is None
+        waiter.start()
+        time.sleep(0.5)
+        assert waiter.is_alive()                 # held up by the lock, not decoding
+        first = sources._decode_asset(store, key, asset, 0, None)
+
+        def decode_again(*args, **kwargs):
+            raise AssertionError("decoded a second time")
+
+        monkeypatch.setattr(dec, "decode_with_info", decode_again)
+    waiter.join(10)
+    assert result["source"] == first
+    with store.making(key) as made:              # and a later caller just finds it
+        assert made == first

@@ -8,11 +8,13 @@ whole programme is ever held in memory.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -69,6 +71,21 @@ class SourceStore:
         """Say that *key* must be made now (before decoding it): a read-only store refuses."""
         if self.read_only:
             raise SourceMiss(key)
+
+    @contextlib.contextmanager
+    def making(self, key: str) -> Iterator[Source | None]:
+        """Hold *key*'s lock while it is made, and give what another process made
+        meanwhile (None: make it).  Parallel builds of episodes that share
+        recordings (jingles, beds) decode each of them once: the second waits for
+        the first instead of doing the same work beside it.  The lock
+        (``filelock``) is released by the system if the process dies."""
+        from filelock import FileLock
+
+        self.missing(key)
+        data_path, _meta = self._paths(key)
+        data_path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(data_path.with_suffix(".lock"), is_singleton=False):
+            yield self.get(key)
 
     def put(self, key: str, samples: np.ndarray) -> Source:
         self.missing(key)
@@ -187,7 +204,12 @@ def render_asset(store: SourceStore, path: Path, start_ms: int = 0,
                          _l("copy or export the recording again; the copy may have failed"))
     if (cached := store.get(key)) is not None:
         return cached
-    store.missing(key)
+    with store.making(key) as made:
+        return made or _decode_asset(store, key, path, start_ms, end_ms)
+
+
+def _decode_asset(store: SourceStore, key: str, path: Path, start_ms: int,
+                  end_ms: int | None) -> Source:
     try:
         samples, info = dec.decode_with_info(path, 2)
         declared_s = info.duration_s if _states_its_length(info) else None
