@@ -51,8 +51,11 @@ def source_digest(root: Path) -> dict[str, str]:
             continue
         for path in sorted(folder.rglob("*")):
             key = str(path.relative_to(root))
-            if name == "takes" and (path.name == "ids.tsv" or path.suffix == ".json"):
-                continue   # the tool's own records beside the takes (paragraph ids, sidecars)
+            if name == "takes" and (path.name == "ids.tsv" or path.suffix == ".json"
+                                    or ".radio-tmp-" in path.name):
+                # The tool's own records beside the takes (paragraph ids, sidecars),
+                # and such a record's temporary left by a killed build (the next removes it).
+                continue
             if path.is_symlink():
                 found[key] = "link:" + os.readlink(path)
             elif path.is_file():
