@@ -142,24 +142,17 @@ def _fit(x: np.ndarray, size: int) -> np.ndarray:
 def running_minimum(x: np.ndarray, width: int) -> np.ndarray:
     """``min(x[j:j + width])`` for every j in ``0 .. len(x) - width``: what
     ``scipy.ndimage.minimum_filter1d(x, width, origin=(width - 1) // 2)[width - 1:]``
-    gives, by the same C routine when it loads (else in numpy, van Herk /
-    Gil-Werman: a prefix and a suffix minimum in blocks of *width*, so the cost
-    does not grow with the width).  Exact: minima are chosen, not computed."""
-    count = len(x) - width + 1
-    if count <= 0:
+    gives (the origin puts the window's end on the output's own frame, so the
+    boundary mode never reaches the part returned).  Exact: minima are chosen."""
+    if len(x) < width:
         return np.zeros(0, dtype=x.dtype)
+    origin = (width - 1) // 2
     module = _extension(_ND_IMAGE)
-    if module is not None:
-        x = np.ascontiguousarray(x)
-        out = np.zeros_like(x)
-        # axis 0, mode 'reflect' (2; it never reaches the part returned), origin
-        # (width - 1) // 2: the window ends at the output's own frame.
-        module.min_or_max_filter1d(x, width, 0, out, 2, 0.0, (width - 1) // 2, 1)
-        return out[width - 1:]
-    blocks = -(-len(x) // width)
-    padded = np.full(blocks * width, np.inf, dtype=x.dtype)
-    padded[:len(x)] = x
-    grid = padded.reshape(blocks, width)
-    prefix = np.minimum.accumulate(grid, axis=1).ravel()
-    suffix = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.minimum(suffix[:count], prefix[width - 1:width - 1 + count])
+    if module is None:
+        import scipy.ndimage
+
+        return scipy.ndimage.minimum_filter1d(x, width, origin=origin)[width - 1:]
+    x = np.ascontiguousarray(x)
+    out = np.zeros_like(x)
+    module.min_or_max_filter1d(x, width, 0, out, 2, 0.0, origin, 1)   # axis 0, 'reflect', min
+    return out[width - 1:]
