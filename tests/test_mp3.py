@@ -41,6 +41,42 @@ def test_mp3_measured_while_encoding_equals_the_finished_file_read_back(tmp_path
     assert -30 < loudness.integrated_lufs < -5 and loudness.duration_s == pytest.approx(12.0)
 
 
+def test_a_dual_mono_mp3_is_measured_on_one_channel_with_the_same_figures(tmp_path):
+    encoder = mp3.Mp3Encoder(tmp_path / "dm.mp3", 128, measure=True, dual_mono=True)
+    assert encoder._follower.meter.channels == 1
+    pcm = programme(8)
+    for start in range(0, len(pcm), 10000):
+        encoder.write(pcm[start:start + 10000])
+    assert encoder.finish() == measure_file(tmp_path / "dm.mp3")
+
+
+def dual_mono_material(seconds: float) -> np.ndarray:
+    """Harder than programme(): bursts of noise, chirps, clipping and silence."""
+    rng = np.random.default_rng(11)
+    n = int(seconds * RATE)
+    t = np.arange(n) / RATE
+    mono = 0.6 * np.sin(2 * np.pi * (200 + 4000 * t / seconds) * t)
+    mono *= (np.sin(2 * np.pi * 1.3 * t) > 0)
+    mono += rng.standard_normal(n) * np.repeat(rng.random(n // 2205 + 1), 2205)[:n] * 0.4
+    mono[n // 3:n // 3 + RATE // 2] = 0.0
+    pcm = np.clip(np.rint(mono * 32767), -32768, 32767).astype(np.int16)
+    return np.repeat(pcm[:, None], 2, axis=1)
+
+
+@pytest.mark.parametrize("bitrate", [64, 128, 192, 320])
+def test_lame_codes_identical_channels_so_that_they_decode_identical(tmp_path, bitrate):
+    # What measuring a dual-mono MP3 on one channel rests on (Mp3Follower).
+    path = tmp_path / f"{bitrate}.mp3"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac", "2",
+                    "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-f", "mp3",
+                    str(path)], input=dual_mono_material(20).tobytes(), check=True)
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac",
+                          "2", "-"], capture_output=True, check=True).stdout
+    decoded = np.frombuffer(raw, dtype="<f4").reshape(-1, 2)
+    assert len(decoded) > 19 * RATE and np.abs(decoded).max() > 0.5
+    assert np.array_equal(decoded[:, 0], decoded[:, 1])
+
+
 @pytest.mark.parametrize("seconds", [0.01, 0.05, 1.0])
 def test_programmes_shorter_than_lames_first_frames_are_measured_too(tmp_path, seconds):
     # LAME writes nothing until it has ~1700 frames: the file, header and all,

@@ -103,7 +103,7 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
         writer = WavWriter(wav_fh, timeline.frames, bext)
         if mp3_tmp is not None:
             encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps,
-                                     measure=True)
+                                     measure=True, dual_mono=one)
         try:
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
             for block in master.finish(blocks, analysis, episode_seed(episode.name)):
