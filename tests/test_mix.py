@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from radio.pipeline.mix import mix_blocks
+from radio.pipeline.mix import bed_envelope, duck_db, mix_blocks
 from radio.config import DuckingSettings, PacingSettings
-from radio.pipeline.plan import Rendered, plan
+from radio.pipeline.plan import BedGroup, Rendered, plan
 from radio.pipeline.sources import Source
 from radio.script import parse_text
 
@@ -226,3 +226,34 @@ def test_a_recording_another_build_is_decoding_is_waited_for_not_decoded_twice(
     assert result["source"] == first
     with store.making(key) as made:              # and a later caller just finds it
         assert made == first
+
+
+def _reference_duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
+    """The ducking gain computed over every frame for every duck (the definition)."""
+    gain = np.zeros(len(pos), dtype=np.float64)
+    for start, end in bed.ducks:
+        down = np.clip((pos - (start - bed.attack)) / max(bed.attack, 1), 0, 1)
+        up = np.clip((end + bed.hold + bed.release - pos) / max(bed.release, 1), 0, 1)
+        gain = np.minimum(gain, -bed.depth_db * np.minimum(down, up))
+    return gain
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_ducking_computed_on_the_ramps_only_is_the_same_numbers(seed):
+    # duck_db skips the frames where a duck is flat; the envelope must not move.
+    rng = np.random.default_rng(seed)
+    ducks, at = [], int(rng.integers(0, 3000))
+    for _ in range(int(rng.integers(0, 6))):
+        start = at + int(rng.integers(0, 4000))
+        end = start + int(rng.integers(0, 5000))
+        ducks.append((start, end))
+        at = end + int(rng.integers(-2000, 3000))
+    bed = BedGroup(group=1, start=0, end=60000, fade_in=0, fade_out=0, ducks=tuple(ducks),
+                   depth_db=float(rng.choice([0.0, 6.0, 12.5])),
+                   attack=int(rng.choice([0, 1, 7, 660])), release=int(rng.choice([0, 1, 2646])),
+                   hold=int(rng.choice([0, 3, 1764])))
+    for b0 in range(0, 40000, int(rng.choice([997, 4096, 65536]))):
+        pos = np.arange(b0, min(b0 + 4096, 40000), dtype=np.float64)
+        got, want = duck_db(bed, pos), _reference_duck_db(bed, pos)
+        assert np.array_equal(got, want)
+        assert np.array_equal(bed_envelope(bed, pos), np.exp(want * (np.log(10.0) / 20.0)))

@@ -49,15 +49,41 @@ def segment_gain(seg: Segment, first: int, count: int) -> np.ndarray | float:
 
 
 def duck_db(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
-    """Ducking gain in dB: linear ramps in dB, down before speech, back up after hold."""
+    """Ducking gain in dB at the frames *pos* (ascending): linear ramps in dB, down
+    before speech, back up after hold.
+
+    Each duck is ``-depth_db * min(down, up)`` with two clipped ramps; where both
+    are 1 (most of a duck) that is ``-depth_db`` itself, so the ramps are only
+    computed over their own frames: the same numbers for a fraction of the work.
+    """
     gain = np.zeros(len(pos), dtype=np.float64)
+    if len(pos) == 0:
+        return gain
     lo, hi = pos[0], pos[-1]
+    attack, release = max(bed.attack, 1), max(bed.release, 1)
     for start, end in bed.ducks:
-        if start - bed.attack > hi or end + bed.hold + bed.release < lo:
+        first, last = start - bed.attack, end + bed.hold + bed.release
+        if first > hi or last < lo:
             continue
-        down = np.clip((pos - (start - bed.attack)) / max(bed.attack, 1), 0, 1)
-        up = np.clip((end + bed.hold + bed.release - pos) / max(bed.release, 1), 0, 1)
-        gain = np.minimum(gain, -bed.depth_db * np.minimum(down, up))
+        # down == 1 from first + attack on, up == 1 until last - release.
+        flat_from, flat_to = first + attack, last - release
+        begin = np.searchsorted(pos, first, side="left")
+        stop = np.searchsorted(pos, last, side="right")
+        if flat_from > flat_to:
+            spans = [(begin, stop)]
+        else:
+            flat_begin = np.searchsorted(pos, flat_from, side="left")
+            flat_stop = np.searchsorted(pos, flat_to, side="right")
+            np.minimum(gain[flat_begin:flat_stop], -bed.depth_db,
+                       out=gain[flat_begin:flat_stop])
+            spans = [(begin, flat_begin), (flat_stop, stop)]
+        for a, b in spans:
+            if a >= b:
+                continue
+            p = pos[a:b]
+            down = np.clip((p - first) / attack, 0, 1)
+            up = np.clip((last - p) / release, 0, 1)
+            gain[a:b] = np.minimum(gain[a:b], -bed.depth_db * np.minimum(down, up))
     return gain
 
 
