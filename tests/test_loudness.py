@@ -153,6 +153,40 @@ def test_result_is_the_same_whatever_the_block_size(signal):
     assert results[4096] == results[65536] == results[1000], name
 
 
+@pytest.mark.parametrize("split", [False, True])
+def test_a_background_meter_measures_what_the_meter_does(signal, split):
+    # With split_peaks a second thread measures the true peak: the same figures,
+    # energies and segment peaks, bit for bit.
+    from radio.audio.loudness import BackgroundMeter, LoudnessMeter
+
+    name, samples = signal
+    samples = samples if samples.ndim == 2 else samples[:, None]
+    channels = samples.shape[1]
+    plain = LoudnessMeter(RATE, channels, segment_ms=10)
+    background = BackgroundMeter(RATE, channels, segment_ms=10, split_peaks=split)
+    assert len(background._threads) == (2 if split else 1)
+    for block in in_blocks(samples.astype(np.float32), 5000):
+        plain.feed(block)
+        background.feed(block)
+    meter = background.finished()
+    assert meter.result() == plain.result(), name
+    assert np.array_equal(meter.segment_energies(), plain.segment_energies()), name
+    assert np.array_equal(meter.segment_peaks(), plain.segment_peaks()), name
+
+
+def test_an_error_in_a_split_background_meter_is_raised(monkeypatch):
+    from radio.audio.loudness import BackgroundMeter, TruePeakMeter
+
+    def broken(self, block):
+        raise RuntimeError("peak meter broke")
+
+    monkeypatch.setattr(TruePeakMeter, "feed", broken)
+    background = BackgroundMeter(RATE, 2, split_peaks=True)
+    background.feed(np.zeros((1000, 2), dtype=np.float32))
+    with pytest.raises(RuntimeError, match="peak meter broke"):
+        background.finished()
+
+
 def test_loudness_without_true_peak_is_the_same_loudness(signal):
     name, samples = signal
     full, quick = measure(samples), measure(samples, true_peak=False)

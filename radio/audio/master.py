@@ -265,9 +265,10 @@ class Master:
                 keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
         """The first pass over the mixed programme; *keep* receives the
         pre-chain's output block by block (what :meth:`finish` takes)."""
-        # Measured in a thread, while the next blocks are mixed and filtered.
+        # Measured in two threads (energies, true peaks), while the next blocks are
+        # mixed and filtered: the first pass has both cores to itself.
         background = BackgroundMeter(self.rate, self.channels, segment_ms=10,
-                                     dual_mono=self.preset.dual_mono)
+                                     dual_mono=self.preset.dual_mono, split_peaks=True)
         try:
             for block in self.pre_chained(blocks):
                 background.feed(block)
