@@ -446,3 +446,15 @@ def _timed(text: str) -> float:
     start = time.perf_counter()
     normalize(text)
     return time.perf_counter() - start
+
+
+def test_a_pronunciations_file_is_read_again_when_it_changes(tmp_path):
+    # One Lexicon (and its compiled patterns) per contents of the file.
+    path = tmp_path / "pronunciations.tsv"
+    path.write_text("NP3\tNgàn Phố ba\n", encoding="utf-8")
+    first = load_lexicon(path)
+    assert load_lexicon(path) is first
+    path.write_text("NP3\tNgàn Phố bốn\n", encoding="utf-8")   # same size, same second
+    assert normalize("sông NP3", load_lexicon(path)) == "sông Ngàn Phố bốn"
+    path.unlink()
+    assert load_lexicon(path).pronunciations == ()

@@ -140,7 +140,8 @@ def test_pronunciations_and_assets_pages(studio, browser):  # noqa: F811
 
     server, root = studio
     browser.get(server.url + "#/pron")
-    wait_for(lambda: browser.find_element(By.ID, "pron-text"), 10, "the editor")
+    # Shown once the page has loaded the file (the element is there, hidden, before).
+    wait_for(lambda: browser.find_element(By.ID, "pron-sample").is_displayed(), 10, "the editor")
     browser.find_element(By.ID, "pron-sample").clear()
     browser.find_element(By.ID, "pron-sample").send_keys("Cam VQ rất ngọt.")
     wait_for(lambda: "vê" in browser.find_element(By.ID, "pron-spoken").text.lower(), 10,

@@ -62,6 +62,7 @@ Decisions
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -188,11 +189,23 @@ def load_lexicon(pronunciations_path: Path | None = None) -> Lexicon:
     """
     if pronunciations_path is None:
         return _builtin_lexicon()
+    path = Path(pronunciations_path)
+    try:
+        stamp = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    except OSError:
+        stamp = ""   # unreadable: _read_tsv says why
+    return _lexicon(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon(path: Path, stamp: str | None) -> Lexicon:
+    """The lexicon of a pronunciations file with these contents (*stamp*: their
+    hash; None: no file).  A build asks several times (is each episode current?
+    then build it), and a Lexicon compiles its patterns once."""
     problems: list[Problem] = []
     acronyms = _read_tsv(ACRONYMS_PATH, problems)
     words = _read_tsv(LOANWORDS_PATH, problems)
-    path = Path(pronunciations_path)
-    pronunciations = _read_tsv(path, problems) if path.exists() else []
+    pronunciations = _read_tsv(path, problems) if stamp is not None else []
     if problems:
         raise ProblemsError(problems)
     return Lexicon(acronyms, pronunciations, words)
