@@ -27,6 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 INTERVAL_S = 0.02
+NOT_PYTHON = "thread (not Python's)"
 TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 1e7
 
 
@@ -121,7 +122,7 @@ class Sampler:
                 continue
             stat = _schedstat(Path(f"/proc/{pid}/task/{tid}/schedstat"))
             if stat is not None:
-                label = names.get(int(tid), "thread (not Python's)")
+                label = names.get(int(tid), NOT_PYTHON)
                 self._update(("thread", int(tid)), label, now, [stat], {int(tid)})
         todo, seen = _children(pid), set()
         while todo:
@@ -151,7 +152,11 @@ class Sampler:
         task = self.tasks.get(key)
         if task is None:
             task = self.tasks[key] = Task(label, now)
-        task.last, task.label = now, label
+        # A Python thread leaves threading.enumerate() a moment before it ends:
+        # keep the name it had.
+        task.last = now
+        if label != NOT_PYTHON or task.label == NOT_PYTHON:
+            task.label = label
         task.threads |= tids
         run, wait = sum(s[0] for s in stats), sum(s[1] for s in stats)
         # A process's threads may end: keep the largest sum seen.
