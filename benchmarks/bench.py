@@ -7,11 +7,14 @@ machine is shared and noisy: read the ratios, not the seconds.
     python benchmarks/bench.py [--quick] [--only ROWS] [--keep] [--work DIR] [--json PATH]
 
 1. episode 1 built from its script (speech cache warm, nothing else built) ÷ ffmpeg
-   alone encoding its WAV master to MP3 (same bitrate): the encoder is the floor
+   alone encoding its WAV master to MP3 (same bitrate): the encoder is the floor.
+   Three builds, each followed by its encode; the ratio is the median of the pairs'
+   ratios, so that a machine slowing down for a minute slows both sides of a pair
 2. cold offline build of the demo (both episodes, empty cache, -j 2) ÷ two encodes in
    parallel; with `radio disc` after it, for information
 3. no-op rebuild: `radio build --all` (a fresh process: Python start-up included)
 4. rebuild after editing one paragraph of episode 1 ÷ ffmpeg alone encoding episode 1
+   (three edits, paired with encodes like row 1)
 5. peak RSS of a generated 60-minute episode built with -j 1, ÷ its 16-bit PCM size
    (with a fixed allowance) and ÷ a naive pydub build of the same episode
 6. seconds per programme-minute at 10, 30 and 60 minutes
@@ -117,7 +120,8 @@ def ffmpeg() -> str:
     return ffmpeg_exe()
 
 
-def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path) -> dict:
+def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path,
+                 repeats: int = FLOOR_REPEATS) -> dict:
     """ffmpeg alone encoding *wavs* to MP3, *jobs* at a time: median wall of a few runs."""
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -127,7 +131,7 @@ def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path) -> di
                         str(out_dir / (wav.stem + ".mp3"))], check=True)
 
     walls, cpus = [], []
-    for _ in range(FLOOR_REPEATS):
+    for _ in range(repeats):
         cpu = children_cpu_s()
         start = time.perf_counter()
         with ThreadPoolExecutor(jobs) as pool:
@@ -136,6 +140,17 @@ def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path) -> di
         cpus.append(children_cpu_s() - cpu)
     return {"wall_s": statistics.median(walls), "runs_s": walls, "jobs": jobs,
             "cpu_s": statistics.median(cpus), "files": [w.name for w in wavs]}
+
+
+def paired(builds: list[float], floors: list[dict]) -> dict:
+    """Rows 1 and 4: each build is followed at once by an encode of the same episode,
+    and the ratio is the median of the pairs' ratios (a machine that slows down for a
+    minute slows both sides of a pair); the floor shown is the median encode."""
+    walls = [f["wall_s"] for f in floors]
+    return {"ratio": statistics.median(b / f for b, f in zip(builds, walls)),
+            "floor": {"wall_s": statistics.median(walls), "runs_s": walls, "jobs": 1,
+                      "cpu_s": statistics.median(f["cpu_s"] for f in floors),
+                      "files": floors[0]["files"]}}
 
 
 def meter_costs(wav: Path) -> dict:
@@ -204,23 +219,26 @@ class Bench:
     # 1 -----------------------------------------------------------------------
     def episode(self) -> None:
         """Episode 1 again from its script, its outputs and build state removed: the
-        speech and the decoded recordings are in the cache, the rest is built."""
+        speech and the decoded recordings are in the cache, the rest is built.  Each
+        build is followed by an encode of its WAV (see :func:`paired`)."""
         demo = self.demo
-        say(f"episode 1 from its script, speech cache warm ({EPISODE_REPEATS}x, -j 1)...")
-        walls, cpus = [], []
+        say(f"episode 1 from its script, speech cache warm, each build then its encode "
+            f"({EPISODE_REPEATS}x, -j 1)...")
+        walls, cpus, floors = [], [], []
+        wav = demo / "output" / "episode1" / "episode1.wav"
         for i in range(EPISODE_REPEATS):
             _forget_episode(demo, "episode1")
             wall, out, _, cpu = self.radio_run(["build", "episode1", "--offline", "-j", "1"],
                                                demo, f"1-episode1-{i}")
             walls.append(wall)
             cpus.append(cpu)
-        wav = demo / "output" / "episode1" / "episode1.wav"
-        say("  encode floor (ffmpeg alone, episode 1)...")
-        floor = encode_floor([wav], 1, self.bitrate, self.work / "floor-episode")
+            floors.append(encode_floor([wav], 1, self.bitrate, self.work / "floor-episode",
+                                       repeats=1))
         self.data["episode"] = {"build_s": statistics.median(walls), "runs_s": walls,
-                                "cpu_s": statistics.median(cpus), "floor": floor,
+                                "cpu_s": statistics.median(cpus), **paired(walls, floors),
                                 "facts": build_facts(out)}
-        say(f"  {statistics.median(walls):.1f} s / {floor['wall_s']:.1f} s")
+        say(f"  {statistics.median(walls):.1f} s / "
+            f"{self.data['episode']['floor']['wall_s']:.1f} s")
 
     # 8 -----------------------------------------------------------------------
     def threads(self) -> None:
@@ -241,7 +259,8 @@ class Bench:
         demo = self.demo
         say(f"rebuild after editing one paragraph of episode 1 ({EPISODE_REPEATS}x, "
             "another paragraph each time)...")
-        walls, cpus, runs = [], [], []
+        walls, cpus, runs, floors = [], [], [], []
+        wav = demo / "output" / "episode1" / "episode1.wav"
         for i in range(EPISODE_REPEATS):
             line = edit_one_paragraph(demo / "scripts" / "episode1.md", 10 + i)
             wall, out, _, cpu = self.radio_run(["build", "--all", "--offline"], demo,
@@ -249,16 +268,15 @@ class Bench:
             walls.append(wall)
             cpus.append(cpu)
             runs.append(build_facts(out))
+            floors.append(encode_floor([wav], 1, self.bitrate, self.work / "floor1",
+                                       repeats=1))
         build_s, build_cpu = statistics.median(walls), statistics.median(cpus)
         disc_s, disc_out, code, _ = self.radio_run(["disc", "--offline"], demo, "3-edit-disc",
                                                    check=False)
-        say("  encode floor (ffmpeg alone, episode 1)...")
-        wav = demo / "output" / "episode1" / "episode1.wav"
-        floor = encode_floor([wav], 1, self.bitrate, self.work / "floor1")
         say("  for scale: one loudness + true-peak measurement of episode 1...")
         self.data["edit"] = {"meters": meter_costs(wav), "build_s": build_s, "runs_s": walls,
                              "disc_s": disc_s, "disc_ok": code == 0, "build_cpu_s": build_cpu,
-                             "floor": floor, "edited": line, "facts": runs[-1],
+                             **paired(walls, floors), "edited": line, "facts": runs[-1],
                              "runs_facts": runs,
                              "disc_facts": build_facts(disc_out)}
 
@@ -427,7 +445,7 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
     episode = data.get("episode")
     if episode:
         floor = episode["floor"]["wall_s"]
-        ratio = episode["build_s"] / floor
+        ratio = episode.get("ratio", episode["build_s"] / floor)
         out.append(("1", "episode 1 from its script (speech cache warm, -j 1) ÷ encoding "
                          "its WAV", f"{episode['build_s']:.1f} s (median of "
                     f"{len(episode['runs_s'])}) / {floor:.1f} s", _r(ratio),
@@ -465,7 +483,7 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str]]:
     edit = data.get("edit")
     if edit:
         floor = edit["floor"]["wall_s"]
-        ratio = edit["build_s"] / floor
+        ratio = edit.get("ratio", edit["build_s"] / floor)
         out.append(("4", "edit 1 paragraph of ep. 1: `radio build --all` ÷ encoding ep. 1",
                     f"{edit['build_s']:.1f} s (median of {len(edit.get('runs_s', [0]))}) "
                     f"/ {floor:.1f} s", _r(ratio),
@@ -558,7 +576,9 @@ def notes(data: dict) -> list[str]:
            f"radio {env['radio_version']} at {env['commit']}; ffmpeg libmp3lame "
            f"{env['bitrate_kbps']} kbit/s; speech: espeak (offline)",
            "times are wall clock of fresh `radio` processes (Python start-up included); "
-           f"encode floors are the median of {FLOOR_REPEATS} runs; CPU rows (user + system "
+           f"encode floors are the median of {FLOOR_REPEATS} runs, except in rows 1 and 4, "
+           "where each build is followed by its encode and the ratio is the median of the "
+           "pairs' ratios (the seconds shown are medians); CPU rows (user + system "
            "time of a command and all its descendants) are less sensitive to other load "
            "on a shared machine than wall clock"]
     episode = data.get("episode")
@@ -568,7 +588,9 @@ def notes(data: dict) -> list[str]:
                    f"build state, in the demo copy row 2 built ({f['speech_hits']} paragraphs "
                    "from the speech cache, the recordings already decoded): parse, plan, mix, "
                    "master, WAV + MP3 + report; runs "
-                   + ", ".join(f"{w:.1f}" for w in episode["runs_s"]) + " s")
+                   + ", ".join(f"{w:.1f}" for w in episode["runs_s"]) + " s, each followed "
+                   "by its encode: " + ", ".join(f"{w:.1f}" for w in episode["floor"]["runs_s"])
+                   + " s")
     cold = data.get("cold")
     if cold:
         f = cold["facts"]
@@ -580,8 +602,9 @@ def notes(data: dict) -> list[str]:
     if edit:
         f = edit["facts"]
         runs = ", ".join(f"{r:.1f}" for r in edit.get("runs_s", []))
+        encodes = ", ".join(f"{r:.1f}" for r in edit["floor"]["runs_s"])
         out.append(f"4: each rebuild (after editing paragraph 10, then 11, then 12; runs "
-                   f"{runs} s) synthesized {f['synthesized']} paragraph(s), rebuilt "
+                   f"{runs} s, each followed by its encode: {encodes} s) synthesized {f['synthesized']} paragraph(s), rebuilt "
                    f"{', '.join(f['rebuilt']) or 'nothing'}; unchanged: "
                    f"{', '.join(f['unchanged']) or 'none'}")
         out.append("4c: the floor is LAME alone; a build also measures the mix (to set the "
