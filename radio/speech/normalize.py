@@ -62,7 +62,6 @@ Decisions
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -142,10 +141,12 @@ class Lexicon:
 
 # ------------------------------------------------------------------ loading
 
-def _read_tsv(path: Path, problems: list[Problem]) -> list[tuple[str, str]]:
+def _read_tsv(path: Path, problems: list[Problem],
+              data: bytes | None = None) -> list[tuple[str, str]]:
+    """The pairs of *path* (its bytes *data* when the caller has read them)."""
     hint = _l("write the written form, a TAB, then the spoken form (UBND<TAB>Ủy ban nhân dân)")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(Problem(_l("not UTF-8 text ({reason})", reason=exc.reason), str(path),
                                 None, _l("save the file as UTF-8")))
@@ -190,22 +191,18 @@ def load_lexicon(pronunciations_path: Path | None = None) -> Lexicon:
     if pronunciations_path is None:
         return _builtin_lexicon()
     path = Path(pronunciations_path)
-    try:
-        stamp = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-    except OSError:
-        stamp = ""   # unreadable: _read_tsv says why
-    return _lexicon(path, stamp)
+    return _lexicon(path, path.read_bytes() if path.exists() else None)
 
 
 @functools.lru_cache(maxsize=8)
-def _lexicon(path: Path, stamp: str | None) -> Lexicon:
-    """The lexicon of a pronunciations file with these contents (*stamp*: their
-    hash; None: no file).  A build asks several times (is each episode current?
-    then build it), and a Lexicon compiles its patterns once."""
+def _lexicon(path: Path, data: bytes | None) -> Lexicon:
+    """The lexicon of a pronunciations file with these contents (*data*: its bytes;
+    None: no file).  A build asks several times (is each episode current? then
+    build it), and a Lexicon compiles its patterns once."""
     problems: list[Problem] = []
     acronyms = _read_tsv(ACRONYMS_PATH, problems)
     words = _read_tsv(LOANWORDS_PATH, problems)
-    pronunciations = _read_tsv(path, problems) if stamp is not None else []
+    pronunciations = _read_tsv(path, problems, data) if data is not None else []
     if problems:
         raise ProblemsError(problems)
     return Lexicon(acronyms, pronunciations, words)
