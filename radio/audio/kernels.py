@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ _SOSFILT = ("signal", "_sosfilt")
 _POCKETFFT = ("fft", "_pocketfft", "pypocketfft")
 _ND_IMAGE = ("ndimage", "_nd_image")
 _loaded: dict[tuple[str, ...], object] = {}
+_loading = threading.Lock()   # the render stage's threads may ask at once
 
 
 def _extension(parts: tuple[str, ...]):
@@ -36,12 +38,12 @@ def _extension(parts: tuple[str, ...]):
     Registered under its own name: a later ``import scipy.signal`` reuses it."""
     if parts in _loaded:
         return _loaded[parts]
-    name = ".".join(("scipy",) + parts)
-    module = sys.modules.get(name)
-    if module is None:
-        module = _load_file(name, parts)
-    _loaded[parts] = module
-    return module
+    with _loading:
+        if parts not in _loaded:
+            name = ".".join(("scipy",) + parts)
+            module = sys.modules.get(name)
+            _loaded[parts] = module if module is not None else _load_file(name, parts)
+    return _loaded[parts]
 
 
 def _load_file(name: str, parts: tuple[str, ...]):

@@ -98,28 +98,95 @@ class Prepared:
     timeline: Timeline
 
 
+# Decoding recordings, resampling speech and storing both run on these threads
+# while the calling thread synthesizes the next paragraphs (espeak-ng, soxr and
+# ffmpeg release the GIL): a cold episode's render stage takes about half the time.
+RENDER_THREADS = 2
+
+
+class _StoreWork:
+    """The store's share of rendering (decode, resample, measure, write), run on
+    RENDER_THREADS threads, or at once on the calling thread when *threads* is 0
+    (a read-only store answers a miss at once).  One job per key: a recording
+    cued four times is decoded once."""
+
+    def __init__(self, threads: int):
+        self._pool = None
+        if threads:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(threads, thread_name_prefix="render")
+        self._jobs: dict = {}
+
+    def submit(self, work, key=None):
+        """A future for ``work()``; the same future again for a key already submitted."""
+        if key is not None and key in self._jobs:
+            return self._jobs[key]
+        if self._pool is not None:
+            job = self._pool.submit(work)
+        else:
+            from concurrent.futures import Future
+
+            job = Future()
+            try:
+                job.set_result(work())
+            except AssetError as exc:   # reported in script order, like the threads' own
+                job.set_exception(exc)
+        if key is not None:
+            self._jobs[key] = job
+        return job
+
+    def close(self) -> None:
+        """Wait for what runs, cancel what has not started (after a failure)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def render_items(production: Production, episode: Episode, synth: Synthesizer,
                  store: SourceStore, lexicon, takes=None) -> list[Rendered]:
-    rendered: list[Rendered] = []
-    problems: list[Problem] = []
+    """Every item of *episode* as audio, in script order; every problem with a
+    recording or a take reported at once (by line)."""
     ids = takes.ids(episode) if takes else {}
-    for item in episode.items:
-        try:
+    work = _StoreWork(0 if store.read_only else RENDER_THREADS)
+    try:
+        jobs = []
+        for item in episode.items:
             if isinstance(item, Paragraph):
-                rendered.append(render_paragraph(production, episode, item, synth, store,
-                                                 lexicon, ids, takes))
+                jobs.append(paragraph_work(production, episode, item, synth, store, lexicon,
+                                           ids, takes, work))
             elif isinstance(item, (Jingle, Clip, Bed)) and item.path:
-                path = resolve_asset(production.assets_dir, item.path)
-                start = getattr(item, "from_ms", 0)
-                end = getattr(item, "to_ms", None)
-                rendered.append(Rendered(render_asset(store, path, start, end)))
+                jobs.append(_asset_work(production, item, store, work))
             else:
+                jobs.append(None)
+        rendered: list[Rendered] = []
+        problems: list[Problem] = []
+        for item, job in zip(episode.items, jobs):
+            try:
+                rendered.append(job() if job else Rendered())
+            except AssetError as exc:
+                problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
                 rendered.append(Rendered())
-        except AssetError as exc:
-            problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
-            rendered.append(Rendered())
+    finally:
+        work.close()
     raise_if_errors(problems)
     return rendered
+
+
+def _asset_work(production: Production, item, store: SourceStore, work: _StoreWork):
+    """A recording's source, to be collected: ``() -> Rendered`` (raises AssetError)."""
+    try:
+        path = resolve_asset(production.assets_dir, item.path)
+    except AssetError as exc:
+        return _raiser(exc)
+    start, end = getattr(item, "from_ms", 0), getattr(item, "to_ms", None)
+    job = work.submit(lambda: render_asset(store, path, start, end), ("asset", path, start, end))
+    return lambda: Rendered(job.result())
+
+
+def _raiser(exc: Exception):
+    def collect():
+        raise exc
+    return collect
 
 
 def render_paragraph(production: Production, episode: Episode, item: Paragraph,
@@ -127,24 +194,37 @@ def render_paragraph(production: Production, episode: Episode, item: Paragraph,
                      takes=None) -> Rendered:
     """One paragraph as audio: its take, else its synthesized speech (with
     ``synth.cache_only``, CacheMiss when that speech is not in the cache)."""
+    return paragraph_work(production, episode, item, synth, store, lexicon, ids, takes)()
+
+
+def paragraph_work(production: Production, episode: Episode, item: Paragraph,
+                   synth: Synthesizer, store: SourceStore, lexicon, ids: dict,
+                   takes=None, work: _StoreWork | None = None):
+    """One paragraph: the voice speaks now (on this thread: the synthesizer and
+    its cache are not shared), the store's work is submitted to *work*; returns
+    ``() -> Rendered``, which waits for it (and raises its AssetError)."""
     from ..speech.normalize import normalize
 
+    work = work or _StoreWork(0)
     spoken = strip_unsayable(normalize(item.text, lexicon))   # emoji, Chinese: warned
     pid = ids.get(item.line, item.pinned_id)
     if takes is not None:
         take = takes.take_for(episode, pid, item.text)
         if take is not None:
-            return Rendered(take.source(store), "take", spoken, pid, take.state)
+            job = work.submit(lambda: take.source(store), ("take", take.path))
+            return lambda: Rendered(job.result(), "take", spoken, pid, take.state)
     if not has_words(spoken):   # nothing a voice can say: the paragraph is left out
-        return Rendered(None, "", spoken, pid)
+        return lambda: Rendered(None, "", spoken, pid)
     voice = voice_of(episode, item.speaker)
     speech = synth.speak(spoken, voice)
     # The samples' digest: an online voice gives other samples for the same text (after
     # --no-cache or a cleaned cache), and the resampled source must follow them.
     digest = hashlib.sha256(np.ascontiguousarray(speech.samples).tobytes()).hexdigest()[:16]
     identity = f"{speech.engine}:{voice}:{spoken}:{digest}"
-    source = render_speech(store, speech.samples, speech.rate, identity)
-    return Rendered(source, speech.engine, spoken, pid, "synth" if takes else "")
+    job = work.submit(lambda: render_speech(store, speech.samples, speech.rate, identity),
+                      ("speech", identity, speech.rate))
+    engine, state = speech.engine, "synth" if takes else ""
+    return lambda: Rendered(job.result(), engine, spoken, pid, state)
 
 
 def prepare(production: Production, episode: Episode, synth: Synthesizer,
