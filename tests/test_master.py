@@ -341,6 +341,33 @@ def test_two_pass_leveler_replays_the_one_pass_decisions():
     assert gains.max() - gains.min() > 10.0   # quiet passages lifted relative to loud ones
 
 
+@pytest.mark.parametrize("hops", [0, 1, 2, 7, 40])
+def test_gain_track_ramps_are_track_amplitude_bit_for_bit(hops):
+    """GainTrack computes its ramps hop by hop; they are np.interp's (track_amplitude),
+    before the first hop's end, across every hop, and held after the last, in
+    blocks of any size that start anywhere."""
+    from radio.audio.master import track_amplitude
+
+    rng = np.random.default_rng(hops)
+    hop = 441
+    gains = rng.uniform(-30.0, 12.0, hops)
+    track = GainTrack(gains, hop)
+    amps = 10.0 ** (gains / 20.0)
+    starts = [0, hop - 2, hop - 1, hop, max(hops - 1, 0) * hop - 1, hops * hop - 1, hops * hop]
+    starts += rng.integers(0, (hops + 2) * hop, 40).tolist()
+    for start in starts:
+        for count in (0, 1, 2, hop - 1, hop, hop + 1, 3 * hop + 5, int(rng.integers(1, 5000))):
+            start = max(start, 0)
+            want = track_amplitude(amps, hop, np.arange(start, start + count))
+            got = track.amplitudes(start, count)
+            assert got.dtype == np.float64 and np.array_equal(got, want), (start, count)
+    samples = rng.standard_normal(((hops + 3) * hop, 2)).astype(np.float32)
+    whole = track_amplitude(amps, hop, np.arange(len(samples))).astype(np.float32)
+    for size in (1, 97, hop, 4096):
+        assert np.array_equal(run_step(GainTrack(gains, hop), samples, size),
+                              samples * whole[:, None])
+
+
 def test_pauses_of_digital_silence_stay_silent_and_fast():
     rng = np.random.default_rng(17)
     pause = np.zeros((3 * RATE, 2), dtype=np.float32)

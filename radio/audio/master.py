@@ -163,13 +163,41 @@ class GainTrack:
     def __init__(self, gains_db: np.ndarray, hop: int = 4410, channels: int = 2):
         self._amps = 10.0 ** (np.asarray(gains_db, dtype=np.float64) / 20.0)
         self._hop, self._channels, self._pos = hop, channels, 0
+        # The ramp within hop k+1, from hop k's gain to its own: the slopes np.interp
+        # finds in track_amplitude, and the frames' distances from hop k's last frame.
+        self._slopes = np.diff(self._amps) / float(hop)
+        self._steps = np.arange(hop, dtype=np.float64)
 
     def process(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
-        frames = np.arange(self._pos, self._pos + len(block))
+        gain = self.amplitudes(self._pos, len(block)).astype(np.float32)
         self._pos += len(block)
-        gain = track_amplitude(self._amps, self._hop, frames).astype(np.float32)
         return block * gain[:, None]
+
+    def amplitudes(self, start: int, count: int) -> np.ndarray:
+        """``track_amplitude`` at frames ``start .. start+count-1``, bit for bit,
+        computed a hop at a time (no search for each frame's hop)."""
+        amps, hop = self._amps, self._hop
+        out = np.empty(count)
+        if len(amps) == 0:
+            out.fill(1.0)
+            return out
+        frame, end = start, start + count
+        while frame < end:
+            knot = (frame + 1) // hop - 1        # the hop whose last frame is at or before
+            ramp_end = min(end, (knot + 2) * hop - 1)
+            at = slice(frame - start, ramp_end - start)
+            if knot >= len(amps) - 1:            # at or after the last hop's: it holds
+                out[frame - start:] = amps[-1]
+                break
+            if knot < 0:                         # before the first hop's last frame
+                out[at] = amps[0]
+            else:
+                first = frame + 1 - (knot + 1) * hop
+                out[at] = self._slopes[knot] * self._steps[first:first + ramp_end - frame] \
+                    + amps[knot]
+            frame = ramp_end
+        return out
 
     def flush(self) -> np.ndarray:
         return np.zeros((0, self._channels), dtype=np.float32)
