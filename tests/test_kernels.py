@@ -1,6 +1,7 @@
 """The DSP's kernels and filter designs are scipy's, bit for bit, without its import cost."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,23 @@ print("heavy:", heavy)
                          cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "heavy: []"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_numpy_starts_no_blas_threads_under_radio():
+    """numpy's OpenBLAS would start a spinning thread per core at import (CPU taken
+    from the encoder); radio asks for one thread, unless the user set it."""
+    code = """
+import os, radio, numpy
+print(len(os.listdir("/proc/self/task")), os.environ["OPENBLAS_NUM_THREADS"])
+"""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60, env=env)
+    assert run.stdout.split() == ["1", "1"], run.stderr
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60, env={**env, "OPENBLAS_NUM_THREADS": "3"})
+    assert run.stdout.split()[1] == "3", run.stderr
 
 
 @pytest.mark.parametrize("channels", [1, 2])
