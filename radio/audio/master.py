@@ -178,18 +178,17 @@ class GainTrack:
         """``track_amplitude`` at frames ``start .. start+count-1``, bit for bit,
         computed a hop at a time (no search for each frame's hop)."""
         amps, hop = self._amps, self._hop
-        out = np.empty(count)
         if len(amps) == 0:
-            out.fill(1.0)
-            return out
+            return np.ones(count)
+        out = np.empty(count)
         frame, end = start, start + count
         while frame < end:
             knot = (frame + 1) // hop - 1        # the hop whose last frame is at or before
-            ramp_end = min(end, (knot + 2) * hop - 1)
-            at = slice(frame - start, ramp_end - start)
             if knot >= len(amps) - 1:            # at or after the last hop's: it holds
                 out[frame - start:] = amps[-1]
                 break
+            ramp_end = min(end, (knot + 2) * hop - 1)
+            at = slice(frame - start, ramp_end - start)
             if knot < 0:                         # before the first hop's last frame
                 out[at] = amps[0]
             else:

@@ -173,20 +173,12 @@ def render_items(production: Production, episode: Episode, synth: Synthesizer,
 
 
 def _asset_work(production: Production, item, store: SourceStore, work: _StoreWork):
-    """A recording's source, to be collected: ``() -> Rendered`` (raises AssetError)."""
-    try:
-        path = resolve_asset(production.assets_dir, item.path)
-    except AssetError as exc:
-        return _raiser(exc)
+    """A recording's source, to be collected: ``() -> Rendered`` (raises AssetError,
+    for a missing file too)."""
     start, end = getattr(item, "from_ms", 0), getattr(item, "to_ms", None)
-    job = work.submit(lambda: render_asset(store, path, start, end), ("asset", path, start, end))
+    job = work.submit(lambda: render_asset(store, resolve_asset(production.assets_dir, item.path),
+                                           start, end), ("asset", item.path, start, end))
     return lambda: Rendered(job.result())
-
-
-def _raiser(exc: Exception):
-    def collect():
-        raise exc
-    return collect
 
 
 def render_paragraph(production: Production, episode: Episode, item: Paragraph,
