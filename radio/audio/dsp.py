@@ -183,12 +183,12 @@ class Oversampler:
         near[-1] = max(near[-1], float(np.abs(after).max()))
         frames = np.flatnonzero(near * 1.5 >= refine_above)
         if len(frames):
-            points = np.empty((len(ext), n, 4), dtype=np.float32)
-            points[:, :, 0] = phase0
-            points[:, :, 1:] = inter.transpose(0, 2, 1)
-            line = np.concatenate([last, points.reshape(len(ext), 4 * n), after], axis=1)
+            # The chunk's points in time order are a line [last, (phase0, inter 0..2)
+            # of each frame, after]; only the few frames that could reach the
+            # threshold are refined, so their points are gathered, not the line built.
             k = (frames[:, None] * 4 + np.arange(4)).ravel()
-            refined = _parabolic_peaks(line[:, k], line[:, k + 1], line[:, k + 2])
+            line = functools.partial(_line_points, phase0, inter, last, after)
+            refined = _parabolic_peaks(line(k), line(k + 1), line(k + 2))
             peaks[frames] = _max4(refined.reshape(len(ext), len(frames), 4)).max(axis=0)
         return peaks
 
@@ -210,6 +210,17 @@ class Oversampler:
         out = kernels.irfft(spectrum[:, :, None, :] * self._spectra, FFT_LENGTH)
         out = out[..., taps:].transpose(0, 2, 1, 3).reshape(len(ext), 3, pieces * step)
         return out[:, :, :n]
+
+
+def _line_points(phase0: np.ndarray, inter: np.ndarray, last: np.ndarray, after: np.ndarray,
+                 index: np.ndarray) -> np.ndarray:
+    """Points *index* of the line ``[last, phase0[:, 0], inter[:, 0..2, 0], phase0[:, 1],
+    ..., after]`` (channels, len(index)), without building the line."""
+    frame, phase = np.divmod(index - 1, 4)
+    frame = np.clip(frame, 0, phase0.shape[1] - 1)
+    points = np.where(phase == 0, phase0[:, frame], inter[:, np.maximum(phase - 1, 0), frame])
+    points = np.where(index == 0, last, points)
+    return np.where(index == 4 * phase0.shape[1] + 1, after, points)
 
 
 def _max4(values: np.ndarray) -> np.ndarray:
