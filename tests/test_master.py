@@ -316,9 +316,10 @@ def test_refined_peaks_gather_the_points_the_whole_line_holds():
         points = np.concatenate([phase0[:, :, None], inter.transpose(0, 2, 1)], axis=2)
         line = np.concatenate([last, points.reshape(channels, 4 * frames), after], axis=1)
         index = np.arange(4 * frames + 2)
-        assert np.array_equal(_line_points(phase0, inter, last, after, index), line)
-        picked = rng.integers(0, 4 * frames + 2, 50)
-        assert np.array_equal(_line_points(phase0, inter, last, after, picked), line[:, picked])
+        assert np.array_equal(_line_points(phase0, inter, last, after, index[None])[0], line)
+        picked = rng.integers(0, 4 * frames + 2, (3, 50))
+        assert np.array_equal(_line_points(phase0, inter, last, after, picked),
+                              line[:, picked].transpose(1, 0, 2))
 
 
 def test_leveler_caps_boost_and_leaves_silence_alone():

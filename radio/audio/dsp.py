@@ -187,8 +187,9 @@ class Oversampler:
             # of each frame, after]; only the few frames that could reach the
             # threshold are refined, so their points are gathered, not the line built.
             k = (frames[:, None] * 4 + np.arange(4)).ravel()
-            line = functools.partial(_line_points, phase0, inter, last, after)
-            refined = _parabolic_peaks(line(k), line(k + 1), line(k + 2))
+            before, here, later = _line_points(phase0, inter, last, after,
+                                               np.stack([k, k + 1, k + 2]))
+            refined = _parabolic_peaks(before, here, later)
             peaks[frames] = _max4(refined.reshape(len(ext), len(frames), 4)).max(axis=0)
         return peaks
 
@@ -214,13 +215,18 @@ class Oversampler:
 
 def _line_points(phase0: np.ndarray, inter: np.ndarray, last: np.ndarray, after: np.ndarray,
                  index: np.ndarray) -> np.ndarray:
-    """Points *index* of the line ``[last, phase0[:, 0], inter[:, 0..2, 0], phase0[:, 1],
-    ..., after]`` (channels, len(index)), without building the line."""
+    """Points *index* (integers, ``(rows, m)``) of the line ``[last, phase0[:, 0],
+    inter[:, 0..2, 0], phase0[:, 1], ..., after]``, without building the line:
+    ``(rows, channels, m)``."""
+    frames = phase0.shape[1]
     frame, phase = np.divmod(index - 1, 4)
-    frame = np.clip(frame, 0, phase0.shape[1] - 1)
+    np.minimum(np.maximum(frame, 0, out=frame), frames - 1, out=frame)
     points = np.where(phase == 0, phase0[:, frame], inter[:, np.maximum(phase - 1, 0), frame])
-    points = np.where(index == 0, last, points)
-    return np.where(index == 4 * phase0.shape[1] + 1, after, points)
+    ends = (index == 0) | (index == 4 * frames + 1)
+    if ends.any():   # a refined frame at either end of the chunk
+        edges = np.where(index == 0, last[:, :, None], after[:, :, None])
+        points = np.where(ends, edges, points)
+    return np.moveaxis(points, 0, 1)
 
 
 def _max4(values: np.ndarray) -> np.ndarray:
