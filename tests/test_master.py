@@ -301,25 +301,23 @@ def test_limiter_holds_intersample_peaks(tmp_path):
 
 
 def test_refined_peaks_gather_the_points_the_whole_line_holds():
-    # The limiter refines only frames near its threshold, gathering their points
-    # from the interpolator's phases; the reference builds the whole line of points
-    # in time order (the last point of the previous chunk first, the next frame's
-    # first point last) and indexes it.
-    from radio.audio.dsp import _line_points
+    # The limiter refines only frames near its threshold, gathering each one's
+    # points and their neighbours from the interpolator's phases; the reference
+    # builds the whole line of points in time order (the last point of the
+    # previous chunk first, the next chunk's first point last) and reads it.
+    from radio.audio.dsp import _with_neighbours
 
     rng = np.random.default_rng(31)
     for channels, frames in ((1, 1), (1, 9), (2, 16)):
-        phase0 = rng.standard_normal((channels, frames)).astype(np.float32)
+        phase0 = rng.standard_normal((channels, frames + 1)).astype(np.float32)
         inter = rng.standard_normal((channels, 3, frames)).astype(np.float32)
         last = rng.standard_normal((channels, 1)).astype(np.float32)
-        after = rng.standard_normal((channels, 1)).astype(np.float32)
-        points = np.concatenate([phase0[:, :, None], inter.transpose(0, 2, 1)], axis=2)
-        line = np.concatenate([last, points.reshape(channels, 4 * frames), after], axis=1)
-        index = np.arange(4 * frames + 2)
-        assert np.array_equal(_line_points(phase0, inter, last, after, index[None])[0], line)
-        picked = rng.integers(0, 4 * frames + 2, (3, 50))
-        assert np.array_equal(_line_points(phase0, inter, last, after, picked),
-                              line[:, picked].transpose(1, 0, 2))
+        points = np.concatenate([phase0[:, :frames, None], inter.transpose(0, 2, 1)], axis=2)
+        line = np.concatenate([last, points.reshape(channels, 4 * frames), phase0[:, -1:]],
+                              axis=1)
+        chosen = np.unique(np.r_[0, frames - 1, rng.integers(0, frames, 5)])
+        expected = np.stack([line[:, 4 * f:4 * f + 6] for f in chosen], axis=1)
+        assert np.array_equal(_with_neighbours(phase0, inter, last, chosen), expected)
 
 
 def test_leveler_caps_boost_and_leaves_silence_alone():

@@ -183,14 +183,12 @@ class Oversampler:
         near[-1] = max(near[-1], float(np.abs(after).max()))
         frames = np.flatnonzero(near * 1.5 >= refine_above)
         if len(frames):
-            # The chunk's points in time order are a line [last, (phase0, inter 0..2)
-            # of each frame, after]; only the few frames that could reach the
-            # threshold are refined, so their points are gathered, not the line built.
-            k = (frames[:, None] * 4 + np.arange(4)).ravel()
-            before, here, later = _line_points(phase0, inter, last, after,
-                                               np.stack([k, k + 1, k + 2]))
-            refined = _parabolic_peaks(before, here, later)
-            peaks[frames] = _max4(refined.reshape(len(ext), len(frames), 4)).max(axis=0)
+            # Only the few frames that could reach the threshold are refined: their
+            # four points, with the point before (the previous chunk's last one for
+            # the first frame) and the next frame's phase 0 (in ext: delay >= 1).
+            points = _with_neighbours(ext[:, start:start + n + 1], inter, last, frames)
+            refined = _parabolic_peaks(points[..., :4], points[..., 1:5], points[..., 2:])
+            peaks[frames] = _max4(refined).max(axis=0)
         return peaks
 
     def _interpolate(self, ext: np.ndarray) -> np.ndarray:
@@ -213,20 +211,18 @@ class Oversampler:
         return out[:, :, :n]
 
 
-def _line_points(phase0: np.ndarray, inter: np.ndarray, last: np.ndarray, after: np.ndarray,
-                 index: np.ndarray) -> np.ndarray:
-    """Points *index* (integers, ``(rows, m)``) of the line ``[last, phase0[:, 0],
-    inter[:, 0..2, 0], phase0[:, 1], ..., after]``, without building the line:
-    ``(rows, channels, m)``."""
-    frames = phase0.shape[1]
-    frame, phase = np.divmod(index - 1, 4)
-    np.minimum(np.maximum(frame, 0, out=frame), frames - 1, out=frame)
-    points = np.where(phase == 0, phase0[:, frame], inter[:, np.maximum(phase - 1, 0), frame])
-    ends = (index == 0) | (index == 4 * frames + 1)
-    if ends.any():   # a refined frame at either end of the chunk
-        edges = np.where(index == 0, last[:, :, None], after[:, :, None])
-        points = np.where(ends, edges, points)
-    return np.moveaxis(points, 0, 1)
+def _with_neighbours(phase0: np.ndarray, inter: np.ndarray, last: np.ndarray,
+                     frames: np.ndarray) -> np.ndarray:
+    """``(channels, len(frames), 6)``: for each of *frames*, the point before it,
+    its four points in time order (phase 0, then *inter*'s three) and the next
+    frame's phase 0.  *phase0* has one frame more than *inter* (the next chunk's
+    first); *last* is the point before frame 0."""
+    points = np.empty((len(phase0), len(frames), 6), dtype=np.float32)
+    points[:, :, 0] = np.where(frames == 0, last, inter[:, 2, frames - 1])
+    points[:, :, 1] = phase0[:, frames]
+    points[:, :, 2:5] = inter[:, :, frames].transpose(0, 2, 1)
+    points[:, :, 5] = phase0[:, frames + 1]
+    return points
 
 
 def _max4(values: np.ndarray) -> np.ndarray:
