@@ -320,6 +320,83 @@ def test_refined_peaks_gather_the_points_the_whole_line_holds():
         assert np.array_equal(_with_neighbours(phase0, inter, last, chosen), expected)
 
 
+def bursts_and_lulls(rng: np.random.Generator) -> np.ndarray:
+    """Starts and stops abruptly at full level; in between, loud bursts, speech,
+    and long lulls (room tone at -60 dBFS) where nothing comes near a ceiling."""
+    lull = pink_noise(rng, 9 * RATE) * 0.001
+    parts = [sine(RATE / 4, 0.5, 0.9, math.pi / 4), lull, speech_like(rng, 4, 0.3), lull,
+             pink_noise(rng, 2 * RATE) * 0.4, lull[:RATE], sine(1000.0, 0.5, 0.95)]
+    return np.concatenate(parts).astype(np.float32)
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_limiter_skipping_what_cannot_reach_its_threshold_changes_no_byte(preset, programmes,
+                                                                         monkeypatch):
+    # The second pass's limiter takes the first pass's measured peaks (times the
+    # gain) as bounds: segments that cannot reach its threshold are not
+    # oversampled, and a chunk with none that can passes straight through.
+    # Whatever it skips, the master is the one it makes without the bounds.
+    from dataclasses import replace
+
+    from radio.audio import dsp
+
+    calls = {"pass_through": 0}
+    original = dsp.TruePeakLimiter._pass_through
+
+    def counted(self, chunk):
+        calls["pass_through"] += 1
+        return original(self, chunk)
+
+    monkeypatch.setattr(dsp.TruePeakLimiter, "_pass_through", counted)
+    signals = dict(programmes, lulls=bursts_and_lulls(np.random.default_rng(77)))
+    for name, samples in signals.items():
+        for ceiling in (None, -3.0):
+            master = Master(PRESETS[preset], ceiling_dbtp=ceiling)
+            analysis = master.analyse(in_blocks(samples, 30000))
+            assert analysis.input_peaks is not None
+            kept = list(master.pre_chained(in_blocks(samples, 30000)))
+            bounded = np.concatenate(list(master.finish(iter(kept), analysis, 7)))
+            plain = replace(analysis, input_peaks=None)
+            unbounded = np.concatenate(list(master.finish(iter(kept), plain, 7)))
+            assert digest(bounded) == digest(unbounded), (name, ceiling)
+    assert calls["pass_through"] > 0   # the lulls went straight through
+
+
+def test_peak_bounds_hold_under_a_moving_gain():
+    # The bounds the limiter trusts: the first pass's 4x peaks per 10 ms times the
+    # largest gain there, plus what a gain moving under the interpolator can add.
+    from radio.audio.dsp import hot_segments
+    from radio.audio.master import _limiter_bounds
+
+    rng = np.random.default_rng(5)
+    samples = alternating(rng, passages=6, seconds=3.0, spread_db=12.0, level=0.2)[:, :1]
+    samples = np.ascontiguousarray(samples)
+    analysis_meter = TruePeakMeter(channels=1, segment_frames=441)
+    analysis_meter.feed(samples)
+    peaks = analysis_meter.segment_peaks()
+    hops = -(-len(samples) // 4410)
+    gains_db = np.cumsum(rng.choice([-6.0, 0.0, 6.0], hops))   # steps of 6 dB a hop
+    track = GainTrack(np.clip(gains_db - gains_db.mean(), -18, 18), 4410, channels=1)
+    gained = np.concatenate([track.process(b) for b in in_blocks(samples, 7000)])
+    meter = TruePeakMeter(channels=1, segment_frames=441)
+    meter.feed(gained)
+    actual = meter.segment_peaks().astype(np.float64)
+
+    class Stats:
+        segment_frames = 441
+
+    class Analysis:
+        input_peaks, stats = peaks, Stats
+
+    bounds, segment = _limiter_bounds(Analysis, track, 4410)
+    assert segment == 441 and len(bounds) == len(actual)
+    assert np.all(actual <= bounds)
+    loud = actual > actual.max() / 10
+    assert np.median(bounds[loud] / actual[loud]) < 1.2   # a bound, not a blanket
+    hot = hot_segments(bounds, threshold=float(actual.max()) * 0.9)
+    assert hot[0] and hot[-1] and 0.02 < hot.mean() < 0.9
+
+
 def test_leveler_caps_boost_and_leaves_silence_alone():
     rng = np.random.default_rng(14)
     very_quiet = scaled_to(speech_like(rng, 8), -45.0)   # would need +29 dB

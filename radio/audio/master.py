@@ -46,7 +46,8 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from radio.audio.dsp import BandLimit, DualMono, Gain, HighPass, TruePeakLimiter
+from radio.audio.dsp import (TAPS_PER_PHASE, BandLimit, DualMono, Gain, HighPass,
+                            TruePeakLimiter, gained_peak_bounds)
 from radio.audio.loudness import (BackgroundMeter, Loudness, SegmentStats, energy_to_lufs,
                                   predict_limited_lufs)
 from radio.audio.presets import PRESETS, Preset
@@ -168,6 +169,11 @@ class GainTrack:
         self._slopes = np.diff(self._amps) / float(hop)
         self._steps = np.arange(hop, dtype=np.float64)
 
+    @property
+    def amps(self) -> np.ndarray:
+        """The linear gain of every hop (reached at its last frame)."""
+        return self._amps
+
     def process(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
         gain = self.amplitudes(self._pos, len(block)).astype(np.float32)
@@ -251,6 +257,9 @@ class Analysis:
     predicted_lufs: float
     leveler_gains_db: np.ndarray | None = field(default=None, repr=False, compare=False)
     stats: SegmentStats | None = field(default=None, repr=False, compare=False)
+    #: The pre-chain output's true peak per 10 ms segment, as measured (before any
+    #: gain): the second pass's limiter skips what cannot reach its threshold.
+    input_peaks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 class Master:
@@ -283,10 +292,10 @@ class Master:
                                channels=c).then(filters)
         return Chain(steps + [filters], channels=c)
 
-    def limiter(self) -> TruePeakLimiter:
+    def limiter(self, peak_bounds: tuple[np.ndarray, int] | None = None) -> TruePeakLimiter:
         # The pre-chain already band-limits, so the limiter need not.
         return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, channels=self.channels,
-                               band_limit=False)
+                               band_limit=False, peak_bounds=peak_bounds)
 
     def analyse(self, blocks: Iterable[np.ndarray],
                 keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
@@ -317,7 +326,7 @@ class Master:
             leveled = predict_limited_lufs(stats, 0.0, math.inf)
         gain_db, predicted = self._solve_gain(stats, leveled)
         return Analysis(loudness, gain_db, self.preset.target_lufs, self.ceiling_dbtp,
-                        leveled, predicted, gains, stats)
+                        leveled, predicted, gains, stats, meter.segment_peaks())
 
     def _solve_gain(self, stats: SegmentStats, integrated: float) -> tuple[float, float]:
         """Gain that brings the limited programme to the target (a few
@@ -358,7 +367,8 @@ class Master:
             gain = GainTrack(analysis.leveler_gains_db + gain_db, self.hop, channels=c)
         else:
             gain = Gain(gain_db, channels=c)
-        chain = Chain([gain, self.limiter()], channels=c)
+        chain = Chain([gain, self.limiter(_limiter_bounds(analysis, gain, self.hop))],
+                      channels=c)
         dither = Dither16(seed, dual_mono=self.preset.dual_mono)
         for block in blocks:
             out = chain.process(_check(block, c))
@@ -378,6 +388,27 @@ def _apply_track(stats: SegmentStats, gains_db: np.ndarray, hop: int) -> Segment
     count = min(len(stats.peaks), len(amps))
     return replace(stats, energies=stats.energies * amps ** 2,
                    peaks=stats.peaks[:count] * amps[:count].astype(np.float32))
+
+
+def _limiter_bounds(analysis: Analysis, gain, hop: int) -> tuple[np.ndarray, int] | None:
+    """Upper bounds on the limiter's input's 4x points per segment (the
+    analysis' measured peaks times the gain there), for ``TruePeakLimiter``."""
+    peaks, stats = analysis.input_peaks, analysis.stats
+    if peaks is None or stats is None or hop % stats.segment_frames:
+        return None
+    seg = stats.segment_frames
+    if isinstance(gain, GainTrack):
+        # Piecewise linear with its knots on hops' last frames, which are
+        # segments' last frames: a segment's largest gain is at one of its ends.
+        starts = np.arange(len(peaks), dtype=np.float64) * seg
+        amps = gain.amps
+        most = np.maximum(track_amplitude(amps, hop, starts),
+                          track_amplitude(amps, hop, starts + seg - 1))
+        # How far the gain moves within the interpolator's reach of a frame.
+        reach = TAPS_PER_PHASE + 2
+        spread = reach * float(np.abs(np.diff(amps)).max(initial=0.0)) / hop
+        return gained_peak_bounds(peaks, most, spread), seg
+    return gained_peak_bounds(peaks, gain.amplitude), seg
 
 
 def _check(block: np.ndarray, channels: int = 2) -> np.ndarray:
