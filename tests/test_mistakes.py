@@ -439,6 +439,42 @@ def test_the_demo_titles_fit_on_the_data_disc():
     assert name.endswith(".txt") and not name.endswith(" .txt")
 
 
+def test_decoding_takes_the_stream_info_from_its_own_ffmpeg(tmp_path, monkeypatch):
+    """One ffmpeg per recording: the decoder's own log gives what a probe would
+    (codec, rate, channels, duration, whether it is a guess), and the same reason
+    when the file is not audio at all."""
+    from radio.audio import decode as dec
+
+    made = {"cd.wav": ["-ac", "2", "-ar", "44100"], "phone.flac": ["-ac", "1", "-ar", "8000"],
+            "guess.mp3": ["-c:a", "libmp3lame", "-q:a", "2", "-write_xing", "0"],
+            "bed.ogg": ["-c:a", "libvorbis", "-ac", "2"]}
+    for name, options in made.items():
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                        "sine=f=440:d=3", *options, str(tmp_path / name)], check=True)
+    (tmp_path / "notes.mp3").write_bytes(bytes(range(256)) * 40)
+    runs = []
+    real_run = subprocess.run
+
+    def counted(*args, **kwargs):
+        runs.append(args[0])
+        return real_run(*args, **kwargs)
+
+    for name in made:
+        expected = dec.probe(tmp_path / name)
+        monkeypatch.setattr(dec.subprocess, "run", counted)
+        samples, info = dec.decode_with_info(tmp_path / name)
+        monkeypatch.setattr(dec.subprocess, "run", real_run)
+        assert info == expected and len(runs) == 1, name
+        assert abs(len(samples) - 3 * dec.RATE) < dec.RATE // 10
+        runs.clear()
+    with pytest.raises(dec.DecodeError) as probed:
+        dec.probe(tmp_path / "notes.mp3")
+    with pytest.raises(dec.DecodeError) as decoded:
+        dec.decode_with_info(tmp_path / "notes.mp3")
+    assert str(decoded.value) == str(probed.value) != ""
+    assert "[" not in str(decoded.value)   # the reason, not ffmpeg's log line
+
+
 @pytest.mark.parametrize("options", [
     ["-c:a", "libmp3lame", "-q:a", "2", "-write_xing", "0"],    # VBR, no header: a guess
     ["-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0"],  # CBR, no header, cut

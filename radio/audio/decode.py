@@ -51,9 +51,15 @@ def probe(path: Path) -> AudioInfo:
     """Read the stream info that ffmpeg prints for an input (no ffprobe needed)."""
     proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
                           capture_output=True, text=True, errors="replace", **child_options())
-    match = _STREAM.search(proc.stderr)
+    return _stream_info(proc.stderr)
+
+
+def _stream_info(log: str) -> AudioInfo:
+    """The input's stream info in ffmpeg's log (its first audio stream's line and
+    its duration line); DecodeError with ffmpeg's reason when there is none."""
+    match = _STREAM.search(log)
     if not match:
-        last = [l.strip() for l in proc.stderr.strip().splitlines() if l.strip()]
+        last = [_unlevelled(line) for line in log.strip().splitlines() if line.strip()]
         reason = last[-1] if last else ""
         if not reason or "At least one output file" in reason:
             raise DecodeError(_l("no audio stream found"))
@@ -62,10 +68,18 @@ def probe(path: Path) -> AudioInfo:
     channels = 1 if layout == "mono" else 2 if layout == "stereo" else \
         int(m.group(1)) if (m := re.match(r"(\d+)", layout)) else 2
     duration = None
-    if dm := _DURATION.search(proc.stderr):
+    if dm := _DURATION.search(log):
         duration = int(dm.group(1)) * 3600 + int(dm.group(2)) * 60 + float(dm.group(3))
     return AudioInfo(match.group("codec"), int(match.group("rate")), channels, duration,
-                     "Estimating duration from bitrate" in proc.stderr)
+                     "Estimating duration from bitrate" in log)
+
+
+#: ffmpeg's log lines with their level in front (``-v level+info``): "[error] ...".
+_LEVELLED = re.compile(r"^(?:\[[^\]]*\] )*\[(?P<level>[a-z]+)\] ?", re.M)
+
+
+def _unlevelled(line: str) -> str:
+    return _LEVELLED.sub("", line.strip()).strip()
 
 
 def decode(path: Path, channels: int = 2, start_ms: int = 0,
@@ -76,14 +90,21 @@ def decode(path: Path, channels: int = 2, start_ms: int = 0,
 
 def decode_with_info(path: Path, channels: int = 2, start_ms: int = 0,
                      end_ms: int | None = None) -> tuple[np.ndarray, AudioInfo]:
-    """:func:`decode`, and the stream info ffmpeg gave for the file (one probe)."""
-    info = probe(path)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
-           "-vn", *DECODED_IN_FRAMES_OF, "-ac", str(channels), "-f", "f32le", "-"]
+    """:func:`decode`, and the stream info ffmpeg gave for the file: one ffmpeg, whose
+    log (each line with its level) holds the input's stream info and any error."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-v", "level+info",
+           "-i", str(path), "-vn", *DECODED_IN_FRAMES_OF, "-ac", str(channels),
+           "-f", "f32le", "-"]
     proc = subprocess.run(cmd, capture_output=True, **child_options())
-    if proc.returncode != 0 or (not proc.stdout and proc.stderr):
-        message = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise DecodeError(message[-1] if message else f"ffmpeg exited with {proc.returncode}")
+    log = proc.stderr.decode(errors="replace")
+    errors = [_unlevelled(line) for line in log.splitlines()
+              if (level := _LEVELLED.match(line)) and level.group("level") in ("error", "fatal",
+                                                                            "panic")]
+    if proc.returncode != 0 or (not proc.stdout and errors):
+        if proc.returncode != 0 and not _STREAM.search(log):
+            _stream_info(log)   # raises with the reason a probe would give
+        raise DecodeError(errors[-1] if errors else f"ffmpeg exited with {proc.returncode}")
+    info = _stream_info(log)
     audio = np.frombuffer(proc.stdout, dtype="<f4").reshape(-1, channels)
     if info.rate != RATE and len(audio):
         audio = soxr.resample(audio, info.rate, RATE, quality="HQ").astype(np.float32)
