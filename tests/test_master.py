@@ -425,6 +425,29 @@ def test_dither_is_per_frame_and_keeps_dual_mono():
     assert not np.array_equal(stereo[:, 0], stereo[:, 1])
 
 
+@pytest.mark.parametrize("dual_mono,channels", [(False, 2), (True, 2), (True, 1)])
+def test_dither_is_the_rule_it_states(dual_mono, channels):
+    # The rule, written plainly: scale, add this frame's TPDF (drawn in order,
+    # one pair per channel, or per frame for dual mono), round, clip; frames
+    # of digital silence are zero.  Loud, clipping, silent and tiny frames.
+    rng = np.random.default_rng(16)
+    block = (rng.standard_normal((5000, channels)) * 0.5).astype(np.float32)
+    block[100:200] = 0.0
+    block[300:310] = 2.0 ** -25                           # under -144 dBFS: silence
+    block[400:410, 0] = 1.5                                # clips
+    if dual_mono and channels == 2:
+        block[:, 1] = block[:, 0]
+    out = Dither16(5, dual_mono=dual_mono).process(block)
+    width = 1 if dual_mono else 2
+    noise = np.random.Generator(np.random.PCG64(5)).random((5000, 2 * width), dtype=np.float32)
+    tpdf = noise[:, :width] - noise[:, width:]
+    expected = np.clip(np.rint(block * np.float32(32768.0) + tpdf), -32768, 32767)
+    expected[np.all(np.abs(block) <= 2.0 ** -24, axis=1)] = 0
+    expected = np.broadcast_to(expected.astype(np.int16), (5000, 2) if channels == 1 else
+                               expected.shape)
+    assert out.dtype == np.int16 and np.array_equal(out, expected)
+
+
 def test_two_pass_leveler_replays_the_one_pass_decisions():
     from radio.audio.master import leveling_gains
 

@@ -232,9 +232,14 @@ class Dither16:
 def _quantize(block: np.ndarray, dither: np.ndarray) -> np.ndarray:
     """float32 frames plus dither (broadcast over the channels) rounded to
     int16; digital silence stays zero."""
-    scaled = block * np.float32(32768.0) + dither
-    scaled[np.all(np.abs(block) <= SILENCE_SAMPLE, axis=1)] = 0.0
-    return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
+    scaled = block * np.float32(32768.0)
+    scaled += dither
+    silent = np.abs(block) <= SILENCE_SAMPLE
+    silent = silent[:, 0] if silent.shape[1] == 1 else silent.all(axis=1)
+    np.rint(scaled, out=scaled)          # in place: one array instead of four
+    np.clip(scaled, -32768, 32767, out=scaled)
+    scaled[silent] = 0.0
+    return scaled.astype(np.int16)
 
 
 @dataclass(frozen=True)
