@@ -397,6 +397,31 @@ def test_peak_bounds_hold_under_a_moving_gain():
     assert hot[0] and hot[-1] and 0.02 < hot.mean() < 0.9
 
 
+def test_oversampler_asked_for_some_frames_computes_theirs_exactly():
+    # Asked for some frames only, the interpolator transforms just the FFT windows
+    # that hold them: those frames come out as a full computation gives them; with
+    # none asked for, each frame's peak is its own sample (the delayed input).
+    from radio.audio.dsp import Oversampler
+
+    rng = np.random.default_rng(41)
+    chunks = [rng.standard_normal((16384, 1)).astype(np.float32) for _ in range(3)]
+    full, some = Oversampler(1), Oversampler(1)
+    for index, chunk in enumerate(chunks):
+        wanted = np.zeros(len(chunk), dtype=bool)
+        if index == 1:
+            wanted[[5, 9000, 16383]] = True
+        expected = full.frame_peaks(chunk, 0.5)
+        got = some.frame_peaks(chunk, 0.5, wanted)
+        if index == 1:
+            assert np.array_equal(got[wanted], expected[wanted])
+        else:   # nothing asked for: no window transformed
+            delayed = np.concatenate([chunks[index - 1][-Oversampler.delay:, 0] if index
+                                      else np.zeros(Oversampler.delay, np.float32),
+                                      chunk[:-Oversampler.delay, 0]])
+            assert np.array_equal(got, np.abs(delayed))
+            assert np.all(got <= expected)
+
+
 def test_leveler_caps_boost_and_leaves_silence_alone():
     rng = np.random.default_rng(14)
     very_quiet = scaled_to(speech_like(rng, 8), -45.0)   # would need +29 dB

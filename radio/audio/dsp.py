@@ -223,6 +223,8 @@ class Oversampler:
             flags = np.zeros(pieces * step, dtype=bool)
             flags[:n] = only[:n]
             chosen = np.flatnonzero(flags.reshape(pieces, step).any(axis=1))
+            if len(chosen) == 0:
+                return np.zeros((len(ext), 3, n), dtype=np.float32)
             if len(chosen) == pieces:
                 chosen = None
             else:
@@ -509,7 +511,6 @@ class TruePeakLimiter(GridStep):
         audio = np.concatenate([self._x_hist, chunk])
         self._x_hist = audio[len(chunk):].copy()
         return (audio[:len(chunk)] * gain[:, None]).astype(np.float32)
-
 
     def _settled(self) -> bool:
         """Whether a chunk with no peak over the threshold comes out at a gain of
