@@ -160,8 +160,7 @@ class Oversampler:
     def frame_peaks(self, chunk: np.ndarray, refine_above: float | None = None,
                     only: np.ndarray | None = None) -> np.ndarray:
         taps, n = self._history.shape[1], len(chunk)
-        ext = np.concatenate([self._history, np.asarray(chunk, dtype=np.float32).T], axis=1)
-        self._history = ext[:, ext.shape[1] - taps:].copy()
+        ext = self._extend(chunk)
         last = self._last_point
         if len(ext) == 2 and np.array_equal(ext[0], ext[1]) and last[0, 0] == last[1, 0]:
             ext, last = ext[:1], last[:1]  # dual mono: one channel says it all
@@ -174,9 +173,7 @@ class Oversampler:
                            np.maximum(np.abs(inter[:, 1]), np.abs(inter[:, 2]))).max(axis=0)
         if refine_above is None or n == 0:
             return peaks
-        near = peaks.copy()
-        near[1:] = np.maximum(near[1:], peaks[:-1])
-        near[:-1] = np.maximum(near[:-1], peaks[1:])
+        near = _around(peaks)
         # Neighbours at the edges: the last point of the previous chunk, and the
         # next frame's phase 0, which is already in ext because delay >= 1.
         after = ext[:, start + n:start + n + 1]
@@ -196,10 +193,16 @@ class Oversampler:
         """Take *chunk* in without computing its points, as ``frame_peaks`` with no
         frame flagged in *only* does (the next chunk's first frame then has no
         point before it: only for frames whose peaks nobody reads)."""
+        self._extend(chunk)
+        self._last_point = np.zeros_like(self._last_point)
+
+    def _extend(self, chunk: np.ndarray) -> np.ndarray:
+        """The carried input frames followed by *chunk*, channels first; the
+        last ``taps`` of them are carried to the next chunk."""
         taps = self._history.shape[1]
         ext = np.concatenate([self._history, np.asarray(chunk, dtype=np.float32).T], axis=1)
         self._history = ext[:, ext.shape[1] - taps:].copy()
-        self._last_point = np.zeros_like(self._last_point)
+        return ext
 
     def _interpolate(self, ext: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
         """Phases 1..3 at the frames of ext[:, taps:] (channels, 3, n).
@@ -456,13 +459,16 @@ class TruePeakLimiter(GridStep):
             self._hot = hot_segments(bounds, self.threshold)
 
     def _segment_flags(self, flags: np.ndarray, first: int, n: int) -> np.ndarray:
-        """Per-frame flags from per-segment ones; times outside the segments are flagged."""
+        """Per-frame flags for the times ``first .. first + n - 1`` from per-segment
+        ones; times outside the segments are flagged."""
         seg = self._segment
         low, high = first // seg, -(-(first + n) // seg)
-        inner = flags[max(low, 0):max(min(high, len(flags)), 0)]
-        padded = np.concatenate([np.ones(max(0, -low), dtype=bool) if low < 0 else inner[:0],
-                                 inner, np.ones(max(0, high - max(low, len(flags))), dtype=bool)])
-        return np.repeat(padded, seg)[first - low * seg:first - low * seg + n]
+        segments = np.arange(low, high)
+        inside = (segments >= 0) & (segments < len(flags))
+        per_segment = np.ones(len(segments), dtype=bool)
+        per_segment[inside] = flags[segments[inside]]
+        at = first - low * seg
+        return np.repeat(per_segment, seg)[at:at + n]
 
     def _end_of_stream(self, total: int) -> None:
         self._end = total
