@@ -80,8 +80,6 @@ def child_label(pid: int) -> str:
         if "libmp3lame" in words:
             return "ffmpeg: MP3 encoder (LAME)" + (" + loopback decoder" if "-dec" in words
                                                    else "")
-        if "mp3" in words and "f32le" in words:
-            return "ffmpeg: MP3 decoder (for the MP3 meter)"
         return "ffmpeg: decoding a source"
     return name
 

@@ -76,37 +76,29 @@ def worker_initializer(parent_pid: int) -> None:
     die_with_parent(parent_pid)
 
 
-# Measuring gives way to encoding: the build's meters and the MP3 decoder that
-# feeds one run this much nicer than the build, so that LAME, which sets the
-# pace of the second pass, has a core whenever it can run.  (Lowering our own
-# work needs no privilege; raising LAME's would.)
+# Measuring gives way to encoding: the build's meters (the MP3's decoder
+# included: it decodes on its meter's thread) run this much nicer than the
+# build, so that LAME, which sets the pace of the second pass, has a core
+# whenever it can run.  (Lowering our own work needs no privilege; raising
+# LAME's would.)
 MEASURING_NICENESS = 10
-BELOW_NORMAL_PRIORITY_CLASS = 0x00004000   # Windows' CreateProcess flag
-
-
-def measuring_child_options() -> dict:
-    """:func:`child_options` for a child that only measures: on Windows it starts
-    at below-normal priority (elsewhere :func:`lower_process_priority` it)."""
-    options = child_options()
-    if sys.platform == "win32":
-        options["creationflags"] = BELOW_NORMAL_PRIORITY_CLASS
-    return options
-
-
-def lower_process_priority(pid: int) -> None:
-    """Make child *pid* :data:`MEASURING_NICENESS` nicer than us (POSIX; best effort)."""
-    if not hasattr(os, "setpriority"):
-        return
-    try:
-        own = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + MEASURING_NICENESS))
-    except OSError:
-        pass   # it has already ended, or the system says no: it runs as it is
+THREAD_PRIORITY_BELOW_NORMAL = -1   # Windows' SetThreadPriority level
 
 
 def lower_thread_priority() -> None:
     """Make the calling thread :data:`MEASURING_NICENESS` nicer than the rest of
-    the build (Linux, where a thread has its own nice value; elsewhere nothing)."""
+    the build (Linux, where a thread has its own nice value), or below normal
+    priority (Windows); elsewhere nothing."""
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(),
+                                       THREAD_PRIORITY_BELOW_NORMAL)
+        except (OSError, AttributeError):
+            pass
+        return
     if not sys.platform.startswith("linux"):
         return
     try:

@@ -1,6 +1,8 @@
 """The MP3 encoder: fed from a thread, measured while it encodes by a decoder
 that follows the file as LAME writes it (and never holds LAME back), and an
-encoder that dies."""
+encoder that dies.  The follower's figures are held to the finished file decoded
+by the same decoder (sample for sample) and to ffmpeg's decoder (within a
+rounding of the two decoders' arithmetic)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,10 +10,11 @@ import pytest
 
 import os
 import subprocess
+import sys
 import threading
 
 from radio.audio.decode import ffmpeg_exe
-from radio.audio.loudness import measure_file
+from radio.audio.loudness import measure, measure_file
 from radio.errors import BuildError
 from radio.targets import mp3
 
@@ -35,9 +38,27 @@ def encode(path, pcm: np.ndarray, **options):
     return encoder.finish()
 
 
+def read_back(path, frames: int):
+    """The finished MP3's programme (*frames* long), decoded as the follower
+    decodes, measured in one go: what the follower must have found."""
+    return measure(mp3.decode_mp3(path)[:frames], RATE)
+
+
+def assert_as_ffmpeg_reads_it(loudness, path):
+    """ffmpeg's decoder (another arithmetic) gives the same figures, to far less
+    than the reports' 0.01."""
+    other = measure_file(path)
+    assert loudness.integrated_lufs == pytest.approx(other.integrated_lufs, abs=1e-4)
+    assert loudness.true_peak_dbtp == pytest.approx(other.true_peak_dbtp, abs=1e-3)
+    assert loudness.range_lu == pytest.approx(other.range_lu, abs=1e-3)
+    assert loudness.duration_s == other.duration_s
+
+
 def test_mp3_measured_while_encoding_equals_the_finished_file_read_back(tmp_path):
-    loudness = encode(tmp_path / "a.mp3", programme(), measure=True)
-    assert loudness == measure_file(tmp_path / "a.mp3")
+    pcm = programme()
+    loudness = encode(tmp_path / "a.mp3", pcm, measure=True)
+    assert loudness == read_back(tmp_path / "a.mp3", len(pcm))
+    assert_as_ffmpeg_reads_it(loudness, tmp_path / "a.mp3")
     assert -30 < loudness.integrated_lufs < -5 and loudness.duration_s == pytest.approx(12.0)
 
 
@@ -47,7 +68,32 @@ def test_a_dual_mono_mp3_is_measured_on_one_channel_with_the_same_figures(tmp_pa
     pcm = programme(8)
     for start in range(0, len(pcm), 10000):
         encoder.write(pcm[start:start + 10000])
-    assert encoder.finish() == measure_file(tmp_path / "dm.mp3")
+    loudness = encoder.finish()
+    assert loudness == read_back(tmp_path / "dm.mp3", len(pcm))
+    assert_as_ffmpeg_reads_it(loudness, tmp_path / "dm.mp3")
+
+
+def test_the_follower_lines_the_decoded_mp3_up_with_the_programme(tmp_path):
+    # The follower hides the Xing/Info frame and drops the decoders' delay itself:
+    # the result must start where ffmpeg's gapless decoding (which reads LAME's
+    # delay from the finished tag) starts, sample for sample up to arithmetic.
+    path, pcm = tmp_path / "align.mp3", programme(3)
+    encode(path, pcm)
+    ours = mp3.decode_mp3(path)[:len(pcm)]
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac",
+                          "2", "-"], capture_output=True, check=True).stdout
+    theirs = np.frombuffer(raw, dtype="<f4").reshape(-1, 2)[:len(pcm)]
+    assert len(ours) == len(theirs) == len(pcm)
+    assert np.abs(ours - theirs).max() < 1e-5
+    assert np.abs(ours[1:] - theirs[:-1]).max() > 0.01   # one frame off is far off
+    source = pcm[:, 0] / 32768.0
+
+    def likeness(lag: int) -> float:   # the decoded programme against the source, shifted
+        a, b = ours[max(lag, 0):, 0], source[max(-lag, 0):]
+        return float(np.corrcoef(a[:len(b)], b[:len(a)])[0, 1])
+
+    assert likeness(0) > 0.95
+    assert likeness(0) > max(likeness(lag) for lag in (-1105, -576, -1, 1, 529, 1105))
 
 
 def dual_mono_material(seconds: float) -> np.ndarray:
@@ -72,39 +118,70 @@ def test_lame_codes_identical_channels_so_that_they_decode_identical(tmp_path, b
                     str(path)], input=dual_mono_material(20).tobytes(), check=True)
     raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac",
                           "2", "-"], capture_output=True, check=True).stdout
-    decoded = np.frombuffer(raw, dtype="<f4").reshape(-1, 2)
-    assert len(decoded) > 19 * RATE and np.abs(decoded).max() > 0.5
-    assert np.array_equal(decoded[:, 0], decoded[:, 1])
+    # The follower's decoder (libsndfile's mpg123) and ffmpeg's.
+    for decoded in (mp3.decode_mp3(path), np.frombuffer(raw, dtype="<f4").reshape(-1, 2)):
+        assert len(decoded) > 19 * RATE and np.abs(decoded).max() > 0.5
+        assert np.array_equal(decoded[:, 0], decoded[:, 1])
 
 
 @pytest.mark.parametrize("seconds", [0.01, 0.05, 1.0])
 def test_programmes_shorter_than_lames_first_frames_are_measured_too(tmp_path, seconds):
     # LAME writes nothing until it has ~1700 frames: the file, header and all,
     # appears only when the input ends.
-    loudness = encode(tmp_path / "short.mp3", programme(seconds), measure=True)
-    assert loudness == measure_file(tmp_path / "short.mp3")
+    pcm = programme(seconds)
+    loudness = encode(tmp_path / "short.mp3", pcm, measure=True)
+    assert loudness == read_back(tmp_path / "short.mp3", len(pcm))
     assert loudness.duration_s == pytest.approx(seconds, abs=1 / RATE)
+    assert_as_ffmpeg_reads_it(loudness, tmp_path / "short.mp3")
 
 
 def test_a_file_already_finished_when_followed_is_measured_the_same(tmp_path):
-    # The follower read the header after ffmpeg filled it in: the decoder then
-    # removes LAME's delay itself, and the follower must not remove it again.
+    # The follower found the file after ffmpeg filled its tag in (the delay and
+    # the length): it is hidden all the same, and the figures are the same.
     path, pcm = tmp_path / "done.mp3", programme(3)
     proc = subprocess.Popen([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac",
                              "2", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", "128k", "-f",
                              "mp3", str(path)], stdin=subprocess.PIPE)
     proc.communicate(pcm.tobytes())
-    assert mp3.finished_header(path.read_bytes()[:mp3.HEADER_BYTES])
     follower = mp3.Mp3Follower(path, proc, lambda: len(pcm))
-    assert follower.finish() == measure_file(path)
+    assert follower.finish() == read_back(path, len(pcm))
 
 
-def test_the_header_ffmpeg_writes_first_is_told_from_the_finished_one():
-    placeholder = bytes.fromhex("fffbb000") + bytes(32) + b"Xing" + bytes.fromhex("0000000f")
-    assert not mp3.finished_header(placeholder + bytes(8) + bytes(100))
-    finished = bytes.fromhex("fffbb000") + bytes(32) + b"Info" + bytes.fromhex("0000000f")
-    assert mp3.finished_header(finished + (22532).to_bytes(4, "big") + bytes(100))
-    assert not mp3.finished_header(b"\xff\xfb" + bytes(200))   # no tag at all
+def mpeg_frame(bitrate_index: int, tag: bytes = b"", padding: bool = False) -> bytes:
+    """The start of an MPEG-1 Layer III frame at 44.1 kHz, with *tag* where LAME
+    and ffmpeg put Xing/Info (after the 32 bytes of stereo side information)."""
+    return bytes([0xFF, 0xFB, bitrate_index << 4 | int(padding) << 1, 0x00]) + bytes(32) + \
+        tag + bytes(200)
+
+
+def test_the_tag_frame_is_found_by_its_header_and_hidden_whole():
+    # 192 kbit/s (index 11): 144 * 192000 / 44100 = 626 bytes; padded 627.
+    assert mp3.tag_frame_bytes(mpeg_frame(11, b"Xing" + bytes(8))) == 626
+    assert mp3.tag_frame_bytes(mpeg_frame(11, b"Info" + bytes(8), padding=True)) == 627
+    assert mp3.tag_frame_bytes(mpeg_frame(9, b"Info" + bytes(8))) == 417        # 128 kbit/s
+    assert mp3.tag_frame_bytes(mpeg_frame(11)) == 0                              # audio
+    assert mp3.tag_frame_bytes(b"ID3\x03" + bytes(200)) == 0                    # not a frame
+    assert mp3.tag_frame_bytes(b"\xff") == 0
+
+
+def test_ffmpegs_mp3_starts_with_the_tag_frame_the_follower_hides(tmp_path):
+    path = tmp_path / "tag.mp3"
+    encode(path, programme(2))
+    data = path.read_bytes()
+    size = mp3.tag_frame_bytes(data[:400])
+    assert size in (626, 627, 417, 418)
+    assert data[size] == 0xFF and data[size + 1] & 0xFE == 0xFA   # the next frame
+
+
+def test_a_file_that_is_no_mp3_is_a_clear_error(tmp_path):
+    path = tmp_path / "noise.mp3"
+    path.write_bytes(np.random.default_rng(1).bytes(50000))
+    with pytest.raises(BuildError, match="MP3 could not be measured"):
+        mp3.decode_mp3(path)
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    with pytest.raises(BuildError, match="MP3 could not be measured"):
+        mp3.Mp3Follower(path, done, lambda: 0).finish()
 
 
 def test_the_encoder_never_waits_on_a_measuring_that_is_stuck(tmp_path, monkeypatch):
@@ -135,16 +212,24 @@ def test_the_encoder_never_waits_on_a_measuring_that_is_stuck(tmp_path, monkeypa
     assert encoded.wait(60), "LAME waited for the measuring"
     release.set()
     monkeypatch.setattr(LoudnessMeter, "feed", feed)
-    assert encoder.finish() == measure_file(path)
+    assert encoder.finish() == read_back(path, len(pcm))
 
 
-@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
-def test_the_measuring_decoder_runs_nicer_than_the_build(tmp_path):
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="a thread has its own nice value on Linux")
+def test_the_mp3_is_decoded_and_measured_nicer_than_the_build(tmp_path):
+    import time
+
     path = tmp_path / "nice.mp3"
     encoder = mp3.Mp3Encoder(path, 128, measure=True)
-    decoder = encoder._follower._decoder
     try:
-        assert os.getpriority(os.PRIO_PROCESS, decoder.pid) > os.getpriority(os.PRIO_PROCESS, 0)
+        thread = encoder._follower._thread
+        assert thread.name == "mp3-meter"
+        own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        deadline = time.monotonic() + 10
+        while os.getpriority(os.PRIO_PROCESS, thread.native_id) <= own:
+            assert time.monotonic() < deadline, "the MP3's meter kept the build's priority"
+            time.sleep(0.01)
     finally:
         encoder.write(programme(1))
         encoder.finish()

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -140,47 +141,137 @@ class Mp3Encoder:
         self._err.close()
 
 
-# How the decoder of a followed MP3 lines up with the programme: LAME's own delay
-# (576 frames) is still at the start, because the file's header that says so is
-# only completed when the encoder finishes (ffmpeg's decoder removes its own 529,
-# ENCODER_DELAY_MS in all), and the end padding follows the programme's last frame.
-LAME_DELAY_FRAMES = 576
-HEADER_BYTES = 192        # the first frame's header, side information and Xing/Info tag
+# How the decoded followed MP3 lines up with the programme: the follower hides the
+# file's first frame (ffmpeg's Xing/Info tag, whose delay and length are only filled
+# in when the encoder finishes), so the decoder removes nothing and the programme
+# starts after LAME's delay and the decoder's own (576 + 529 frames,
+# ENCODER_DELAY_MS); the end padding follows the programme's last frame.
+DECODER_DELAY_FRAMES = 1105
 HOLD_BACK_FRAMES = 8192   # more than LAME ever pads: kept until the length is known
 FOLLOW_POLL_S = 0.01
+DECODED_BLOCK_FRAMES = 65536
+READ_AHEAD_BYTES = 1 << 16
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_TAG_SPAN = 192           # the first frame's header, side information and Xing/Info tag
 
 
-def finished_header(head: bytes) -> bool:
-    """Whether the MP3 starting with *head* has its Xing/Info tag filled in (ffmpeg
-    writes a placeholder with no frame count, and the real tag when it finishes):
-    then a decoder knows LAME's delay and padding and removes them itself."""
-    for name in (b"Xing", b"Info"):
-        at = head.find(name, 0, HEADER_BYTES)
-        if at >= 0 and len(head) >= at + 12:
-            flags = int.from_bytes(head[at + 4:at + 8], "big")
-            return bool(flags & 1) and int.from_bytes(head[at + 8:at + 12], "big") > 0
-    return False
+def tag_frame_bytes(head: bytes) -> int:
+    """The length of the Xing/Info frame that *head* starts with (an MPEG-1
+    Layer III frame at 44.1 kHz, as LAME writes it), or 0 when it starts with
+    anything else (audio: nothing to hide; not an MP3: the decoder says so)."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xFE != 0xFA:
+        return 0
+    index, rate = head[2] >> 4, (head[2] >> 2) & 3
+    if not 0 < index < 15 or rate != 0:
+        return 0
+    if b"Xing" not in head[:_TAG_SPAN] and b"Info" not in head[:_TAG_SPAN]:
+        return 0
+    return 144 * _BITRATES_KBPS[index] * 1000 // 44100 + ((head[2] >> 1) & 1)
+
+
+class GrowingMp3:
+    """The MP3 an encoder is writing, as a file object for a decoder
+    (``soundfile.SoundFile``) that reads it as it grows: a read waits until the
+    encoder has written that far or has ended.  The first frame, ffmpeg's
+    Xing/Info tag, is hidden (see DECODER_DELAY_FRAMES).  The length the decoder
+    is told is far beyond any programme, so it never looks for the end; what it
+    reads there (looking for an ID3v1 tag) is zeros."""
+
+    FAR = 1 << 40
+
+    def __init__(self, path: Path, ended, stop):
+        self._path, self._ended, self._stop = path, ended, stop
+        self._fh = None
+        self._start: int | None = None   # the file offset shown as offset 0
+        self._pos = 0
+        # The decoder reads each frame's header, then its body: what was read
+        # ahead of it in one go (at offset _buffer_at of the shown stream).
+        self._buffer, self._buffer_at = b"", 0
+
+    # The file object protocol soundfile uses (seek, tell, read, readinto).
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, self.FAR)[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            size = self.FAR - self._pos
+        if self._pos >= self.FAR // 2:        # the decoder's look at "the end"
+            data = bytes(max(0, min(size, self.FAR - self._pos)))
+        else:
+            data = self._wait_for(self._pos, size)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    def _wait_for(self, offset: int, size: int) -> bytes:
+        """*size* bytes at *offset* of the shown stream, or fewer once the
+        encoder has ended (or the measuring is stopped)."""
+        import time
+
+        ahead = offset - self._buffer_at
+        if 0 <= ahead and ahead + size <= len(self._buffer):   # read before
+            return self._buffer[ahead:ahead + size]
+        while True:
+            ended = self._ended()          # before reading: no last bytes missed
+            if self._opened():
+                self._fh.seek(self._start + offset)
+                data = self._fh.read(max(size, READ_AHEAD_BYTES))
+                if len(data) >= size or ended or self._stop.is_set():
+                    self._buffer, self._buffer_at = data, offset
+                    return data[:size]
+            elif ended or self._stop.is_set():
+                return b""
+            time.sleep(FOLLOW_POLL_S)
+
+    def _opened(self) -> bool:
+        """Whether the file is open and its first frame known (then hidden)."""
+        if self._start is not None:
+            return True
+        if self._fh is None:
+            try:
+                self._fh = open(self._path, "rb")
+            except FileNotFoundError:
+                return False
+        self._fh.seek(0)
+        head = self._fh.read(_TAG_SPAN)
+        if len(head) < _TAG_SPAN and not self._ended():
+            return False
+        self._start = tag_frame_bytes(head) if head else 0
+        return True
 
 
 class _Programme:
-    """What a decoder of a followed MP3 gives, passed to *meter* as the programme
-    only: ``skip()`` frames of LAME's delay dropped first (asked when the first
-    samples come, once the follower has read the header), and the last frames held
-    back until ``end(frames)`` says where the programme stops."""
+    """What the decoder of a followed MP3 gives, passed to *meter* as the programme
+    only: the decoders' delay dropped first, and the last frames held back until
+    ``end(frames)`` says where the programme stops."""
 
-    def __init__(self, meter, skip):
-        self._meter, self._skip = meter, skip
+    def __init__(self, meter):
+        self._meter = meter
         self.channels = meter.channels
-        self._to_skip: int | None = None
+        self._to_skip = DECODER_DELAY_FRAMES
         self._fed = 0
         self._held = np.zeros((0, self.channels), dtype=np.float32)
 
     def feed(self, block: np.ndarray) -> None:
-        if self._to_skip is None:
-            self._to_skip = self._skip()
         cut = min(self._to_skip, len(block))
         self._to_skip -= cut
-        self._held = np.concatenate([self._held, block[cut:]])
+        self._held = np.concatenate([self._held, block[cut:, :self.channels]])
         ready = len(self._held) - HOLD_BACK_FRAMES
         if ready > 0:
             self._meter.feed(self._held[:ready])
@@ -194,130 +285,98 @@ class _Programme:
 class Mp3Follower:
     """Measures an MP3 while *encoder* (an ffmpeg process) writes it to *path*.
 
-    A thread reads the file as it grows and passes it to a second ffmpeg that
-    decodes it; a meter thread measures what that decoder gives, from the
-    programme's first frame to its last (*frames* says how many there are once
-    the encoder has them all).  The encoder never waits on any of this: it writes
-    to its file, and only our side of the file is ever behind.  The decoder and
-    the meter run at a lower priority than the build (``procs``), so LAME keeps
-    its core.  ``finish`` gives what measuring the finished file gives
-    (:func:`radio.audio.loudness.measure_file`), sample for sample.
+    A thread decodes the file as it grows (libsndfile's mpg123, through
+    ``soundfile``, reading a :class:`GrowingMp3`) and measures the programme, from
+    its first frame to its last (*frames* says how many there are once the
+    encoder has them all).  The encoder never waits on any of this: it writes to
+    its file, and only our side of the file is ever behind.  The thread runs at a
+    lower priority than the build (``procs``), so LAME keeps its core, and the
+    decoder lets go of the GIL while it decodes.  ``finish`` gives what decoding
+    the finished file with the same decoder gives (:func:`decode_mp3`), sample
+    for sample.
 
-    With ``dual_mono`` (LAME was given two identical channels) the decoder hands
-    on the left channel only, and the meter counts it for both: LAME's joint
-    stereo codes identical channels as mid alone, so they decode to the same
-    samples (``tests/test_mp3.py`` holds it) and the figures are the same, for
-    about a third less measuring work.
+    With ``dual_mono`` (LAME was given two identical channels) the meter takes
+    the left channel only and counts it for both: LAME's joint stereo codes
+    identical channels as mid alone, so they decode to the same samples
+    (``tests/test_mp3.py`` holds it) and the figures are the same, for less
+    measuring work.
     """
 
     def __init__(self, path: Path, encoder: subprocess.Popen, frames, dual_mono: bool = False):
         import threading
 
-        from ..audio.decode import DECODED_IN_FRAMES_OF
         from ..audio.loudness import LoudnessMeter
-        from ..procs import lower_process_priority, measuring_child_options
 
         self.path, self._encoder, self._frames = path, encoder, frames
-        self._err = tempfile.TemporaryFile()
-        option, frames_of = DECODED_IN_FRAMES_OF
-        channels = 1 if dual_mono else 2
-        if dual_mono:
-            frames_of = f"pan=mono|c0=c0,{frames_of}"
-        self._decoder = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-f", "mp3", "-i",
-             "pipe:0", "-map", "0:a:0", option, frames_of, "-f", "f32le",
-             "-ac", str(channels), "-ar", "44100", "pipe:1"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
-            **measuring_child_options())
-        lower_process_priority(self._decoder.pid)
-        self.meter = LoudnessMeter(44100, channels, dual_mono=dual_mono)
-        self._skip: int | None = None
+        self.meter = LoudnessMeter(44100, 1 if dual_mono else 2, dual_mono=dual_mono)
         self._stop = threading.Event()
         self._errors: list[BaseException] = []
-        self._threads = [threading.Thread(target=self._guard, args=(target,), name=name,
-                                          daemon=True)
-                         for target, name in ((self._follow, "mp3-follower"),
-                                              (self._measure, "mp3-meter"))]
-        for thread in self._threads:
-            thread.start()
-
-    def _guard(self, target) -> None:
-        try:
-            target()
-        except BaseException as exc:   # reported by finish()
-            self._errors.append(exc)
-            self._stop.set()
-            self._decoder.kill()
-
-    def _follow(self) -> None:
-        """Copy the file to the decoder as the encoder writes it, then close."""
-        import time
-
-        try:
-            fh = None
-            while fh is None and not self._stop.is_set():
-                ended = self._encoder.poll() is not None
-                try:
-                    fh = open(self.path, "rb")
-                except FileNotFoundError:
-                    if ended:
-                        return   # it never wrote a file: finish() reports the encoder
-                    time.sleep(FOLLOW_POLL_S)
-            with fh:
-                head = b""
-                while not self._stop.is_set():
-                    ended = self._encoder.poll() is not None   # before reading: no last bytes lost
-                    data = fh.read(1 << 16)
-                    if self._skip is None:   # the first frame says how the decoder will start
-                        head += data
-                        if len(head) < HEADER_BYTES and not ended:
-                            time.sleep(FOLLOW_POLL_S)
-                            continue
-                        self._skip = 0 if finished_header(head) else LAME_DELAY_FRAMES
-                        data = head
-                    if data:
-                        self._decoder.stdin.write(data)
-                    elif ended:
-                        return
-                    else:
-                        time.sleep(FOLLOW_POLL_S)
-        finally:
-            try:
-                self._decoder.stdin.close()
-            except OSError:
-                pass
+        self._thread = threading.Thread(target=self._measure, name="mp3-meter", daemon=True)
+        self._thread.start()
 
     def _measure(self) -> None:
-        from ..audio.loudness import feed_from
         from ..procs import lower_thread_priority
 
         lower_thread_priority()
-        programme = _Programme(self.meter, lambda: self._skip)
-        feed_from(programme, self._decoder.stdout)
-        # The decoder has ended, so the encoder has too and counted every frame.
-        programme.end(self._frames())
+        programme = _Programme(self.meter)
+        growing = GrowingMp3(self.path, lambda: self._encoder.poll() is not None, self._stop)
+        try:
+            for block in decoded_blocks(growing):
+                if self._stop.is_set():
+                    return
+                programme.feed(block)
+            # The decoder has read to the end, so the encoder has ended and counted
+            # every frame.
+            programme.end(self._frames())
+        except BaseException as exc:   # reported by finish()
+            self._errors.append(exc)
+        finally:
+            growing.close()
 
     def finish(self):
-        for thread in self._threads:
-            thread.join()
-        code = self._decoder.wait()
-        self._err.seek(0)
-        message = self._err.read().decode(errors="replace").strip().splitlines()
-        self._err.close()
+        self._thread.join()
         if self._errors:
-            raise self._errors[0]
-        if code != 0:
+            error = self._errors[0]
+            if isinstance(error, BuildError):
+                raise error
             raise BuildError(_l("the MP3 could not be measured: {reason}",
-                                reason=message[-1] if message else str(code)))
+                                reason=str(error) or type(error).__name__)) from error
         return self.meter.result()
 
     def abort(self) -> None:
         self._stop.set()
-        self._decoder.kill()
-        for thread in self._threads:
-            thread.join()
-        self._decoder.wait()
-        self._err.close()
+        self._thread.join()
+
+
+def decoded_blocks(source) -> Iterator[np.ndarray]:
+    """float32 ``(frames, channels)`` blocks of the MP3 *source* (a path or a file
+    object), as libsndfile's mpg123 decodes it.  A file that is not an MP3 a decoder can
+    read raises BuildError."""
+    import soundfile
+
+    try:
+        with soundfile.SoundFile(source) as mp3_file:
+            while len(block := mp3_file.read(DECODED_BLOCK_FRAMES, dtype="float32",
+                                             always_2d=True)):
+                yield block
+    except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise BuildError(_l("the MP3 could not be measured: {reason}", reason=str(exc))) \
+            from exc
+
+
+def decode_mp3(path: Path) -> np.ndarray:
+    """A whole MP3 file decoded as :class:`Mp3Follower` decodes it (the stream
+    after its Xing/Info frame, the decoders' delay removed, the end padding kept)."""
+    import threading
+
+    stop = threading.Event()
+    growing = GrowingMp3(path, lambda: True, stop)
+    try:
+        blocks = list(decoded_blocks(growing))
+    finally:
+        growing.close()
+    audio = np.concatenate(blocks) if blocks else np.zeros((0, 2), dtype=np.float32)
+    return audio[DECODER_DELAY_FRAMES:]
 
 
 def _chapter_ordered_id3():
