@@ -93,7 +93,9 @@ def lower_thread_priority() -> None:
         try:
             import ctypes
 
-            kernel32 = ctypes.windll.kernel32
+            kernel32 = ctypes.WinDLL("kernel32")   # our own prototypes, not windll's
+            kernel32.GetCurrentThread.restype = ctypes.c_void_p
+            kernel32.SetThreadPriority.argtypes = (ctypes.c_void_p, ctypes.c_int)
             kernel32.SetThreadPriority(kernel32.GetCurrentThread(),
                                        THREAD_PRIORITY_BELOW_NORMAL)
         except (OSError, AttributeError):
