@@ -173,6 +173,20 @@ def test_ffmpegs_mp3_starts_with_the_tag_frame_the_follower_hides(tmp_path):
     assert data[size] == 0xFF and data[size + 1] & 0xFE == 0xFA   # the next frame
 
 
+def test_a_libsndfile_that_cannot_read_mp3_says_what_to_do(tmp_path, monkeypatch):
+    # libsndfile reads MP3 from 1.1 on (soundfile's own packages carry 1.2); a
+    # system one that is older is named, with the way out.
+    import soundfile
+
+    path = tmp_path / "old.mp3"
+    encode(path, programme(1))
+    formats = {k: v for k, v in soundfile.available_formats().items() if k != "MP3"}
+    monkeypatch.setattr(soundfile, "available_formats", lambda: formats)
+    with pytest.raises(BuildError, match="cannot read MP3") as caught:
+        mp3.decode_mp3(path)
+    assert "pip install --force-reinstall soundfile" in str(caught.value.problem.hint)
+
+
 def test_a_file_that_is_no_mp3_is_a_clear_error(tmp_path):
     path = tmp_path / "noise.mp3"
     path.write_bytes(np.random.default_rng(1).bytes(50000))

@@ -354,6 +354,12 @@ def decoded_blocks(source) -> Iterator[np.ndarray]:
     read raises BuildError."""
     import soundfile
 
+    if "MP3" not in soundfile.available_formats():   # a libsndfile older than 1.1
+        raise BuildError(_l("the MP3 could not be measured: {reason}",
+                            reason=_l("this libsndfile ({version}) cannot read MP3",
+                                      version=soundfile.__libsndfile_version__)),
+                         hint=_l("reinstall with `pip install --force-reinstall soundfile` "
+                                 "(its packages include a libsndfile that reads MP3)"))
     try:
         with soundfile.SoundFile(source) as mp3_file:
             while len(block := mp3_file.read(DECODED_BLOCK_FRAMES, dtype="float32",
