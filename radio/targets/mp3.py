@@ -19,9 +19,11 @@ from ..errors import BuildError
 from ..i18n import _l
 from ..procs import child_options
 
-# LAME's encoder delay as ffmpeg writes it (576 + 529 samples at 44.1 kHz): the
-# programme starts this late in the raw MP3 stream, so chapter times move too.
-ENCODER_DELAY_MS = 1105 * 1000 / 44100
+# LAME's encoder delay as ffmpeg writes it plus a decoder's own (576 + 529 samples
+# at 44.1 kHz): the programme starts this late in the raw MP3 stream, so chapter
+# times move too, and a decoder that is not told the delay must drop this much.
+ENCODER_DELAY_FRAMES = 1105
+ENCODER_DELAY_MS = ENCODER_DELAY_FRAMES * 1000 / 44100
 
 
 ISO639_2 = {"vi": "vie", "en": "eng"}   # [production] language -> ID3's language codes
@@ -144,9 +146,7 @@ class Mp3Encoder:
 # How the decoded followed MP3 lines up with the programme: the follower hides the
 # file's first frame (ffmpeg's Xing/Info tag, whose delay and length are only filled
 # in when the encoder finishes), so the decoder removes nothing and the programme
-# starts after LAME's delay and the decoder's own (576 + 529 frames,
-# ENCODER_DELAY_MS); the end padding follows the programme's last frame.
-DECODER_DELAY_FRAMES = 1105
+# starts ENCODER_DELAY_FRAMES in; the end padding follows the programme's last frame.
 HOLD_BACK_FRAMES = 8192   # more than LAME ever pads: kept until the length is known
 FOLLOW_POLL_S = 0.01
 DECODED_BLOCK_FRAMES = 65536
@@ -173,7 +173,7 @@ class GrowingMp3:
     """The MP3 an encoder is writing, as a file object for a decoder
     (``soundfile.SoundFile``) that reads it as it grows: a read waits until the
     encoder has written that far or has ended.  The first frame, ffmpeg's
-    Xing/Info tag, is hidden (see DECODER_DELAY_FRAMES).  The length the decoder
+    Xing/Info tag, is hidden (see ENCODER_DELAY_FRAMES).  The length the decoder
     is told is far beyond any programme, so it never looks for the end; what it
     reads there (looking for an ID3v1 tag) is zeros."""
 
@@ -189,9 +189,6 @@ class GrowingMp3:
         self._buffer, self._buffer_at = b"", 0
 
     # The file object protocol soundfile uses (seek, tell, read, readinto).
-    def seekable(self) -> bool:
-        return True
-
     def tell(self) -> int:
         return self._pos
 
@@ -264,7 +261,7 @@ class _Programme:
     def __init__(self, meter):
         self._meter = meter
         self.channels = meter.channels
-        self._to_skip = DECODER_DELAY_FRAMES
+        self._to_skip = ENCODER_DELAY_FRAMES
         self._fed = 0
         self._held = np.zeros((0, self.channels), dtype=np.float32)
 
@@ -382,7 +379,7 @@ def decode_mp3(path: Path) -> np.ndarray:
     finally:
         growing.close()
     audio = np.concatenate(blocks) if blocks else np.zeros((0, 2), dtype=np.float32)
-    return audio[DECODER_DELAY_FRAMES:]
+    return audio[ENCODER_DELAY_FRAMES:]
 
 
 def _chapter_ordered_id3():
