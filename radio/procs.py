@@ -1,4 +1,5 @@
-"""Child processes that die with the build.
+"""Child processes that die with the build, and how the build shares the CPU
+with them (the meters' lower priority, the encoder's core: see the end).
 
 Every helper the build starts (the espeak-ng helper, ffmpeg, the parallel
 workers) must stop when the build stops, even when the build is killed with
@@ -74,6 +75,8 @@ def worker_initializer(parent_pid: int) -> None:
 
     utf8_streams()
     die_with_parent(parent_pid)
+    global _ENCODER_CORES
+    _ENCODER_CORES = False   # the other workers' encoders need the cores too
 
 
 # Measuring gives way to encoding: the build's meters (the MP3's decoder
@@ -109,3 +112,107 @@ def lower_thread_priority() -> None:
                        min(19, os.getpriority(os.PRIO_PROCESS, tid) + MEASURING_NICENESS))
     except OSError:
         pass
+
+
+# The encoder gets a core of its own (Linux): while LAME runs, it is the only
+# program of the build on the first core this process may use, and the build's
+# own threads (mastering, meters, the MP3's decoder) share the others.  LAME
+# then never waits for a core behind our work, nor do the threads of ffmpeg
+# that hand it its input.  Not in parallel workers (two encoders would share
+# one core), and given up as soon as the encoder waits for its core more than
+# ENCODER_STARVED of the time (another program busy on it): then the
+# scheduler places everything again.
+ENCODER_CHECK_S = 0.1
+ENCODER_WINDOW = 2          # checks
+ENCODER_STARVED = 0.3
+_ENCODER_CORES = True
+
+
+class EncoderCore:
+    """Give the encoder process *pid* a core of its own until :meth:`release`
+    (see above; elsewhere than on Linux, or with one core, nothing)."""
+
+    def __init__(self, pid: int):
+        self._pid = pid
+        self._mask: set[int] | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        if not (_ENCODER_CORES and sys.platform.startswith("linux")
+                and hasattr(os, "sched_setaffinity")):
+            return
+        try:
+            mask = os.sched_getaffinity(0)
+        except OSError:
+            return
+        if len(mask) < 2:
+            return
+        self._mask = mask
+        self._encoder = {min(mask)}
+        self._ours = mask - self._encoder
+        _set_affinity(_tasks(pid), self._encoder)   # its threads to come inherit it
+        _set_affinity(_tasks(os.getpid()), self._ours)
+        threading.Thread(target=self._watch, name="encoder-core", daemon=True).start()
+
+    @property
+    def active(self) -> bool:
+        return self._mask is not None and not self._done.is_set()
+
+    def _watch(self) -> None:
+        """Give up the core when the encoder starves on it (over the last
+        ENCODER_WINDOW checks); pin the threads ffmpeg starts meanwhile."""
+        seen: list[dict[int, tuple[int, int]]] = []
+        while not self._done.wait(ENCODER_CHECK_S):
+            with self._lock:
+                if self._done.is_set():
+                    return
+                _set_affinity(_tasks(self._pid), self._encoder)
+            now = _schedstats(self._pid)
+            if not now:
+                return
+            seen = (seen + [now])[-ENCODER_WINDOW - 1:]
+            busiest = max(now, key=lambda tid: now[tid][0])
+            first = seen[0].get(busiest)
+            if first is not None and len(seen) > ENCODER_WINDOW:
+                waited = (now[busiest][1] - first[1]) / 1e9
+                if waited > ENCODER_STARVED * ENCODER_CHECK_S * ENCODER_WINDOW:
+                    self.release()
+                    return
+
+    def release(self) -> None:
+        """Every thread of ours (and the encoder's, if it still runs) back on
+        every core; at once, and idempotent."""
+        with self._lock:
+            if self._mask is None or self._done.is_set():
+                return
+            self._done.set()
+            _set_affinity(_tasks(os.getpid()), self._mask)
+            _set_affinity(_tasks(self._pid), self._mask)
+
+
+def _tasks(pid: int) -> list[int]:
+    try:
+        return [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return []
+
+
+def _set_affinity(tids: list[int], cores: set[int]) -> None:
+    for tid in tids:
+        try:
+            os.sched_setaffinity(tid, cores)
+        except OSError:   # it ended meanwhile
+            pass
+
+
+def _schedstats(pid: int) -> dict[int, tuple[int, int]]:
+    """Thread id -> (ns on a CPU, ns waiting for one) for each thread of *pid*,
+    from the scheduler's accounting."""
+    stats = {}
+    for tid in _tasks(pid):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as fh:
+                run, wait, _ = (int(v) for v in fh.read().split())
+        except (OSError, ValueError):
+            continue
+        stats[tid] = (run, wait)
+    return stats

@@ -17,7 +17,7 @@ import numpy as np
 from ..audio.decode import ffmpeg_exe
 from ..errors import BuildError
 from ..i18n import _l
-from ..procs import child_options
+from ..procs import EncoderCore, child_options
 
 # LAME's encoder delay as ffmpeg writes it plus a decoder's own (576 + 529 samples
 # at 44.1 kHz): the programme starts this late in the raw MP3 stream, so chapter
@@ -69,6 +69,7 @@ class Mp3Encoder:
         # It dies with the build, and stops by itself when its input pipe closes.
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                       stderr=self._err, **child_options())
+        self._core = EncoderCore(self._proc.pid)   # LAME on a core of its own while it runs
         self._blocks: "queue.Queue[bytes | None]" = queue.Queue(maxsize=4)
         self._broken = False
         self._ended = False
@@ -108,6 +109,7 @@ class Mp3Encoder:
         self.end_of_input()
         self._writer.join()
         code = self._proc.wait()
+        self._core.release()   # the meters that are behind finish on every core
         if code != 0:
             if self._follower:
                 self._follower.abort()
@@ -138,6 +140,7 @@ class Mp3Encoder:
                     pass
         self._writer.join()
         self._proc.wait()
+        self._core.release()
         if self._follower:
             self._follower.abort()
         self._err.close()
