@@ -9,6 +9,7 @@ reads one ``Mastering`` job: what the build decided for this episode.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +123,12 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
         writer.finish(wav_loudness)
         result = {"wav": wav_loudness}
         if encoder:
+            # While LAME finishes: the tags, and the WAV onto the disk.
+            tags = _tags(production, job.prepared)
+            wav_fh.flush()
+            os.fsync(wav_fh.fileno())
             mp3_loudness = encoder.finish()   # the MP3 itself, decoded as LAME wrote it
-            mp3.write_tags(mp3_tmp, _tags(production, job.prepared),
-                           production.settings.build.id3_version)
+            mp3.write_tags(mp3_tmp, tags, production.settings.build.id3_version)
             result["mp3"] = _loudness_dict(mp3_loudness)
     return result
 
