@@ -124,6 +124,25 @@ def test_trim_points_accurate_to_a_millisecond(tmp_path):
     assert first_value_time == pytest.approx(1.25, abs=0.001)
 
 
+def test_a_source_reads_as_zeros_outside_itself_and_as_a_fresh_array(tmp_path):
+    from radio.pipeline.sources import SourceStore
+
+    samples = np.arange(20, dtype=np.float32).reshape(10, 2)
+    source = make_source(tmp_path, "s", samples)
+    assert np.array_equal(SourceStore.read(source, 2, 3), samples[2:5])
+    before = SourceStore.read(source, -2, 4)
+    assert np.array_equal(before, np.concatenate([np.zeros((2, 2)), samples[:2]]))
+    after = SourceStore.read(source, 8, 5)
+    assert np.array_equal(after, np.concatenate([samples[8:], np.zeros((3, 2))]))
+    assert np.array_equal(SourceStore.read(source, 12, 2), np.zeros((2, 2)))
+    assert SourceStore.read(source, 0, 0).shape == (0, 2)
+    # The mixer scales what it reads in place: a read never shares memory.
+    one = SourceStore.read(source, 0, 10)
+    one *= 0
+    assert np.array_equal(SourceStore.read(source, 0, 10), samples)
+    assert one.flags.writeable
+
+
 def test_bed_loops_with_crossfade_under_long_speech(tmp_path):
     duck = DuckingSettings(bed_fade_in_ms=0, bed_fade_out_ms=0, bed_gain_db=0, depth_db=0,
                            loop_crossfade_ms=500)

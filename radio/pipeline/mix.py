@@ -99,6 +99,8 @@ def bed_envelope(bed: BedGroup, pos: np.ndarray) -> np.ndarray:
 
 def mix_blocks(timeline: Timeline, block: int = BLOCK,
                read: Callable = SourceStore.read) -> Iterator[np.ndarray]:
+    """The programme, *block* frames at a time; *read* gives a fresh array for
+    each call (the mixer scales it in place)."""
     segments = sorted(timeline.segments, key=lambda s: s.start)
     beds = {b.group: b for b in timeline.beds}
     first_open = 0
@@ -123,7 +125,8 @@ def mix_blocks(timeline: Timeline, block: int = BLOCK,
                 gain = gain.astype(np.float32)
             else:
                 gain = np.float32(gain)
-            target[s0 - b0:s1 - b0] += audio * gain   # mono broadcasts to both channels
+            audio *= gain   # a fresh array: scaled where it is
+            target[s0 - b0:s1 - b0] += audio   # mono broadcasts to both channels
         if layers:
             pos = np.arange(b0, b0 + n, dtype=np.float64)
             for group, buf in layers.items():

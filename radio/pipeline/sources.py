@@ -108,14 +108,17 @@ class SourceStore:
     @staticmethod
     def read(source: Source, start: int, count: int) -> np.ndarray:
         """Frames [start, start+count) as float32 (count, channels), zero past the end."""
-        out = np.zeros((count, source.channels), dtype=np.float32)
         first, last = max(start, 0), min(start + count, source.frames)
+        chunk = np.zeros(0, dtype=np.float32)
         if last > first:
             with open(source.path, "rb") as fh:
                 fh.seek(first * source.channels * 4)
                 chunk = np.fromfile(fh, dtype="<f4", count=(last - first) * source.channels)
-            out[first - start:first - start + len(chunk) // source.channels] = \
-                chunk.reshape(-1, source.channels)
+        if len(chunk) == count * source.channels:   # all inside (nearly always)
+            return chunk.reshape(count, source.channels)
+        out = np.zeros((count, source.channels), dtype=np.float32)
+        out[first - start:first - start + len(chunk) // source.channels] = \
+            chunk.reshape(-1, source.channels)
         return out
 
 
