@@ -362,6 +362,45 @@ def test_limiter_skipping_what_cannot_reach_its_threshold_changes_no_byte(preset
     assert calls["pass_through"] > 0   # the lulls went straight through
 
 
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_limiter_chunks_with_nothing_to_hold_change_no_byte(preset, programmes, monkeypatch):
+    # A chunk with no peak over the threshold, after one whose look-ahead holds
+    # nothing either, computes only the release that is dying away
+    # (release_alone): the master is the one the general path makes.
+    from radio.audio import dsp
+
+    taken = {"calm": 0}
+    original = dsp.TruePeakLimiter._nothing_held
+
+    def counted(self, over):
+        calm = original(self, over)
+        taken["calm"] += calm
+        return calm
+
+    signals = dict(programmes, lulls=bursts_and_lulls(np.random.default_rng(78)))
+    for name, samples in signals.items():
+        for ceiling in (None, -3.0):
+            monkeypatch.setattr(dsp.TruePeakLimiter, "_nothing_held", counted)
+            shortcut = master_render(PRESETS[preset], samples, ceiling_dbtp=ceiling, block=30000)
+            monkeypatch.setattr(dsp.TruePeakLimiter, "_nothing_held", lambda self, over: False)
+            general = master_render(PRESETS[preset], samples, ceiling_dbtp=ceiling, block=30000)
+            assert digest(shortcut) == digest(general), (name, ceiling)
+    assert taken["calm"] > 0
+
+
+@pytest.mark.parametrize("coeff", [math.exp(-1.0 / 3528.0), math.exp(-1.0 / 441.0),
+                                   math.exp(-1.0 / 44.1)])   # 80, 10 and 1 ms
+def test_release_alone_is_the_release_of_a_floor_of_zeros(coeff):
+    from radio.audio.dsp import release_alone, release_recursion
+
+    rng = np.random.default_rng(5)
+    for prev in [0.0, 5e-324, 1e-300, 2.0 ** -54, *rng.random(20).tolist(), 1.0]:
+        for length in (1, 7, 16384):
+            fast = release_alone(coeff, prev, length)
+            slow = release_recursion(np.zeros(length), coeff, prev)
+            assert fast.tobytes() == slow.tobytes(), (prev, length)
+
+
 def test_peak_bounds_hold_under_a_moving_gain():
     # The bounds the limiter trusts: the first pass's 4x peaks per 10 ms times the
     # largest gain there, plus what a gain moving under the interpolator can add.

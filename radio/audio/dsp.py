@@ -390,6 +390,13 @@ def release_recursion(floor: np.ndarray, coeff: float, prev: float) -> np.ndarra
     return np.maximum.accumulate(scaled) * decay
 
 
+def release_alone(coeff: float, prev: float, length: int) -> np.ndarray:
+    """``release_recursion(np.zeros(length), coeff, prev)`` for less: with a floor
+    of zeros the running maximum is its first value throughout, so the depth
+    is that value times the decay (the same numbers, bit for bit)."""
+    return (prev * coeff) * _decay(coeff, length)
+
+
 @functools.lru_cache(maxsize=16)
 def _decay(coeff: float, length: int) -> np.ndarray:
     """``coeff ** k`` for k < length (read-only: the limiter asks for the same
@@ -503,12 +510,16 @@ class TruePeakLimiter(GridStep):
             q[max(0, self._end - END_FRAMES - first):max(0, self._end - first)] *= GIBBS
         peak = np.maximum(q, np.concatenate([[self._q_prev], q[:-1]]))
         self._q_prev = float(q[-1])
-        with np.errstate(divide="ignore"):
-            need = np.where(peak > self.threshold, self.threshold / peak, 1.0)
-        ext = np.concatenate([self._r_tail, need])
-        self._r_tail = ext[-self.lookahead:]
-        held = kernels.running_minimum(ext, size)
-        depth = release_recursion(1.0 - held, self._coeff, self._u_prev)
+        over = peak > self.threshold
+        if self._nothing_held(over):
+            depth = release_alone(self._coeff, self._u_prev, len(chunk))   # nothing to hold
+        else:
+            with np.errstate(divide="ignore"):
+                need = np.where(over, self.threshold / peak, 1.0)
+            ext = np.concatenate([self._r_tail, need])
+            self._r_tail = ext[-self.lookahead:]
+            held = kernels.running_minimum(ext, size)
+            depth = release_recursion(1.0 - held, self._coeff, self._u_prev)
         self._u_prev = float(depth[-1])
         ext = np.concatenate([self._e_tail, 1.0 - depth])
         self._e_tail = ext[-self.lookahead:]
@@ -517,6 +528,11 @@ class TruePeakLimiter(GridStep):
         audio = np.concatenate([self._x_hist, chunk])
         self._x_hist = audio[len(chunk):].copy()
         return (audio[:len(chunk)] * gain[:, None]).astype(np.float32)
+
+    def _nothing_held(self, over: np.ndarray) -> bool:
+        """No peak over the threshold in the chunk (*over*) nor in the look-ahead
+        carried from the last one: the held gain is 1 throughout."""
+        return not over.any() and bool(np.all(self._r_tail == 1.0))
 
     def _settled(self) -> bool:
         """Whether a chunk with no peak over the threshold comes out at a gain of
