@@ -167,7 +167,8 @@ class EncoderCore:
                     return
                 _set_affinity(_tasks(self._pid), self._encoder)
             now = _schedstats(self._pid)
-            if not now:
+            if not now or _ended(self._pid):   # whoever was to release it did not
+                self.release()
                 return
             seen = (seen + [now])[-ENCODER_WINDOW - 1:]
             busiest = max(now, key=lambda tid: now[tid][0])
@@ -202,6 +203,15 @@ def _set_affinity(tids: list[int], cores: set[int]) -> None:
             os.sched_setaffinity(tid, cores)
         except OSError:   # it ended meanwhile
             pass
+
+
+def _ended(pid: int) -> bool:
+    """Whether process *pid* has ended (a zombie that nobody has waited for yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def _schedstats(pid: int) -> dict[int, tuple[int, int]]:

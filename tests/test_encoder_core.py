@@ -140,3 +140,44 @@ def test_threads_started_while_pinned_are_pinned_and_released(mask):
     finally:
         child.kill()
         child.wait()
+
+
+def test_an_encoder_that_ends_unwaited_for_gives_every_core_back(mask):
+    # Nobody calls release (a build that failed between): the watcher sees the
+    # encoder end and gives the cores back by itself.
+    encoder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    pinned = procs.EncoderCore(encoder.pid)
+    assert pinned.active
+    deadline = time.monotonic() + 20
+    while pinned.active:
+        assert time.monotonic() < deadline, "the cores stayed with an encoder that ended"
+        time.sleep(0.05)
+    assert our_masks() == {frozenset(mask)}
+    encoder.wait()
+
+
+def test_a_build_that_fails_after_the_last_block_stops_the_encoder_and_frees_the_cores(
+        production, mask, monkeypatch):
+    # The WAV's header cannot be finished (a full disk, say): LAME is stopped, not
+    # left to finish alone, and the build's threads get every core back.
+    from radio.audio.wav import WavWriter
+    from radio.cli import main
+
+    started = []
+    original = mp3.Mp3Encoder.__init__
+
+    def recorded(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self)
+
+    def full_disk(self, loudness=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mp3.Mp3Encoder, "__init__", recorded)
+    monkeypatch.setattr(WavWriter, "finish", full_disk)
+    monkeypatch.chdir(production)
+    assert main(["build", "episode1", "--offline", "-j", "1"]) != 0
+    assert not (production / "output" / "episode1" / "episode1.mp3").exists()
+    assert started and started[0]._proc.returncode is not None
+    assert not started[0]._core.active
+    assert our_masks() == {frozenset(mask)}

@@ -112,24 +112,24 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
                     encoder.write(block)
                 writer.write(block)
                 meter.feed(block[:, :1] if one else block)
-        except BaseException:
+            if encoder:
+                encoder.end_of_input()   # LAME finishes while the WAV's measuring does
+            wav_loudness = _loudness_dict(meter.result())
+            writer.finish(wav_loudness)
+            result = {"wav": wav_loudness}
+            if encoder:
+                # While LAME finishes: the tags, and the WAV onto the disk.
+                tags = _tags(production, job.prepared)
+                wav_fh.flush()
+                os.fsync(wav_fh.fileno())
+                mp3_loudness = encoder.finish()   # the MP3 itself, decoded as LAME wrote it
+                mp3.write_tags(mp3_tmp, tags, production.settings.build.id3_version)
+                result["mp3"] = _loudness_dict(mp3_loudness)
+        except BaseException:   # the encoder and the meters stop, every core comes back
             meter.close()
             if encoder:
                 encoder.abort()
             raise
-        if encoder:
-            encoder.end_of_input()   # LAME finishes while the WAV's measuring does
-        wav_loudness = _loudness_dict(meter.result())
-        writer.finish(wav_loudness)
-        result = {"wav": wav_loudness}
-        if encoder:
-            # While LAME finishes: the tags, and the WAV onto the disk.
-            tags = _tags(production, job.prepared)
-            wav_fh.flush()
-            os.fsync(wav_fh.fileno())
-            mp3_loudness = encoder.finish()   # the MP3 itself, decoded as LAME wrote it
-            mp3.write_tags(mp3_tmp, tags, production.settings.build.id3_version)
-            result["mp3"] = _loudness_dict(mp3_loudness)
     return result
 
 
