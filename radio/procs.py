@@ -126,6 +126,8 @@ ENCODER_CHECK_S = 0.1
 ENCODER_WINDOW = 2          # checks
 ENCODER_STARVED = 0.3
 _ENCODER_CORES = True
+_pinning: "EncoderCore | None" = None   # the one that holds the cores, in this process
+_pinning_lock = threading.Lock()
 
 
 class EncoderCore:
@@ -144,13 +146,21 @@ class EncoderCore:
             mask = os.sched_getaffinity(0)
         except OSError:
             return
-        if len(mask) < 2:
-            return
-        self._mask = mask
-        self._encoder = {min(mask)}
-        self._ours = mask - self._encoder
-        _set_affinity(_tasks(pid), self._encoder)   # its threads to come inherit it
-        _set_affinity(_tasks(os.getpid()), self._ours)
+        global _pinning
+        with _pinning_lock:
+            if _pinning is not None and _pinning.active:
+                # Another build of this process holds the cores (the studio): this
+                # encoder, started from a pinned thread, gets them all instead.
+                _set_affinity(_tasks(pid), _pinning._mask)
+                return
+            if len(mask) < 2:
+                return
+            self._mask = mask
+            self._encoder = {min(mask)}
+            self._ours = mask - self._encoder
+            _set_affinity(_tasks(pid), self._encoder)   # its threads to come inherit it
+            _set_affinity(_tasks(os.getpid()), self._ours)
+            _pinning = self
         threading.Thread(target=self._watch, name="encoder-core", daemon=True).start()
 
     @property

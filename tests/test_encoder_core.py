@@ -181,3 +181,23 @@ def test_a_build_that_fails_after_the_last_block_stops_the_encoder_and_frees_the
     assert started and started[0]._proc.returncode is not None
     assert not started[0]._core.active
     assert our_masks() == {frozenset(mask)}
+
+
+def test_a_second_encoder_while_the_first_holds_the_cores_gets_every_core(mask):
+    # Two builds in one process (the studio): the second encoder is started from a
+    # pinned thread; it must not stay on the build's side for its whole life.
+    first = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    second = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        holder = procs.EncoderCore(first.pid)
+        os.sched_setaffinity(second.pid, mask - {min(mask)})   # as if forked from us now
+        other = procs.EncoderCore(second.pid)
+        assert holder.active and not other.active
+        assert os.sched_getaffinity(second.pid) == mask
+        holder.release()
+        other.release()
+        assert our_masks() == {frozenset(mask)}
+    finally:
+        for child in (first, second):
+            child.kill()
+            child.wait()
