@@ -170,7 +170,9 @@ class EncoderCore:
     def _watch(self) -> None:
         """Give up the core when the encoder starves on it (over the last
         ENCODER_WINDOW checks); pin the threads ffmpeg starts meanwhile."""
-        seen: list[dict[int, tuple[int, int]]] = []
+        import time
+
+        seen: list[tuple[float, dict[int, tuple[int, int]]]] = []
         while not self._done.wait(ENCODER_CHECK_S):
             with self._lock:
                 if self._done.is_set():
@@ -180,12 +182,12 @@ class EncoderCore:
             if not now or _ended(self._pid):   # whoever was to release it did not
                 self.release()
                 return
-            seen = (seen + [now])[-ENCODER_WINDOW - 1:]
+            seen = (seen + [(time.monotonic(), now)])[-ENCODER_WINDOW - 1:]
             busiest = max(now, key=lambda tid: now[tid][0])
-            first = seen[0].get(busiest)
-            if first is not None and len(seen) > ENCODER_WINDOW:
-                waited = (now[busiest][1] - first[1]) / 1e9
-                if waited > ENCODER_STARVED * ENCODER_CHECK_S * ENCODER_WINDOW:
+            since, then = seen[0]
+            if busiest in then and len(seen) > ENCODER_WINDOW:
+                waited = (now[busiest][1] - then[busiest][1]) / 1e9
+                if waited > ENCODER_STARVED * (seen[-1][0] - since):
                     self.release()
                     return
 
