@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 PR_SET_PDEATHSIG = 1
 
@@ -170,8 +171,6 @@ class EncoderCore:
     def _watch(self) -> None:
         """Give up the core when the encoder starves on it (over the last
         ENCODER_WINDOW checks); pin the threads ffmpeg starts meanwhile."""
-        import time
-
         seen: list[tuple[float, dict[int, tuple[int, int]]]] = []
         while not self._done.wait(ENCODER_CHECK_S):
             with self._lock:
