@@ -363,6 +363,47 @@ def test_limiter_skipping_what_cannot_reach_its_threshold_changes_no_byte(preset
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_output_bounds_hold_and_the_bounded_meter_reads_the_same_true_peak(preset, programmes):
+    # The limiter records the gain it applies; with the first pass's bounds on its
+    # input, that bounds every 4x point of the 16-bit output per segment.  A meter
+    # that skips the windows whose bound is under the largest point it has seen
+    # reads the true peak it reads without the bounds, bit for bit, for less work.
+    from radio.audio.dsp import OutputPeakBounds, Oversampler
+
+    skipped = {"frames": 0, "all": 0}
+    signals = dict(programmes, lulls=bursts_and_lulls(np.random.default_rng(77)))
+    for name, samples in signals.items():
+        for ceiling in (None, -3.0):
+            master = Master(PRESETS[preset], ceiling_dbtp=ceiling)
+            analysis = master.analyse(in_blocks(samples, 30000))
+            bounds = OutputPeakBounds()
+            kept = list(master.pre_chained(in_blocks(samples, 30000)))
+            out = np.concatenate(list(master.finish(iter(kept), analysis, 7, bounds)))
+            one = out[:, :master.channels].astype(np.float32) / 32768
+            exact = TruePeakMeter(RATE, master.channels, segment_frames=bounds.segment)
+            exact.feed(one)
+            points = exact.segment_peaks()
+            upper = bounds.upper(0, len(points) * bounds.segment)[::bounds.segment]
+            assert np.all(points <= upper), (name, ceiling)
+
+            def reaching(first, count, level):
+                flags = bounds.reaching(first, count, level)
+                skipped["frames"] += int((~flags).sum())
+                skipped["all"] += count
+                return flags
+
+            plain = TruePeakMeter(RATE, master.channels)
+            bounded = TruePeakMeter(RATE, master.channels, bounds=reaching)
+            for start in range(0, len(one), 50000):
+                plain.feed(one[start:start + 50000])
+                bounded.feed(one[start:start + 50000])
+            assert bounded.true_peak() == plain.true_peak(), (name, ceiling)
+    assert 0 < skipped["frames"] < skipped["all"]
+    # Before the limiter starts it, nothing is bounded.
+    assert np.all(OutputPeakBounds().reaching(-Oversampler.delay, 100, 1.0))
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
 def test_limiter_chunks_with_nothing_to_hold_change_no_byte(preset, programmes, monkeypatch):
     # A chunk with no peak over the threshold, after one whose look-ahead holds
     # nothing either, computes only the release that is dying away

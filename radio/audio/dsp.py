@@ -189,6 +189,38 @@ class Oversampler:
             peaks[frames] = _max4(refined).max(axis=0)
         return peaks
 
+    def max_point(self, chunk: np.ndarray, only: np.ndarray | None = None) -> float:
+        """``frame_peaks(chunk).max()`` (0 for no frames), computing the windows
+        that hold a frame flagged in *only* and no others (their samples, phase 0,
+        still count): for a meter that needs the largest point alone."""
+        taps, n = self._history.shape[1], len(chunk)
+        ext = self._extend(chunk)
+        self._last_point = np.zeros_like(self._last_point)   # no refining after this
+        if n == 0:
+            return 0.0
+        start = taps - self.delay
+        best = float(np.abs(ext[:, start:start + n]).max())
+        if only is not None and not only.any():
+            return best
+        step = FFT_LENGTH - taps
+        pieces = max(1, -(-n // step))
+        chosen = np.arange(pieces)
+        if only is not None:
+            flags = np.zeros(pieces * step, dtype=bool)
+            flags[:n] = only[:n]
+            chosen = np.flatnonzero(flags.reshape(pieces, step).any(axis=1))
+        padded = np.zeros((len(ext), (pieces - 1) * step + FFT_LENGTH), dtype=np.float32)
+        padded[:, :ext.shape[1]] = ext
+        windows = np.lib.stride_tricks.as_strided(
+            padded, (len(ext), pieces, FFT_LENGTH), (padded.strides[0], step * 4, 4),
+            writeable=False)[:, chosen]
+        out = kernels.irfft(kernels.rfft(windows)[:, :, None, :] * self._spectra,
+                            FFT_LENGTH)[..., taps:]
+        for at, piece in enumerate(chosen.tolist()):   # the last window's end is padding
+            frames = min(step, n - piece * step)
+            best = max(best, float(np.abs(out[:, at, :, :frames]).max()))
+        return best
+
     def skip(self, chunk: np.ndarray) -> None:
         """Take *chunk* in without computing its points, as ``frame_peaks`` with no
         frame flagged in *only* does (the next chunk's first frame then has no
@@ -299,6 +331,100 @@ def gained_peak_bounds(peaks: np.ndarray, gains: np.ndarray, spread: float = 0.0
     # An FFT's rounding follows the largest values in its window, not each point's.
     rounding = ROUNDING * float(gained.max(initial=0.0))
     return (gained + moving + rounding) * (1.0 + ROUNDING)
+
+
+#: How far a 16-bit output sample may lie from the limiter's float output: the
+#: rounding (half a step), the TPDF dither (under one step) and the clip at full
+#: scale (one step), in units of full scale.
+QUANTIZATION = 3.0 / 32768.0
+#: An absolute allowance for a meter's own FFT rounding (-80 dBFS).
+METER_ROUNDING = 1e-4
+
+
+class OutputPeakBounds:
+    """Upper bounds on the 4x points of a limiter's 16-bit output, per segment,
+    for a meter that needs only their largest value (the report's true peak).
+
+    Its input's points are bounded beforehand (:func:`gained_peak_bounds`, from
+    the first pass); the limiter records, as it goes, the largest and smallest
+    gain it applies in each segment (:meth:`record`).  A point of the output is
+    ``sum h[k] g[k] u[k]`` over the interpolator's reach (``g`` <= 1, the
+    limiter's gain; ``u`` its input), that is ``g[m] sum h[k] u[k] + sum h[k]
+    (g[k] - g[m]) u[k]``: at most the input's bound plus ``sum |h|`` times the
+    gain's spread times the largest input sample near it (the segment and its
+    neighbours: the reach is shorter than a segment); the dither and rounding
+    to 16 bits add at most ``sum |h| * QUANTIZATION``.  :meth:`upper` gives the
+    bound of every frame, :meth:`reaching` which frames could reach a level; a
+    meter may skip the frames whose bound is under the largest point it has
+    already seen: the maximum is the same, bit for bit.
+    The limiter records a frame's gain before the frame leaves it, so a meter
+    fed the output (on another thread) asks only about recorded frames.
+    """
+
+    def __init__(self):
+        self.segment = 1
+        self._near = self._high = self._low = np.zeros(0)   # nothing known: no bound
+
+    def start(self, input_bounds: np.ndarray, segment: int) -> None:
+        """Bounds on the limiter's input's 4x points per segment of *segment* frames
+        (:func:`gained_peak_bounds`); before this, nothing is bounded."""
+        bounds = np.asarray(input_bounds, dtype=np.float64)
+        self.segment = segment
+        self._near = _around(bounds)              # the input's bound, neighbours included
+        self._high = np.full(len(bounds), -np.inf)   # the largest gain recorded per segment
+        self._low = np.full(len(bounds), np.inf)     # and the smallest
+
+    def record(self, first: int, gain: np.ndarray | float, count: int) -> None:
+        """The limiter applied *gain* (per frame, or one value) to the output
+        frames ``first .. first + count - 1``."""
+        seg, end = self.segment, min(first + count, len(self._high) * self.segment)
+        start = max(first, 0)
+        if start >= end:
+            return
+        if np.isscalar(gain):
+            low = high = np.full(-(-end // seg) - start // seg, float(gain))
+        else:
+            part = np.asarray(gain, dtype=np.float64)[start - first:end - first]
+            cuts = np.arange(-(-start // seg) * seg, end, seg) - start
+            cuts = np.concatenate([[0], cuts[cuts > 0]])
+            high, low = np.maximum.reduceat(part, cuts), np.minimum.reduceat(part, cuts)
+        at = slice(start // seg, start // seg + len(high))
+        np.maximum(self._high[at], high, out=self._high[at])
+        np.minimum(self._low[at], low, out=self._low[at])
+
+    def reaching(self, first: int, count: int, level: float) -> np.ndarray:
+        """Which of the frames ``first .. first + count - 1`` have 4x points that
+        could reach *level* (all of them outside the programme's segments)."""
+        seg = self.segment
+        low_seg = first // seg
+        could = self._segment_upper(low_seg, -(-(first + count) // seg)) >= level
+        at = first - low_seg * seg
+        return np.repeat(could, seg)[at:at + count]
+
+    def upper(self, first: int, count: int) -> np.ndarray:
+        """Bounds for the 4x points of frames ``first .. first + count - 1``
+        (infinite outside the programme's segments)."""
+        seg = self.segment
+        low_seg = first // seg
+        at = first - low_seg * seg
+        return np.repeat(self._segment_upper(low_seg, -(-(first + count) // seg)),
+                         seg)[at:at + count]
+
+    def _segment_upper(self, low_seg: int, high_seg: int) -> np.ndarray:
+        """The bound of segments ``low_seg .. high_seg - 1``."""
+        segments = np.arange(low_seg, high_seg)
+        inside = (segments >= 0) & (segments < len(self._near))
+        per_segment = np.full(len(segments), np.inf)
+        if inside.any():
+            ids = segments[inside]
+            lo, hi = max(int(ids[0]) - 1, 0), int(ids[-1]) + 2   # with the neighbours
+            most = _around(self._high[lo:hi])[ids - lo]
+            least = -_around(-self._low[lo:hi])[ids - lo]
+            spread = most - least      # nothing recorded: -inf - inf, no bound
+            spread = np.where(np.isfinite(spread), np.maximum(spread, 0.0), np.inf)
+            bound = self._near[ids] * (1.0 + _taps_l1() * spread) + _taps_l1() * QUANTIZATION
+            per_segment[inside] = bound * (1.0 + ROUNDING) + METER_ROUNDING
+        return per_segment
 
 
 def _around(values: np.ndarray) -> np.ndarray:
@@ -427,6 +553,9 @@ class TruePeakLimiter(GridStep):
     applied to every channel (dual mono stays L = R).  Latency: interpolator
     delay (24 frames) + look-ahead (5 ms); compensated.
 
+    ``output_bounds``: an :class:`OutputPeakBounds` in which the limiter records
+    the gain it applies, for the output's meter.
+
     ``peak_bounds`` (bounds, segment frames): upper bounds on the input's 4x
     points per segment, known beforehand (the master's first pass measured
     them, see :func:`gained_peak_bounds`).  Only the segments that could reach
@@ -440,7 +569,8 @@ class TruePeakLimiter(GridStep):
     def __init__(self, ceiling_dbtp: float = -1.0, lookahead_ms: float = 5.0,
                  release_ms: float = 80.0, *, rate: int = 44100, channels: int = 2,
                  margin_db: float = 0.1, band_limit: bool = True,
-                 peak_bounds: tuple[np.ndarray, int] | None = None):
+                 peak_bounds: tuple[np.ndarray, int] | None = None,
+                 output_bounds: OutputPeakBounds | None = None):
         self.lookahead = max(1, int(round(lookahead_ms * rate / 1000.0)))
         self.latency = Oversampler.delay + self.lookahead
         super().__init__(channels)
@@ -459,6 +589,7 @@ class TruePeakLimiter(GridStep):
         self._computed = 0
         self._end: int | None = None
         self._hot = None
+        self._output_bounds = output_bounds
         if peak_bounds is not None:
             if band_limit:
                 raise ValueError("peak bounds describe the limiter's input: not with band_limit")
@@ -497,6 +628,8 @@ class TruePeakLimiter(GridStep):
         if hot is not None and not hot.any():   # nothing here can reach the threshold
             self._over.skip(chunk)
             if self._settled():
+                if self._output_bounds is not None:
+                    self._output_bounds.record(start - self.latency, 1.0, len(chunk))
                 return self._pass_through(chunk)
             q = np.zeros(len(chunk))
         else:
@@ -525,6 +658,8 @@ class TruePeakLimiter(GridStep):
         self._e_tail = ext[-self.lookahead:]
         sums = np.concatenate([[0.0], np.cumsum(ext)])
         gain = (sums[size:] - sums[:-size]) / size
+        if self._output_bounds is not None:
+            self._output_bounds.record(start - self.latency, gain, len(chunk))
         audio = np.concatenate([self._x_hist, chunk])
         self._x_hist = audio[len(chunk):].copy()
         return (audio[:len(chunk)] * gain[:, None]).astype(np.float32)

@@ -32,6 +32,7 @@ import math
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -185,13 +186,21 @@ class TruePeakMeter:
     Blocks are regrouped into fixed chunks so that the value does not depend on
     the block size.  ``segment_frames`` (optional) also records the true peak of
     every segment of that many frames, for the mastering loudness predictor.
+    ``bounds(first, count, level)`` (optional, without segments) says which of
+    the frames ``first .. first + count - 1`` have 4x points that could reach
+    *level* (:meth:`~radio.audio.dsp.OutputPeakBounds.reaching`): the windows
+    that cannot hold the maximum are skipped, and the true peak is the same,
+    bit for bit.
     """
 
     chunk = 32768
 
-    def __init__(self, rate: int = 44100, channels: int = 2, segment_frames: int | None = None):
+    def __init__(self, rate: int = 44100, channels: int = 2, segment_frames: int | None = None,
+                 bounds: Callable[[int, int, float], np.ndarray] | None = None):
         self.rate = rate
         self.channels = channels
+        self._bounds = bounds if not segment_frames else None
+        self._chunks = 0
         self._grid = Rechunker(self.chunk, channels)
         self._over = Oversampler(channels)
         self._peak = 0.0
@@ -205,7 +214,20 @@ class TruePeakMeter:
         block = _as_frames(block, self.channels)
         self._frames += len(block)
         for chunk in self._grid.push(block):
-            self._take(self._over.frame_peaks(chunk))
+            if self._bounds is None:
+                self._take(self._over.frame_peaks(chunk))
+            else:
+                self._peak = max(self._peak, self._over.max_point(chunk,
+                                                                  self._worth_computing(chunk)))
+            self._chunks += 1
+
+    def _worth_computing(self, chunk: np.ndarray) -> np.ndarray:
+        """The frames whose 4x points could pass the largest point seen so far,
+        the chunk's own samples included (each is a 4x point): the others cannot
+        change the maximum, and their windows are not transformed."""
+        # The chunk's frame i gives the points of the frame `delay` before it.
+        level = max(self._peak, float(np.abs(chunk).max()))
+        return self._bounds(self._chunks * self.chunk - Oversampler.delay, len(chunk), level)
 
     def _take(self, peaks: np.ndarray) -> None:
         if len(peaks):
@@ -265,13 +287,15 @@ class LoudnessMeter:
     ``segment_ms`` (10 or 100; default 100) is the resolution at which energies
     are kept; the mastering predictor asks for 10 ms segments.  Without
     ``true_peak`` the meter skips the 4x oversampling (most of its cost) and
-    reports a true peak of NaN.  With ``dual_mono`` the meter is fed one
+    reports a true peak of NaN; ``peak_bounds`` goes to its
+    :class:`TruePeakMeter`.  With ``dual_mono`` the meter is fed one
     channel that stands for both channels of a dual-mono programme (L = R): it
     measures what the two-channel programme would measure.
     """
 
     def __init__(self, rate: int = 44100, channels: int = 2, *, segment_ms: int = 100,
-                 true_peak: bool = True, dual_mono: bool = False):
+                 true_peak: bool = True, dual_mono: bool = False,
+                 peak_bounds: Callable[[int, int, float], np.ndarray] | None = None):
         if channels not in (1, 2):
             raise ValueError("LoudnessMeter measures mono or stereo programmes")
         if dual_mono and channels != 1:
@@ -291,7 +315,8 @@ class LoudnessMeter:
         self._frames = 0
         self._sample_peak = 0.0
         self._true_peak = TruePeakMeter(rate, channels, segment_frames=self.segment
-                                        if per_hop > 1 else None) if true_peak else None
+                                        if per_hop > 1 else None,
+                                        bounds=peak_bounds) if true_peak else None
 
     def feed(self, block: np.ndarray) -> None:
         self.feed_energy(block)

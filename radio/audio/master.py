@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from radio.audio.dsp import (TAPS_PER_PHASE, BandLimit, DualMono, Gain, HighPass,
-                            TruePeakLimiter, gained_peak_bounds)
+                            OutputPeakBounds, TruePeakLimiter, gained_peak_bounds)
 from radio.audio.loudness import (BackgroundMeter, Loudness, SegmentStats, energy_to_lufs,
                                   predict_limited_lufs)
 from radio.audio.presets import PRESETS, Preset
@@ -297,10 +297,12 @@ class Master:
                                channels=c).then(filters)
         return Chain(steps + [filters], channels=c)
 
-    def limiter(self, peak_bounds: tuple[np.ndarray, int] | None = None) -> TruePeakLimiter:
+    def limiter(self, peak_bounds: tuple[np.ndarray, int] | None = None,
+                output_bounds: OutputPeakBounds | None = None) -> TruePeakLimiter:
         # The pre-chain already band-limits, so the limiter need not.
         return TruePeakLimiter(self.ceiling_dbtp, rate=self.rate, channels=self.channels,
-                               band_limit=False, peak_bounds=peak_bounds)
+                               band_limit=False, peak_bounds=peak_bounds,
+                               output_bounds=output_bounds)
 
     def analyse(self, blocks: Iterable[np.ndarray],
                 keep: Callable[[np.ndarray], None] | None = None) -> Analysis:
@@ -363,17 +365,23 @@ class Master:
         yield chain.flush()
 
     def finish(self, blocks: Iterable[np.ndarray], analysis: Analysis,
-               seed: int) -> Iterator[np.ndarray]:
+               seed: int, output_bounds: OutputPeakBounds | None = None
+               ) -> Iterator[np.ndarray]:
         """The second pass from the pre-chain's output (as ``analyse`` kept it,
         ``self.channels`` channels): leveler -> Gain -> TruePeakLimiter ->
-        dither, stereo int16 blocks out."""
+        dither, stereo int16 blocks out.  *output_bounds* (empty) is started
+        and filled for the output's meter (:class:`OutputPeakBounds`)."""
         c, gain_db = self.channels, self.gain_for(analysis)
         if analysis.leveler_gains_db is not None:   # the leveler's gains and the gain, at once
             gain = GainTrack(analysis.leveler_gains_db + gain_db, self.hop, channels=c)
         else:
             gain = Gain(gain_db, channels=c)
-        chain = Chain([gain, self.limiter(_limiter_bounds(analysis, gain, self.hop))],
-                      channels=c)
+        bounds = _limiter_bounds(analysis, gain, self.hop)
+        if bounds is None:
+            output_bounds = None
+        elif output_bounds is not None:
+            output_bounds.start(*bounds)
+        chain = Chain([gain, self.limiter(bounds, output_bounds)], channels=c)
         dither = Dither16(seed, dual_mono=self.preset.dual_mono)
         for block in blocks:
             out = chain.process(_check(block, c))

@@ -85,6 +85,7 @@ def _write_passes(job: Mastering, master, analysis, spool) -> dict:
 
 
 def _write_pass(job: Mastering, master, analysis, spool) -> dict:
+    from ..audio.dsp import OutputPeakBounds
     from ..audio.loudness import BackgroundMeter
     from ..audio.wav import BextInfo, WavWriter
 
@@ -97,7 +98,10 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
     # Measures the output while the next blocks are mastered, giving way to the
     # MP3 encoder; a dual-mono output is measured on the one channel both carry.
     one = master.channels == 1
-    meter = BackgroundMeter(channels=master.channels, dual_mono=one, gives_way=True)
+    # The limiter tells the meter where the output's true peak cannot be.
+    bounds = OutputPeakBounds()
+    meter = BackgroundMeter(channels=master.channels, dual_mono=one, gives_way=True,
+                            peak_bounds=bounds.reaching)
     encoder = None
     with atomic_path(paths["mp3"]) if not job.options.wav_only else _nothing() as mp3_tmp, \
             atomic_open(paths["wav"]) as wav_fh:
@@ -107,7 +111,7 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
                                      measure=True, dual_mono=one)
         try:
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
-            for block in master.finish(blocks, analysis, episode_seed(episode.name)):
+            for block in master.finish(blocks, analysis, episode_seed(episode.name), bounds):
                 if encoder:   # first: the encoder sets the pace
                     encoder.write(block)
                 writer.write(block)
