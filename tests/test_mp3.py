@@ -278,3 +278,82 @@ def test_a_measuring_thread_gives_way_to_the_rest_of_the_build():
     thread.join()
     assert seen["after"] > seen["before"]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == seen["before"]
+
+
+def wav_bounds(pcm: np.ndarray):
+    """OutputPeakBounds for *pcm* as the limiter would leave them: the measured 4x
+    points of every 10 ms segment, and a gain of 1 recorded throughout."""
+    from radio.audio.dsp import OutputPeakBounds
+    from radio.audio.loudness import TruePeakMeter
+
+    meter = TruePeakMeter(RATE, 2, segment_frames=441)
+    meter.feed(pcm.astype(np.float32) / 32768)
+    bounds = OutputPeakBounds()
+    bounds.start(meter.segment_peaks(), 441)
+    bounds.record(0, 1.0, len(pcm))
+    return bounds
+
+
+@pytest.mark.parametrize("dual_mono", [True, False])
+def test_the_mp3_peak_bounded_by_the_wav_is_the_peak_measured_in_full(tmp_path, dual_mono):
+    # The decoded MP3 is the WAV plus LAME's error: with the WAV's bounds and its
+    # frames read back as they are written, the meter transforms only the windows
+    # that could hold the true peak, and reads the same figures, bit for bit.
+    from radio.audio.wav import WavWriter, WrittenFrames
+
+    pcm = dual_mono_material(10)
+    if not dual_mono:
+        pcm = pcm.copy()
+        pcm[:, 1] = pcm[:, 1] // 3   # two different channels
+    bounds = wav_bounds(pcm)
+    asked = {"frames": 0, "reaching": 0}
+    original = mp3.DecodedPeakBounds.reaching
+
+    def reaching(self, first, count, level):
+        flags = original(self, first, count, level)
+        asked["frames"] += count
+        asked["reaching"] += int(flags.sum())
+        return flags
+
+    with open(tmp_path / "w.wav", "wb") as fh:
+        writer = WavWriter(fh, len(pcm))
+        encoder = mp3.Mp3Encoder(tmp_path / "bounded.mp3", 128, measure=True,
+                                 dual_mono=dual_mono,
+                                 reference=(bounds, WrittenFrames(writer, fh.name)))
+        encoder._follower._bounds.reaching = reaching.__get__(encoder._follower._bounds)
+        encoder._follower.meter._true_peak._bounds = encoder._follower._bounds.reaching
+        for start in range(0, len(pcm), 10000):
+            encoder.write(pcm[start:start + 10000])
+            writer.write(pcm[start:start + 10000])
+        bounded = encoder.finish()
+    plain = encode(tmp_path / "plain.mp3", pcm, measure=True, dual_mono=dual_mono)
+    assert bounded == plain
+    assert 0 < asked["reaching"] < asked["frames"]   # some windows were spared
+
+    # Every 4x point of the decoded MP3 is under its bound.
+    decoded = mp3.decode_mp3(tmp_path / "bounded.mp3")[:len(pcm)]
+    channels = 1 if dual_mono else 2
+    check = mp3.DecodedPeakBounds(bounds, lambda first, count: pcm[first:first + count],
+                                  channels)
+    check.note(0, decoded[:, :channels])
+    from radio.audio.loudness import TruePeakMeter
+    exact = TruePeakMeter(RATE, channels, segment_frames=441)
+    exact.feed(decoded[:, :channels])
+    points = exact.segment_peaks()
+    for segment in range(len(points)):
+        frames = check.reaching(segment * 441, 441, points[segment])
+        assert frames.all(), segment
+
+
+def test_mp3_frames_the_wav_has_not_written_yet_have_no_bound():
+    from radio.audio.dsp import OutputPeakBounds
+
+    bounds = OutputPeakBounds()
+    bounds.start(np.full(10, 0.01), 441)
+    bounds.record(0, 1.0, 4410)
+    decoded = mp3.DecodedPeakBounds(bounds, lambda first, count: None, 1)
+    decoded.note(0, np.zeros((4410, 1), dtype=np.float32))
+    assert decoded.reaching(0, 4410, 0.9).all()   # nothing known: everything computed
+    known = mp3.DecodedPeakBounds(bounds, lambda first, count: np.zeros((count, 2), np.int16), 1)
+    known.note(0, np.zeros((4410, 1), dtype=np.float32))
+    assert not known.reaching(0, 4410, 0.9).any()

@@ -173,7 +173,7 @@ class Oversampler:
                            np.maximum(np.abs(inter[:, 1]), np.abs(inter[:, 2]))).max(axis=0)
         if refine_above is None or n == 0:
             return peaks
-        near = _around(peaks)
+        near = around(peaks)
         # Neighbours at the edges: the last point of the previous chunk, and the
         # next frame's phase 0, which is already in ext because delay >= 1.
         after = ext[:, start + n:start + n + 1]
@@ -204,19 +204,19 @@ class Oversampler:
             return best
         step = FFT_LENGTH - taps
         pieces = max(1, -(-n // step))
-        chosen = np.arange(pieces)
+        chosen = range(pieces)
         if only is not None:
             flags = np.zeros(pieces * step, dtype=bool)
             flags[:n] = only[:n]
             chosen = np.flatnonzero(flags.reshape(pieces, step).any(axis=1))
-        padded = np.zeros((len(ext), (pieces - 1) * step + FFT_LENGTH), dtype=np.float32)
-        padded[:, :ext.shape[1]] = ext
-        windows = np.lib.stride_tricks.as_strided(
-            padded, (len(ext), pieces, FFT_LENGTH), (padded.strides[0], step * 4, 4),
-            writeable=False)[:, chosen]
+        # The windows of _interpolate's overlap-save, the chosen ones only.
+        windows = np.zeros((len(ext), len(chosen), FFT_LENGTH), dtype=np.float32)
+        for at, piece in enumerate(chosen):
+            part = ext[:, piece * step:piece * step + FFT_LENGTH]
+            windows[:, at, :part.shape[1]] = part
         out = kernels.irfft(kernels.rfft(windows)[:, :, None, :] * self._spectra,
                             FFT_LENGTH)[..., taps:]
-        for at, piece in enumerate(chosen.tolist()):   # the last window's end is padding
+        for at, piece in enumerate(chosen):   # the last window's end is padding
             frames = min(step, n - piece * step)
             best = max(best, float(np.abs(out[:, at, :, :frames]).max()))
         return best
@@ -327,10 +327,35 @@ def gained_peak_bounds(peaks: np.ndarray, gains: np.ndarray, spread: float = 0.0
     (the frames of the neighbouring segments included)."""
     peaks = np.asarray(peaks, dtype=np.float64)
     gained = peaks * np.broadcast_to(np.asarray(gains, dtype=np.float64), peaks.shape)
-    moving = spread * _taps_l1() * _around(peaks) if spread else 0.0
+    moving = spread * taps_l1() * around(peaks) if spread else 0.0
     # An FFT's rounding follows the largest values in its window, not each point's.
     rounding = ROUNDING * float(gained.max(initial=0.0))
     return (gained + moving + rounding) * (1.0 + ROUNDING)
+
+
+def segment_reduce(ufunc: np.ufunc, values: np.ndarray, first: int, segment: int,
+                   segments: int) -> tuple[slice, np.ndarray]:
+    """*ufunc* (``np.maximum``, ``np.minimum``) over *values* (those of frames
+    ``first ..``) in each segment of *segment* frames they touch, up to segment
+    ``segments - 1``: (the segments, one value each).  Frames before 0 or past
+    the last segment are left out."""
+    start, end = max(first, 0), min(first + len(values), segments * segment)
+    if start >= end:
+        return slice(0, 0), np.zeros(0)
+    part = values[start - first:end - first]
+    cuts = np.arange(-(-start // segment) * segment, end, segment) - start
+    cuts = np.concatenate([[0], cuts[cuts > 0]])
+    reduced = ufunc.reduceat(part, cuts)
+    return slice(start // segment, start // segment + len(reduced)), reduced
+
+
+def _segments_touched(first: int, count: int, segment: int, segments: int) -> slice:
+    """The segments that frames ``first .. first + count - 1`` touch (within the
+    programme's *segments*)."""
+    start, end = max(first, 0), min(first + count, segments * segment)
+    if start >= end:
+        return slice(0, 0)
+    return slice(start // segment, -(-end // segment))
 
 
 #: How far a 16-bit output sample may lie from the limiter's float output: the
@@ -346,8 +371,9 @@ class OutputPeakBounds:
     for a meter that needs only their largest value (the report's true peak).
 
     Its input's points are bounded beforehand (:func:`gained_peak_bounds`, from
-    the first pass); the limiter records, as it goes, the largest and smallest
-    gain it applies in each segment (:meth:`record`).  A point of the output is
+    the first pass); the limiter records, as it goes, the smallest gain it
+    applies in each segment (:meth:`record`; the gain is at most 1, so it moves
+    by at most 1 minus that).  A point of the output is
     ``sum h[k] g[k] u[k]`` over the interpolator's reach (``g`` <= 1, the
     limiter's gain; ``u`` its input), that is ``g[m] sum h[k] u[k] + sum h[k]
     (g[k] - g[m]) u[k]``: at most the input's bound plus ``sum |h|`` times the
@@ -363,41 +389,37 @@ class OutputPeakBounds:
 
     def __init__(self):
         self.segment = 1
-        self._near = self._high = self._low = np.zeros(0)   # nothing known: no bound
+        self._near = self._low = np.zeros(0)   # nothing known: no bound
 
     def start(self, input_bounds: np.ndarray, segment: int) -> None:
         """Bounds on the limiter's input's 4x points per segment of *segment* frames
         (:func:`gained_peak_bounds`); before this, nothing is bounded."""
         bounds = np.asarray(input_bounds, dtype=np.float64)
         self.segment = segment
-        self._near = _around(bounds)              # the input's bound, neighbours included
-        self._high = np.full(len(bounds), -np.inf)   # the largest gain recorded per segment
-        self._low = np.full(len(bounds), np.inf)     # and the smallest
+        self._near = around(bounds)              # the input's bound, neighbours included
+        self._low = np.full(len(bounds), np.inf)     # the smallest gain recorded per segment
 
     def record(self, first: int, gain: np.ndarray | float, count: int) -> None:
         """The limiter applied *gain* (per frame, or one value) to the output
         frames ``first .. first + count - 1``."""
-        seg, end = self.segment, min(first + count, len(self._high) * self.segment)
-        start = max(first, 0)
-        if start >= end:
-            return
         if np.isscalar(gain):
-            low = high = np.full(-(-end // seg) - start // seg, float(gain))
-        else:
-            part = np.asarray(gain, dtype=np.float64)[start - first:end - first]
-            cuts = np.arange(-(-start // seg) * seg, end, seg) - start
-            cuts = np.concatenate([[0], cuts[cuts > 0]])
-            high, low = np.maximum.reduceat(part, cuts), np.minimum.reduceat(part, cuts)
-        at = slice(start // seg, start // seg + len(high))
-        np.maximum(self._high[at], high, out=self._high[at])
+            at = _segments_touched(first, count, self.segment, len(self._low))
+            np.minimum(self._low[at], float(gain), out=self._low[at])
+            return
+        at, low = segment_reduce(np.minimum, np.asarray(gain, dtype=np.float64)[:count], first,
+                                 self.segment, len(self._low))
         np.minimum(self._low[at], low, out=self._low[at])
+
+    @property
+    def segments(self) -> int:
+        return len(self._near)
 
     def reaching(self, first: int, count: int, level: float) -> np.ndarray:
         """Which of the frames ``first .. first + count - 1`` have 4x points that
         could reach *level* (all of them outside the programme's segments)."""
         seg = self.segment
         low_seg = first // seg
-        could = self._segment_upper(low_seg, -(-(first + count) // seg)) >= level
+        could = self.segment_upper(low_seg, -(-(first + count) // seg)) >= level
         at = first - low_seg * seg
         return np.repeat(could, seg)[at:at + count]
 
@@ -407,10 +429,10 @@ class OutputPeakBounds:
         seg = self.segment
         low_seg = first // seg
         at = first - low_seg * seg
-        return np.repeat(self._segment_upper(low_seg, -(-(first + count) // seg)),
+        return np.repeat(self.segment_upper(low_seg, -(-(first + count) // seg)),
                          seg)[at:at + count]
 
-    def _segment_upper(self, low_seg: int, high_seg: int) -> np.ndarray:
+    def segment_upper(self, low_seg: int, high_seg: int) -> np.ndarray:
         """The bound of segments ``low_seg .. high_seg - 1``."""
         segments = np.arange(low_seg, high_seg)
         inside = (segments >= 0) & (segments < len(self._near))
@@ -418,16 +440,15 @@ class OutputPeakBounds:
         if inside.any():
             ids = segments[inside]
             lo, hi = max(int(ids[0]) - 1, 0), int(ids[-1]) + 2   # with the neighbours
-            most = _around(self._high[lo:hi])[ids - lo]
-            least = -_around(-self._low[lo:hi])[ids - lo]
-            spread = most - least      # nothing recorded: -inf - inf, no bound
+            # The gain is at most 1: it moves by at most 1 - its least value.
+            spread = 1.0 + around(-self._low[lo:hi])[ids - lo]   # nothing recorded: -inf
             spread = np.where(np.isfinite(spread), np.maximum(spread, 0.0), np.inf)
-            bound = self._near[ids] * (1.0 + _taps_l1() * spread) + _taps_l1() * QUANTIZATION
+            bound = self._near[ids] * (1.0 + taps_l1() * spread) + taps_l1() * QUANTIZATION
             per_segment[inside] = bound * (1.0 + ROUNDING) + METER_ROUNDING
         return per_segment
 
 
-def _around(values: np.ndarray) -> np.ndarray:
+def around(values: np.ndarray) -> np.ndarray:
     """Each value and its two neighbours' largest."""
     out = values.copy()
     out[1:] = np.maximum(out[1:], values[:-1])
@@ -436,7 +457,7 @@ def _around(values: np.ndarray) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _taps_l1() -> float:
+def taps_l1() -> float:
     """The largest sum of |coefficients| of the interpolator's phases."""
     proto = interpolator_prototype(TAPS_PER_PHASE, KAISER_BETA)
     return float(max(np.abs(proto[r::4]).sum() for r in range(4)))
@@ -693,7 +714,7 @@ def hot_segments(bounds: np.ndarray, threshold: float) -> np.ndarray:
     or the one before), could pass the threshold; the first and last segment
     always (the edges count more).  A frame that could pass has its neighbours
     in hot segments too, so every point its peak is made of is computed."""
-    hot = _around(np.asarray(bounds, dtype=np.float64)) * REFINE_MAX >= threshold
+    hot = around(np.asarray(bounds, dtype=np.float64)) * REFINE_MAX >= threshold
     if len(hot):
         hot[0] = hot[-1] = True
     return hot

@@ -213,21 +213,28 @@ class TruePeakMeter:
     def feed(self, block: np.ndarray) -> None:
         block = _as_frames(block, self.channels)
         self._frames += len(block)
-        for chunk in self._grid.push(block):
-            if self._bounds is None:
+        worth = self._worth_computing(block)
+        for index, chunk in enumerate(self._grid.push(block)):
+            if worth is None:
                 self._take(self._over.frame_peaks(chunk))
             else:
-                self._peak = max(self._peak, self._over.max_point(chunk,
-                                                                  self._worth_computing(chunk)))
+                only = worth[index * self.chunk:(index + 1) * self.chunk]
+                self._peak = max(self._peak, self._over.max_point(chunk, only))
             self._chunks += 1
 
-    def _worth_computing(self, chunk: np.ndarray) -> np.ndarray:
-        """The frames whose 4x points could pass the largest point seen so far,
-        the chunk's own samples included (each is a 4x point): the others cannot
-        change the maximum, and their windows are not transformed."""
-        # The chunk's frame i gives the points of the frame `delay` before it.
-        level = max(self._peak, float(np.abs(chunk).max()))
-        return self._bounds(self._chunks * self.chunk - Oversampler.delay, len(chunk), level)
+    def _worth_computing(self, block: np.ndarray) -> np.ndarray | None:
+        """With ``bounds``, for the chunks *block* completes: the frames whose 4x
+        points could pass the largest point seen so far, the block's own samples
+        included (each is a 4x point).  The others cannot change the maximum,
+        and their windows are not transformed."""
+        if self._bounds is None:
+            return None
+        count = (self._grid.pending + len(block)) // self.chunk * self.chunk
+        if count == 0:
+            return np.zeros(0, dtype=bool)
+        level = max(self._peak, float(np.abs(block).max()))
+        # A chunk's frame i gives the points of the frame `delay` before it.
+        return self._bounds(self._chunks * self.chunk - Oversampler.delay, count, level)
 
     def _take(self, peaks: np.ndarray) -> None:
         if len(peaks):

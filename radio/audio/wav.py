@@ -69,7 +69,9 @@ def header(frames: int, channels: int, rate: int) -> bytes:
 
 
 class WavWriter:
-    """Write int16 stereo blocks to an open binary file."""
+    """Write int16 stereo blocks to an open binary file.  Each block reaches the
+    file before ``written`` counts it, so another thread may read the frames
+    written so far back from the file (:class:`WrittenFrames`)."""
 
     def __init__(self, fh: BinaryIO, frames: int, bext: BextInfo | None = None):
         self.fh = fh
@@ -83,10 +85,12 @@ class WavWriter:
             self._bext_at = fh.tell()
             fh.write(bext_chunk(bext, None))
         fh.write(head[12:])
+        self.data_offset = fh.tell()
 
     def write(self, block: np.ndarray) -> None:
         block = np.ascontiguousarray(block, dtype="<i2")
         self.fh.write(block.data)
+        self.fh.flush()
         self.written += len(block)
 
     def finish(self, loudness: dict | None = None) -> None:
@@ -97,6 +101,33 @@ class WavWriter:
             self.fh.seek(self._bext_at)
             self.fh.write(bext_chunk(self.bext, loudness))
             self.fh.seek(end)
+
+
+class WrittenFrames:
+    """The frames a :class:`WavWriter` has written so far, read back from its file
+    (at *path*, through a handle of our own) on another thread."""
+
+    def __init__(self, writer: WavWriter, path: str | Path):
+        self._writer, self._path = writer, path
+        self._fh: BinaryIO | None = None
+
+    def read(self, first: int, count: int) -> np.ndarray | None:
+        """Frames ``first .. first + count - 1`` as int16 ``(count, 2)``, or None
+        while the writer has not written them all."""
+        if first < 0 or first + count > self._writer.written:
+            return None
+        if self._fh is None:
+            self._fh = open(self._path, "rb")
+        self._fh.seek(self._writer.data_offset + first * CHANNELS * 2)
+        data = self._fh.read(count * CHANNELS * 2)
+        if len(data) != count * CHANNELS * 2:
+            return None
+        return np.frombuffer(data, dtype="<i2").reshape(count, CHANNELS)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
 
 # reading ------------------------------------------------------------------------------

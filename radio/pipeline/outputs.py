@@ -87,7 +87,7 @@ def _write_passes(job: Mastering, master, analysis, spool) -> dict:
 def _write_pass(job: Mastering, master, analysis, spool) -> dict:
     from ..audio.dsp import OutputPeakBounds
     from ..audio.loudness import BackgroundMeter
-    from ..audio.wav import BextInfo, WavWriter
+    from ..audio.wav import BextInfo, WavWriter, WrittenFrames
 
     production, paths, log = job.production, job.paths, job.log
     episode, timeline = job.prepared.episode, job.prepared.timeline
@@ -107,8 +107,10 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
             atomic_open(paths["wav"]) as wav_fh:
         writer = WavWriter(wav_fh, timeline.frames, bext)
         if mp3_tmp is not None:
+            # The MP3's meter compares it with the WAV as written, and bounds its peaks.
             encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps,
-                                     measure=True, dual_mono=one)
+                                     measure=True, dual_mono=one,
+                                     reference=(bounds, WrittenFrames(writer, wav_fh.name)))
         try:
             blocks = log.blocks(spool.blocks(), timeline.frames, f"{episode.name}: mastering")
             for block in master.finish(blocks, analysis, episode_seed(episode.name), bounds):

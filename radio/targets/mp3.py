@@ -51,11 +51,12 @@ class Mp3Encoder:
     measures the MP3 as LAME writes it: ``finish`` returns the loudness of the
     finished file without reading it again, and nothing the measuring does can
     hold LAME back.  ``dual_mono`` (blocks whose two channels are the same
-    samples): the MP3 is measured on one channel, see :class:`Mp3Follower`.
+    samples): the MP3 is measured on one channel; *reference* spares its true
+    peak some work; see :class:`Mp3Follower`.
     """
 
     def __init__(self, path: Path, bitrate_kbps: int = 192, measure: bool = False,
-                 dual_mono: bool = False):
+                 dual_mono: bool = False, reference: tuple | None = None):
         import queue
         import threading
 
@@ -76,8 +77,8 @@ class Mp3Encoder:
         self.frames = 0
         self._writer = threading.Thread(target=self._write_all, name="mp3-writer", daemon=True)
         self._writer.start()
-        self._follower = (Mp3Follower(path, self._proc, lambda: self.frames, dual_mono)
-                          if measure else None)
+        self._follower = (Mp3Follower(path, self._proc, lambda: self.frames, dual_mono,
+                                      reference) if measure else None)
 
     def _write_all(self) -> None:
         while (data := self._blocks.get()) is not None:
@@ -256,13 +257,74 @@ class GrowingMp3:
         return True
 
 
+class DecodedPeakBounds:
+    """Upper bounds on the 4x points of the decoded MP3, from the WAV's.
+
+    The decoded programme is the WAV plus LAME's coding error, ``d = y + e``, and
+    the interpolator is linear: a point of ``d`` is at most the WAV's point
+    (*wav_bounds*, :class:`~radio.audio.dsp.OutputPeakBounds`) plus ``sum |h|``
+    times the largest ``|e|`` within its reach (the segment and its neighbours).
+    :meth:`note` takes each decoded block before the meter does and compares it
+    with the WAV's frames (*wav_frames*: ``(first, count) -> int16 frames`` or
+    None while they are not written, :class:`~radio.audio.wav.WrittenFrames`);
+    frames the WAV does not have yet have no bound.  :meth:`reaching` is the
+    MP3 meter's ``bounds``: its true peak is the same, bit for bit, with a
+    fraction of the transforms (the coding error is 30 dB or more under the
+    programme).
+    """
+
+    def __init__(self, wav_bounds, wav_frames, channels: int):
+        self._wav, self._frames, self._channels = wav_bounds, wav_frames, channels
+        self._errors: np.ndarray | None = None   # the largest |e| per segment; -inf: not seen
+
+    def note(self, first: int, block: np.ndarray) -> None:
+        """The decoded programme's frames ``first ..`` (before the meter gets them)."""
+        from ..audio.dsp import segment_reduce
+
+        seg, count = self._wav.segment, self._wav.segments
+        if len(block) == 0 or count == 0:
+            return
+        if self._errors is None:
+            self._errors = np.full(count, -np.inf)
+        wav = self._frames(first, len(block))
+        if wav is None:   # not written yet: these segments have no bound
+            error = np.full(len(block), np.inf)
+        elif self._channels == 1:
+            error = np.abs(block[:, 0] - wav[:, 0] * np.float32(1 / 32768))
+        else:
+            error = np.abs(block - wav * np.float32(1 / 32768)).max(axis=1)
+        at, maxima = segment_reduce(np.maximum, error, first, seg, count)
+        np.maximum(self._errors[at], maxima, out=self._errors[at])
+
+    def reaching(self, first: int, count: int, level: float) -> np.ndarray:
+        """Which of the frames ``first .. first + count - 1`` have 4x points that
+        could reach *level*."""
+        from ..audio.dsp import METER_ROUNDING, around, taps_l1
+
+        seg = self._wav.segment
+        low, high = first // seg, -(-(first + count) // seg)
+        upper = np.full(high - low, np.inf)
+        if self._errors is not None:
+            ids = np.arange(low, high)
+            inside = (ids >= 0) & (ids < len(self._errors))
+            if inside.any():
+                lo = max(low - 1, 0)
+                errors = around(self._errors[lo:high + 1])[ids[inside] - lo]
+                errors = np.where(np.isfinite(errors), errors, np.inf)   # not seen: unbounded
+                upper[inside] = (self._wav.segment_upper(low, high)[inside]
+                                 + taps_l1() * errors + METER_ROUNDING)
+        at = first - low * seg
+        return np.repeat(upper >= level, seg)[at:at + count]
+
+
 class _Programme:
     """What the decoder of a followed MP3 gives, passed to *meter* as the programme
     only: the decoders' delay dropped first, and the last frames held back until
-    ``end(frames)`` says where the programme stops."""
+    ``end(frames)`` says where the programme stops.  *bounds* (a
+    :class:`DecodedPeakBounds`) notes every frame before the meter gets it."""
 
-    def __init__(self, meter):
-        self._meter = meter
+    def __init__(self, meter, bounds: DecodedPeakBounds | None = None):
+        self._meter, self._bounds = meter, bounds
         self.channels = meter.channels
         self._to_skip = ENCODER_DELAY_FRAMES
         self._fed = 0
@@ -274,12 +336,17 @@ class _Programme:
         self._held = np.concatenate([self._held, block[cut:, :self.channels]])
         ready = len(self._held) - HOLD_BACK_FRAMES
         if ready > 0:
-            self._meter.feed(self._held[:ready])
-            self._fed += ready
+            self._pass(self._held[:ready])
             self._held = self._held[ready:]
 
     def end(self, frames: int) -> None:
-        self._meter.feed(self._held[:max(0, frames - self._fed)])
+        self._pass(self._held[:max(0, frames - self._fed)])
+
+    def _pass(self, frames: np.ndarray) -> None:
+        if self._bounds is not None:
+            self._bounds.note(self._fed, frames)
+        self._meter.feed(frames)
+        self._fed += len(frames)
 
 
 class Mp3Follower:
@@ -299,16 +366,25 @@ class Mp3Follower:
     the left channel only and counts it for both: LAME's joint stereo codes
     identical channels as mid alone, so they decode to the same samples
     (``tests/test_mp3.py`` holds it) and the figures are the same, for less
-    measuring work.
+    measuring work.  *reference* ``(wav_bounds, wav_frames)``: the WAV's peak
+    bounds and its frames as written, so that the true peak is computed only
+    where it could be (:class:`DecodedPeakBounds`).
     """
 
-    def __init__(self, path: Path, encoder: subprocess.Popen, frames, dual_mono: bool = False):
+    def __init__(self, path: Path, encoder: subprocess.Popen, frames, dual_mono: bool = False,
+                 reference: tuple | None = None):
         import threading
 
         from ..audio.loudness import LoudnessMeter
 
         self.path, self._encoder, self._frames = path, encoder, frames
-        self.meter = LoudnessMeter(44100, 1 if dual_mono else 2, dual_mono=dual_mono)
+        channels = 1 if dual_mono else 2
+        self._written, self._bounds = None, None
+        if reference is not None:
+            wav_bounds, self._written = reference
+            self._bounds = DecodedPeakBounds(wav_bounds, self._written.read, channels)
+        self.meter = LoudnessMeter(44100, channels, dual_mono=dual_mono,
+                                   peak_bounds=self._bounds.reaching if self._bounds else None)
         self._stop = threading.Event()
         self._errors: list[BaseException] = []
         self._thread = threading.Thread(target=self._measure, name="mp3-meter", daemon=True)
@@ -318,7 +394,7 @@ class Mp3Follower:
         from ..procs import lower_thread_priority
 
         lower_thread_priority()
-        programme = _Programme(self.meter)
+        programme = _Programme(self.meter, self._bounds)
         growing = GrowingMp3(self.path, lambda: self._encoder.poll() is not None, self._stop)
         try:
             for block in decoded_blocks(growing):
@@ -332,6 +408,8 @@ class Mp3Follower:
             self._errors.append(exc)
         finally:
             growing.close()
+            if self._written is not None:
+                self._written.close()
 
     def finish(self):
         self._thread.join()
