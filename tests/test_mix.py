@@ -276,3 +276,16 @@ def test_ducking_computed_on_the_ramps_only_is_the_same_numbers(seed):
         got, want = duck_db(bed, pos), _reference_duck_db(bed, pos)
         assert np.array_equal(got, want)
         assert np.array_equal(bed_envelope(bed, pos), np.exp(want * (np.log(10.0) / 20.0)))
+
+
+def test_exp_by_runs_is_exp_bit_for_bit():
+    # Each run of equal values takes one exp: the envelope is the same numbers.
+    from radio.pipeline.mix import exp_by_runs
+
+    rng = np.random.default_rng(5)
+    ramp = np.linspace(0.0, -1.4, 3000)
+    cases = [np.zeros(0), np.array([-0.7]), np.zeros(65536), np.full(100, -1.38),
+             np.concatenate([np.zeros(500), ramp, np.full(7000, -1.4), ramp[::-1], np.zeros(3)]),
+             rng.normal(size=4096), np.tile([0.0, -0.5], 2000)]
+    for values in cases:
+        assert np.array_equal(exp_by_runs(values), np.exp(values))
