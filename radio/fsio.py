@@ -86,6 +86,63 @@ def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8",
         fh.write(text)
 
 
+WRITEBACK_BYTES = 16 << 20
+
+
+class Writeback:
+    """Puts a large file that is being written onto the disk as it goes, from a
+    thread of its own, so that the fsync that publishes it (``atomic_path``)
+    finds little left to write: a 10-minute WAV is 100 MB, which the system
+    otherwise keeps in memory until that fsync, at the end of the build.
+
+    The writer calls :meth:`wrote` with the bytes it has handed to the system so
+    far; every *every* bytes the thread syncs the file while the writer goes on.
+    An error there is left for the final fsync to report.  :meth:`close` (or the
+    end of a ``with``) waits for the thread: call it before the file is closed.
+    """
+
+    def __init__(self, fh, every: int = WRITEBACK_BYTES):
+        import threading
+
+        self._fd, self._every = fh.fileno(), every
+        self._synced = self._asked = 0
+        self._wake = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="writeback", daemon=True)
+        self._thread.start()
+
+    def wrote(self, total: int) -> None:
+        if total - self._asked >= self._every:
+            with self._wake:
+                self._asked = total
+                self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._asked == self._synced and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                self._synced = self._asked
+            try:
+                os.fsync(self._fd)
+            except OSError:   # the final fsync reports it
+                pass
+
+    def close(self) -> None:
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join()
+
+    def __enter__(self) -> "Writeback":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def _fsync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

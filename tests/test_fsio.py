@@ -84,3 +84,49 @@ def test_lock_timeout_says_what_to_do(tmp_path):
         assert "another radio build of this production is running" in other.stderr
     finally:
         first.release()
+
+
+def test_writeback_syncs_a_growing_file_behind_its_writer(tmp_path, monkeypatch):
+    # Every `every` bytes handed to the system, a thread of its own syncs the file,
+    # so the fsync that publishes it finds little left; an error there is left to
+    # that fsync, and closing waits for the thread.
+    import threading
+
+    from radio.fsio import Writeback
+
+    synced, real_fsync = [], os.fsync
+
+    def fsync(fd):
+        synced.append((threading.current_thread().name, os.fstat(fd).st_size))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with atomic_open(tmp_path / "big.wav") as fh, Writeback(fh, every=1000) as writeback:
+        for block in range(10):
+            fh.write(b"x" * 600)
+            fh.flush()
+            writeback.wrote(600 * (block + 1))
+        for _ in range(200):   # the thread catches up
+            if len([n for n, _ in synced if n == "writeback"]) >= 1 and \
+                    max(size for _, size in synced) >= 5400:
+                break
+            time.sleep(0.01)
+    background = [size for name, size in synced if name == "writeback"]
+    assert background and max(background) >= 5400   # synced while being written
+    assert synced[-2:][0][0] != "writeback"           # then published by atomic_path
+    assert (tmp_path / "big.wav").read_bytes() == b"x" * 6000
+    assert not any(t.name == "writeback" for t in threading.enumerate())
+
+
+def test_writeback_leaves_a_failing_sync_to_the_final_one(tmp_path, monkeypatch):
+    from radio.fsio import Writeback
+
+    def broken(fd):
+        raise OSError(errno.EIO, "I/O error")
+
+    with open(tmp_path / "f", "wb") as fh:
+        writeback = Writeback(fh, every=1)
+        monkeypatch.setattr(os, "fsync", broken)
+        writeback.wrote(10)
+        time.sleep(0.05)
+        writeback.close()   # no error here: the publishing fsync reports it

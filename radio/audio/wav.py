@@ -71,13 +71,16 @@ def header(frames: int, channels: int, rate: int) -> bytes:
 class WavWriter:
     """Write int16 stereo blocks to an open binary file.  Each block reaches the
     file before ``written`` counts it, so another thread may read the frames
-    written so far back from the file (:class:`WrittenFrames`)."""
+    written so far back from the file (:class:`WrittenFrames`); *writeback* (an
+    :class:`~radio.fsio.Writeback`) is told of each."""
 
-    def __init__(self, fh: BinaryIO, frames: int, bext: BextInfo | None = None):
+    def __init__(self, fh: BinaryIO, frames: int, bext: BextInfo | None = None,
+                 writeback=None):
         self.fh = fh
         self.frames = frames
         self.bext = bext
         self.written = 0
+        self._writeback = writeback   # an fsio.Writeback told of every block
         extra = 8 + BEXT_SIZE if bext else 0
         head = header(frames, CHANNELS, RATE)
         fh.write(head[:4] + struct.pack("<I", 36 + extra + frames * CHANNELS * 2) + head[8:12])
@@ -92,6 +95,8 @@ class WavWriter:
         self.fh.write(block.data)
         self.fh.flush()
         self.written += len(block)
+        if self._writeback is not None:
+            self._writeback.wrote(self.data_offset + self.written * CHANNELS * 2)
 
     def finish(self, loudness: dict | None = None) -> None:
         if self.written != self.frames:

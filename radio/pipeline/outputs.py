@@ -17,7 +17,7 @@ from ..audio.presets import Preset
 from ..clock import build_date, build_epoch
 from ..config import Production
 from ..errors import BuildError
-from ..fsio import atomic_open, atomic_path
+from ..fsio import Writeback, atomic_open, atomic_path
 from ..i18n import _, _l
 from ..log import Log
 from ..targets import mp3
@@ -104,8 +104,8 @@ def _write_pass(job: Mastering, master, analysis, spool) -> dict:
                             peak_bounds=bounds.reaching)
     encoder = None
     with atomic_path(paths["mp3"]) if not job.options.wav_only else _nothing() as mp3_tmp, \
-            atomic_open(paths["wav"]) as wav_fh:
-        writer = WavWriter(wav_fh, timeline.frames, bext)
+            atomic_open(paths["wav"]) as wav_fh, Writeback(wav_fh) as writeback:
+        writer = WavWriter(wav_fh, timeline.frames, bext, writeback)
         if mp3_tmp is not None:
             # The MP3's meter compares it with the WAV as written, and bounds its peaks.
             encoder = mp3.Mp3Encoder(mp3_tmp, production.settings.build.mp3_bitrate_kbps,
