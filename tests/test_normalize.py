@@ -458,3 +458,18 @@ def test_a_pronunciations_file_is_read_again_when_it_changes(tmp_path):
     assert normalize("sông NP3", load_lexicon(path)) == "sông Ngàn Phố bốn"
     path.unlink()
     assert load_lexicon(path).pronunciations == ()
+
+
+def test_has_word_is_the_word_boundary_search_it_replaces():
+    import re
+
+    from radio.speech.normalize import _has_word
+
+    texts = ["cam Vinh", "cam", "camera", "xcam", "quả cam.", "cam_x", "Cam", "cam cam",
+             "ca m", "1cam", "cam1", "(cam)", "đcam", "camđ", "", "Hà Tĩnh", "TP.HCM",
+             "UBND tỉnh", "UBNDx", "x UBND", "HĐND-UBND", "a_UBND"]
+    words = ["cam", "UBND", "Hà Tĩnh", "TP.HCM", "c", "m", "HCM", "."]
+    for text in texts:
+        for word in words:
+            expected = bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+            assert _has_word(text, word) == expected, (text, word)

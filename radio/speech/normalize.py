@@ -165,8 +165,7 @@ def _read_tsv(path: Path, problems: list[Problem],
             problems.append(Problem(found, str(path), number, hint))
             continue
         written = clean(columns[0])
-        if written != clean(columns[1]) and re.search(
-                rf"(?<!\w){re.escape(written)}(?!\w)", clean(columns[1])):
+        if written != clean(columns[1]) and _has_word(clean(columns[1]), written):
             problems.append(Problem(_l("the spoken form repeats the written form '{written}'",
                                        written=columns[0]), str(path), number,
                                     _l("it would be replaced again on every reading: write "
@@ -180,6 +179,23 @@ def _read_tsv(path: Path, problems: list[Problem],
         seen[written] = (number, columns[1])
         pairs.append((columns[0], columns[1]))
     return pairs
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"   # what \w matches in a str pattern
+
+
+def _has_word(text: str, word: str) -> bool:
+    r"""Whether *word* occurs in *text* with no word character on either side
+    (``(?<!\w)word(?!\w)``, without compiling a pattern for every line)."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not _is_word_char(text[start - 1])) and \
+                (end == len(text) or not _is_word_char(text[end])):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def load_lexicon(pronunciations_path: Path | None = None) -> Lexicon:
