@@ -381,3 +381,31 @@ def test_deciding_what_is_current_decodes_nothing(production, monkeypatch):
             == (None, 0)
     assert decoded == []
     assert not list((prod.cache_dir / "sources").rglob("*.f32"))
+
+
+def test_an_edited_script_is_stale_without_a_look_at_its_speech(prod, monkeypatch):
+    """The parent's check of an episode whose script changed since its build does not
+    prepare it (the build will); a script edited without changing what it makes
+    (a comment) is found unchanged by the build, which keeps the new digest."""
+    from radio.config import load
+    from radio.log import Log
+    from radio.pipeline import build
+    from radio.pipeline.prepare import load_episodes
+
+    production = load(prod)
+    episode = load_episodes(production, ["episode1"])[0]
+    options = build.BuildOptions(jobs=2)
+    assert build._current_result(production, episode, options, Log(0))[0] is not None
+    with open(prod / "scripts" / "episode1.md", "a", encoding="utf-8") as fh:
+        fh.write("\n<!-- ghi chú của biên tập viên -->\n")
+    prepared = []
+    monkeypatch.setattr(build, "prepare", lambda *a, **k: prepared.append(a) or None)
+    episode = load_episodes(production, ["episode1"])[0]
+    assert build._current_result(production, episode, options, Log(0)) == (None, 0)
+    assert prepared == []
+    monkeypatch.undo()
+    before = snapshot(prod, "output")
+    out = radio(prod, "build", "--all")
+    assert says_unchanged(out, "episode1") and synthesized(out) == 0
+    assert snapshot(prod, "output") == before
+    assert build._current_result(production, episode, options, Log(0))[0] is not None

@@ -186,7 +186,10 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     paths = output_names(production, episode.name, preset.name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset.name, options)
     state_path = _state_path(production, episode.name, preset.name, paths)
+    state = {"fingerprint": fingerprint, "script": _script_digest(production, episode)}
     if _up_to_date(state_path, fingerprint, paths, options):
+        if _read_state(state_path) != state:   # the script changed, not what it makes
+            write_text(state_path, json.dumps(state))
         log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
         return EpisodeResult(episode.name, paths["json"], False)
     length = timecode(prepared.timeline.duration_ms / 1000, tenths=True)
@@ -197,7 +200,7 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     extra = report_extra(job, loudness)
     write_text(paths["json"], report.report_json(episode, prepared.timeline, extra))
     write_text(paths["txt"], report.cue_sheet(episode, prepared.timeline, extra))
-    write_text(state_path, json.dumps({"fingerprint": fingerprint}))
+    write_text(state_path, json.dumps(state))
     log.info(f"{episode.name}: wrote {production.rel(paths['wav'])}"
              + ("" if options.wav_only else f", {paths['mp3'].name}"))
     return EpisodeResult(episode.name, paths["json"], True)
@@ -213,6 +216,12 @@ def _current_result(production: Production, episode, options: BuildOptions,
     from ..takes import Takes
     from .sources import SourceMiss
 
+    preset = options.preset_for(production)
+    paths = output_names(production, episode.name, preset.name, options.output_dir)
+    state_path = _state_path(production, episode.name, preset.name, paths)
+    script = _read_state(state_path).get("script")
+    if script and script != _script_digest(production, episode):
+        return None, 0   # edited since its last build: no need to look further
     with make_synthesizer(production, options) as synth:
         synth.cache_only = True
         try:
@@ -225,11 +234,8 @@ def _current_result(production: Production, episode, options: BuildOptions,
             return None, 0
         except Exception:   # anything wrong is reported by the real build
             return None, 0
-    preset = options.preset_for(production)
-    paths = output_names(production, episode.name, preset.name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset.name, options)
-    if not _up_to_date(_state_path(production, episode.name, preset.name, paths),
-                       fingerprint, paths, options):
+    if not _up_to_date(state_path, fingerprint, paths, options):
         return None, 0
     log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
     return EpisodeResult(episode.name, paths["json"], False), synth.cache.hits
@@ -279,10 +285,27 @@ def _fingerprint(production: Production, prepared: Prepared, preset: str,
                           .encode()).hexdigest()
 
 
-def _up_to_date(state_path: Path, fingerprint: str, paths: dict, options: BuildOptions) -> bool:
+def _script_digest(production: Production, episode) -> str:
+    """The episode's script file, as a digest: a script edited since the last build
+    makes the episode stale at once (an edit that changes nothing of what it makes,
+    a comment, is found by the build itself, which then only writes the new digest)."""
+    try:
+        return hashlib.sha256(production.script_path(episode.name).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _read_state(state_path: Path) -> dict:
     try:
         state = json.loads(state_path.read_text())
     except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _up_to_date(state_path: Path, fingerprint: str, paths: dict, options: BuildOptions) -> bool:
+    state = _read_state(state_path)
+    if not state:
         return False
     needed = ["wav", "json", "txt"] + ([] if options.wav_only else ["mp3"])
     return state.get("fingerprint") == fingerprint and all(paths[k].exists() for k in needed)
