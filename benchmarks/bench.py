@@ -620,7 +620,8 @@ def notes(data: dict) -> list[str]:
                    f"{', '.join(f['unchanged']) or 'none'}")
         out.append("4c: the floor is LAME alone; a build also measures the mix (to set the "
                    "gain), the WAV and the MP3, and limits the true peak: four passes "
-                   "oversampled 4x, besides mixing and filtering.  Row 4c prices one such "
+                   "oversampled 4x (the limiter's, the WAV's and the MP3's only where a "
+                   "peak could be), besides mixing and filtering.  Row 4c prices one full "
                    "measurement; radio's meter works on one channel when both are equal")
         if any(r["synthesized"] != 1 or r["rebuilt"] != ["episode1"]
                for r in edit.get("runs_facts", [f])):
