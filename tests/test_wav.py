@@ -121,3 +121,25 @@ def test_broken_files_name_the_file(tmp_path, content, message):
     with pytest.raises(WavError, match=message) as caught:
         read_layout(path, hint="export it again")
     assert caught.value.problem.path == str(path) and caught.value.problem.hint
+
+
+def test_written_frames_are_read_back_as_written_and_none_before(tmp_path):
+    # What another thread reads of a WAV being written: the frames written so far,
+    # nothing beyond, and nothing (not an error) when the file cannot be read.
+    import numpy as np
+
+    from radio.audio.wav import WavWriter, WrittenFrames
+
+    pcm = (np.arange(20000, dtype=np.int32).reshape(-1, 2) % 3000 - 1500).astype(np.int16)
+    with open(tmp_path / "a.wav", "wb") as fh:
+        writer = WavWriter(fh, len(pcm))
+        frames = WrittenFrames(writer, fh.name)
+        assert frames.read(0, 10) is None
+        writer.write(pcm[:6000])
+        assert np.array_equal(frames.read(100, 5000), pcm[100:5100])
+        assert frames.read(5000, 2000) is None
+        writer.write(pcm[6000:])
+        assert np.array_equal(frames.read(5000, 5000), pcm[5000:])
+        frames.close()
+        broken = WrittenFrames(writer, tmp_path / "no such file.wav")
+        assert broken.read(0, 10) is None

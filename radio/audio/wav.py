@@ -121,10 +121,13 @@ class WrittenFrames:
         while the writer has not written them all."""
         if first < 0 or first + count > self._writer.written:
             return None
-        if self._fh is None:
-            self._fh = open(self._path, "rb")
-        self._fh.seek(self._writer.data_offset + first * CHANNELS * 2)
-        data = self._fh.read(count * CHANNELS * 2)
+        try:   # a reader that fails only costs the caller its shortcut
+            if self._fh is None:
+                self._fh = open(self._path, "rb")
+            self._fh.seek(self._writer.data_offset + first * CHANNELS * 2)
+            data = self._fh.read(count * CHANNELS * 2)
+        except OSError:
+            return None
         if len(data) != count * CHANNELS * 2:
             return None
         return np.frombuffer(data, dtype="<i2").reshape(count, CHANNELS)
