@@ -349,6 +349,14 @@ def segment_reduce(ufunc: np.ufunc, values: np.ndarray, first: int, segment: int
     return slice(start // segment, start // segment + len(reduced)), reduced
 
 
+def per_frame(per_segment, segment: int, first: int, count: int) -> np.ndarray:
+    """The values of frames ``first .. first + count - 1``, each its segment's:
+    *per_segment(low, high)* gives those of segments ``low .. high - 1``."""
+    low = first // segment
+    at = first - low * segment
+    return np.repeat(per_segment(low, -(-(first + count) // segment)), segment)[at:at + count]
+
+
 def _segments_touched(first: int, count: int, segment: int, segments: int) -> slice:
     """The segments that frames ``first .. first + count - 1`` touch (within the
     programme's *segments*)."""
@@ -417,20 +425,13 @@ class OutputPeakBounds:
     def reaching(self, first: int, count: int, level: float) -> np.ndarray:
         """Which of the frames ``first .. first + count - 1`` have 4x points that
         could reach *level* (all of them outside the programme's segments)."""
-        seg = self.segment
-        low_seg = first // seg
-        could = self.segment_upper(low_seg, -(-(first + count) // seg)) >= level
-        at = first - low_seg * seg
-        return np.repeat(could, seg)[at:at + count]
+        return per_frame(lambda low, high: self.segment_upper(low, high) >= level,
+                         self.segment, first, count)
 
     def upper(self, first: int, count: int) -> np.ndarray:
         """Bounds for the 4x points of frames ``first .. first + count - 1``
         (infinite outside the programme's segments)."""
-        seg = self.segment
-        low_seg = first // seg
-        at = first - low_seg * seg
-        return np.repeat(self.segment_upper(low_seg, -(-(first + count) // seg)),
-                         seg)[at:at + count]
+        return per_frame(self.segment_upper, self.segment, first, count)
 
     def segment_upper(self, low_seg: int, high_seg: int) -> np.ndarray:
         """The bound of segments ``low_seg .. high_seg - 1``."""

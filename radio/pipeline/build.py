@@ -186,9 +186,10 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     paths = output_names(production, episode.name, preset.name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset.name, options)
     state_path = _state_path(production, episode.name, preset.name, paths)
-    state = {"fingerprint": fingerprint, "script": _script_digest(production, episode)}
-    if _up_to_date(state_path, fingerprint, paths, options):
-        if _read_state(state_path) != state:   # the script changed, not what it makes
+    state, kept = ({"fingerprint": fingerprint, "script": _script_digest(production, episode)},
+                   _read_state(state_path))
+    if _up_to_date(kept, fingerprint, paths, options):
+        if kept != state:   # the script changed, not what it makes
             write_text(state_path, json.dumps(state))
         log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
         return EpisodeResult(episode.name, paths["json"], False)
@@ -219,8 +220,8 @@ def _current_result(production: Production, episode, options: BuildOptions,
     preset = options.preset_for(production)
     paths = output_names(production, episode.name, preset.name, options.output_dir)
     state_path = _state_path(production, episode.name, preset.name, paths)
-    script = _read_state(state_path).get("script")
-    if script and script != _script_digest(production, episode):
+    kept = _read_state(state_path)
+    if kept.get("script") and kept["script"] != _script_digest(production, episode):
         return None, 0   # edited since its last build: no need to look further
     with make_synthesizer(production, options) as synth:
         synth.cache_only = True
@@ -235,7 +236,7 @@ def _current_result(production: Production, episode, options: BuildOptions,
         except Exception:   # anything wrong is reported by the real build
             return None, 0
     fingerprint = _fingerprint(production, prepared, preset.name, options)
-    if not _up_to_date(state_path, fingerprint, paths, options):
+    if not _up_to_date(kept, fingerprint, paths, options):
         return None, 0
     log.detail(_("{name}: unchanged, nothing to rebuild", name=episode.name))
     return EpisodeResult(episode.name, paths["json"], False), synth.cache.hits
@@ -303,8 +304,8 @@ def _read_state(state_path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _up_to_date(state_path: Path, fingerprint: str, paths: dict, options: BuildOptions) -> bool:
-    state = _read_state(state_path)
+def _up_to_date(state: dict, fingerprint: str, paths: dict, options: BuildOptions) -> bool:
+    """Whether the build *state* (as read) is of this *fingerprint*, its outputs all there."""
     if not state:
         return False
     needed = ["wav", "json", "txt"] + ([] if options.wav_only else ["mp3"])

@@ -299,22 +299,25 @@ class DecodedPeakBounds:
     def reaching(self, first: int, count: int, level: float) -> np.ndarray:
         """Which of the frames ``first .. first + count - 1`` have 4x points that
         could reach *level*."""
+        from ..audio.dsp import per_frame
+
+        return per_frame(lambda low, high: self.segment_upper(low, high) >= level,
+                         self._wav.segment, first, count)
+
+    def segment_upper(self, low: int, high: int) -> np.ndarray:
+        """The bound of segments ``low .. high - 1`` (infinite where LAME's error
+        is not known)."""
         from ..audio.dsp import METER_ROUNDING, around, taps_l1
 
-        seg = self._wav.segment
-        low, high = first // seg, -(-(first + count) // seg)
-        upper = np.full(high - low, np.inf)
+        errors = np.full(high - low, np.inf)
         if self._errors is not None:
             ids = np.arange(low, high)
             inside = (ids >= 0) & (ids < len(self._errors))
             if inside.any():
                 lo = max(low - 1, 0)
-                errors = around(self._errors[lo:high + 1])[ids[inside] - lo]
-                errors = np.where(np.isfinite(errors), errors, np.inf)   # not seen: unbounded
-                upper[inside] = (self._wav.segment_upper(low, high)[inside]
-                                 + taps_l1() * errors + METER_ROUNDING)
-        at = first - low * seg
-        return np.repeat(upper >= level, seg)[at:at + count]
+                near = around(self._errors[lo:high + 1])[ids[inside] - lo]
+                errors[inside] = np.where(np.isfinite(near), near, np.inf)   # not seen
+        return self._wav.segment_upper(low, high) + taps_l1() * errors + METER_ROUNDING
 
 
 class _Programme:
