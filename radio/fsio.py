@@ -97,8 +97,11 @@ class Writeback:
 
     The writer calls :meth:`wrote` with the bytes it has handed to the system so
     far; every *every* bytes the thread syncs the file while the writer goes on.
-    An error there is left for the final fsync to report.  :meth:`close` (or the
-    end of a ``with``) waits for the thread: call it before the file is closed.
+    An error there is raised to the writer, by its next :meth:`wrote` or by
+    :meth:`close`: the system reports a failed writeback once (Linux marks it
+    seen), so the fsync that publishes the file would not report it again.
+    :meth:`close` (or the end of a ``with``) waits for the thread: call it
+    before the file is closed.
     """
 
     def __init__(self, fh, every: int = WRITEBACK_BYTES):
@@ -108,10 +111,13 @@ class Writeback:
         self._synced = self._asked = 0
         self._wake = threading.Condition()
         self._closed = False
+        self._error: OSError | None = None
         self._thread = threading.Thread(target=self._run, name="writeback", daemon=True)
         self._thread.start()
 
     def wrote(self, total: int) -> None:
+        if self._error is not None:
+            raise self._error
         if total - self._asked >= self._every:
             with self._wake:
                 self._asked = total
@@ -127,20 +133,28 @@ class Writeback:
                 self._synced = self._asked
             try:
                 os.fsync(self._fd)
-            except OSError:   # the final fsync reports it
-                pass
+            except OSError as exc:   # for the writer: nobody else will hear of it
+                self._error = exc
+                return
 
     def close(self) -> None:
+        """Wait for the thread; raise the error its fsync met, if any."""
         with self._wake:
             self._closed = True
             self._wake.notify()
         self._thread.join()
+        if self._error is not None:
+            raise self._error
 
     def __enter__(self) -> "Writeback":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            self.close()
+        except OSError:
+            if kind is None:   # else the error already under way goes on
+                raise
 
 
 def _fsync_folder(folder: Path) -> None:

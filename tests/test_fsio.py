@@ -118,15 +118,62 @@ def test_writeback_syncs_a_growing_file_behind_its_writer(tmp_path, monkeypatch)
     assert not any(t.name == "writeback" for t in threading.enumerate())
 
 
-def test_writeback_leaves_a_failing_sync_to_the_final_one(tmp_path, monkeypatch):
+def _fsync_failing_once(monkeypatch, thread_name: str = "writeback"):
+    """os.fsync as Linux reports a failed writeback: to the first fsync after it
+    (here the first one from *thread_name*), then never again."""
+    import threading
+
+    real_fsync, failed = os.fsync, []
+
+    def fsync(fd):
+        if not failed and threading.current_thread().name == thread_name:
+            failed.append(fd)
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return failed
+
+
+def test_writeback_reports_a_failed_sync_to_the_writer(tmp_path, monkeypatch):
+    # The system reports a failed writeback once: the final fsync would not see it,
+    # so the thread hands it to the writer (its next block, or the close).
     from radio.fsio import Writeback
 
-    def broken(fd):
-        raise OSError(errno.EIO, "I/O error")
-
+    failed = _fsync_failing_once(monkeypatch)
     with open(tmp_path / "f", "wb") as fh:
         writeback = Writeback(fh, every=1)
-        monkeypatch.setattr(os, "fsync", broken)
         writeback.wrote(10)
-        time.sleep(0.05)
-        writeback.close()   # no error here: the publishing fsync reports it
+        for total in range(20, 420):   # the writer goes on until it hears of it
+            try:
+                writeback.wrote(total)
+            except OSError as exc:
+                assert "Input/output" in str(exc)
+                break
+            time.sleep(0.005)
+        else:
+            pytest.fail("the writer never heard of the failed fsync")
+        assert failed
+        with pytest.raises(OSError, match="Input/output"):
+            writeback.close()
+
+
+def test_a_failed_writeback_keeps_the_previous_output(tmp_path, monkeypatch):
+    from radio.errors import BuildError
+    from radio.fsio import Writeback
+
+    target = tmp_path / "episode1.wav"
+    target.write_bytes(b"the last good build")
+    failed = _fsync_failing_once(monkeypatch)
+    with pytest.raises(BuildError, match="episode1.wav"):
+        with atomic_open(target) as fh, Writeback(fh, every=100) as writeback:
+            fh.write(b"x" * 200)
+            fh.flush()
+            writeback.wrote(200)
+            for _ in range(200):   # the thread meets the error while the writer goes on
+                if failed:
+                    break
+                time.sleep(0.01)
+            fh.write(b"y" * 10)   # then the writer closes: no later fsync reports it
+    assert target.read_bytes() == b"the last good build"
+    assert [p.name for p in tmp_path.iterdir()] == ["episode1.wav"]
