@@ -74,6 +74,52 @@ def test_every_message_in_the_code_has_a_vietnamese_translation():
         "again:\n  " + "\n  ".join(missing))
 
 
+LOG_METHODS = {"info", "detail", "warn"}
+
+
+def _words_outside_the_catalog(node) -> list[str]:
+    """English words in a log call's first argument that no catalog call wraps:
+    the literal text of a string or f-string, or of the parts of a ``+``."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.findall(r"[A-Za-z]{3,}", node.value)
+    if isinstance(node, ast.JoinedStr):
+        return [w for part in node.values if isinstance(part, ast.Constant)
+                for w in re.findall(r"[A-Za-z]{3,}", part.value)]
+    if isinstance(node, ast.BinOp):
+        return _words_outside_the_catalog(node.left) + _words_outside_the_catalog(node.right)
+    if isinstance(node, ast.IfExp):
+        return _words_outside_the_catalog(node.body) + _words_outside_the_catalog(node.orelse)
+    return []   # a call (_, ngettext...) or a value made elsewhere
+
+
+def _is_a_log(node) -> bool:
+    """``log``, ``self.log``, ``job.log``... (the Log every command writes to)."""
+    import ast
+
+    return (isinstance(node, ast.Name) and node.id == "log") or \
+        (isinstance(node, ast.Attribute) and node.attr in ("log", "_log"))
+
+
+def test_what_the_log_says_goes_through_the_catalog():
+    # A line written straight into a log call stays English in the Vietnamese interface.
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "radio").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in LOG_METHODS and node.args
+                    and _is_a_log(node.func.value)):
+                words = _words_outside_the_catalog(node.args[0])
+                if words:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {' '.join(words)}")
+    assert not found, "log lines outside the message catalog (wrap them in _()):\n  " + \
+        "\n  ".join(found)
+
+
 def test_translations_keep_the_placeholders_of_their_message():
     wrong = []
     for m in read_catalog():

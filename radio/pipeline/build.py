@@ -202,8 +202,9 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     write_text(paths["json"], report.report_json(episode, prepared.timeline, extra))
     write_text(paths["txt"], report.cue_sheet(episode, prepared.timeline, extra))
     write_text(state_path, json.dumps(state))
-    log.info(f"{episode.name}: wrote {production.rel(paths['wav'])}"
-             + ("" if options.wav_only else f", {paths['mp3'].name}"))
+    wav = production.rel(paths["wav"])
+    log.info(_("{name}: wrote {wav}", name=episode.name, wav=wav) if options.wav_only else
+             _("{name}: wrote {wav}, {mp3}", name=episode.name, wav=wav, mp3=paths["mp3"].name))
     return EpisodeResult(episode.name, paths["json"], True)
 
 
