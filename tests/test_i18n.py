@@ -120,6 +120,29 @@ def test_what_the_log_says_goes_through_the_catalog():
         "\n  ".join(found)
 
 
+def _hint_ids() -> dict[str, str]:
+    """The message id of every ``hint=_l("...")`` in radio/, and where."""
+    import ast
+
+    found = {}
+    for path in sorted((ROOT / "radio").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "hint" \
+                    and isinstance(node.value, ast.Call) and node.value.args \
+                    and isinstance(node.value.args[0], ast.Constant):
+                found[node.value.args[0].value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_hints_go_on_the_line_in_lower_case():
+    # A hint follows its message after a dash ("... — hãy ..."): its translation starts
+    # in lower case, as the English does.
+    strings = {m.id: m.string for m in read_catalog() if m.id and isinstance(m.id, str)}
+    wrong = [f"{where}: {strings[msgid]!r}" for msgid, where in _hint_ids().items()
+             if msgid[:1].islower() and strings.get(msgid, "")[:1].isupper()]
+    assert not wrong, "hints translated with a capital letter:\n  " + "\n  ".join(wrong)
+
+
 def test_translations_keep_the_placeholders_of_their_message():
     wrong = []
     for m in read_catalog():
