@@ -597,6 +597,21 @@ def test_a_proxy_that_refuses_google_means_unreachable(proxy_env, capsys):
     assert "secret" not in out
 
 
+def test_voices_speaks_vietnamese_to_the_end(proxy_env, capsys):
+    # The voices' descriptions and Google's state were English in the Vietnamese interface.
+    from radio import i18n
+    from radio.commands.speech import run_voices
+    from radio.log import Log
+
+    proxy_env(b"403 Forbidden", HTTPS_PROXY="http://127.0.0.1:{port}")
+    with i18n.language("vi"):
+        run_voices(Log())
+    out = capsys.readouterr().out
+    assert "tiếng Việt, giọng Bắc (Hà Nội)" in out and "giọng Nam (Sài Gòn)" in out
+    assert "KHÔNG kết nối được từ máy này qua proxy http://127.0.0.1:" in out
+    assert not re.search(r"\b(reachable|Vietnamese|Northern|through)\b", out)
+
+
 def test_no_proxy_for_google_goes_direct(proxy_env, monkeypatch):
     proxy = proxy_env(b"200 OK", HTTPS_PROXY="http://127.0.0.1:{port}",
                       NO_PROXY="localhost,.google.com")

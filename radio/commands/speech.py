@@ -95,8 +95,12 @@ def run_voices(log: Log, all_variants: bool = False) -> None:
                      common=", ".join(common), more=len(variants()) - len(common)))
     gtts = GttsEngine(timeout_s=3)
     proxy = https_proxy(f"https://{HOST}/")
-    via = f" through the proxy {proxy_label(proxy)}" if proxy else ""
-    state = f"reachable{via}" if gtts.reachable(3.0) else f"NOT reachable from here{via} (offline)"
+    if gtts.reachable(3.0):
+        state = (_("reachable through the proxy {proxy}", proxy=proxy_label(proxy)) if proxy
+                 else _("reachable"))
+    else:
+        state = (_("NOT reachable from here through the proxy {proxy} (offline)",
+                   proxy=proxy_label(proxy)) if proxy else _("NOT reachable from here (offline)"))
     click.echo(_("gtts (online, Google Translate TTS {version}) — {state}",
                  version=gtts.version, state=state))
     click.echo(_("  vi                 the only Vietnamese voice: two narrators on gtts sound "

@@ -21,10 +21,10 @@ from ..procs import child_options
 from .espeak_helper import read_message, write_message
 
 ENGINE_NAME = "espeak"
-VOICES = {
-    "vi": "Vietnamese, Northern (Hà Nội)",
-    "vi-vn-x-central": "Vietnamese, Central (Huế)",
-    "vi-vn-x-south": "Vietnamese, Southern (Sài Gòn)",
+VOICES = {   # name -> what `radio voices` says of it
+    "vi": _l("Vietnamese, Northern (Hà Nội)"),
+    "vi-vn-x-central": _l("Vietnamese, Central (Huế)"),
+    "vi-vn-x-south": _l("Vietnamese, Southern (Sài Gòn)"),
 }
 
 
