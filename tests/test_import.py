@@ -173,6 +173,63 @@ def test_table_without_header_with_a_numbered_column(production, tmp_path):
     assert episode.title == "bang3" and "not classified" not in err
 
 
+def _table_document(path: Path, before: list[str], rows: list[tuple[str, ...]],
+                    after: list[str]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.paragraphs[0].add_run(text)
+    for text in after:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("rows", [
+    [("Năm", "Sản lượng"), ("2023", "25.000 tấn"), ("2024", "30.000 tấn")],
+    [("STT", "Xã", "Diện tích"), ("1", "Hương Sơn", "1.200 ha"), ("2", "Vũ Quang", "850 ha")],
+    [("Sản phẩm", "Giá bán"), ("Cam bù", "35.000 đồng/kg"), ("Cam chanh", "20.000đ")],
+], ids=["years", "numbered communes", "prices"])
+def test_a_table_of_figures_gives_no_speakers(production, tmp_path, rows):
+    """Figures in a table (years, areas, prices) are not who says what: the rows stay
+    in the script as notes for the producer, and the speakers are the script's own."""
+    document = _table_document(tmp_path / "so_lieu.docx",
+                               ["MC1: Kính thưa quý vị, sau đây là một số số liệu."], rows,
+                               ["MC2: Xin cảm ơn quý vị đã theo dõi."])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "so_lieu.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, sau đây là một số số liệu."),
+        ("MC2", "Xin cảm ơn quý vị đã theo dõi.")]
+    assert [s.label for s in episode.speakers] == ["MC1", "MC2"]
+    text = (production / "scripts" / "so_lieu.md").read_text(encoding="utf-8")
+    for row in rows:   # every figure kept, where it was, for the producer to read
+        cells = [c for c in row if not (c.isdigit() and len(c) < 4)]
+        assert " | ".join(cells) in text
+        assert " | ".join(cells) in err   # and named in the import's warnings
+    assert err.count("not classified") == len(rows)
+
+
+def test_a_two_column_table_numbered_down_its_side(production, tmp_path):
+    """STT | text: the numbers are not speakers; each row says who speaks itself."""
+    document = _table_document(tmp_path / "danh_so.docx", [], [
+        ("1", "(Nhạc hiệu)"), ("2", "MC1: Xin chào quý vị."), ("3", "MC2: Hôm nay nói về cam."),
+        ("4", "Cam Hà Tĩnh năm nay được mùa.")], [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "danh_so.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Xin chào quý vị."), ("MC2", "Hôm nay nói về cam."),
+        ("MC2", "Cam Hà Tĩnh năm nay được mùa.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [("jingle", "Nhạc hiệu")]
+
+
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
     the stage directions are pending cues, heard as silence and counted as placeholders."""

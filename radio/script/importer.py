@@ -2,7 +2,9 @@
 
 Input: the lines of the document in reading order, each with its paragraph
 number, whether it starts bold, and its Word heading level; a two-column table
-(speaker | text) gives each line its speaker cell.  Output: the Markdown text
+(speaker | text) gives each line its speaker cell; a table of figures (years,
+quantities, amounts) gives no speakers: its rows are left unclassified, for the
+producer to read through.  Output: the Markdown text
 and what was recognised (speakers, chapters, cues, lines left unclassified).
 Stage directions become cues; a recording the document only names becomes a
 pending cue (``chờ=có``) that the producer resolves later.
@@ -10,6 +12,7 @@ pending cue (``chờ=có``) that the producer resolves later.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -31,6 +34,7 @@ class Line:
     heading: int | None = None
     style: str = ""
     speaker_cell: str | None = None   # from a two-column table: None outside tables
+    figures: bool = False             # a row of a table of figures, its cells joined by |
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,44 @@ def _cell_text(cell: tuple[Para, ...]) -> str:
     return " ".join(" ".join(p.text.split()) for p in cell).strip()
 
 
+_NUMBERING = re.compile(r"\d{1,3}\.?")   # "1", "12.": a numbered column (STT)
+_FIGURE = re.compile(r"[\d.,]+\s*(?:\S+\s*){0,2}")   # "2024", "30.000 tấn", "35,5 tỷ đồng"
+
+
+def _rows(table: Table) -> list[list[tuple[Para, ...]]]:
+    """The table's rows as their non-empty cells, without a numbered first column."""
+    rows = [[c for c in row if c] for row in table.rows]
+    numbered = [r for r in rows if len(r) >= 2]
+    # A column of numbers alone is numbering: beside two columns, or down the whole table.
+    every = numbered and all(_NUMBERING.fullmatch(_cell_text(r[0])) for r in numbered[1:])
+    return [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
+            (len(r) >= 3 or every) else r for r in rows]
+
+
+def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
+    """A table of figures (years, quantities, amounts), not of who says what: a
+    speaker is not written as a number, and a line is not a number alone."""
+    for row in rows[1:] if len(rows) > 1 else rows:   # the first may be a header
+        if len(row) < 2:
+            continue
+        speaker, body = _cell_text(row[-2]), _cell_text(row[-1])
+        if rules.stage_direction(speaker, cell=True):   # "Dừng | 2 giây"
+            continue
+        if speaker[:1].isdigit() or _FIGURE.fullmatch(body):
+            return True
+    return False
+
+
 def _table_lines(table: Table) -> list[Line]:
     out: list[Line] = []
-    for number, row in enumerate(table.rows):
-        cells = [c for c in row if c]
-        if len(cells) >= 3 and _cell_text(cells[0]).rstrip(".").isdigit():
-            cells = cells[1:]   # a numbered column (STT)
+    rows = _rows(table)
+    if _is_figures(rows):   # left for the producer to read through, as it was written
+        for row in rows:
+            if row:
+                out.append(Line(row[0][0].number, " | ".join(_cell_text(c) for c in row),
+                                figures=True))
+        return out
+    for number, cells in enumerate(rows):
         if len(cells) < 2:
             for cell in cells:
                 for para in cell:
@@ -124,6 +160,9 @@ def _label_of(line: Line) -> tuple[str, str] | None:
 
 def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     text = line.text
+    if line.figures:
+        _unclassified(state, line)
+        return
     first = not state.items and not state.chapters
     if line.style.lower() == "title" or (first and fold(text) == fold(state.title)):
         state.title = state.title or text
