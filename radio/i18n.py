@@ -80,7 +80,8 @@ def catalog_missing(lang: str) -> bool:
 
 
 class _Formatter(string.Formatter):
-    """str.format with the number style of the language: 16,5 and 1.250 in Vietnamese."""
+    """str.format with the number style of the language: 16,5, 1.250 and −16,0 (the
+    minus sign) in Vietnamese."""
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -92,7 +93,7 @@ class _Formatter(string.Formatter):
         return text
 
 
-_SWAP_SEPARATORS = str.maketrans({".": ",", ",": "."})
+_SWAP_SEPARATORS = str.maketrans({".": ",", ",": ".", "-": "\u2212"})
 
 
 def _format(text: str, lang: str, params: Mapping[str, Any]) -> str:

@@ -248,7 +248,8 @@ def test_counts_and_numbers_follow_the_language():
         assert i18n.ngettext("{n} value", "{n} values", 1) == "1 value"
         assert i18n._("{x:.1f}", x=16.54) == "16.5"
     with i18n.language("vi"):
-        assert i18n._("{x:.1f} LUFS", x=-16.04) == "-16,0 LUFS"
+        assert i18n._("{x:.1f} LUFS", x=-16.04) == "\u221216,0 LUFS"   # the minus sign
+        assert i18n._("{x:+.1f} dB", x=1.25) == "+1,2 dB"
         assert i18n._("{x:,}", x=1250000) == "1.250.000"
         assert i18n._("{x!r}", x=2.5) == "2.5"     # a quoted value stays as written
 

@@ -255,8 +255,8 @@ def test_page_speaks_the_interface_language(browser, tmp_path, example_assets):
     assert vi["lang"] == "vi" and en["lang"] == "en"
     assert vi["mix"] == "Bản phối" and en["mix"] == "Mix"
     assert vi["pill"].startswith("Đã dựng") and en["pill"].startswith("Built")
-    assert re.fullmatch(r"-?\d+,\d LUFS", vi["value"]), vi["value"]
-    assert re.fullmatch(r"-?\d+\.\d LUFS", en["value"]), en["value"]
+    assert re.fullmatch(r"\u2212\d+,\d LUFS", vi["value"]), vi["value"]   # −16,0: the minus sign
+    assert re.fullmatch(r"-\d+\.\d LUFS", en["value"]), en["value"]
     assert vi["line"].startswith("dòng ") and en["line"].startswith("line ")
 
 

@@ -3,6 +3,7 @@ find the take registered; and the booth's refusals (nothing written)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -70,6 +71,8 @@ def test_record_p003_with_the_microphone(studio, mic_browser, tmp_path):  # noqa
     wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recorded",
              10, "the recording to stop")
     assert driver.execute_script("return document.body.dataset.flags") == "0"   # a good take
+    said = driver.find_element(By.ID, "booth-state").text   # "Đã thu 2,6 giây...": vi numbers
+    assert re.search(r"Đã thu \d+,\d giây", said), said
     driver.find_element(By.ID, "booth-accept").click()
     wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "accepted",
              10, "the take to be accepted")

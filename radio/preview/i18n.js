@@ -17,8 +17,9 @@ window.ngettext = (singular, plural, n, params) => {
 window.radioNumber = (value, digits) => {
   // Decimal comma in Vietnamese (−16,0 LUFS), point in English.
   const lang = (window.RADIO_I18N && window.RADIO_I18N.lang) || "en";
-  return value.toLocaleString(lang === "vi" ? "vi-VN" : "en-US",
+  const text = value.toLocaleString(lang === "vi" ? "vi-VN" : "en-US",
     { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  return lang === "vi" ? text.replace(/^-/, "\u2212") : text;
 };
 // Deferred like the other scripts: the document is parsed, the page's own script not run yet.
 document.documentElement.lang = (window.RADIO_I18N && window.RADIO_I18N.lang) || "en";

@@ -47,7 +47,7 @@ window.radioBooth = (() => {
   }
 
   async function toggle() {
-    const { t } = B.h;
+    const { t, decimal } = B.h;
     if (!window.isSecureContext) return;
     if (!B.recording) {
       await microphone();
@@ -74,10 +74,10 @@ window.radioBooth = (() => {
     if (B.clipped) flags.push(t("booth.clip"));
     if (loudest < 0.01) flags.push(t("booth.silent"));
     if (seconds < expected * 0.4 || seconds > expected * 2.5) {
-      flags.push(t("booth.length", { seconds: seconds.toFixed(1), expected: expected.toFixed(1) }));
+      flags.push(t("booth.length", { seconds: decimal(seconds), expected: decimal(expected) }));
     }
     $("#booth-state").textContent = flags.length ? flags.join(" ")
-      : t("booth.recorded", { seconds: seconds.toFixed(1) });
+      : t("booth.recorded", { seconds: decimal(seconds) });
     document.body.dataset.flags = String(flags.length);
     $("#booth-accept").disabled = false;
     document.body.dataset.booth = "recorded";

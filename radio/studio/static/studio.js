@@ -23,8 +23,10 @@
   }
 
   const now = () => new Date().toLocaleTimeString(S.lang === "vi" ? "vi-VN" : "en-GB");
+  // As each language writes numbers: "−16,0" in Vietnamese (decimal comma, minus sign).
   const decimal = (value, digits = 1) =>
-    S.lang === "vi" ? value.toFixed(digits).replace(".", ",") : value.toFixed(digits);
+    S.lang === "vi" ? value.toFixed(digits).replace(".", ",").replace(/^-/, "\u2212")
+      : value.toFixed(digits);
 
   // -- the server ---------------------------------------------------------------
   async function api(path, options = {}) {
@@ -118,7 +120,7 @@
     if (hash.startsWith("#/edit/")) return openEditor(decodeURIComponent(hash.slice(7)));
     if (hash.startsWith("#/booth/")) {
       show("booth");
-      return window.radioBooth.open(decodeURIComponent(hash.slice(8)), { api, t, el, notice });
+      return window.radioBooth.open(decodeURIComponent(hash.slice(8)), { api, t, el, notice, decimal });
     }
     if (hash === "#/assets") return openAssets();
     if (hash === "#/pron") return openPronunciations();
@@ -337,7 +339,7 @@
     show("assets");
     const { ok, data } = await api("/api/assets");
     if (!ok) return;
-    $("#assets").replaceChildren(...data.map((a) => el("li", "", `${a.path} · ${(a.bytes / 1048576).toFixed(1)} MB`)));
+    $("#assets").replaceChildren(...data.map((a) => el("li", "", `${a.path} · ${decimal(a.bytes / 1048576)} MB`)));
   }
 
   $("#upload").addEventListener("submit", async (event) => {
