@@ -196,9 +196,9 @@ class EncoderCore:
         with self._lock:
             if self._mask is None or self._done.is_set():
                 return
-            self._done.set()
             _set_affinity(_tasks(os.getpid()), self._mask)
             _set_affinity(_tasks(self._pid), self._mask)
+            self._done.set()   # not active any more once the cores are back, not before
 
 
 def _tasks(pid: int) -> list[int]:

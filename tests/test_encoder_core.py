@@ -201,3 +201,22 @@ def test_a_second_encoder_while_the_first_holds_the_cores_gets_every_core(mask):
         for child in (first, second):
             child.kill()
             child.wait()
+
+
+def test_active_until_every_core_is_back(mask, monkeypatch):
+    # Whoever sees the pinning inactive (a test, another encoder of the studio) finds
+    # the cores already given back: it is not inactive while they are being given.
+    encoder = subprocess.Popen(BUSY)
+    try:
+        pinned = procs.EncoderCore(encoder.pid)
+        assert pinned.active
+        seen, real = [], procs._set_affinity
+        monkeypatch.setattr(procs, "_set_affinity",
+                            lambda tids, cores: (seen.append(pinned.active), real(tids, cores)))
+        pinned.release()
+        assert seen and all(seen)
+        assert not pinned.active and os.sched_getaffinity(encoder.pid) == mask
+        assert our_masks() == {frozenset(mask)}
+    finally:
+        encoder.kill()
+        encoder.wait()
