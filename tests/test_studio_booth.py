@@ -56,6 +56,8 @@ def test_record_p003_with_the_microphone(studio, mic_browser, tmp_path):  # noqa
                     "the booth's paragraphs")
     assert [r.get_attribute("data-pid") for r in rows] == ["p001", "p002", "p003"]
     assert "mười bốn tháng mười" in rows[1].text        # "Đọc là" where it differs
+    expected = [re.search(r"dự kiến (\S+) giây", r.text).group(1) for r in rows]
+    assert all(re.fullmatch(r"\d+(,\d+)?", e) for e in expected), expected   # 11,4: vi numbers
     key(driver, "ArrowDown")
     key(driver, "ArrowDown")
     assert driver.find_element(By.CSS_SELECTOR, "#booth-list li.current") \

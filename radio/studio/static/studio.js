@@ -6,8 +6,17 @@
   const S = { csrf: "", lang: "vi", T: {}, episode: null, sha: null, saved: "", checkTimer: 0,
               problems: [], jobTimer: 0, maxMb: 200 };
 
+  // A number as the language writes it: "−16,0" in Vietnamese (decimal comma, minus sign).
+  const localNumber = (text) =>
+    S.lang === "vi" ? text.replace(".", ",").replace(/^-/, "\u2212") : text;
+  const decimal = (value, digits = 1) => localNumber(value.toFixed(digits));
+  // A message with its {placeholders} filled; numbers in the language's style.
   const t = (key, values = {}) =>
-    (S.T[key] || key).replace(/\{(\w+)\}/g, (_, name) => (name in values ? values[name] : `{${name}}`));
+    (S.T[key] || key).replace(/\{(\w+)\}/g, (_, name) => {
+      if (!(name in values)) return `{${name}}`;
+      const value = values[name];
+      return typeof value === "number" ? localNumber(String(value)) : value;
+    });
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -23,10 +32,6 @@
   }
 
   const now = () => new Date().toLocaleTimeString(S.lang === "vi" ? "vi-VN" : "en-GB");
-  // As each language writes numbers: "−16,0" in Vietnamese (decimal comma, minus sign).
-  const decimal = (value, digits = 1) =>
-    S.lang === "vi" ? value.toFixed(digits).replace(".", ",").replace(/^-/, "\u2212")
-      : value.toFixed(digits);
 
   // -- the server ---------------------------------------------------------------
   async function api(path, options = {}) {
