@@ -65,7 +65,7 @@ window.radioDraw = (() => {
       ctx.lineTo(width, Math.round(y(v)) + 0.5);
       ctx.stroke();
       ctx.fillStyle = "#94a3b8";
-      ctx.fillText(`${v}`, 4, y(v) - 2);
+      ctx.fillText(window.radioNumber(v, 0), 4, y(v) - 2);
     }
     ctx.fillStyle = "rgba(220, 38, 38, 0.10)";
     ctx.fillRect(0, y(target + tol), width, y(target - tol) - y(target + tol));
