@@ -88,12 +88,18 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        if self.lang == "vi" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            text = text.translate(_SWAP_SEPARATORS)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = local_number(text, self.lang)
         return text
 
 
 _SWAP_SEPARATORS = str.maketrans({".": ",", ",": ".", "-": "\u2212"})
+
+
+def local_number(text: str, lang: str) -> str:
+    """A number formatted the English way ("-16.0", "1,250") as *lang* writes it
+    ("−16,0", "1.250" in Vietnamese)."""
+    return text.translate(_SWAP_SEPARATORS) if lang == "vi" else text
 
 
 def _format(text: str, lang: str, params: Mapping[str, Any]) -> str:

@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import local_number
+
 DRAFT_MARK = "BẢN NHÁP"
 DRAFT_LINE = "BẢN NHÁP — KHÔNG DÙNG ĐỂ PHÁT SÓNG"
 
@@ -51,5 +53,4 @@ def vi_date(day: dt.date) -> str:
 
 def vi_number(value: float, digits: int = 1) -> str:
     """A number as Vietnamese write it: decimal comma, a real minus sign."""
-    text = f"{value:.{digits}f}".replace(".", ",")
-    return text.replace("-", "\u2212")
+    return local_number(f"{value:.{digits}f}", "vi")
