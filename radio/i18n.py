@@ -88,12 +88,17 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float, NumberText)) and not isinstance(value, bool):
             text = local_number(text, self.lang)
         return text
 
 
 _SWAP_SEPARATORS = str.maketrans({".": ",", ",": ".", "-": "\u2212"})
+
+
+class NumberText(str):
+    """Text made of numbers written the English way (a timecode, ``03:27.6``) that a
+    message writes as its language does when it fills a placeholder (``03:27,6``)."""
 
 
 def local_number(text: str, lang: str) -> str:

@@ -254,6 +254,22 @@ def test_counts_and_numbers_follow_the_language():
         assert i18n._("{x!r}", x=2.5) == "2.5"     # a quoted value stays as written
 
 
+def test_timecodes_in_messages_follow_the_language():
+    """A duration with tenths in a message: decimal comma in Vietnamese; the
+    timecode itself (reports, cue sheets, file data) stays as written."""
+    from radio.clock import timecode
+
+    length = timecode(590.66, tenths=True)
+    assert length == "09:50.6" and timecode(3790.66, tenths=True) == "1:03:10.6"
+    with i18n.language("vi"):
+        assert i18n._("{name}: mastering {length} ({preset})", name="e", length=length,
+                      preset="loudspeaker") == "e: đang xử lý âm thanh hoàn thiện 09:50,6 (loudspeaker)"
+        assert i18n._("{x}", x=timecode(3790.66, tenths=True)) == "1:03:10,6"
+        assert i18n._("{x}", x=timecode(125)) == "2:05"
+    with i18n.language("en"):
+        assert i18n._("{x}", x=length) == "09:50.6"
+
+
 def test_redirected_output_in_cp1258_does_not_crash(tmp_path):
     """Vietnamese Windows redirects stdout as cp1258: we write UTF-8 instead."""
     env = {**os.environ, "PYTHONIOENCODING": "cp1258", "LANG": "vi_VN.UTF-8"}

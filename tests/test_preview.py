@@ -245,6 +245,7 @@ def test_page_speaks_the_interface_language(browser, tmp_path, example_assets):
                 "value": js(browser, "return document.querySelector('#integrated .value')"
                                      ".textContent"),
                 "line": browser.find_element(By.CSS_SELECTOR, ".paragraph .line").text,
+                "clock": js(browser, "return document.querySelector('#clock').textContent"),
             }
             if lang == "vi":
                 shot = screenshot(browser, "preview-vi.png")
@@ -258,6 +259,9 @@ def test_page_speaks_the_interface_language(browser, tmp_path, example_assets):
     assert re.fullmatch(r"\u2212\d+,\d LUFS", vi["value"]), vi["value"]   # −16,0: the minus sign
     assert re.fullmatch(r"-\d+\.\d LUFS", en["value"]), en["value"]
     assert vi["line"].startswith("dòng ") and en["line"].startswith("line ")
+    # The player's clock: tenths after a decimal comma in Vietnamese, as the CLI writes them.
+    assert re.fullmatch(r"00:00,0 / \d\d:\d\d,\d", vi["clock"]), vi["clock"]
+    assert re.fullmatch(r"00:00\.0 / \d\d:\d\d\.\d", en["clock"]), en["clock"]
 
 
 def test_binds_loopback_only(server):

@@ -14,9 +14,13 @@
   };
 
   function clock(seconds) {
-    const s = Math.max(0, seconds || 0);
-    const m = Math.floor(s / 60), rest = s - m * 60;
-    return `${String(m).padStart(2, "0")}:${rest.toFixed(1).padStart(4, "0")}`;
+    // MM:SS.d cut to the tenth, as the build writes it (59.97 s is 00:59.9, never 00:60.0);
+    // the tenths after a decimal comma in Vietnamese.
+    const tenths = Math.floor(Math.max(0, seconds || 0) * 10 + 1e-6);
+    const pad = (n) => String(n).padStart(2, "0");
+    const comma = (window.RADIO_I18N && window.RADIO_I18N.lang) === "vi";
+    return `${pad(Math.floor(tenths / 600))}:${pad(Math.floor(tenths / 10) % 60)}`
+      + `${comma ? "," : "."}${tenths % 10}`;
   }
 
   function el(tag, className, text) {
@@ -179,7 +183,7 @@
     const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800];
     const step = steps.find((s) => duration / s <= 12) || 3600;
     for (let t = 0; t <= duration; t += step) {
-      const tick = el("span", "tick", clock(t).replace(/\.0$/, ""));
+      const tick = el("span", "tick", clock(t).replace(/[.,]0$/, ""));
       tick.style.left = `${(t / duration) * 100}%`;
       axis.append(tick);
     }
