@@ -26,6 +26,7 @@ from __future__ import annotations
 import gettext as _gettext
 import locale
 import os
+import re
 import string
 import sys
 from collections.abc import Iterator, Mapping
@@ -200,8 +201,8 @@ def locale_language(environ: Mapping[str, str] | None = None,
 def configured_language(start: Path | None = None) -> str | None:
     """``[ui] language`` of the production around *start* (the working folder), if any.
 
-    Read leniently: a broken radio.toml is reported by the command itself, in the
-    language chosen without it."""
+    Read leniently: a radio.toml with a mistake elsewhere is reported by the command
+    itself, in the language its ``[ui]`` table asks for when that line can be read."""
     import tomllib
 
     here = Path(start or os.getcwd()).resolve()
@@ -209,12 +210,34 @@ def configured_language(start: Path | None = None) -> str | None:
         path = folder / CONFIG_NAME
         if path.is_file():
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
                 return None
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
+                return _scanned_ui_language(text)
             ui = data.get("ui")
             value = ui.get("language") if isinstance(ui, dict) else None
             return value if value in LANGUAGES else None
+    return None
+
+
+_TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_.\s\"-]+?)\s*\]\s*(#.*)?$")
+_LANGUAGE = re.compile(r"""\s*(ui\s*\.\s*)?language\s*=\s*["']([a-z]+)["']\s*(#.*)?$""")
+
+
+def _scanned_ui_language(text: str) -> str | None:
+    """``[ui] language`` found line by line in a radio.toml that TOML cannot read
+    (a mistake in another table must not change the language it is reported in)."""
+    table = ""
+    for line in text.splitlines():
+        if header := _TABLE.match(line):
+            table = header.group(1).replace(" ", "").replace('"', "")
+            continue
+        setting = _LANGUAGE.match(line)
+        if setting and (table == "ui" or (not table and setting.group(1))):
+            return setting.group(2) if setting.group(2) in LANGUAGES else None
     return None
 
 

@@ -219,6 +219,24 @@ def test_language_precedence(tmp_path, monkeypatch):
     assert i18n.choose_language(None, below, vi_env) == "vi"   # reported by the command
 
 
+def test_a_broken_radio_toml_is_reported_in_its_ui_language(tmp_path):
+    """A mistake elsewhere in radio.toml: the error still comes in [ui] language,
+    whatever the system's language, and names the file and line (exit 2)."""
+    toml = tmp_path / "radio.toml"
+    toml.write_text('[production]\ntitle = "Cam Hà Tĩnh\n\n[ui]\nlanguage = "vi"  # tiếng Việt\n',
+                    encoding="utf-8")
+    assert i18n.choose_language(None, tmp_path, {"LANG": "en_US.UTF-8"}) == "vi"
+    code, out, err = run_radio(["build", "--all"], tmp_path, check_sources=False,
+                               env={"LANG": "en_US.UTF-8", "LANGUAGE": ""})
+    assert code == 2 and err.startswith("radio.toml:2: radio.toml sai cú pháp TOML"), err
+    for text, expected in [('ui.language = "en"\nx = \n', "en"),
+                           ('[ ui ]\n language = \'vi\'\n[build]\npreset = = 1\n', "vi"),
+                           ('[build]\nlanguage = "vi"\nx =\n', None),      # not [ui]'s
+                           ('[ui]\nlanguage = "fr"\nx =\n', None)]:
+        toml.write_text(text, encoding="utf-8")
+        assert i18n.configured_language(tmp_path) == expected, text
+
+
 def test_split_lang_option_stops_at_double_dash():
     assert i18n.split_lang_option(["say", "--lang", "vi", "x"]) == ("vi", ["say", "x"], None)
     assert i18n.split_lang_option(["say", "--", "--lang", "vi"]) == (
