@@ -170,3 +170,32 @@ def test_pronunciations_and_assets_pages(studio, browser):  # noqa: F811
     screenshot(browser, "studio-assets.png")
     assert json.loads(urllib.request.urlopen(server.url + "api/messages?lang=en").read())[
         "nav.release"] == "Release"
+
+
+def test_page_clocks_write_durations_as_the_command_line_does(browser):  # noqa: F811
+    """The studio's and the preview's clocks, run in the browser, against `timecode`: the
+    episode list's M:SS (599.6 s is 10:00; it showed 9:60) and the preview's MM:SS.d."""
+    import re
+    from pathlib import Path
+
+    from radio.clock import timecode
+
+    source = (Path(__file__).parents[1] / "radio" / "studio" / "static" / "studio.js").read_text(
+        encoding="utf-8")
+    clock = re.search(r"\n  function clock\(seconds\) \{\n.*?\n  \}\n", source, re.S).group(0)
+    values = [0, 0.4, 59.4, 59.6, 119.5, 599.6, 622.957, 3599.7, 58.5, 612.5]
+    shown = browser.execute_script(clock + "return arguments[0].map(clock);", values)
+    assert shown == [timecode(v) for v in values]
+    assert shown[3] == "1:00" and shown[5] == "10:00"
+    assert browser.execute_script(clock + "return clock(null);") == "–"
+
+    # The preview's MM:SS.d, cut to the tenth as `timecode(..., tenths=True)` (not rounded:
+    # 59.97 s showed as 00:60.0), after a decimal comma in Vietnamese.
+    source = (Path(__file__).parents[1] / "radio" / "preview" / "preview.js").read_text(
+        encoding="utf-8")
+    clock = re.search(r"\n  function clock\(seconds\) \{\n.*?\n  \}\n", source, re.S).group(0)
+    values = [0, 0.05, 2.3, 59.97, 599.99, 622.957, 612.5, 0.7]
+    run = "window.RADIO_I18N = {lang: arguments[1]};" + clock + "return arguments[0].map(clock);"
+    assert browser.execute_script(run, values, "en") == [timecode(v, tenths=True) for v in values]
+    assert browser.execute_script(run, values, "vi") == [
+        timecode(v, tenths=True).replace(".", ",") for v in values]

@@ -16,7 +16,8 @@
   function clock(seconds) {
     // MM:SS.d cut to the tenth, as the build writes it (59.97 s is 00:59.9, never 00:60.0);
     // the tenths after a decimal comma in Vietnamese.
-    const tenths = Math.floor(Math.max(0, seconds || 0) * 10 + 1e-6);
+    const ms = Math.trunc(Number((Math.max(0, seconds || 0) * 1000).toFixed(6)));
+    const tenths = Math.floor(ms / 100);
     const pad = (n) => String(n).padStart(2, "0");
     const comma = (window.RADIO_I18N && window.RADIO_I18N.lang) === "vi";
     return `${pad(Math.floor(tenths / 600))}:${pad(Math.floor(tenths / 10) % 60)}`

@@ -26,9 +26,12 @@
   }
 
   function clock(seconds) {
+    // M:SS rounded to the second as the command line writes it (599.6 s is 10:00, not 9:60;
+    // a half second to the even one, as Python's round does).
     if (seconds === null || seconds === undefined) return "–";
-    const m = Math.floor(seconds / 60), s = Math.round(seconds - m * 60);
-    return `${m}:${String(s).padStart(2, "0")}`;
+    const floor = Math.floor(seconds), frac = seconds - floor;
+    const whole = frac > 0.5 || (frac === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
   }
 
   const now = () => new Date().toLocaleTimeString(S.lang === "vi" ? "vi-VN" : "en-GB");
