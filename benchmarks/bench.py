@@ -155,12 +155,14 @@ def encode_floor(wavs: list[Path], jobs: int, bitrate: int, out_dir: Path,
 
 
 def paired(builds: list[float], floors: list[dict]) -> dict:
-    """Rows 1, 2 and 4: each build is followed at once by an encode of the same episode,
-    and the ratio is the median of the pairs' ratios (a machine that slows down for a
-    minute slows both sides of a pair); the floor shown is the median encode."""
+    """Rows 1, 2 and 4: each build is followed at once by an encode of what it built
+    (*floors*, as ``encode_floor`` measures them), and the ratio is the median of the
+    pairs' ratios (a machine that slows down for a minute slows both sides of a pair);
+    the floor shown is the median encode."""
     walls = [f["wall_s"] for f in floors]
     return {"ratio": statistics.median(b / f for b, f in zip(builds, walls)),
-            "floor": {"wall_s": statistics.median(walls), "runs_s": walls, "jobs": 1,
+            "floor": {"wall_s": statistics.median(walls), "runs_s": walls,
+                      "jobs": floors[0]["jobs"],
                       "cpu_s": statistics.median(f["cpu_s"] for f in floors),
                       "files": floors[0]["files"]}}
 
@@ -234,7 +236,6 @@ class Bench:
             ["disc", "--offline", "-j", str(self.jobs)], self.demo, "1-cold-disc", check=False)
         disc_error = None if code == 0 else disc_out.strip().splitlines()[-1]
         pairs = paired(walls, floors)
-        pairs["floor"]["jobs"] = floors[0]["jobs"]
         build_s = statistics.median(walls)
         self.data["cold"] = {"build_s": build_s, "runs_s": walls, "disc_s": disc_s,
                              "disc_error": disc_error, "total_s": build_s + disc_s, **pairs,
