@@ -152,7 +152,7 @@ def normalize(ctx, text):
 @cli.command()
 @click.argument("text")
 @option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="WAV file to write.")
+              help="Audio file to write: .wav, .mp3, .ogg or .flac.")
 @option("--speaker", help="A speaker of EPISODE's front matter, e.g. MC2.")
 @option("--episode", help="Episode whose speakers --speaker refers to.")
 @option("--voice", default=None, help="espeak voice: vi, vi-vn-x-central, vi-vn-x-south.")
@@ -162,7 +162,7 @@ def normalize(ctx, text):
 @option("--variant", default=None, help="espeak voice variant, e.g. f2, m3 (radio voices).")
 @pass_ctx
 def say(ctx, text, output, speaker, episode, voice, engine, pitch, rate, variant):
-    """Speak one line to a WAV file.
+    """Speak one line to an audio file (.wav, .mp3, .ogg or .flac).
 
     Example: radio say "Xin chào Hà Tĩnh" -o chao.wav --voice vi-vn-x-central
     """

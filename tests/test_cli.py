@@ -178,6 +178,44 @@ def test_say_is_deterministic(tmp_path):
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
 
 
+def test_say_writes_the_format_its_name_asks_for(tmp_path):
+    code, out, err = run(["say", "Xin chào Hà Tĩnh", "-o", "chào.mp3"], tmp_path)
+    assert code == 0, err
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(tmp_path / "chào.mp3")],
+                          capture_output=True, text=True).stderr
+    assert "Audio: mp3" in info and "44100 Hz" in info
+    seconds = len(subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(tmp_path / "chào.mp3"),
+                                  "-f", "s16le", "-ac", "1", "-"],
+                                 capture_output=True).stdout) / 2 / 44100
+    assert 0.8 < seconds < 3.0
+    code, out, err = run(["say", "Xin chào", "-o", "chao.txt"], tmp_path)
+    assert code == 2 and "chao.txt" in err and ".wav" in err
+    assert not (tmp_path / "chao.txt").exists()
+
+
+def test_say_refuses_a_line_with_nothing_to_say_and_skips_emoji(tmp_path):
+    for text in ("", "   ", "🍊🍊", "…!"):
+        code, out, err = run(["say", text, "-o", "x.wav"], tmp_path)
+        assert code == 2, (text, err)
+        assert "nothing to say" in err
+    assert not (tmp_path / "x.wav").exists()
+    code, out, err = run(["say", "Cam 🍊 ngon", "-o", "cam.wav"], tmp_path)
+    assert code == 0, err
+    assert "🍊" in err and "skipped" in err
+    code, out, err = run(["say", "Cam ngon", "-o", "plain.wav"], tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "cam.wav").read_bytes() == (tmp_path / "plain.wav").read_bytes()
+
+
+def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
+    code, out, err = run(["init", "Cam Hà Tĩnh"], tmp_path)
+    assert code == 0, err
+    assert '`cd "Cam Hà Tĩnh"`' in out
+    code, out, err = run(["init", "cam-ha-tinh"], tmp_path)
+    assert code == 0, err
+    assert "`cd cam-ha-tinh`" in out
+
+
 def test_normalize_reads_stdin_lines(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "radio.cli", "normalize"], cwd=tmp_path,
                           input="115 hộ\nngày 01/9/2022\n", capture_output=True, text=True)

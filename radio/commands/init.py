@@ -82,7 +82,17 @@ def init_production(path: Path, log: Log) -> None:
     (path / "takes").mkdir(exist_ok=True)
     (path / "output").mkdir(exist_ok=True)
     make_example_assets(path / "audio_assets")
-    log.info(_("created {path}: now `cd {path}` and `radio build --all`", path=path))
+    log.info(_("created {path}: now `cd {path}` and `radio build --all`",
+               path=shell_word(str(path))))
+
+
+def shell_word(text: str) -> str:
+    """*text* as one word for the command line: in double quotes when it holds a
+    space or a character a shell would read (Windows' cmd and PowerShell, sh)."""
+    if text and not any(ch.isspace() or ch in "\"'&|;<>()$`!*?[]{}#~%^" for ch in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
+
 
 
 def make_example_assets(folder: Path) -> None:

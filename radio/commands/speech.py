@@ -9,6 +9,7 @@ from ..errors import UserError
 from ..i18n import _, _l
 from ..log import Log
 
+SAY_FORMATS = (".wav", ".mp3", ".ogg", ".flac")   # what `radio say` writes, by the name's suffix
 
 def run_normalize(text: str | None, stdin) -> None:
     from ..speech.normalize import load_lexicon, normalize
@@ -38,6 +39,7 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
 
     from ..speech.cache import SpeechCache
     from ..speech.normalize import load_lexicon, normalize
+    from ..speech.sayable import has_words, strip_unsayable, unsayable
     from ..speech.voice import Synthesizer, Voice
 
     base = Voice()
@@ -55,17 +57,36 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     chosen = Voice(engine or base.engine or "espeak", voice or base.voice,
                    rate or base.rate_wpm, base.pitch if pitch is None else pitch, base.range,
                    base.variant if variant is None else variant)
+    suffix = output.suffix.lower()
+    if suffix not in SAY_FORMATS:
+        raise UserError(_l("{name}: `radio say` writes .wav, .mp3, .ogg or .flac files",
+                           name=output.name),
+                        hint=_l("name the output with one of these, e.g. chao.wav"))
     spoken = normalize(text, _lexicon_here(load_lexicon))
+    bad = unsayable(spoken)
+    if bad:   # as a build does: left out, and said so
+        log.warn(_l("no voice can say {chars}: it is skipped", chars=" ".join(bad)))
+        spoken = strip_unsayable(spoken)
+    if not has_words(spoken):
+        raise UserError(_l("there is nothing to say: the text has no words"),
+                        hint=_l("write the line in Vietnamese words, e.g. radio say "
+                                "\"Xin chào\" -o chao.wav"))
     cache = SpeechCache(None)   # one line: nothing to keep, and no files beside the output
     with Synthesizer(cache, chosen.engine, forced=True) as synth:
         speech = synth.speak(spoken, chosen)
-    from ..audio.wav import header
-    from ..fsio import atomic_open
-
     pcm = np.asarray(speech.samples, dtype="<i2")
-    with atomic_open(output) as out:
-        out.write(header(len(pcm), 1, speech.rate))
-        out.write(pcm.tobytes())
+    if suffix == ".wav":   # the voice's own rate, as it spoke
+        from ..audio.wav import header
+        from ..fsio import atomic_open
+
+        with atomic_open(output) as out:
+            out.write(header(len(pcm), 1, speech.rate))
+            out.write(pcm.tobytes())
+    else:
+        from ..audio.decode import to_rate
+        from ..audio.encode import write_audio
+
+        write_audio(output, to_rate(pcm.astype(np.float32) / 32768.0, speech.rate))
     log.info(_("wrote {output} ({seconds:.1f} s, {engine})", output=output,
                seconds=len(speech.samples) / speech.rate, engine=speech.engine))
 
