@@ -72,6 +72,12 @@ TIMES = [
     ("7h30", "bảy giờ ba mươi phút"),
     ("19h00 tối nay", "mười chín giờ tối nay"),
     ("từ 7h-9h", "từ bảy giờ đến chín giờ"),
+    ("từ 8h - 11h30", "từ tám giờ đến mười một giờ ba mươi phút"),
+    ("từ 8 giờ - 11 giờ", "từ tám giờ đến mười một giờ"),
+    ("5 giờ-7 giờ", "năm giờ đến bảy giờ"),
+    ("từ 8 giờ sáng - 5 giờ chiều", "từ tám giờ sáng đến năm giờ chiều"),
+    ("từ 14 giờ – 16 giờ 30 phút", "từ mười bốn giờ đến mười sáu giờ ba mươi phút"),
+    ("bây giờ - 5 người", "bây giờ - năm người"),
     ("lúc 14:05:30", "lúc mười bốn giờ năm phút ba mươi giây"),
     ("thứ 4", "thứ tư"),
 ]

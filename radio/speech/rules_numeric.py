@@ -219,6 +219,13 @@ def measure(m: re.Match, lex):
     return spoken, kind
 
 
+# A time of day written in words before a range's dash ("8 giờ - 11 giờ", "8 giờ sáng -
+# 5 giờ chiều"): lookbehinds of fixed width, each ending where the dash may follow.
+_AFTER_TIME = "|".join(
+    [rf"(?<=\d{H}giờ)", rf"(?<=\d{H}giờ{H})"]
+    + [rf"(?<=giờ{H}{part}{H})" for part in ("sáng", "trưa", "chiều", "tối", "đêm")])
+
+
 def range_sign(m: re.Match, lex):
     """"-" or "–" between two numbers: "2022-2026" → "... đến ...", and "/"
     between two years ("năm học 2021/2022")."""
@@ -272,7 +279,7 @@ RULES = [
     ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}}){_END}", day_month),
     ("tm", r"(?<![\w.,:])(?P<tm_h>\d{1,2})(?:h(?P<tm_hm>\d{2})?|:(?P<tm_m>\d{2})"
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
-    ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\d%))[-–—]{H}*(?=\d)"
+    ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\dh{H})|(?<=\d%)|{_AFTER_TIME})[-–—]{H}*(?=\d)"
            r"|(?<=(?:19|20)\d\d)/(?=(?:19|20)\d\d(?!\d))", range_sign),
     ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])|"
            rf"(?P<ms_suffix>{_SUFFIX})(?P<ms_per>(?:/{_DENOM})*))?", measure),
