@@ -99,9 +99,11 @@ def _toml(old, new):
     return setup
 
 
-def _front(old, new):
+def _front(old, new, below=0):
+    """*new* for *old* in the script's front matter; the problem is *below* lines under
+    the first line of *new*."""
     def setup(p):
-        return SCRIPT, replace(_script(p), old, new)
+        return SCRIPT, replace(_script(p), old, new) + below
     return setup
 
 
@@ -246,7 +248,12 @@ MISTAKES = {
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [
-        "date that cannot be read", "put the value in quotes"]),
+        "date that is not in the calendar: 2021-02-30", 'write it as "2021-11-30"']),
+    "impossible date after a good one": (_front("number: 1", "date: 2021-11-30\nnumber: 1\n"
+                                                "subtitle: 2022-02-30", below=2), [
+        "date that is not in the calendar: 2022-02-30", 'write it as "2021-11-30"']),
+    "date written day first": (_front("number: 1", 'date: "30/11/2021"\nnumber: 1'), [
+        "date '30/11/2021' is not a date", 'write it as "2021-11-30"']),
     "misspelt front matter key": (_front("number: 1", "numbr: 1"), [
         "unknown front matter key 'numbr'", "did you mean 'number'?"]),
     "misspelt speaker setting": (_front("pitch: 35", "pich: 35"), [

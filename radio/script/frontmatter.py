@@ -34,18 +34,30 @@ def _unreadable_value(front: str, first: int, path: str, exc: Exception) -> Prob
     if isinstance(exc, (RecursionError, MemoryError)):
         return Problem(_l("the front matter is nested too deeply to read"), path, first,
                        _l("write one 'key: value' per line"))
-    suspects = (r"\d{4}-\d{1,2}-\d{1,2}", r"!!?\w")   # dates and explicit tags
-    for pattern in suspects:
-        for number, line in enumerate(front.split("\n")):
-            if re.search(pattern, line):
-                message = (_l("the front matter has a date that cannot be read: {reason}",
-                              reason=str(exc)) if pattern.startswith(r"\d") else
-                           _l("the front matter has a tagged value that cannot be read: "
-                              "{reason}", reason=str(exc)))
-                return Problem(message, path, first + number,
-                               _l("put the value in quotes, e.g. title: \"...\""))
+    lines = front.split("\n")
+    for number, line in enumerate(lines):   # YAML reads 2022-02-30 as a date, then fails
+        for found in re.finditer(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])", line):
+            if not _in_calendar(*map(int, found.groups())):
+                return Problem(_l("the front matter has a date that is not in the calendar: "
+                                  "{date}", date=found.group(0)), path, first + number,
+                               _l('write it as "2021-11-30" (year-month-day)'))
+    for number, line in enumerate(lines):
+        if re.search(r"!!?\w", line):   # an explicit tag
+            return Problem(_l("the front matter has a tagged value that cannot be read: "
+                              "{reason}", reason=str(exc)), path, first + number,
+                           _l("put the value in quotes, e.g. title: \"...\""))
     return Problem(_l("the front matter has a value that cannot be read: {reason}",
                       reason=str(exc)), path, first, _l("put text values in quotes"))
+
+
+def _in_calendar(year: int, month: int, day: int) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
@@ -128,7 +140,7 @@ def _date(value, path: str, line: int, problems: list[Problem]) -> str:
         return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
                 ).isoformat()
     except ValueError:
-        problems.append(Problem("date {value!r} is not a date".format(value=value), path, line,
+        problems.append(Problem(_l("date {value!r} is not a date", value=value), path, line,
                                 _l('write it as "2021-11-30" (year-month-day)')))
         return ""
 
