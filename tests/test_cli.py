@@ -207,6 +207,14 @@ def test_say_refuses_a_line_with_nothing_to_say_and_skips_emoji(tmp_path):
     assert (tmp_path / "cam.wav").read_bytes() == (tmp_path / "plain.wav").read_bytes()
 
 
+def test_disc_names_its_folder_inside_the_production(built):
+    for _ in range(2):   # made, then unchanged
+        code, out, err = run(["disc"], built)
+        assert code == 0, err
+        assert out.rstrip().endswith("in output/disc") or "in output/disc\n" in out, out
+        assert str(built) not in out
+
+
 def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
     code, out, err = run(["init", "Cam Hà Tĩnh"], tmp_path)
     assert code == 0, err

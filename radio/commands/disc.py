@@ -60,7 +60,8 @@ def make_disc(production: Production, names: list[str] | None, options: BuildOpt
     preset = options.preset_for(production).name
     spec = disc_spec(production, sorted(reports, key=lambda r: r.number), preset)
     with BuildLock(production.state_dir / "lock"):
-        manifest = write_disc(spec, production.output_dir / "disc", log=log.info)
+        folder = production.output_dir / "disc"
+        manifest = write_disc(spec, folder, log=log.info, shown=production.rel(folder))
     return manifest
 
 

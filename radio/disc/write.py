@@ -31,7 +31,8 @@ MASTER_HINT = _l("export the master as 44.1 kHz, 16-bit, stereo PCM WAV (radio b
 SUMS = "SHA256SUMS"
 
 
-def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print) -> Manifest:
+def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print,
+               shown: str | None = None) -> Manifest:
     """Build ``<label>.iso``, ``.bin``, ``.cue``, ``.toc``, SHA256SUMS and manifest.json.
 
     Refuses (``UserError``) before writing anything when the discs cannot be
@@ -48,7 +49,8 @@ def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print
     fingerprint = input_fingerprint(spec)
     old = _previous(out_dir / MANIFEST)
     if old and old.fingerprint == fingerprint and _outputs_present(old, out_dir):
-        log(_("disc unchanged: {edition} in {folder}", edition=old.edition, folder=out_dir))
+        log(_("disc unchanged: {edition} in {folder}", edition=old.edition,
+              folder=shown or out_dir))
         return dataclasses.replace(old, unchanged=True)
     for warning in plan.warnings:
         log(_("warning: {message}", message=warning))
@@ -56,7 +58,7 @@ def write_disc(spec: DiscSpec, out_dir: Path, log: Callable[[str], None] = print
     manifest = _write_all(spec, plan, wavs, edition, fingerprint, out_dir)
     if old:
         _remove_stale(old, manifest, out_dir)
-    _report(spec, plan, manifest, out_dir, log)
+    _report(spec, plan, manifest, shown or out_dir, log)
     return manifest
 
 
@@ -180,13 +182,13 @@ def _remove_stale(old: Manifest, new: Manifest, out_dir: Path) -> None:
                 (out_dir / record.name).unlink()
 
 
-def _report(spec: DiscSpec, plan: DiscPlan, manifest: Manifest, out_dir: Path, log) -> None:
+def _report(spec: DiscSpec, plan: DiscPlan, manifest: Manifest, folder, log) -> None:
     iso = manifest.file("iso")
     log(ngettext("disc {edition}: audio CD {n} track, {duration}; data disc {size:.1f} MB; "
                  "in {folder}",
                  "disc {edition}: audio CD {n} tracks, {duration}; data disc {size:.1f} MB; "
                  "in {folder}", len(plan.tracks), edition=manifest.edition,
-                 duration=timecode(plan.audio_s), size=iso.size / 1024 / 1024, folder=out_dir))
+                 duration=timecode(plan.audio_s), size=iso.size / 1024 / 1024, folder=folder))
     if plan.draft:
         if spec.draft:
             log(_('this disc is a DRAFT (radio.toml says status = "draft"): volume label '

@@ -142,7 +142,7 @@ def _disc(production: Production, kind: str, programmes: tuple[Programme, ...],
     reports = [Report.load(p.report_path) for p in programmes]
     spec = disc_spec(production, reports, programmes[0].preset)
     folder = production.output_dir / "disc" if kind == "cd" else out / "province" / "disc"
-    manifest = write_disc(spec, folder, log=log.info)
+    manifest = write_disc(spec, folder, log=log.info, shown=production.rel(folder))
     lufs = vi_number(programmes[0].target_lufs)
     face = labels.DiscFace(
         title=spec.title, publisher=spec.publisher, edition=manifest.edition,
