@@ -10,6 +10,7 @@ import json
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,13 +179,20 @@ class Production:
         return self.root / "pronunciations.tsv"
 
     def episode_names(self) -> list[str]:
-        if not self.scripts_dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.scripts_dir.glob("*.md")
-                      if p.name.upper() not in ("README.MD", "SOURCES.MD"))
+        """The episodes: their scripts' names in NFC (a script copied from a Mac is
+        named in NFD, and is still the episode the user types)."""
+        return sorted(self._scripts())
 
     def script_path(self, episode: str) -> Path:
-        return self.scripts_dir / f"{episode}.md"
+        """The script of *episode* (named in any normalization), as it is on disk."""
+        return self._scripts().get(unicodedata.normalize("NFC", episode),
+                                   self.scripts_dir / f"{episode}.md")
+
+    def _scripts(self) -> dict[str, Path]:
+        if not self.scripts_dir.is_dir():
+            return {}
+        return {unicodedata.normalize("NFC", p.stem): p for p in sorted(self.scripts_dir.glob("*.md"))
+                if p.name.upper() not in ("README.MD", "SOURCES.MD")}
 
     def rel(self, path: Path) -> str:
         """A path as the user should see it: relative to the production root."""

@@ -215,6 +215,31 @@ def test_disc_names_its_folder_inside_the_production(built):
         assert str(built) not in out
 
 
+def test_a_script_named_in_nfd_is_the_episode_its_name_spells(tmp_path):
+    """A script copied from a Mac has a decomposed (NFD) name: it is still the episode the
+    user types, and its outputs are named in NFC."""
+    import unicodedata
+
+    code, out, err = run(["init", "p"], tmp_path)
+    assert code == 0, err
+    scripts = tmp_path / "p" / "scripts"
+    nfd = unicodedata.normalize("NFD", "bản tin")
+    text = (scripts / "episode1.md").read_text(encoding="utf-8")
+    (scripts / f"{nfd}.md").write_text(text.replace("number: 1", "number: 2"), encoding="utf-8")
+    for name in ("bản tin", nfd, f"scripts/{nfd}.md"):
+        code, out, err = run(["check", name], tmp_path / "p")
+        assert code == 0, (name, err)
+    code, out, err = run(["build", "bản tin"], tmp_path / "p")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "p" / "output").iterdir()) == ["bản tin"]
+    folder = tmp_path / "p" / "output" / "bản tin"
+    assert (folder / "bản tin.mp3").is_file() and (folder / "bản tin.json").is_file()
+    code, out, err = run(["build", "--all"], tmp_path / "p")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "p" / "output").iterdir()) == ["bản tin",
+                                                                            "episode1"]
+
+
 def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
     code, out, err = run(["init", "Cam Hà Tĩnh"], tmp_path)
     assert code == 0, err

@@ -27,7 +27,8 @@ def parse_file(path: Path, shown_as: str | None = None) -> Episode:
     shown = shown_as or str(path)
     raw = read_input(path, shown, "script")
 
-    return parse_text(decode_script(raw, shown), path.stem, shown)
+    # The episode's name in NFC, whatever the file system keeps (a Mac's NFD).
+    return parse_text(decode_script(raw, shown), unicodedata.normalize("NFC", path.stem), shown)
 
 
 def _blank_comments(text: str) -> str:
