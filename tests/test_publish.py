@@ -496,3 +496,76 @@ def test_a_configured_jpeg_cover_is_measured(tmp_path):
                     "color=c=orange:s=1400x1400", "-frames:v", "1", str(path)], check=True)
     assert image_size(path.read_bytes()) == ("jpg", 1400, 1400)
     assert image_size(b"GIF89a....") is None
+
+
+# --- episode names that are not plain ASCII -------------------------------------------------
+
+NAMED = "Bản tin #2 đặc biệt"          # a script saved as "scripts/Bản tin #2 đặc biệt.md"
+NAMED_BASE = "https://example.gov.vn/tin%20t%E1%BB%A9c/podcast/"
+
+
+@pytest.fixture(scope="module")
+def named_web(tmp_path_factory, example_assets) -> Path:
+    """A production whose episode is named as producers name files (a space, Vietnamese
+    letters, '#'), published under a base URL with a Vietnamese folder, no final slash."""
+    root = tmp_path_factory.mktemp("publish-named") / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    (root / "scripts" / "tin1.md").unlink()
+    (root / "scripts" / "tin2.md").rename(root / "scripts" / f"{NAMED}.md")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url",
+                                "https://example.gov.vn/tin tức/podcast"], root)
+    assert code == 0, err
+    return root / "output" / "web"
+
+
+def test_feed_addresses_of_a_named_episode_are_percent_encoded(named_web):
+    import feedparser
+    from urllib.parse import unquote
+
+    data = (named_web / "feed.xml").read_bytes()
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = ET.fromstring(data).find("channel")
+    urls = [channel.findtext("link"), channel.find(f"{ITUNES}image").get("href"),
+            channel.find("{http://www.w3.org/2005/Atom}link").get("href")]
+    item = channel.find("item")
+    urls += [item.findtext("link"), item.find("enclosure").get("url"),
+             item.find(f"{PODCAST}chapters").get("url")]
+    urls += [t.get("url") for t in item.findall(f"{PODCAST}transcript")]
+    for url in urls:
+        assert url.startswith(NAMED_BASE) and url.isascii() and " " not in url, url
+        assert "#" not in url, url
+        local = named_web / unquote(url[len(NAMED_BASE):])
+        assert local.exists(), url
+    enclosure = item.find("enclosure")
+    assert enclosure.get("url") == NAMED_BASE + "B%E1%BA%A3n%20tin%20%232%20%C4%91%E1%BA%B7c" \
+        "%20bi%E1%BB%87t/B%E1%BA%A3n%20tin%20%232%20%C4%91%E1%BA%B7c%20bi%E1%BB%87t.mp3"
+    assert int(enclosure.get("length")) == (named_web / NAMED / f"{NAMED}.mp3").stat().st_size
+    embed = (named_web / NAMED / "embed.html").read_text(encoding="utf-8")
+    assert f'src="{enclosure.get("url")}"' in embed
+
+
+def test_pages_of_a_named_episode_link_and_play_from_file(browser, named_web):
+    from selenium.webdriver.common.by import By
+
+    browser.get((named_web / "index.html").as_uri())
+    wait_for(lambda: js(browser, "return document.querySelector('audio').readyState >= 1"),
+             15, "the series page's player to load the MP3")
+    browser.find_element(By.CSS_SELECTOR, "h2 a").click()
+    wait_for(lambda: js(browser, "return document.getElementById('player') !== null"), 15,
+             "the episode page")
+    assert js(browser, "return decodeURIComponent(location.pathname)").endswith(
+        f"/{NAMED}/index.html")
+    wait_for(lambda: js(browser, f"return {PLAYER}.readyState >= 1"), 15,
+             "the episode page's player to load the MP3")
+    assert js(browser, f"return {PLAYER}.error") is None
+    hrefs = js(browser, "return [...document.querySelectorAll('p.links a')].map(a => a.href)")
+    for href in hrefs:
+        assert Path(unquote_file(href)).is_file(), href
+
+
+def unquote_file(uri: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(uri).path)

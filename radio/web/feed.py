@@ -6,7 +6,7 @@ import email.utils
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -124,7 +124,9 @@ def feed_xml(info: FeedInfo) -> bytes:
         ET.register_namespace(prefix, uri)
 
     def url(relative: str) -> str:
-        return urljoin(info.base_url, relative)
+        # Episode folders are named after their scripts: spaces, Vietnamese letters, '#'
+        # and '%' must be percent-encoded (UTF-8) for the address to reach the file.
+        return urljoin(info.base_url, quote(relative))
 
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, info, url)

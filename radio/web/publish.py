@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..pipeline.build import build, load_lexicon
 from ..pipeline.options import BuildOptions
@@ -23,6 +23,7 @@ from . import chapters, feed, pages, subtitles
 from .cover import series_cover
 from ..targets.report import Report
 from .site import SiteWriter
+from ..textfold import nfc
 from .timings import EspeakTimings, episode_sentences
 
 PRESET = "web"
@@ -30,15 +31,24 @@ LANGUAGES = {"vie": "vi", "vi": "vi"}
 
 
 def site_url(base_url: str) -> str:
-    """*base_url* checked, with the one trailing slash that relative URLs need."""
-    url = base_url.strip()
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    """*base_url* checked, with the one trailing slash that relative URLs need, and
+    percent-encoded: a portal folder named in Vietnamese or with a space
+    (``/tin tức/``) becomes ``/tin%20t%E1%BB%A9c/``; escapes already there are kept."""
+    url = nfc(base_url.strip())
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    try:
+        if not netloc.isascii():   # an internationalized domain name
+            netloc = netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        netloc = ""
+    if parts.scheme not in ("http", "https") or not netloc:
         raise UserError(_l("the base URL '{url}' is not an http:// or https:// address",
                            url=base_url),
                         hint=_l("give the address where output/web/ will be served, e.g. "
                                 "https://example.gov.vn/podcast/"))
-    return url.rstrip("/") + "/"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    return urlunsplit((parts.scheme, netloc, path.rstrip("/") + "/", "", ""))
 
 
 def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
@@ -128,8 +138,8 @@ def _write_episode(production, writer: SiteWriter, site, report, episode, timing
                              mp3_name=f"{name}.mp3", mp3_bytes=mp3.stat().st_size,
                              sentences=sentences, speakers=_speakers(report, episode))
     writer.write(f"{name}/index.html", pages.episode_html(site, page))
-    writer.write(f"{name}/embed.html", pages.embed_html(site, page, f"{base}{name}/" if base
-                                                        else ""))
+    writer.write(f"{name}/embed.html", pages.embed_html(
+        site, page, f"{base}{pages.url_part(name)}/" if base else ""))
     return page
 
 
