@@ -392,3 +392,23 @@ def test_another_station_profile(distributed, tmp_path):
                          capture_output=True, text=True).stderr
     lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", err[err.rindex("Summary:"):]).group(1))
     assert abs(lufs - -23.0) <= 0.5 and audio.true_peak_dbtp <= -1.0
+
+
+def test_a_platform_written_two_ways_is_one_package_with_every_station(distributed, copy_of):
+    """Offices type the vendor as it comes: "VNPT" on one row, "Vnpt" on the next.
+    Both rows go to one folder, so they must be one package listing both stations."""
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "Thạch Bằng,Lộc Hà,ip,VNPT,", "Thạch Bằng,Lộc Hà,ip,Vnpt ,"), encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "IP packages: 2;" in out
+    ip = root / DIST / "ip"
+    assert sorted(p.name for p in ip.iterdir() if p.is_dir()) == ["viettel-uu-tien", "vnpt"]
+    data = json.loads((ip / "vnpt" / "goi-tin.json").read_text(encoding="utf-8"))
+    assert data["platform"] == "VNPT"
+    assert [s["name"] for s in data["stations"]] == ["Đài truyền thanh xã Thạch Kim",
+                                                      "Đài truyền thanh xã Thạch Bằng"]
+    rows = read_csv(root / DIST / "danh-sach-gui.csv")
+    assert [r["noi_dung_gui"] for r in rows[:2]] == ["ip/vnpt", "ip/vnpt"]

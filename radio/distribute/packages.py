@@ -61,10 +61,16 @@ def slug(text: str) -> str:
 
 
 def group_stations(stations: tuple[Station, ...]) -> dict[tuple[str, str], list[Station]]:
+    """The IP stations by package: one per platform and priority.  A platform written two
+    ways ("VNPT", "Vnpt", "Mobifone " beside "MobiFone") is one package, as its folder is
+    one: it keeps the spelling of its first row."""
     groups: dict[tuple[str, str], list[Station]] = {}
+    spelling: dict[str, tuple[str, str]] = {}
     for station in stations:
         if station.kind == "ip":
-            groups.setdefault((station.platform, station.priority), []).append(station)
+            key = spelling.setdefault(folder_name(station.platform, station.priority),
+                                      (station.platform, station.priority))
+            groups.setdefault(key, []).append(station)
     return groups
 
 
