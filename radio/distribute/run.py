@@ -49,6 +49,9 @@ class Result:
 
 def run_distribute(production: Production, request: Request, log: Log) -> Result:
     stations = _stations(production)
+    if stations.encoding == "cp1258":
+        log.info(_("stations.csv is in Windows-1258 (Excel's \"CSV (Comma delimited)\"): "
+                   "read as such"))
     dist = load_distribution(production)
     _refuse_emergency(stations, request)
     if production.settings.production.status == "draft" and not request.allow_draft:
