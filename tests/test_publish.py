@@ -569,3 +569,21 @@ def unquote_file(uri: str) -> str:
     from urllib.parse import unquote, urlsplit
 
     return unquote(urlsplit(uri).path)
+
+
+def test_publish_offline_builds_with_the_offline_voice(tmp_path, example_assets):
+    """Like build, disc and distribute: --offline never asks the online voice, even when
+    radio.toml names it (gTTS cannot be reached from a studio without internet)."""
+    root = tmp_path / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    (root / "scripts" / "tin1.md").unlink()
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'engine = "espeak"', 'engine = "gtts"'), encoding="utf-8")
+    code, out, err = run_radio(["publish", "--allow-draft", "--offline"], root)
+    assert code == 0, err
+    report = json.loads((root / "output" / "tin2" / "tin2.web.json").read_text())
+    engines = {s["engine"] for s in report["segments"] if s.get("kind") == "speech"}
+    assert engines == {"espeak"}
+    assert (root / "output" / "web" / "tin2" / "tin2.mp3").is_file()

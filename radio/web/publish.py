@@ -52,14 +52,15 @@ def site_url(base_url: str) -> str:
 
 
 def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
-            log: Log) -> SiteWriter:
+            log: Log, offline: bool = False) -> SiteWriter:
     settings = production.settings
     base = site_url(base_url or settings.web.base_url) if (base_url or settings.web.base_url) \
         else ""
     if settings.production.status == "draft" and not allow_draft:
         raise UserError(_l("this production is a draft (status = \"draft\") and is not "
                            "published"), path="radio.toml", hint=DRAFT_HINT)
-    results = build(production, None, BuildOptions.from_names(preset=PRESET, jobs=jobs), log)
+    results = build(production, None,
+                    BuildOptions.from_names(preset=PRESET, offline=offline, jobs=jobs), log)
     reports = sorted((Report.load(r.report_path) for r in results), key=lambda r: r.number)
     placeholders = sum(r.placeholders for r in reports)
     if placeholders and not allow_draft:
