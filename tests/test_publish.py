@@ -243,6 +243,14 @@ def test_a_bad_base_url_is_refused(production):
     code, _, err = run_radio(["publish", "--allow-draft", "--base-url", "example.gov.vn"],
                              production)
     assert code == 2 and "http:// or https://" in err
+    # written in radio.toml: the message names the file and the line to fix
+    config = production / "radio.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[web]\nbase_url = "example.gov.vn/podcast"\n', encoding="utf-8")
+    line = len((text + "\n[web]\n").splitlines()) + 1
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 2 and err.startswith(f"radio.toml:{line}: ") and "http://" in err, err
+    assert not (production / "output").exists()
 
 
 # --- in the browser -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from ..pipeline.build import build, load_lexicon
 from ..pipeline.options import BuildOptions
 from ..clock import build_date, build_epoch
-from ..config import Production
+from ..config import CONFIG_NAME, Production, _key_line
 from ..pipeline.prepare import load_episodes
 from ..errors import UserError
 from ..fsio import BuildLock
@@ -30,7 +30,7 @@ PRESET = "web"
 LANGUAGES = {"vie": "vi", "vi": "vi"}
 
 
-def site_url(base_url: str) -> str:
+def site_url(base_url: str, path: str | None = None, line: int | None = None) -> str:
     """*base_url* checked, with the one trailing slash that relative URLs need, and
     percent-encoded: a portal folder named in Vietnamese or with a space
     (``/tin tức/``) becomes ``/tin%20t%E1%BB%A9c/``; escapes already there are kept."""
@@ -44,7 +44,7 @@ def site_url(base_url: str) -> str:
         netloc = ""
     if parts.scheme not in ("http", "https") or not netloc:
         raise UserError(_l("the base URL '{url}' is not an http:// or https:// address",
-                           url=base_url),
+                           url=base_url), path=path, line=line,
                         hint=_l("give the address where output/web/ will be served, e.g. "
                                 "https://example.gov.vn/podcast/"))
     path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
@@ -54,8 +54,7 @@ def site_url(base_url: str) -> str:
 def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
             log: Log, offline: bool = False) -> SiteWriter:
     settings = production.settings
-    base = site_url(base_url or settings.web.base_url) if (base_url or settings.web.base_url) \
-        else ""
+    base = site_url(base_url) if base_url else _configured_base(production)
     if settings.production.status == "draft" and not allow_draft:
         raise UserError(_l("this production is a draft (status = \"draft\") and is not "
                            "published"), path="radio.toml", hint=DRAFT_HINT)
@@ -88,6 +87,18 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
         log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
                     "in radio.toml"))
     return writer
+
+
+def _configured_base(production: Production) -> str:
+    """[web] base_url checked; a bad one is reported at its line of radio.toml."""
+    configured = production.settings.web.base_url
+    if not configured:
+        return ""
+    try:
+        text = (production.root / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        text = ""
+    return site_url(configured, CONFIG_NAME, _key_line(text, "web", "base_url"))
 
 
 DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
