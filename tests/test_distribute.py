@@ -501,3 +501,21 @@ def test_shifted_rows_stray_cells_and_near_duplicates_are_reported(copy_of):
     assert "'gọi trước'" in lines[1]
     assert "listed twice (first on line 4)" in lines[2]
     assert not (root / "output").exists()
+
+
+def test_packages_go_when_no_ip_station_is_left(distributed, copy_of):
+    """The last IP stations taken off the list: their upload packages must not stay in
+    output/distribution/ip/ for an operator to upload."""
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    kept = [line for line in path.read_text(encoding="utf-8-sig").splitlines()
+            if ",ip," not in line]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    ip = root / DIST / "ip"
+    assert (ip / "vnpt" / "goi-tin.json").is_file()
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "IP packages: 0;" in out
+    assert not list(ip.glob("*/goi-tin.json")) and not list(ip.rglob("*.mp3"))
+    rows = read_csv(root / DIST / "danh-sach-gui.csv")
+    assert rows and all(r["loai"] != "ip" for r in rows)

@@ -93,7 +93,7 @@ def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[Ip
                    encoding="utf-8-sig", newline="")
         _remove_stale(folder, {i["file"] for i in items})
         packages.append(Package(folder, platform, priority, tuple(members), metadata))
-    _remove_stale_packages(out_dir, {p.folder.name for p in packages})
+    remove_stale_packages(out_dir, {p.folder.name for p in packages})
     return tuple(packages)
 
 
@@ -181,8 +181,9 @@ def _sheet(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
-    """Packages of a platform (or priority) no longer in stations.csv."""
+def remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
+    """Packages of a platform (or priority) no longer in stations.csv (all of them when
+    no IP station is left: an operator must not upload a package nobody is listed for)."""
     for old in out_dir.glob("*/goi-tin.json"):
         if old.parent.name not in keep:
             shutil.rmtree(old.parent)

@@ -125,6 +125,8 @@ def _write(production: Production, stations: StationList, dist: Distribution,
     if "ip" in kinds:
         made = _ip(production, stations, dist, built[settings.build.preset], slots, draft,
                    out, log)
+    else:
+        packages.remove_stale_packages(out / "ip", set())
     names = {s.name: "ip/" + packages.folder_name(s.platform, s.priority)
              for s in stations.of_kind("ip")}
     rows = dispatch.plan_dispatch(stations.stations, names, discs)
