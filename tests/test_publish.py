@@ -251,6 +251,11 @@ def test_a_bad_base_url_is_refused(production):
     code, _, err = run_radio(["publish", "--allow-draft"], production)
     assert code == 2 and err.startswith(f"radio.toml:{line}: ") and "http://" in err, err
     assert not (production / "output").exists()
+    # the feed's address given for the folder's: every URL in the feed would be wrong
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url",
+                              "https://example.gov.vn/podcast/feed.xml"], production)
+    assert code == 2 and "https://example.gov.vn/podcast/ " in err, err
+    assert not (production / "output").exists()
 
 
 # --- in the browser -----------------------------------------------------------------------

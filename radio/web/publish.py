@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..pipeline.build import build, load_lexicon
@@ -47,8 +48,16 @@ def site_url(base_url: str, path: str | None = None, line: int | None = None) ->
                            url=base_url), path=path, line=line,
                         hint=_l("give the address where output/web/ will be served, e.g. "
                                 "https://example.gov.vn/podcast/"))
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
-    return urlunsplit((parts.scheme, netloc, path.rstrip("/") + "/", "", ""))
+    if _FILE_NAME.search(parts.path):   # the feed's or a page's address, not the folder
+        raise UserError(_l("the base URL '{url}' is the address of a file, not of the folder "
+                           "where output/web/ is served", url=base_url), path=path, line=line,
+                        hint=_l("give the folder, e.g. https://example.gov.vn/podcast/ (the "
+                                "feed is then https://example.gov.vn/podcast/feed.xml)"))
+    folder = quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    return urlunsplit((parts.scheme, netloc, folder.rstrip("/") + "/", "", ""))
+
+
+_FILE_NAME = re.compile(r"\.(xml|rss|html?|php|aspx?|mp3)$", re.IGNORECASE)
 
 
 def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
