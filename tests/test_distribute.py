@@ -519,3 +519,19 @@ def test_packages_go_when_no_ip_station_is_left(distributed, copy_of):
     assert not list(ip.glob("*/goi-tin.json")) and not list(ip.rglob("*.mp3"))
     rows = read_csv(root / DIST / "danh-sach-gui.csv")
     assert rows and all(r["loai"] != "ip" for r in rows)
+
+
+def test_a_note_about_a_sample_copy_does_not_make_the_list_a_sample(tmp_path):
+    """Only a comment row marks the list as a sample (everything then says BẢN NHÁP);
+    a station's note that mentions one ("gửi kèm bản mẫu") is just a note."""
+    path = tmp_path / "stations.csv"
+    path.write_text("name,kind,copies,notes\n"
+                    "Đài truyền thanh xã Hương Minh,cd,2,gửi kèm bản mẫu nhãn đĩa\n"
+                    "Đài Phát thanh và Truyền hình Nghệ An,province,1,sample CD received\n",
+                    encoding="utf-8")
+    assert not read_stations(path).sample
+    # Excel quotes a comment that holds a comma: still a comment, and it marks the list
+    path.write_text('"# Bản mẫu: tên đài, người liên hệ là giả định",,,\n'
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    stations = read_stations(path)
+    assert stations.sample and len(stations.stations) == 2

@@ -77,7 +77,7 @@ class Station:
 class StationList:
     path: Path
     stations: tuple[Station, ...]
-    sample: bool       # the file says it is a sample ("bản mẫu")
+    sample: bool       # a comment row says it is a sample ("# BẢN MẪU")
     encoding: str = "utf-8"   # "utf-8", "utf-16" or "cp1258", as Excel saved it
 
     def of_kind(self, kind: str) -> tuple[Station, ...]:
@@ -104,11 +104,13 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
     text = nfc(text)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()
-                  and not line.lstrip().startswith("#")), None)
+                  and not _comment(line)), None)
     if first is None:
         raise UserError(_l("stations.csv has no header row"), path=shown, line=1,
                         hint=_l("the first row names the columns: name,commune,district,kind,..."))
-    sample = "bản mẫu" in text.lower() or "sample" in text.lower()
+    # A comment row says so ("# BẢN MẪU: ..."); a note that mentions a sample copy does not.
+    sample = any(("bản mẫu" in line.lower() or "sample" in line.lower())
+                 for line in lines if _comment(line))
     reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=_delimiter(lines[first]))
     header = next(reader)
     problems: list[Problem] = []
@@ -191,6 +193,11 @@ def _stray_cells(row: list[str], header: list[str], columns: dict[str, int], ign
                                 _l("name its column in the header, or clear the cell")))
         return True
     return False
+
+
+def _comment(line: str) -> bool:
+    """A row starting with '#', also when Excel quoted it (a comma in the comment)."""
+    return line.lstrip().lstrip('"').startswith("#")
 
 
 def _ignored(header: str) -> bool:
