@@ -65,10 +65,10 @@ def group_stations(stations: tuple[Station, ...]) -> dict[tuple[str, str], list[
     ways ("VNPT", "Vnpt", "Mobifone " beside "MobiFone") is one package, as its folder is
     one: it keeps the spelling of its first row."""
     groups: dict[tuple[str, str], list[Station]] = {}
-    spelling: dict[str, tuple[str, str]] = {}
+    spelling: dict[tuple[str, str], tuple[str, str]] = {}
     for station in stations:
         if station.kind == "ip":
-            key = spelling.setdefault(folder_name(station.platform, station.priority),
+            key = spelling.setdefault((slug(station.platform), station.priority),
                                       (station.platform, station.priority))
             groups.setdefault(key, []).append(station)
     return groups
