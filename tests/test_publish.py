@@ -600,3 +600,16 @@ def test_publish_offline_builds_with_the_offline_voice(tmp_path, example_assets)
     engines = {s["engine"] for s in report["segments"] if s.get("kind") == "speech"}
     assert engines == {"espeak"}
     assert (root / "output" / "web" / "tin2" / "tin2.mp3").is_file()
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("https://example.gov.vn/podcast", "https://example.gov.vn/podcast/"),
+    ("  https://example.gov.vn/podcast//  ", "https://example.gov.vn/podcast/"),
+    ("https://example.gov.vn/tin tức/podcast/", "https://example.gov.vn/tin%20t%E1%BB%A9c/podcast/"),
+    ("https://example.gov.vn/tin%20t%E1%BB%A9c/", "https://example.gov.vn/tin%20t%E1%BB%A9c/"),
+    ("https://hàtĩnh.vn:8443/podcast", "https://xn--htnh-0na35b.vn:8443/podcast/"),
+])
+def test_base_urls_as_people_type_them(given, expected):
+    from radio.web.publish import site_url
+
+    assert site_url(given) == expected
