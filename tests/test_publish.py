@@ -613,3 +613,28 @@ def test_base_urls_as_people_type_them(given, expected):
     from radio.web.publish import site_url
 
     assert site_url(given) == expected
+
+
+def test_a_cmyk_cover_made_for_print_is_refused(production):
+    """A designer's cover exported for the printer is CMYK: Apple Podcasts refuses it,
+    so publish does, naming the setting, before anything is written."""
+    from PIL import Image
+
+    path = production / "bìa in.jpg"
+    Image.new("CMYK", (1400, 1400), (0, 120, 255, 0)).save(path, "JPEG")
+    identify = shutil.which("identify")
+    if identify:   # ImageMagick reads it as CMYK too
+        import subprocess
+
+        assert subprocess.run([identify, "-format", "%[colorspace]", str(path)],
+                              capture_output=True, text=True).stdout == "CMYK"
+    toml = production / "radio.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'status = "draft"', 'status = "draft"\ncover = "bìa in.jpg"'), encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 2 and err.startswith("radio.toml: ") and "CMYK" in err and "RGB" in err, err
+    assert not (production / "output" / "web").exists()
+    Image.new("RGB", (1400, 1400), (255, 120, 0)).save(path, "JPEG")
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 0, err
+    assert (production / "output" / "web" / "cover.jpg").read_bytes() == path.read_bytes()
