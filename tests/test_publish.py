@@ -102,6 +102,10 @@ def test_feed_has_every_tag_apple_and_podcast_index_need(web):
         assert channel.find(tag) is not None, tag
     assert channel.findtext("link") == BASE
     assert channel.find(f"{ITUNES}image").get("href") == BASE + "cover.png"
+    # RSS 2.0's <image> for plain feed readers: its title and link are the channel's
+    image = channel.find("image")
+    assert (image.findtext("url"), image.findtext("title"), image.findtext("link")) == \
+        (BASE + "cover.png", channel.findtext("title"), BASE)
     assert channel.find(f"{ITUNES}category").get("text") == "Government"
     assert channel.findtext(f"{ITUNES}explicit") == "false"
     owner = channel.find(f"{ITUNES}owner")

@@ -75,6 +75,10 @@ def _channel(rss, info: FeedInfo, url) -> ET.Element:
     _sub(channel, "language", info.language)
     _sub(channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self",
          type="application/rss+xml")
+    image = _sub(channel, "image")   # RSS 2.0's own: what plain feed readers show
+    _sub(image, "url", url(info.cover_name))
+    _sub(image, "title", info.title)
+    _sub(image, "link", url(""))
     _sub(channel, f"{{{ITUNES}}}image", href=url(info.cover_name))
     category = _sub(channel, f"{{{ITUNES}}}category")
     category.set("text", info.category)   # an attribute: `text=` is the element's text here
