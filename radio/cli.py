@@ -272,13 +272,15 @@ def disc(ctx, episodes, preset, offline, jobs):
 @option("--base-url", help=_l("Where output/web/ will be served (default: [web] base_url); "
                               "the podcast feed needs it."))
 @option("--allow-draft", is_flag=True, help=_l("Publish a draft, marked as one on every page."))
+@option("--offline", is_flag=True, help="Never touch the network (espeak only).")
 @option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
         help=_l("Episodes built in parallel (default: the number of cores)."))
 @pass_ctx
-def publish(ctx, base_url, allow_draft, jobs):
+def publish(ctx, base_url, allow_draft, offline, jobs):
     from .web import publish as run
 
-    run(ctx.production(), base_url, allow_draft, jobs or default_jobs(), ctx.log)
+    run(ctx.production(), base_url, allow_draft, jobs or default_jobs(), ctx.log,
+        offline=offline)
 
 
 @cli.command()

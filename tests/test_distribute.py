@@ -392,3 +392,146 @@ def test_another_station_profile(distributed, tmp_path):
                          capture_output=True, text=True).stderr
     lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", err[err.rindex("Summary:"):]).group(1))
     assert abs(lufs - -23.0) <= 0.5 and audio.true_peak_dbtp <= -1.0
+
+
+def test_a_platform_written_two_ways_is_one_package_with_every_station(distributed, copy_of):
+    """Offices type the vendor as it comes: "VNPT" on one row, "Vnpt" on the next.
+    Both rows go to one folder, so they must be one package listing both stations."""
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "Thạch Bằng,Lộc Hà,ip,VNPT,", "Thạch Bằng,Lộc Hà,ip,Vnpt ,"), encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "IP packages: 2;" in out
+    ip = root / DIST / "ip"
+    assert sorted(p.name for p in ip.iterdir() if p.is_dir()) == ["viettel-uu-tien", "vnpt"]
+    data = json.loads((ip / "vnpt" / "goi-tin.json").read_text(encoding="utf-8"))
+    assert data["platform"] == "VNPT"
+    assert [s["name"] for s in data["stations"]] == ["Đài truyền thanh xã Thạch Kim",
+                                                      "Đài truyền thanh xã Thạch Bằng"]
+    rows = read_csv(root / DIST / "danh-sach-gui.csv")
+    assert [r["noi_dung_gui"] for r in rows[:2]] == ["ip/vnpt", "ip/vnpt"]
+
+
+# --- stations.csv as Excel and Notepad save it -------------------------------------------
+
+EXCEL_ROWS = ["STT;Tên;Xã;Huyện;Loại;Nền tảng;Liên hệ;Số bản;Ưu tiên;Ghi chú",
+              "1;Đài truyền thanh xã Thạch Kim;Thạch Kim;Lộc Hà;ip;VNPT;Anh Hùng, 0912 345 678;;;",
+              ";;;;;;;;;",
+              "2;Đài truyền thanh xã Hương Trạch;Hương Trạch;Hương Khê;cd;;;2;;vùng cam Hương Khê",
+              "3;Đài Phát thanh và Truyền hình Nghệ An;;Nghệ An;province;;;1;;"]
+
+
+@pytest.mark.parametrize("save_as", ["csv-utf-8", "csv-windows-1258", "unicode-text"])
+def test_every_way_excel_saves_the_list_is_read(tmp_path, save_as):
+    """Excel's "CSV UTF-8" (BOM), "CSV (Comma delimited)" on Vietnamese Windows
+    (Windows-1258, tones as combining marks, ';' between cells) and "Unicode Text"
+    (UTF-16, tabs): CRLF, a numbering column, an empty row; names come out NFC."""
+    from radio.script.legacy import encode_cp1258
+
+    text = "\r\n".join(EXCEL_ROWS) + "\r\n"
+    path = tmp_path / "stations.csv"
+    if save_as == "csv-utf-8":
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    elif save_as == "csv-windows-1258":
+        raw = encode_cp1258(text)
+        assert raw.decode("cp1258") != text   # really decomposed, as Windows writes it
+        path.write_bytes(raw)
+    else:
+        path.write_bytes(text.replace(";", "\t").encode("utf-16"))
+    stations = read_stations(path)
+    assert [s.name for s in stations.stations] == [
+        "Đài truyền thanh xã Thạch Kim", "Đài truyền thanh xã Hương Trạch",
+        "Đài Phát thanh và Truyền hình Nghệ An"]
+    first, second, third = stations.stations
+    assert (first.contact, first.platform, first.line) == ("Anh Hùng, 0912 345 678", "VNPT", 2)
+    assert (second.kind, second.copies, second.notes, second.line) == \
+        ("cd", 2, "vùng cam Hương Khê", 4)
+    assert (third.kind, third.district) == ("province", "Nghệ An")
+    assert stations.encoding == {"csv-utf-8": "utf-8", "csv-windows-1258": "cp1258",
+                                 "unicode-text": "utf-16"}[save_as]
+
+
+def test_a_windows_1258_list_is_distributed_with_its_names_intact(distributed, copy_of):
+    from radio.script.legacy import encode_cp1258
+
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    path.write_bytes(encode_cp1258(path.read_text(encoding="utf-8-sig").replace("\n", "\r\n")))
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "Windows-1258" in out
+    rows = read_csv(root / DIST / "danh-sach-gui.csv")
+    assert rows[0]["ten_don_vi"] == "Đài truyền thanh xã Thạch Kim"
+    assert rows[0]["lien_he"] == "Anh Nguyễn Văn An – 0912 000 001"
+
+
+def test_a_list_that_lost_letters_or_is_not_windows_1258_is_refused(copy_of):
+    from radio.script.legacy import encode_tcvn3
+
+    root = copy_of(ROOTS / "distribute")
+    path = root / "stations.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    for raw in (text.encode("cp1258", errors="replace"),    # "Th?ch Kim": letters lost
+                encode_tcvn3(text)):
+        path.write_bytes(raw)
+        code, out, err = run_radio(["distribute", "--allow-draft"], root)
+        assert code == 2 and err.startswith("stations.csv:") and "CSV UTF-8" in err, err
+        assert len(err.strip().splitlines()) == 1
+    assert not (root / "output").exists()
+
+
+def test_shifted_rows_stray_cells_and_near_duplicates_are_reported(copy_of):
+    """An unquoted comma in a cell (Notepad), text under a column with no name, and a
+    station typed twice with a double space: each named with its line, nothing built."""
+    root = copy_of(ROOTS / "distribute")
+    (root / "stations.csv").write_text(
+        "name,commune,district,kind,platform,contact,copies,priority,notes,\n"
+        "Đài truyền thanh xã Thạch Kim,Thạch Kim,Lộc Hà,ip,VNPT,Anh Hùng, 0912 345 678,,,,\n"
+        "Đài truyền thanh xã Cẩm Bình,Cẩm Bình,Cẩm Xuyên,ip,Viettel,,,,,gọi trước\n"
+        "Đài truyền thanh xã Sơn Kim 1,Sơn Kim 1,Hương Sơn,cd,,,1,,,\n"
+        "Đài truyền thanh xã  Sơn Kim 1 ,Sơn Kim 1,Hương Sơn,cd,,,1,,,\n", encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft"], root)
+    assert code == 2 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == \
+        ["stations.csv:2", "stations.csv:3", "stations.csv:5"], err
+    assert "11 cells" in lines[0] and "double quotes" in lines[0]
+    assert "'gọi trước'" in lines[1]
+    assert "listed twice (first on line 4)" in lines[2]
+    assert not (root / "output").exists()
+
+
+def test_packages_go_when_no_ip_station_is_left(distributed, copy_of):
+    """The last IP stations taken off the list: their upload packages must not stay in
+    output/distribution/ip/ for an operator to upload."""
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    kept = [line for line in path.read_text(encoding="utf-8-sig").splitlines()
+            if ",ip," not in line]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    ip = root / DIST / "ip"
+    assert (ip / "vnpt" / "goi-tin.json").is_file()
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "IP packages: 0;" in out
+    assert not list(ip.glob("*/goi-tin.json")) and not list(ip.rglob("*.mp3"))
+    rows = read_csv(root / DIST / "danh-sach-gui.csv")
+    assert rows and all(r["loai"] != "ip" for r in rows)
+
+
+def test_a_note_about_a_sample_copy_does_not_make_the_list_a_sample(tmp_path):
+    """Only a comment row marks the list as a sample (everything then says BẢN NHÁP);
+    a station's note that mentions one ("gửi kèm bản mẫu") is just a note."""
+    path = tmp_path / "stations.csv"
+    path.write_text("name,kind,copies,notes\n"
+                    "Đài truyền thanh xã Hương Minh,cd,2,gửi kèm bản mẫu nhãn đĩa\n"
+                    "Đài Phát thanh và Truyền hình Nghệ An,province,1,sample CD received\n",
+                    encoding="utf-8")
+    assert not read_stations(path).sample
+    # Excel quotes a comment that holds a comma: still a comment, and it marks the list
+    path.write_text('"# Bản mẫu: tên đài, người liên hệ là giả định",,,\n'
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    stations = read_stations(path)
+    assert stations.sample and len(stations.stations) == 2

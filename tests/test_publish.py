@@ -102,6 +102,10 @@ def test_feed_has_every_tag_apple_and_podcast_index_need(web):
         assert channel.find(tag) is not None, tag
     assert channel.findtext("link") == BASE
     assert channel.find(f"{ITUNES}image").get("href") == BASE + "cover.png"
+    # RSS 2.0's <image> for plain feed readers: its title and link are the channel's
+    image = channel.find("image")
+    assert (image.findtext("url"), image.findtext("title"), image.findtext("link")) == \
+        (BASE + "cover.png", channel.findtext("title"), BASE)
     assert channel.find(f"{ITUNES}category").get("text") == "Government"
     assert channel.findtext(f"{ITUNES}explicit") == "false"
     owner = channel.find(f"{ITUNES}owner")
@@ -243,6 +247,19 @@ def test_a_bad_base_url_is_refused(production):
     code, _, err = run_radio(["publish", "--allow-draft", "--base-url", "example.gov.vn"],
                              production)
     assert code == 2 and "http:// or https://" in err
+    # written in radio.toml: the message names the file and the line to fix
+    config = production / "radio.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[web]\nbase_url = "example.gov.vn/podcast"\n', encoding="utf-8")
+    line = len((text + "\n[web]\n").splitlines()) + 1
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 2 and err.startswith(f"radio.toml:{line}: ") and "http://" in err, err
+    assert not (production / "output").exists()
+    # the feed's address given for the folder's: every URL in the feed would be wrong
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url",
+                              "https://example.gov.vn/podcast/feed.xml"], production)
+    assert code == 2 and "https://example.gov.vn/podcast/ " in err, err
+    assert not (production / "output").exists()
 
 
 # --- in the browser -----------------------------------------------------------------------
@@ -496,3 +513,132 @@ def test_a_configured_jpeg_cover_is_measured(tmp_path):
                     "color=c=orange:s=1400x1400", "-frames:v", "1", str(path)], check=True)
     assert image_size(path.read_bytes()) == ("jpg", 1400, 1400)
     assert image_size(b"GIF89a....") is None
+
+
+# --- episode names that are not plain ASCII -------------------------------------------------
+
+NAMED = "Bản tin #2 đặc biệt"          # a script saved as "scripts/Bản tin #2 đặc biệt.md"
+NAMED_BASE = "https://example.gov.vn/tin%20t%E1%BB%A9c/podcast/"
+
+
+@pytest.fixture(scope="module")
+def named_web(tmp_path_factory, example_assets) -> Path:
+    """A production whose episode is named as producers name files (a space, Vietnamese
+    letters, '#'), published under a base URL with a Vietnamese folder, no final slash."""
+    root = tmp_path_factory.mktemp("publish-named") / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    (root / "scripts" / "tin1.md").unlink()
+    (root / "scripts" / "tin2.md").rename(root / "scripts" / f"{NAMED}.md")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url",
+                                "https://example.gov.vn/tin tức/podcast"], root)
+    assert code == 0, err
+    return root / "output" / "web"
+
+
+def test_feed_addresses_of_a_named_episode_are_percent_encoded(named_web):
+    import feedparser
+    from urllib.parse import unquote
+
+    data = (named_web / "feed.xml").read_bytes()
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = ET.fromstring(data).find("channel")
+    urls = [channel.findtext("link"), channel.find(f"{ITUNES}image").get("href"),
+            channel.find("{http://www.w3.org/2005/Atom}link").get("href")]
+    item = channel.find("item")
+    urls += [item.findtext("link"), item.find("enclosure").get("url"),
+             item.find(f"{PODCAST}chapters").get("url")]
+    urls += [t.get("url") for t in item.findall(f"{PODCAST}transcript")]
+    for url in urls:
+        assert url.startswith(NAMED_BASE) and url.isascii() and " " not in url, url
+        assert "#" not in url, url
+        local = named_web / unquote(url[len(NAMED_BASE):])
+        assert local.exists(), url
+    enclosure = item.find("enclosure")
+    assert enclosure.get("url") == NAMED_BASE + "B%E1%BA%A3n%20tin%20%232%20%C4%91%E1%BA%B7c" \
+        "%20bi%E1%BB%87t/B%E1%BA%A3n%20tin%20%232%20%C4%91%E1%BA%B7c%20bi%E1%BB%87t.mp3"
+    assert int(enclosure.get("length")) == (named_web / NAMED / f"{NAMED}.mp3").stat().st_size
+    embed = (named_web / NAMED / "embed.html").read_text(encoding="utf-8")
+    assert f'src="{enclosure.get("url")}"' in embed
+
+
+def test_pages_of_a_named_episode_link_and_play_from_file(browser, named_web):
+    from selenium.webdriver.common.by import By
+
+    browser.get((named_web / "index.html").as_uri())
+    wait_for(lambda: js(browser, "return document.querySelector('audio').readyState >= 1"),
+             15, "the series page's player to load the MP3")
+    browser.find_element(By.CSS_SELECTOR, "h2 a").click()
+    wait_for(lambda: js(browser, "return document.getElementById('player') !== null"), 15,
+             "the episode page")
+    assert js(browser, "return decodeURIComponent(location.pathname)").endswith(
+        f"/{NAMED}/index.html")
+    wait_for(lambda: js(browser, f"return {PLAYER}.readyState >= 1"), 15,
+             "the episode page's player to load the MP3")
+    assert js(browser, f"return {PLAYER}.error") is None
+    hrefs = js(browser, "return [...document.querySelectorAll('p.links a')].map(a => a.href)")
+    for href in hrefs:
+        assert Path(unquote_file(href)).is_file(), href
+
+
+def unquote_file(uri: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(uri).path)
+
+
+def test_publish_offline_builds_with_the_offline_voice(tmp_path, example_assets):
+    """Like build, disc and distribute: --offline never asks the online voice, even when
+    radio.toml names it (gTTS cannot be reached from a studio without internet)."""
+    root = tmp_path / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    (root / "scripts" / "tin1.md").unlink()
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'engine = "espeak"', 'engine = "gtts"'), encoding="utf-8")
+    code, out, err = run_radio(["publish", "--allow-draft", "--offline"], root)
+    assert code == 0, err
+    report = json.loads((root / "output" / "tin2" / "tin2.web.json").read_text())
+    engines = {s["engine"] for s in report["segments"] if s.get("kind") == "speech"}
+    assert engines == {"espeak"}
+    assert (root / "output" / "web" / "tin2" / "tin2.mp3").is_file()
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("https://example.gov.vn/podcast", "https://example.gov.vn/podcast/"),
+    ("  https://example.gov.vn/podcast//  ", "https://example.gov.vn/podcast/"),
+    ("https://example.gov.vn/tin tức/podcast/", "https://example.gov.vn/tin%20t%E1%BB%A9c/podcast/"),
+    ("https://example.gov.vn/tin%20t%E1%BB%A9c/", "https://example.gov.vn/tin%20t%E1%BB%A9c/"),
+    ("https://hàtĩnh.vn:8443/podcast", "https://xn--htnh-0na35b.vn:8443/podcast/"),
+])
+def test_base_urls_as_people_type_them(given, expected):
+    from radio.web.publish import site_url
+
+    assert site_url(given) == expected
+
+
+def test_a_cmyk_cover_made_for_print_is_refused(production):
+    """A designer's cover exported for the printer is CMYK: Apple Podcasts refuses it,
+    so publish does, naming the setting, before anything is written."""
+    from PIL import Image
+
+    path = production / "bìa in.jpg"
+    Image.new("CMYK", (1400, 1400), (0, 120, 255, 0)).save(path, "JPEG")
+    identify = shutil.which("identify")
+    if identify:   # ImageMagick reads it as CMYK too
+        import subprocess
+
+        assert subprocess.run([identify, "-format", "%[colorspace]", str(path)],
+                              capture_output=True, text=True).stdout == "CMYK"
+    toml = production / "radio.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'status = "draft"', 'status = "draft"\ncover = "bìa in.jpg"'), encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 2 and err.startswith("radio.toml: ") and "CMYK" in err and "RGB" in err, err
+    assert not (production / "output" / "web").exists()
+    Image.new("RGB", (1400, 1400), (255, 120, 0)).save(path, "JPEG")
+    code, _, err = run_radio(["publish", "--allow-draft"], production)
+    assert code == 0, err
+    assert (production / "output" / "web" / "cover.jpg").read_bytes() == path.read_bytes()

@@ -61,10 +61,16 @@ def slug(text: str) -> str:
 
 
 def group_stations(stations: tuple[Station, ...]) -> dict[tuple[str, str], list[Station]]:
+    """The IP stations by package: one per platform and priority.  A platform written two
+    ways ("VNPT", "Vnpt", "Mobifone " beside "MobiFone") is one package, as its folder is
+    one: it keeps the spelling of its first row."""
     groups: dict[tuple[str, str], list[Station]] = {}
+    spelling: dict[tuple[str, str], tuple[str, str]] = {}
     for station in stations:
         if station.kind == "ip":
-            groups.setdefault((station.platform, station.priority), []).append(station)
+            key = spelling.setdefault((slug(station.platform), station.priority),
+                                      (station.platform, station.priority))
+            groups.setdefault(key, []).append(station)
     return groups
 
 
@@ -87,7 +93,7 @@ def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[Ip
                    encoding="utf-8-sig", newline="")
         _remove_stale(folder, {i["file"] for i in items})
         packages.append(Package(folder, platform, priority, tuple(members), metadata))
-    _remove_stale_packages(out_dir, {p.folder.name for p in packages})
+    remove_stale_packages(out_dir, {p.folder.name for p in packages})
     return tuple(packages)
 
 
@@ -175,8 +181,9 @@ def _sheet(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
-    """Packages of a platform (or priority) no longer in stations.csv."""
+def remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
+    """Packages of a platform (or priority) no longer in stations.csv (all of them when
+    no IP station is left: an operator must not upload a package nobody is listed for)."""
     for old in out_dir.glob("*/goi-tin.json"):
         if old.parent.name not in keep:
             shutil.rmtree(old.parent)

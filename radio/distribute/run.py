@@ -49,6 +49,9 @@ class Result:
 
 def run_distribute(production: Production, request: Request, log: Log) -> Result:
     stations = _stations(production)
+    if stations.encoding == "cp1258":
+        log.info(_("stations.csv is in Windows-1258 (Excel's \"CSV (Comma delimited)\"): "
+                   "read as such"))
     dist = load_distribution(production)
     _refuse_emergency(stations, request)
     if production.settings.production.status == "draft" and not request.allow_draft:
@@ -122,6 +125,8 @@ def _write(production: Production, stations: StationList, dist: Distribution,
     if "ip" in kinds:
         made = _ip(production, stations, dist, built[settings.build.preset], slots, draft,
                    out, log)
+    else:
+        packages.remove_stale_packages(out / "ip", set())
     names = {s.name: "ip/" + packages.folder_name(s.platform, s.priority)
              for s in stations.of_kind("ip")}
     rows = dispatch.plan_dispatch(stations.stations, names, discs)

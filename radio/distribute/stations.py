@@ -14,15 +14,19 @@ copies (số bản)       discs for ``cd`` and ``province`` (default 1)
 priority (ưu tiên)    thông thường (default), ưu tiên or khẩn cấp
 notes (ghi chú)       anything else
 
-Excel saves CSV as UTF-8 with a byte-order mark, or with ``;`` between cells
-where the decimal separator is a comma (Vietnamese Windows): both are read.  A
-row whose first cell starts with ``#`` is a comment.  Every bad row is
-collected and reported with its line, then the command stops once.
+Excel saves CSV as UTF-8 with a byte-order mark ("CSV UTF-8"), in the Windows
+code page ("CSV (Comma delimited)": Windows-1258 on Vietnamese Windows), as
+UTF-16 with tabs ("Unicode Text"), or with ``;`` between cells where the decimal
+separator is a comma: all are read (Windows-1258 only when it reads as Vietnamese
+and no letter was lost to a '?').  A row whose first cell starts with ``#`` is a
+comment; a numbering column (``STT``) is ignored.  Every bad row is collected and
+reported with its line, then the command stops once.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +52,7 @@ _COLUMNS = {
     "priority": ("ưu tiên", "uu tien", "mức ưu tiên", "muc uu tien"),
     "notes": ("ghi chú", "ghi chu"),
 }
+_IGNORED = ("stt", "tt", "số thứ tự", "so thu tu", "no", "no.")   # the rows' numbering
 _REQUIRED = ("name", "kind")
 _PRIORITY_WORDS = {"thong thuong": NORMAL, "normal": NORMAL, "uu tien": PRIORITY,
                    "priority": PRIORITY, "khan cap": EMERGENCY, "emergency": EMERGENCY}
@@ -72,7 +77,8 @@ class Station:
 class StationList:
     path: Path
     stations: tuple[Station, ...]
-    sample: bool       # the file says it is a sample ("bản mẫu")
+    sample: bool       # a comment row says it is a sample ("# BẢN MẪU")
+    encoding: str = "utf-8"   # "utf-8", "utf-16" or "cp1258", as Excel saved it
 
     def of_kind(self, kind: str) -> tuple[Station, ...]:
         return tuple(s for s in self.stations if s.kind == kind)
@@ -94,24 +100,22 @@ def _delimiter(first_line: str) -> str:
 def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
     """Read and check *path*; every problem is reported together."""
     raw = read_input(path, shown, "CSV file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise UserError(_l("stations.csv is not UTF-8 text"), path=shown, line=line,
-                        hint=_l("in Excel choose Save As > CSV UTF-8 (Comma delimited)")) from None
+    text, encoding = _decode(raw, shown)
     text = nfc(text)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()
-                  and not line.lstrip().startswith("#")), None)
+                  and not _comment(line)), None)
     if first is None:
         raise UserError(_l("stations.csv has no header row"), path=shown, line=1,
                         hint=_l("the first row names the columns: name,commune,district,kind,..."))
-    sample = "bản mẫu" in text.lower() or "sample" in text.lower()
+    # A comment row says so ("# BẢN MẪU: ..."); a note that mentions a sample copy does not.
+    sample = any(("bản mẫu" in line.lower() or "sample" in line.lower())
+                 for line in lines if _comment(line))
     reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=_delimiter(lines[first]))
     header = next(reader)
     problems: list[Problem] = []
     columns = _header(header, shown, first + 1, problems)
+    ignored = {i for i, cell in enumerate(header) if _ignored(cell)}
     raise_if_errors(problems)
     stations: list[Station] = []
     seen: dict[str, int] = {}
@@ -127,10 +131,12 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
             break
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        if _stray_cells(row, header, columns, ignored, line, shown, problems):
+            continue
         station = _station(row, columns, line, shown, problems)
         if station is None:
             continue
-        key = station.name.casefold()
+        key = " ".join(station.name.split()).casefold()
         if key in seen:
             problems.append(Problem(
                 _l("the station '{name}' is listed twice (first on line {first})",
@@ -143,13 +149,66 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
         problems.append(Problem(_l("stations.csv lists no station"), shown, first + 1,
                                 _l("add one row per station under the header")))
     raise_if_errors(problems)
-    return StationList(Path(path), tuple(stations), sample)
+    return StationList(Path(path), tuple(stations), sample, encoding)
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str, str]:
+    """(text, encoding) of stations.csv as Excel saves it; anything else is refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):        # "Unicode Text"
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        from ..script.legacy import decode_legacy, guess
+
+        if guess(raw) == "cp1258":                          # "CSV (Comma delimited)"
+            text = decode_legacy(raw, "cp1258")
+            if "\ufffd" not in text and not _LOST_LETTER.search(text):
+                return text, "cp1258"
+        line = raw[:exc.start].count(b"\n") + 1
+        raise UserError(_l("stations.csv is not UTF-8 text"), path=shown, line=line,
+                        hint=_l("in Excel choose Save As > CSV UTF-8 (Comma delimited)")) from None
+
+
+# A letter the code page has no room for, saved by Windows as '?': "Th?ch Kim".
+_LOST_LETTER = re.compile(r"[^\W\d_]\?[^\W\d_]")
+
+
+def _stray_cells(row: list[str], header: list[str], columns: dict[str, int], ignored: set[int],
+                 line: int, shown: str, problems: list[Problem]) -> bool:
+    """A row longer than the header (a comma typed inside a cell, unquoted, shifts every
+    cell after it), or text under a column without a name: reported, never dropped."""
+    if len(row) > len(header):
+        problems.append(Problem(
+            _l("this row has {count} cells but the header has {columns}", count=len(row),
+               columns=len(header)), shown, line,
+            _l("is there a comma inside a cell? Put that cell in double quotes "
+               "(\"Anh Hùng, 0912 345 678\"); Excel does it when it saves")))
+        return True
+    stray = next((cell.strip() for i, cell in enumerate(row) if cell.strip()
+                  and i not in ignored and i not in columns.values()), None)
+    if stray is not None:
+        problems.append(Problem(_l("the cell '{cell}' is in a column without a name",
+                                   cell=stray), shown, line,
+                                _l("name its column in the header, or clear the cell")))
+        return True
+    return False
+
+
+def _comment(line: str) -> bool:
+    """A row starting with '#', also when Excel quoted it (a comma in the comment)."""
+    return line.lstrip().lstrip('"').startswith("#")
+
+
+def _ignored(header: str) -> bool:
+    key = nfc(header).strip().lower()
+    return key in _IGNORED or ascii_fold(key) in _IGNORED
 
 
 def _header(header: list[str], shown: str, line: int, problems: list[Problem]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        if not cell.strip():
+        if not cell.strip() or _ignored(cell):
             continue
         name = _column(cell)
         if name is None:

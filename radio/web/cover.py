@@ -22,6 +22,12 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         width, height = struct.unpack(">II", data[16:24])
         return "png", width, height
+    frame = _jpeg_frame(data)
+    return ("jpg", frame[0], frame[1]) if frame else None
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int, int] | None:
+    """(width, height, colour components) from a JPEG's frame header; else None."""
     if data[:2] != b"\xff\xd8":
         return None
     index = 2
@@ -35,7 +41,7 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
         (length,) = struct.unpack(">H", data[index + 2:index + 4])
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):   # a frame header
             height, width = struct.unpack(">HH", data[index + 5:index + 9])
-            return "jpg", width, height
+            return width, height, data[index + 9]
         index += 2 + length
     return None
 
@@ -78,4 +84,10 @@ def _configured(production: Production, configured: str) -> tuple[str, bytes]:
                         path="radio.toml",
                         hint=_l("resize it (e.g. to 3000x3000), or remove [production] cover "
                                 "to use the generated one"))
+    frame = _jpeg_frame(data) if kind == "jpg" else None
+    if frame and frame[2] == 4:   # CMYK, as made for print: Apple Podcasts takes RGB only
+        raise UserError(_l("the cover {path} is a CMYK picture (made for print); podcast apps "
+                           "need an RGB one", path=configured),
+                        path="radio.toml",
+                        hint=_l("export it again as an RGB (sRGB) JPEG or PNG"))
     return f"cover.{kind}", data

@@ -6,7 +6,7 @@ import email.utils
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -75,6 +75,10 @@ def _channel(rss, info: FeedInfo, url) -> ET.Element:
     _sub(channel, "language", info.language)
     _sub(channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self",
          type="application/rss+xml")
+    image = _sub(channel, "image")   # RSS 2.0's own: what plain feed readers show
+    _sub(image, "url", url(info.cover_name))
+    _sub(image, "title", info.title)
+    _sub(image, "link", url(""))
     _sub(channel, f"{{{ITUNES}}}image", href=url(info.cover_name))
     category = _sub(channel, f"{{{ITUNES}}}category")
     category.set("text", info.category)   # an attribute: `text=` is the element's text here
@@ -124,7 +128,9 @@ def feed_xml(info: FeedInfo) -> bytes:
         ET.register_namespace(prefix, uri)
 
     def url(relative: str) -> str:
-        return urljoin(info.base_url, relative)
+        # Episode folders are named after their scripts: spaces, Vietnamese letters, '#'
+        # and '%' must be percent-encoded (UTF-8) for the address to reach the file.
+        return urljoin(info.base_url, quote(relative))
 
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, info, url)

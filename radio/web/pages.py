@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
+from urllib.parse import quote
 
 from ..clock import timecode
 from ..i18n import _, language, ngettext
@@ -61,6 +62,13 @@ def _template(name: str) -> Template:
 
 def e(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+def url_part(name: str) -> str:
+    """A file or folder name as one segment of an address: an episode named after its
+    script ("Chuyên đề số 1", "Bản tin #2") is percent-encoded (UTF-8), or a browser
+    would stop its address at the '#' and a podcast app at the space."""
+    return quote(name, safe="")
 
 
 def clock(seconds: float) -> str:
@@ -155,8 +163,9 @@ def _episode_html(site: Site, page: EpisodePage) -> str:
         subtitle=f'<p class="subtitle">{e(page.subtitle)}</p>\n' if page.subtitle else "",
         publisher=e(site.publisher),
         duration=e(_("Duration {duration}", duration=clock(report.duration_s))),
-        date_text=e(day_text(page.date)), mp3=e(page.mp3_name), vtt=e(f"{name}.vtt"),
-        srt=e(f"{name}.srt"), l_captions=e(_("Captions")),
+        date_text=e(day_text(page.date)), mp3=e(url_part(page.mp3_name)),
+        vtt=e(url_part(f"{name}.vtt")), srt=e(url_part(f"{name}.srt")),
+        l_captions=e(_("Captions")),
         l_download=e(download_text(page.mp3_bytes)), l_vtt=e(_("WebVTT captions")),
         l_srt=e(_("SRT captions")), l_json=e(_("Chapters (JSON)")),
         l_embed=e(_("Embed code")), l_chapters=e(_("Chapters")),
@@ -178,7 +187,7 @@ def embed_html(site: Site, page: EpisodePage, base: str) -> str:
                  "(in its HTML mode).", title=report.title)
         return _template("embed.html").substitute(
             l_paste=e(note).replace("--", "–"), kicker=e(_kicker(site, report.number).upper()),
-            series=e(site.series), title=e(report.title), mp3=e(base + page.mp3_name),
+            series=e(site.series), title=e(report.title), mp3=e(base + url_part(page.mp3_name)),
             chapters=chapters, page=e(base + "index.html"),
             l_page=e(_("Listen and read the transcript")),
             l_download=e(_("Download the MP3")))
@@ -192,19 +201,20 @@ def series_html(site: Site, pages: list[EpisodePage]) -> str:
 def _series_html(site: Site, pages: list[EpisodePage]) -> str:
     items = []
     for page in pages:
-        report, name = page.report, page.report.episode
+        report, folder = page.report, url_part(page.report.episode)
+        mp3 = f"{folder}/{url_part(page.mp3_name)}"
         duration = _("Duration {duration}", duration=clock(report.duration_s))
         kicker = _("Programme {number}", number=report.number)
         both = _("Transcript and chapters")
         items.append(
             f'<li><p class="kicker">{e(kicker)}</p>'
-            f'<h2><a href="{e(name)}/index.html">{e(report.title)}</a></h2>\n'
+            f'<h2><a href="{e(folder)}/index.html">{e(report.title)}</a></h2>\n'
             f'<p class="meta">{e(duration)} · {e(day_text(page.date))}</p>\n'
             + (f"<p>{e(page.description)}</p>\n" if page.description else "")
-            + f'<audio controls preload="metadata" src="{e(name)}/{e(page.mp3_name)}"></audio>\n'
-            f'<p class="links"><a href="{e(name)}/index.html">'
+            + f'<audio controls preload="metadata" src="{e(mp3)}"></audio>\n'
+            f'<p class="links"><a href="{e(folder)}/index.html">'
             f'{e(both)}</a>'
-            f'<a href="{e(name)}/{e(page.mp3_name)}" download>'
+            f'<a href="{e(mp3)}" download>'
             f'{e(download_text(page.mp3_bytes))}</a></p></li>\n')
     feed = e(_("Listen in a podcast app (RSS)"))
     return _template("series.html").substitute(

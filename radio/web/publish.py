@@ -8,12 +8,13 @@
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..pipeline.build import build, load_lexicon
 from ..pipeline.options import BuildOptions
 from ..clock import build_date, build_epoch
-from ..config import Production
+from ..config import CONFIG_NAME, Production, _key_line
 from ..pipeline.prepare import load_episodes
 from ..errors import UserError
 from ..fsio import BuildLock
@@ -23,33 +24,51 @@ from . import chapters, feed, pages, subtitles
 from .cover import series_cover
 from ..targets.report import Report
 from .site import SiteWriter
+from ..textfold import nfc
 from .timings import EspeakTimings, episode_sentences
 
 PRESET = "web"
 LANGUAGES = {"vie": "vi", "vi": "vi"}
 
 
-def site_url(base_url: str) -> str:
-    """*base_url* checked, with the one trailing slash that relative URLs need."""
-    url = base_url.strip()
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def site_url(base_url: str, path: str | None = None, line: int | None = None) -> str:
+    """*base_url* checked, with the one trailing slash that relative URLs need, and
+    percent-encoded: a portal folder named in Vietnamese or with a space
+    (``/tin tức/``) becomes ``/tin%20t%E1%BB%A9c/``; escapes already there are kept."""
+    url = nfc(base_url.strip())
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    try:
+        if not netloc.isascii():   # an internationalized domain name
+            netloc = netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        netloc = ""
+    if parts.scheme not in ("http", "https") or not netloc:
         raise UserError(_l("the base URL '{url}' is not an http:// or https:// address",
-                           url=base_url),
+                           url=base_url), path=path, line=line,
                         hint=_l("give the address where output/web/ will be served, e.g. "
                                 "https://example.gov.vn/podcast/"))
-    return url.rstrip("/") + "/"
+    if _FILE_NAME.search(parts.path):   # the feed's or a page's address, not the folder
+        raise UserError(_l("the base URL '{url}' is the address of a file, not of the folder "
+                           "where output/web/ is served", url=base_url), path=path, line=line,
+                        hint=_l("give the folder, e.g. https://example.gov.vn/podcast/ (the "
+                                "feed is then https://example.gov.vn/podcast/feed.xml)"))
+    folder = quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    return urlunsplit((parts.scheme, netloc, folder.rstrip("/") + "/", "", ""))
+
+
+_FILE_NAME = re.compile(r"\.(xml|rss|html?|php|aspx?|mp3)$", re.IGNORECASE)
 
 
 def publish(production: Production, base_url: str | None, allow_draft: bool, jobs: int,
-            log: Log) -> SiteWriter:
+            log: Log, offline: bool = False) -> SiteWriter:
     settings = production.settings
-    base = site_url(base_url or settings.web.base_url) if (base_url or settings.web.base_url) \
-        else ""
+    base = site_url(base_url) if base_url else _configured_base(production)
     if settings.production.status == "draft" and not allow_draft:
         raise UserError(_l("this production is a draft (status = \"draft\") and is not "
                            "published"), path="radio.toml", hint=DRAFT_HINT)
-    results = build(production, None, BuildOptions.from_names(preset=PRESET, jobs=jobs), log)
+    results = build(production, None,
+                    BuildOptions.from_names(preset=PRESET, offline=offline, jobs=jobs), log)
     reports = sorted((Report.load(r.report_path) for r in results), key=lambda r: r.number)
     placeholders = sum(r.placeholders for r in reports)
     if placeholders and not allow_draft:
@@ -77,6 +96,18 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
         log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
                     "in radio.toml"))
     return writer
+
+
+def _configured_base(production: Production) -> str:
+    """[web] base_url checked; a bad one is reported at its line of radio.toml."""
+    configured = production.settings.web.base_url
+    if not configured:
+        return ""
+    try:
+        text = (production.root / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        text = ""
+    return site_url(configured, CONFIG_NAME, _key_line(text, "web", "base_url"))
 
 
 DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
@@ -128,8 +159,8 @@ def _write_episode(production, writer: SiteWriter, site, report, episode, timing
                              mp3_name=f"{name}.mp3", mp3_bytes=mp3.stat().st_size,
                              sentences=sentences, speakers=_speakers(report, episode))
     writer.write(f"{name}/index.html", pages.episode_html(site, page))
-    writer.write(f"{name}/embed.html", pages.embed_html(site, page, f"{base}{name}/" if base
-                                                        else ""))
+    writer.write(f"{name}/embed.html", pages.embed_html(
+        site, page, f"{base}{pages.url_part(name)}/" if base else ""))
     return page
 
 
