@@ -43,7 +43,7 @@ def make_client(production, tmp_path):
 
     made = []
 
-    def make(password: str | None = None, **config):
+    def make(password: str | None = None, raise_server_exceptions: bool = True, **config):
         prod = load(production)
         synths = [make_synthesizer(prod, BuildOptions()) for _ in range(2)]
         values = {"allowed_hosts": ("testserver", "127.0.0.1"), **config}
@@ -51,7 +51,7 @@ def make_client(production, tmp_path):
 
         app, live = make_app(prod, values, hash_password(password) if password else None,
                              *synths, tmp_path / "work", Log(0))
-        client = TestClient(app)
+        client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
         made.append((client, synths))
         return client
 
@@ -103,6 +103,39 @@ def test_state_changes_need_the_csrf_token_and_our_origin(make_client, productio
     ok = post(client, "/api/episodes/episode1/script", body, token)
     assert ok.status_code == 200, ok.text
     assert (production / "scripts" / "episode1.md").read_text(encoding="utf-8") == "MC1: changed\n"
+
+
+@pytest.mark.parametrize("path", [
+    "/api/episodes/episode1/script", "/api/episodes/episode1/check", "/api/episodes",
+    "/api/pronunciations", "/api/normalize", "/api/jobs", "/api/lang", "/api/login"])
+@pytest.mark.parametrize("body", [b"not json", b"{\"text\": ", b"[1, 2]", b"null",
+                                  b"\"text\"", b"\xff\xfe\x00x", b"",
+                                  b'{"text": 5, "name": [], "title": {}, "kind": 1, '
+                                  b'"password": 0, "tsv": false, "base_sha": 7, "lang": 3}'])
+def test_a_malformed_body_is_a_clear_400_not_a_crash(make_client, production, path, body):
+    client = make_client(raise_server_exceptions=False)
+    token = csrf(client)
+    before = tree_digest(production)
+    response = client.post(path, content=body, headers={
+        "X-CSRF-Token": token, "Origin": ORIGIN, "Content-Type": "application/json"})
+    assert response.status_code == 400, (path, body, response.text)
+    assert response.json()["code"] == "error.body"
+    assert "tải lại trang" in response.json()["error"]
+    assert tree_digest(production) == before
+
+
+def test_a_save_without_text_writes_nothing(make_client, production):
+    client = make_client(raise_server_exceptions=False)
+    token = csrf(client)
+    script = production / "scripts" / "episode1.md"
+    before = script.read_bytes()
+    sha = save_body(client, "")["base_sha"]
+    for body in ({"base_sha": sha}, {"text": None, "base_sha": sha}):
+        response = post(client, "/api/episodes/episode1/script", body, token)
+        assert response.status_code == 400, response.text
+        response = post(client, "/api/pronunciations", body, token)
+        assert response.status_code == 400, response.text
+    assert script.read_bytes() == before
 
 
 def test_foreign_host_header_refused(make_client):

@@ -10,7 +10,7 @@ from ..errors import RadioError
 from ..fsio import write_text
 from . import editor, uploads
 from .builds import Busy
-from .routes_util import error, json_response, problems_response
+from .routes_util import error, json_body, json_response, problems_response
 
 
 class ActionRoutes:
@@ -51,13 +51,13 @@ class ActionRoutes:
         return json_response({"text": text, "sha": editor.sha(text)})
 
     async def save_pronunciations(self, request):
-        body = await request.json()
+        body = await json_body(request, ("text",), text=str, base_sha=str)
         path = self.production().pronunciations_path
         disk = path.read_text(encoding="utf-8") if path.exists() else ""
         if body.get("base_sha") != editor.sha(disk):
             return json_response({"conflict": True, "disk_text": disk,
                                   "disk_sha": editor.sha(disk)}, 409)
-        text = unicodedata.normalize("NFC", str(body.get("text", "")).replace("\r\n", "\n"))
+        text = unicodedata.normalize("NFC", body["text"].replace("\r\n", "\n"))
         try:
             _lexicon_of(text)
         except RadioError as exc:
@@ -66,7 +66,7 @@ class ActionRoutes:
         return json_response({"sha": editor.sha(text)})
 
     async def spoken(self, request):
-        body = await request.json()
+        body = await json_body(request, tsv=str, text=str)
         try:
             lexicon = await run_in_threadpool(_lexicon_of, str(body.get("tsv", "")))
         except RadioError as exc:
@@ -76,7 +76,7 @@ class ActionRoutes:
         return json_response({"spoken": normalize(str(body.get("text", "")), lexicon)})
 
     async def start_job(self, request):
-        body = await request.json()
+        body = await json_body(request, kind=str, preset=str)
         preset = body.get("preset") or None
         try:
             job = self.services.jobs.start(str(body.get("kind", "")), preset, request.state.lang)
