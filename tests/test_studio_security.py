@@ -425,3 +425,66 @@ def test_set_password_keeps_a_scrypt_hash_in_dot_radio(production, monkeypatch):
     assert not check_password("wrong-password", stored)
     short = CliRunner().invoke(cli, ["studio", "--set-password"], input="abc\nabc\n")
     assert short.exit_code != 0 and stored_password(production / ".radio") == stored
+
+
+def _tone_wav(hz: float = 330.0, seconds: float = 2.0) -> bytes:
+    import io
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(44100 * seconds)) / 44100
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes((0.3 * np.sin(2 * np.pi * hz * t) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def test_a_broken_take_never_replaces_a_good_one(make_client, production):
+    """A recording with the right first bytes but nothing ffmpeg can read (a cut
+    upload, a file renamed .wav) is refused, and the take already there stays."""
+    client = make_client()
+    token = csrf(client)
+    good = _tone_wav()
+    takes = production / "takes" / "episode1"
+
+    def send(data: bytes, kind: str = "wav"):
+        return client.post(f"/api/episodes/episode1/takes/p002?type={kind}", content=data,
+            headers={"X-CSRF-Token": token, "Origin": ORIGIN,
+                     "Content-Type": "application/octet-stream"})
+
+    accepted = send(good)
+    assert accepted.status_code == 201, accepted.text
+    assert (takes / "p002.wav").read_bytes() == good
+    sidecar = (takes / "p002.json").read_bytes()
+    for data, kind in ((good[:12] + b"\0" * 400, "wav"),          # RIFF....WAVE, then zeros
+                       (good[:44], "wav"),                          # a header, no samples
+                       (b"fLaC" + os.urandom(3000), "flac"),
+                       (b"ID3" + os.urandom(3000), "mp3"),
+                       (b"OggS" + os.urandom(3000), "ogg")):
+        response = send(data, kind)
+        assert response.status_code == 415, (kind, response.text)
+        assert response.json()["code"] == "error.undecodable"
+        assert "p002" in response.json()["error"] and "thu" in response.json()["error"]
+        assert sorted(p.name for p in takes.iterdir()) == ["ids.tsv", "p002.json", "p002.wav"]
+        assert (takes / "p002.wav").read_bytes() == good
+        assert (takes / "p002.json").read_bytes() == sidecar
+
+
+def test_an_upload_ffmpeg_cannot_read_is_refused(make_client, production):
+    client = make_client()
+    token = csrf(client)
+    before = tree_digest(production)
+    for name, data in (("cut.wav", _tone_wav()[:12] + b"\0" * 400),
+                       ("noise.flac", b"fLaC" + os.urandom(3000)),
+                       ("noise.mp3", b"ID3" + os.urandom(3000))):
+        response = post(client, "/api/assets", None, token,
+                        files={"file": (name, data, "audio/wav")}, data={"folder": "music"})
+        assert response.status_code == 415, (name, response.text)
+        assert response.json()["code"] == "error.undecodable"
+    assert tree_digest(production) == before
+    assert not any(".tmp" in p.name or p.name.startswith(".")
+                   for p in (production / "audio_assets").rglob("*"))

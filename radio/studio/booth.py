@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ..config import Production
 from ..errors import UserError
-from ..fsio import atomic_open
+from ..fsio import atomic_path
 from ..i18n import _l
-from .uploads import Refused, looks_like_audio
+from .uploads import Refused, looks_like_audio, refuse_undecodable
 
 TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
 
@@ -58,8 +58,9 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
     takes.register(episode)   # the ids first: a new file must not be taken for a new id
     folder = takes.folder(episode)
     target = folder / f"{pid}{suffix}"
-    with atomic_open(target) as out:
-        out.write(data)
+    with atomic_path(target) as tmp:   # published only once it decodes: a broken upload
+        tmp.write_bytes(data)          # must not replace a good take
+        refuse_undecodable(tmp, f"{pid}{suffix}", whole=True)
     for other in files.take_files(folder).get(pid, []):
         if other != target:
             other.unlink(missing_ok=True)   # the new take replaces the earlier one

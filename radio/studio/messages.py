@@ -111,6 +111,7 @@ VI = {
     "error.name": "Tên {name} không hợp lệ: chỉ dùng chữ thường không dấu, số, '_' và '-'.",
     "error.length": "Thiếu độ dài yêu cầu (Content-Length). Hãy tải lên bằng trình duyệt.",
     "error.readonly": "Trang nghe thử chỉ để xem: hãy dùng radio studio để sửa.",
+    "error.undecodable": "Không đọc được tệp âm thanh {name} ({reason}). Hãy thu hoặc xuất lại tệp rồi tải lên lần nữa.",
     "error.body": "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được. Hãy tải lại trang rồi thử lại.",
 }
 
@@ -216,6 +217,7 @@ EN = {
     "error.name": "The name {name} is not valid: use lower-case letters without accents, digits, '_' and '-'.",
     "error.length": "The request has no length (Content-Length). Upload with the browser.",
     "error.readonly": "The preview is read-only: use radio studio to edit.",
+    "error.undecodable": "{name} cannot be read as audio ({reason}). Record or export it again, then upload it again.",
     "error.body": "Invalid request: what was sent cannot be read. Reload the page and try again.",
 }
 

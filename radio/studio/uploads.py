@@ -47,6 +47,23 @@ def looks_like_audio(name: str, head: bytes) -> bool:
     return head.startswith(wanted)
 
 
+def refuse_undecodable(path: Path, name: str, whole: bool = False) -> None:
+    """Refused (415) unless ffmpeg reads *path* as audio: its header (a probe), or with
+    *whole* every sample as the build will (a take is decoded whole by the next build).
+    A right signature with garbage behind it is refused here, not by a later build."""
+    from ..audio import decode as dec
+    from ..errors import message_of
+
+    try:
+        if whole:
+            if not len(dec.decode(path, 1)):
+                raise dec.DecodeError("no audio samples")
+        else:
+            dec.probe(path)
+    except dec.DecodeError as exc:
+        raise Refused(415, "error.undecodable", name=name, reason=message_of(exc)) from None
+
+
 def target_path(assets_dir: Path, folder: str, name: str) -> Path:
     if folder not in FOLDERS:
         raise Refused(400, "error.path", path=folder or "?")
@@ -77,6 +94,8 @@ def save_upload(target: Path, upload, limit: int) -> int:
             if size > limit:
                 raise Refused(413, "error.too_big", mb=limit // (1024 * 1024))
             out.write(block)
+        out.flush()
+        refuse_undecodable(Path(out.name), target.name)
     return size
 
 
