@@ -11,12 +11,14 @@ import json
 import os
 import socket
 import ssl
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from radio.config import load
+from conftest import ffmpeg_exe
 from radio.log import Log
 
 ORIGIN = "http://testserver"
@@ -488,3 +490,40 @@ def test_an_upload_ffmpeg_cannot_read_is_refused(make_client, production):
     assert tree_digest(production) == before
     assert not any(".tmp" in p.name or p.name.startswith(".")
                    for p in (production / "audio_assets").rglob("*"))
+
+
+def test_recording_again_keeps_the_earlier_take(make_client, production):
+    """Dùng bản này on a paragraph that has a take moves the earlier recording (and its
+    sidecar) into takes/<episode>/replaced/: a narrator's recording is never deleted."""
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+
+    def send(data: bytes, kind: str):
+        return client.post(f"/api/episodes/episode1/takes/p002?type={kind}", content=data,
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+
+    first, second = _tone_wav(330), _tone_wav(550)
+    assert send(first, "wav").status_code == 201
+    first_sidecar = (takes / "p002.json").read_bytes()
+    assert send(second, "wav").status_code == 201          # the same name: p002.wav again
+    flac = takes / "x.flac"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=2",
+                    "-ac", "1", str(flac)], check=True)
+    third = flac.read_bytes()
+    flac.unlink()
+    assert send(third, "flac").status_code == 201          # another type: p002.flac
+    assert sorted(p.name for p in takes.iterdir() if p.is_file()) == \
+        ["ids.tsv", "p002.flac", "p002.json"]
+    kept = sorted((takes / "replaced").iterdir())
+    audio = [p for p in kept if p.suffix == ".wav"]
+    assert len(audio) == 2 and len(kept) == 4, kept
+    assert sorted(p.read_bytes() for p in audio) == sorted([first, second])
+    assert first_sidecar in [p.read_bytes() for p in kept if p.suffix == ".json"]
+    prod = load(production)
+    episode = load_episodes(prod, ["episode1"])[0]
+    state = {s.pid: s for s in Takes(prod).states(episode)}["p002"]
+    assert state.state == "take" and state.take.path.name == "p002.flac"
