@@ -31,3 +31,104 @@ def test_a_new_episode_parses_whatever_its_title(make_client, production, title,
     assert episode.title == expected
     listed = {e["name"]: e for e in client.get("/api/episodes").json()}["tap_moi"]
     assert listed["problems"] == [] and listed["title"] == expected
+
+
+@pytest.fixture
+def server(production, tmp_path):
+    """The studio on a real uvicorn server (its thread pool runs saves side by side)."""
+    from radio.log import Log
+    from radio.pipeline.build import make_synthesizer
+    from radio.pipeline.options import BuildOptions
+    from radio.studio import allowed_hosts, make_app
+    from radio.studio.serve import Listener, Server
+
+    prod = load(production)
+    synths = [make_synthesizer(prod, BuildOptions()).start() for _ in range(2)]
+    app, live = make_app(prod, {"allowed_hosts": allowed_hosts("127.0.0.1")}, None, *synths,
+                         tmp_path / "work", Log(0))
+    running = Server(app, Listener("127.0.0.1", 0)).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        for synth in synths:
+            synth.close()
+
+
+class Tab:
+    """One browser tab: its own session cookie and CSRF token."""
+
+    def __init__(self, port: int):
+        self.port = port
+        response, body = self.request("GET", "/api/session")
+        self.cookie = response.headers["set-cookie"].split(";")[0]
+        self.token = body["csrf"]
+
+    def request(self, method: str, path: str, body=None):
+        import http.client
+        import json
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Content-Type": "application/json",
+                   "Origin": f"http://127.0.0.1:{self.port}"}
+        if getattr(self, "cookie", None):
+            headers.update({"Cookie": self.cookie, "X-CSRF-Token": self.token})
+        conn.request(method, path, body=None if body is None else json.dumps(body),
+                     headers=headers)
+        response = conn.getresponse()
+        data = json.loads(response.read() or b"null")
+        conn.close()
+        return response, data
+
+
+@pytest.mark.parametrize("route, read", [
+    ("/api/episodes/episode1/script", "/api/episodes/episode1/script"),
+    ("/api/pronunciations", "/api/pronunciations")])
+def test_two_tabs_saving_together_never_lose_a_text_unseen(server, production, route, read):
+    """Two tabs opened on the same text save different texts at the same moment: one
+    is saved, the other is told of the conflict with the saved text; never two 200s."""
+    import threading
+
+    tabs = [Tab(server.port), Tab(server.port)]
+    for trial in range(4):
+        _, base = tabs[0].request("GET", read)
+        texts = [base["text"] + f"\nMC1: Câu thêm của thẻ {i}, lần {trial}.\n"
+                 if "script" in route else base["text"] + f"Thẻ{i}x{trial}\tthẻ {i}\n"
+                 for i in range(2)]
+        results = [None, None]
+        start = threading.Barrier(2)
+
+        def save(i):
+            start.wait()
+            results[i] = tabs[i].request("POST", route,
+                                         {"text": texts[i], "base_sha": base["sha"]})
+
+        threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(response.status for response, _ in results)
+        assert statuses == [200, 409], (trial, statuses)
+        winner = next(i for i in range(2) if results[i][0].status == 200)
+        loser = results[1 - winner][1]
+        _, disk = tabs[0].request("GET", read)
+        assert disk["text"] == texts[winner] == loser["disk_text"]
+
+
+def test_saving_the_text_already_saved_is_no_conflict(make_client, production):
+    """A second Ctrl-S sent while the first was under way carries the old base: the
+    text is already on disk, so it is saved, not a conflict."""
+    client = make_client()
+    token = csrf(client)
+    base = client.get("/api/episodes/episode1/script").json()
+    text = base["text"] + "\nMC1: Một câu mới.\n"
+    body = {"text": text, "base_sha": base["sha"]}
+    first = post(client, "/api/episodes/episode1/script", body, token)
+    second = post(client, "/api/episodes/episode1/script", body, token)
+    assert first.status_code == second.status_code == 200, second.text
+    assert first.json()["sha"] == second.json()["sha"]
+    # a different text on the old base is still a conflict
+    other = post(client, "/api/episodes/episode1/script", {**body, "text": text + "x\n"}, token)
+    assert other.status_code == 409
+    assert (production / "scripts" / "episode1.md").read_text(encoding="utf-8") == text

@@ -53,16 +53,24 @@ class ActionRoutes:
     async def save_pronunciations(self, request):
         body = await json_body(request, ("text",), text=str, base_sha=str)
         path = self.production().pronunciations_path
-        disk = path.read_text(encoding="utf-8") if path.exists() else ""
-        if body.get("base_sha") != editor.sha(disk):
-            return json_response({"conflict": True, "disk_text": disk,
-                                  "disk_sha": editor.sha(disk)}, 409)
         text = unicodedata.normalize("NFC", body["text"].replace("\r\n", "\n"))
         try:
-            _lexicon_of(text)
+            await run_in_threadpool(_lexicon_of, text)
         except RadioError as exc:
             return problems_response(exc)
-        await run_in_threadpool(write_text, path, text)
+
+        def compare_and_write() -> str | None:   # one step, as a script's save (editor.py)
+            with editor.SAVE_LOCK:
+                disk = path.read_text(encoding="utf-8") if path.exists() else ""
+                if text != disk and body.get("base_sha") != editor.sha(disk):
+                    return disk
+                write_text(path, text)
+                return None
+
+        disk = await run_in_threadpool(compare_and_write)
+        if disk is not None:
+            return json_response({"conflict": True, "disk_text": disk,
+                                  "disk_sha": editor.sha(disk)}, 409)
         return json_response({"sha": editor.sha(text)})
 
     async def spoken(self, request):

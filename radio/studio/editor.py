@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ class Saved:
     sha: str
     changed: tuple[Paragraph, ...]    # paragraphs of the new text whose words changed
     episode: object | None            # the parsed new text (None when it has errors)
+
+
+# One save at a time: comparing the base with the disk and writing must be one step,
+# or two tabs saving together both pass the check and one loses its text unseen.
+SAVE_LOCK = threading.Lock()
 
 
 class Conflict(Exception):
@@ -97,17 +103,23 @@ def changed_paragraphs(before, after) -> tuple[Paragraph, ...]:
 
 
 def save_script(production: Production, name: str, text: str, base_sha: str | None) -> Saved:
-    """Write *text* atomically unless the file changed since *base_sha* (Conflict)."""
+    """Write *text* atomically unless the file changed since *base_sha* (Conflict).
+
+    Saving the very text that is on disk is no conflict whatever the base (a second
+    Ctrl-S while the first save was under way)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    disk_text, disk_sha = read_script(production, name)
-    if base_sha != disk_sha:
-        raise Conflict(disk_text, disk_sha)
+    with SAVE_LOCK:
+        disk_text, disk_sha = read_script(production, name)
+        if text == disk_text:
+            return Saved(disk_sha, (), None)
+        if base_sha != disk_sha:
+            raise Conflict(disk_text, disk_sha)
+        path: Path = production.script_path(name)
+        write_text(path, text)
     try:
         before = parse(production, name, disk_text)
     except RadioError:
         before = None
-    path: Path = production.script_path(name)
-    write_text(path, text)
     try:
         after = parse(production, name, text)
     except (ProblemsError, RadioError):
