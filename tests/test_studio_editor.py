@@ -132,3 +132,81 @@ def test_saving_the_text_already_saved_is_no_conflict(make_client, production):
     other = post(client, "/api/episodes/episode1/script", {**body, "text": text + "x\n"}, token)
     assert other.status_code == 409
     assert (production / "scripts" / "episode1.md").read_text(encoding="utf-8") == text
+
+
+# -- in headless Chromium ---------------------------------------------------------------
+@pytest.fixture
+def browser(tmp_path_factory):
+    from conftest import headless_chromium
+
+    yield from headless_chromium(tmp_path_factory)
+
+
+def _set_text(driver, text: str) -> None:
+    driver.execute_script("const s = document.getElementById('source'); s.value = arguments[0];"
+                          "s.dispatchEvent(new Event('input', {bubbles: true}));", text)
+
+
+def _dirty(driver):
+    return driver.execute_script("return document.body.dataset.dirty")
+
+
+def test_editor_windows_script_nfd_and_leaving_unsaved(server, production, browser):
+    """A script saved by a Windows editor (BOM, CRLF) opens as saved; NFD typed in the page
+    is stored as NFC; leaving the editor with unsaved changes asks first; two quick
+    saves in a row are no conflict."""
+    from selenium.webdriver.common.by import By
+    from test_preview import screenshot, wait_for
+
+    script = production / "scripts" / "episode1.md"
+    original = script.read_text(encoding="utf-8")
+    script.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode("utf-8"))
+    browser.get(server.url + "#/edit/episode1")
+    wait_for(lambda: browser.execute_script("return document.body.dataset.checked"), 20,
+             "the editor")
+    assert browser.find_element(By.ID, "source").get_attribute("value") == original
+    assert _dirty(browser) == "0"
+    assert browser.find_element(By.ID, "edit-state").text == ""
+
+    # NFD as some keyboards and pasted text give it: stored as NFC
+    nfd = unicodedata.normalize("NFD", "MC1: Đường làng ngõ xóm sạch đẹp, người dân phấn khởi.")
+    edited = original + "\n" + nfd + "\n"
+    _set_text(browser, edited)
+    assert _dirty(browser) == "1"
+
+    # leaving with unsaved changes: asked; "stay" keeps the text and the editor
+    browser.find_element(By.CSS_SELECTOR, '#nav a[data-view="assets"]').click()
+    alert = wait_for(lambda: _alert(browser), 5, "the question before leaving")
+    assert "chưa lưu" in alert.text
+    alert.dismiss()
+    assert browser.execute_script("return location.hash") == "#/edit/episode1"
+    assert browser.find_element(By.ID, "source").get_attribute("value") == edited
+    screenshot(browser, "studio-editor-unsaved.png")
+
+    # two saves at once (a double Ctrl-S with a keystroke between): both saved, no conflict
+    browser.execute_script("document.getElementById('save').click();")
+    _set_text(browser, edited + "MC2: Câu cuối.\n")
+    browser.execute_script("document.getElementById('save').click();")
+    wait_for(lambda: _dirty(browser) == "0" and script.read_text(encoding="utf-8")
+             .endswith("Câu cuối.\n"), 20, "both saves")
+    assert browser.find_element(By.ID, "conflict").get_attribute("hidden") is not None
+    saved = script.read_text(encoding="utf-8")
+    assert saved == unicodedata.normalize("NFC", edited + "MC2: Câu cuối.\n")
+    assert "\r" not in saved and not saved.startswith("\ufeff")
+
+    # saved: leaving asks nothing
+    browser.find_element(By.CSS_SELECTOR, '#nav a[data-view="assets"]').click()
+    wait_for(lambda: browser.execute_script("return document.body.dataset.view") == "assets",
+             5, "the assets page")
+    assert _alert(browser) is None
+
+
+def _alert(driver):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        alert = driver.switch_to.alert
+        alert.text
+        return alert
+    except NoAlertPresentException:
+        return None

@@ -122,8 +122,25 @@
     document.body.dataset.view = view;
   }
 
+  // A textarea's value has "\n" line ends whatever the file has ("\r\n" from Windows
+  // editors): compare and keep texts in that form, or a script is "unsaved" on opening.
+  const lf = (text) => (text || "").replace(/\r\n?/g, "\n");
+  const unsaved = () => document.body.dataset.view === "edit" && document.body.dataset.dirty === "1";
+
+  // Leaving the editor with unsaved changes asks first (another view, or closing the tab).
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved()) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   async function route() {
     const hash = location.hash || "#/";
+    if (unsaved() && S.editHash && hash !== S.editHash) {
+      if (!window.confirm(t("editor.leave"))) {
+        history.replaceState(null, "", S.editHash);   // stay: no hashchange, nothing reloaded
+        return;
+      }
+      document.body.dataset.dirty = "0";
+    }
     notice("");
     if (hash.startsWith("#/edit/")) return openEditor(decodeURIComponent(hash.slice(7)));
     if (hash.startsWith("#/booth/")) {
@@ -269,8 +286,9 @@
     const { ok, data } = await api(`/api/episodes/${encodeURIComponent(name)}/script`);
     if (!ok) { notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error"); return; }
     S.episode = name;
+    S.editHash = `#/edit/${encodeURIComponent(name)}`;
     S.sha = data.sha;
-    S.saved = data.text;
+    S.saved = lf(data.text);
     S.savedAt = "";
     $("#edit-title").textContent = name;
     $("#edit-path").textContent = data.path;
@@ -297,7 +315,15 @@
     if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
   });
 
-  async function save(force = false) {
+  // One save at a time: a second Ctrl-S while the first is under way waits for it, so
+  // it is sent with the text's new SHA-256 and is not taken for another tab's change.
+  let saving = Promise.resolve();
+  function save(force = false) {
+    saving = saving.then(() => saveNow(force), () => saveNow(force));
+    return saving;
+  }
+
+  async function saveNow(force) {
     const text = $("#source").value;
     const base = force ? S.diskSha : S.sha;
     const started = performance.now();
@@ -305,7 +331,7 @@
       { method: "POST", body: { text, base_sha: base } });
     if (status === 409 && data.conflict) {
       S.diskSha = data.disk_sha;
-      S.diskText = data.disk_text;
+      S.diskText = lf(data.disk_text);
       $("#disk-text").textContent = data.disk_text;
       $("#conflict").hidden = false;
       return;
