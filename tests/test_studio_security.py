@@ -527,3 +527,34 @@ def test_recording_again_keeps_the_earlier_take(make_client, production):
     episode = load_episodes(prod, ["episode1"])[0]
     state = {s.pid: s for s in Takes(prod).states(episode)}["p002"]
     assert state.state == "take" and state.take.path.name == "p002.flac"
+
+
+@pytest.mark.parametrize("set_form, typed_form", [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_vietnamese_password_logs_in_from_any_keyboard(make_client, set_form, typed_form):
+    """Unikey's "Unicode tổ hợp" types NFD, most keyboards NFC: the same password."""
+    import unicodedata
+
+    password = "Mật khẩu Hà Tĩnh 2021"
+    client = make_client(password=unicodedata.normalize(set_form, password))
+    token = csrf(client)
+    typed = unicodedata.normalize(typed_form, password)
+    assert typed != unicodedata.normalize(set_form, password)
+    response = post(client, "/api/login", {"password": typed}, token)
+    assert response.status_code == 200, response.text
+    assert client.get("/api/episodes").status_code == 200
+    assert post(client, "/api/login", {"password": password.lower()}, csrf(client)
+                ).status_code == 403
+
+
+def test_a_password_hashed_before_nfc_still_logs_in():
+    import hashlib
+    import unicodedata
+
+    from radio.studio.security import SCRYPT, check_password
+
+    nfd = unicodedata.normalize("NFD", "Mật khẩu cũ 123")
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(nfd.encode(), salt=salt, dklen=32, **SCRYPT)
+    old = f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
+    assert check_password(nfd, old)
+    assert not check_password("Mật khẩu khác 123", old)

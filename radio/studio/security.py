@@ -18,6 +18,7 @@ import os
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,21 +47,27 @@ def is_loopback(host: str) -> bool:
 
 # -- passwords ---------------------------------------------------------------
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    """The password's scrypt hash, of its NFC form: a Vietnamese password typed with a
+    keyboard that composes (NFC) or one that does not (NFD, "Unicode tổ hợp") is one."""
     salt = salt or secrets.token_bytes(16)
+    password = unicodedata.normalize("NFC", password)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
     return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
 def check_password(password: str, stored: str) -> bool:
+    """*password* (in NFC; as typed too, for a hash made before passwords were NFC)
+    against *stored*."""
     try:
         kind, n, r, p, salt, digest = stored.strip().split("$")
         if kind != "scrypt":
             return False
-        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
-                             n=int(n), r=int(r), p=int(p))
+        tries = dict.fromkeys([unicodedata.normalize("NFC", password), password])
+        got = [hashlib.scrypt(text.encode(), salt=bytes.fromhex(salt), dklen=32,
+                              n=int(n), r=int(r), p=int(p)) for text in tries]
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(got.hex(), digest)
+    return any(hmac.compare_digest(one.hex(), digest) for one in got)
 
 
 def set_password(state_dir: Path, password: str) -> Path:
