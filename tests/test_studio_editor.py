@@ -210,3 +210,54 @@ def _alert(driver):
         return alert
     except NoAlertPresentException:
         return None
+
+
+def test_the_studio_answers_on_ipv6_loopback(production, tmp_path):
+    """`radio studio --host ::1` prints http://[::1]:PORT/: the browser's Host header is
+    "[::1]:PORT", which must be allowed, and a save from that page accepted."""
+    import http.client
+    import json
+    import socket
+
+    from radio.log import Log
+    from radio.pipeline.build import make_synthesizer
+    from radio.pipeline.options import BuildOptions
+    from radio.studio import allowed_hosts, make_app
+    from radio.studio.serve import Listener, Server
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    prod = load(production)
+    synths = [make_synthesizer(prod, BuildOptions()) for _ in range(2)]
+    app, _ = make_app(prod, {"allowed_hosts": allowed_hosts("::1")}, None, *synths,
+                      tmp_path / "work", Log(0))
+    try:
+        running = Server(app, Listener("::1", 0)).start()
+    except Exception as exc:  # noqa: BLE001 (a machine without ::1)
+        pytest.skip(f"cannot listen on ::1: {exc}")
+    try:
+        assert running.url == f"http://[::1]:{running.port}/"
+
+        def request(method, path, body=None, headers=None):
+            conn = http.client.HTTPConnection("::1", running.port, timeout=30)
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response, response.read()
+
+        response, body = request("GET", "/api/session")   # Host: [::1]:PORT
+        assert response.status == 200, body
+        cookie = response.headers["set-cookie"].split(";")[0]
+        token = json.loads(body)["csrf"]
+        response, body = request("POST", "/api/normalize",
+                                 json.dumps({"tsv": "", "text": "ngày 2/9"}),
+                                 {"Cookie": cookie, "X-CSRF-Token": token,
+                                  "Origin": f"http://[::1]:{running.port}",
+                                  "Content-Type": "application/json"})
+        assert response.status == 200, body
+        assert "tháng chín" in json.loads(body)["spoken"]
+        response, _ = request("GET", "/api/session", headers={"Host": "attacker.example"})
+        assert response.status == 400
+    finally:
+        running.stop()
+        for synth in synths:
+            synth.close()

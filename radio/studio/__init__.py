@@ -55,7 +55,10 @@ def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
                 hosts |= {info[4][0] for info in socket.getaddrinfo(name, None)}
             except OSError:
                 pass
-    return tuple(sorted(h for h in hosts if h and h not in ("0.0.0.0", "::")))
+    hosts = {h for h in hosts if h and h not in ("0.0.0.0", "::")}
+    # a Host header names an IPv6 address in brackets ("[::1]:8000"), as the URL does
+    hosts |= {f"[{h.split('%')[0]}]" for h in hosts if ":" in h and not h.startswith("[")}
+    return tuple(sorted(hosts))
 
 
 def prepare(production: Production, options: StudioOptions, log: Log):
