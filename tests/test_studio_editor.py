@@ -261,3 +261,50 @@ def test_the_studio_answers_on_ipv6_loopback(production, tmp_path):
         running.stop()
         for synth in synths:
             synth.close()
+
+
+LEGACY_SCRIPT = ('---\ntitle: "Chuyên đề cũ"\nnumber: 5\nspeakers:\n  MC1: {name: "Anh Hùng", '
+                 'voice: vi}\n---\nMC1: Xin chào bà con nông dân xã Cẩm Xuyên.\n')
+
+
+@pytest.mark.parametrize("encoding, says", [("utf-16", "UTF-16"), ("vni", "VNI"),
+                                            ("cp1258", "1258")])
+def test_a_script_not_in_utf8_is_explained_not_a_500(make_client, production, encoding, says):
+    """A script saved by Notepad as 'Unicode' or typed with a VNI/ABC font opens in the
+    editor as a problem naming the file and `radio convert`; a save writes nothing."""
+    from radio.script.legacy import encode_cp1258, encode_vni
+
+    raw = {"utf-16": lambda t: t.encode("utf-16"), "vni": encode_vni,
+           "cp1258": encode_cp1258}[encoding](LEGACY_SCRIPT)
+    script = production / "scripts" / "cu.md"
+    script.write_bytes(raw)
+    client = make_client(raise_server_exceptions=False)
+    response = client.get("/api/episodes/cu/script")
+    assert response.status_code == 422, response.text
+    problem = response.json()["problems"][0]
+    assert problem["path"] == "scripts/cu.md" and problem["line"]
+    assert says in problem["message"] and "radio convert scripts/cu.md" in problem["hint"]
+    save = post(client, "/api/episodes/cu/script", {"text": "MC1: x\n", "base_sha": ""},
+                csrf(client))
+    assert save.status_code == 422, save.text
+    assert script.read_bytes() == raw
+
+
+def test_the_editor_says_why_it_cannot_open_a_script(server, production, browser):
+    from selenium.webdriver.common.by import By
+    from test_preview import screenshot, wait_for
+
+    from radio.script.legacy import encode_vni
+
+    (production / "scripts" / "cu.md").write_bytes(encode_vni(LEGACY_SCRIPT))
+    browser.get(server.url + "#/edit/episode1")
+    wait_for(lambda: browser.find_element(By.ID, "source").get_attribute("value"), 20,
+             "episode1 in the editor")
+    browser.get(server.url + "#/edit/cu")
+    notice = wait_for(lambda: (lambda n: n if n.is_displayed() and n.text else None)(
+        browser.find_element(By.ID, "notice")), 20, "the notice")
+    assert "scripts/cu.md" in notice.text and "VNI" in notice.text
+    assert "radio convert" in notice.text
+    assert browser.find_element(By.ID, "source").get_attribute("value") == ""
+    assert browser.find_element(By.ID, "edit-title").text == "cu"
+    screenshot(browser, "studio-editor-vni.png")

@@ -46,16 +46,16 @@ def sha(text: str) -> str:
 
 
 def read_script(production: Production, name: str) -> tuple[str, str]:
-    """(text, sha) of the episode's script as it is on disk."""
+    """(text, sha) of the episode's script as it is on disk; UserError, as `radio check`
+    words it, for a script in UTF-16 or a legacy 8-bit encoding (VNI, TCVN3, cp1258)."""
+    from ..script.encoding import decode_script
+
     path = production.script_path(name)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(_l("{path} does not exist", path=production.rel(path))) from None
-    except UnicodeDecodeError:
-        raise UserError(_l("{path} is not UTF-8", path=production.rel(path)),
-                        hint=_l("convert it first: radio convert {path} --from vni --in-place",
-                                path=production.rel(path))) from None
+    text = decode_script(raw, production.rel(path))
     return text, sha(text)
 
 

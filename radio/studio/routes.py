@@ -112,7 +112,10 @@ class StudioRoutes:
         if name is None:
             return error(request, 404, "error.episode", name=request.path_params["name"])
         production = self.production()
-        text, sha = editor.read_script(production, name)
+        try:
+            text, sha = editor.read_script(production, name)
+        except RadioError as exc:   # not UTF-8: what to do, as `radio check` says it
+            return problems_response(exc)
         self.services.live.session(name)   # its preview starts building now
         return json_response({"name": name, "text": text, "sha": sha,
                               "path": production.rel(production.script_path(name))})
@@ -136,6 +139,8 @@ class StudioRoutes:
         except editor.Conflict as exc:
             return json_response({"conflict": True, "disk_text": exc.disk_text,
                                   "disk_sha": exc.disk_sha}, 409)
+        except RadioError as exc:   # the file on disk is no longer UTF-8: nothing written
+            return problems_response(exc)
         heard = []
         for paragraph in saved.changed[:3]:
             audition = await run_in_threadpool(

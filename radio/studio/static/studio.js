@@ -284,7 +284,17 @@
   async function openEditor(name) {
     show("edit");
     const { ok, data } = await api(`/api/episodes/${encodeURIComponent(name)}/script`);
-    if (!ok) { notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error"); return; }
+    if (!ok) {   // e.g. a script saved in VNI or UTF-16: say what to do, show no other text
+      S.episode = null;
+      S.saved = "";
+      $("#source").value = "";
+      $("#edit-title").textContent = name;
+      $("#edit-path").textContent = "";
+      setEditState();
+      renderHighlight();
+      notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error");
+      return;
+    }
     S.episode = name;
     S.editHash = `#/edit/${encodeURIComponent(name)}`;
     S.sha = data.sha;
@@ -324,6 +334,7 @@
   }
 
   async function saveNow(force) {
+    if (!S.episode) return;
     const text = $("#source").value;
     const base = force ? S.diskSha : S.sha;
     const started = performance.now();
@@ -336,7 +347,7 @@
       $("#conflict").hidden = false;
       return;
     }
-    if (!ok) { notice(data.error || "", "error"); return; }
+    if (!ok) { notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error"); return; }
     $("#conflict").hidden = true;
     S.sha = data.sha;
     S.saved = text;
