@@ -308,3 +308,21 @@ def test_the_editor_says_why_it_cannot_open_a_script(server, production, browser
     assert browser.find_element(By.ID, "source").get_attribute("value") == ""
     assert browser.find_element(By.ID, "edit-title").text == "cu"
     screenshot(browser, "studio-editor-vni.png")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_pronunciations_not_in_utf8_are_explained_and_kept(make_client, production, encoding):
+    """pronunciations.tsv saved by Excel as "Unicode text" (UTF-16) or as ANSI: the page
+    is told what to do (not a 500), and a save does not write over it."""
+    path = production / "pronunciations.tsv"
+    raw = "UBND\tủy ban nhân dân\nCafé\tca phê\n".encode(encoding, errors="replace")
+    path.write_bytes(raw)
+    client = make_client(raise_server_exceptions=False)
+    response = client.get("/api/pronunciations")
+    assert response.status_code == 422, response.text
+    problem = response.json()["problems"][0]
+    assert problem["path"] == "pronunciations.tsv" and "UTF-8" in problem["message"]
+    save = post(client, "/api/pronunciations", {"text": "A\tbê\n", "base_sha": None},
+                csrf(client))
+    assert save.status_code == 422, save.text
+    assert path.read_bytes() == raw

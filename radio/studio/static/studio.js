@@ -413,7 +413,12 @@
   async function openPronunciations() {
     show("pron");
     const { ok, data } = await api("/api/pronunciations");
-    if (!ok) return;
+    if (!ok) {   // e.g. saved by Excel as "Unicode text": say what to do
+      $("#pron-text").value = "";
+      S.pronSha = null;
+      showProblems($("#pron-problems"), data.problems || []);
+      return;
+    }
     $("#pron-text").value = data.text;
     S.pronSha = data.sha;
     $("#pron-state").textContent = "";
