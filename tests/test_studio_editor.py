@@ -326,3 +326,34 @@ def test_pronunciations_not_in_utf8_are_explained_and_kept(make_client, producti
                 csrf(client))
     assert save.status_code == 422, save.text
     assert path.read_bytes() == raw
+
+
+@pytest.mark.parametrize("text", ["", "\n", "  \r\n\t\n", "\u00a0\n"])
+def test_an_empty_save_keeps_the_script(make_client, production, text):
+    client = make_client()
+    script = production / "scripts" / "episode1.md"
+    before = script.read_bytes()
+    sha = client.get("/api/episodes/episode1/script").json()["sha"]
+    response = post(client, "/api/episodes/episode1/script", {"text": text, "base_sha": sha},
+                    csrf(client))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "error.empty_script"
+    assert "scripts/episode1.md" in response.json()["error"]
+    assert script.read_bytes() == before
+
+
+def test_a_script_that_does_not_parse_is_saved_and_its_problem_shown(make_client, production):
+    """Half-written text is the producer's work: it is saved as typed (nothing lost), and
+    the check names the line."""
+    client = make_client()
+    script = production / "scripts" / "episode1.md"
+    broken = script.read_text(encoding="utf-8").replace("---\n", "---\ntitle: [\n", 1)
+    sha = client.get("/api/episodes/episode1/script").json()["sha"]
+    token = csrf(client)
+    saved = post(client, "/api/episodes/episode1/script", {"text": broken, "base_sha": sha},
+                 token)
+    assert saved.status_code == 200, saved.text
+    assert script.read_text(encoding="utf-8") == broken
+    problems = post(client, "/api/episodes/episode1/check", {"text": broken}, token).json()
+    assert problems["problems"][0]["path"] == "scripts/episode1.md"
+    assert problems["problems"][0]["line"] and "YAML" in problems["problems"][0]["message"]

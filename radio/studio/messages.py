@@ -113,6 +113,7 @@ VI = {
     "error.length": "Thiếu độ dài yêu cầu (Content-Length). Hãy tải lên bằng trình duyệt.",
     "error.readonly": "Trang nghe thử chỉ để xem: hãy dùng radio studio để sửa.",
     "error.undecodable": "Không đọc được tệp âm thanh {name} ({reason}). Hãy thu hoặc xuất lại tệp rồi tải lên lần nữa.",
+    "error.empty_script": "Kịch bản trống nên chưa được lưu; tệp {path} vẫn giữ nguyên. Muốn bỏ chuyên đề này, hãy xóa tệp kịch bản của nó.",
     "error.body": "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được. Hãy tải lại trang rồi thử lại.",
 }
 
@@ -220,6 +221,7 @@ EN = {
     "error.length": "The request has no length (Content-Length). Upload with the browser.",
     "error.readonly": "The preview is read-only: use radio studio to edit.",
     "error.undecodable": "{name} cannot be read as audio ({reason}). Record or export it again, then upload it again.",
+    "error.empty_script": "The script is empty, so it was not saved; {path} is unchanged. To drop this episode, delete its script file.",
     "error.body": "Invalid request: what was sent cannot be read. Reload the page and try again.",
 }
 

@@ -133,6 +133,10 @@ class StudioRoutes:
         if name is None:
             return error(request, 404, "error.episode", name=request.path_params["name"])
         body = await json_body(request, ("text",), text=str, base_sha=str)
+        if not body["text"].strip():   # one Ctrl-A, Delete, Ctrl-S must not wipe a script
+            production = self.production()
+            return error(request, 422, "error.empty_script",
+                         path=production.rel(production.script_path(name)))
         try:
             saved = await run_in_threadpool(editor.save_script, self.production(), name,
                                             body["text"], body.get("base_sha"))
