@@ -558,3 +558,49 @@ def test_a_password_hashed_before_nfc_still_logs_in():
     old = f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
     assert check_password(nfd, old)
     assert not check_password("Mật khẩu khác 123", old)
+
+
+STATE_CHANGES = [
+    ("POST", "/api/lang", {"lang": "en"}), ("POST", "/api/login", {"password": PASSWORD}),
+    ("POST", "/api/logout", {}), ("POST", "/api/episodes", {"name": "moi", "title": "x"}),
+    ("POST", "/api/episodes/episode1/script", {"text": "MC1: x\n", "base_sha": None}),
+    ("POST", "/api/episodes/episode1/check", {"text": "MC1: x\n"}),
+    ("POST", "/api/episodes/episode1/takes/p001?type=wav", None),
+    ("POST", "/api/assets", None),
+    ("POST", "/api/pronunciations", {"text": "A\tbê\n", "base_sha": None}),
+    ("POST", "/api/normalize", {"tsv": "", "text": "x"}),
+    ("POST", "/api/jobs", {"kind": "build"}),
+    ("PUT", "/api/episodes/episode1/script", {"text": "MC1: x\n"}),
+    ("DELETE", "/api/episodes/episode1/script", None),
+    ("PATCH", "/api/pronunciations", {"text": ""}),
+]
+
+
+@pytest.mark.parametrize("method, path, body", STATE_CHANGES)
+@pytest.mark.parametrize("case", ["no token", "wrong token", "foreign origin", "no origin",
+                                  "null origin", "other port", "https origin",
+                                  "origin with a path"])
+def test_every_state_change_needs_token_and_origin(make_client, production, method, path,
+                                                   body, case):
+    client = make_client()
+    token = csrf(client)
+    headers = {"X-CSRF-Token": token, "Origin": ORIGIN}
+    if case == "no token":
+        del headers["X-CSRF-Token"]
+    elif case == "wrong token":
+        headers["X-CSRF-Token"] = token[:-2] + "xx"
+    elif case == "no origin":
+        del headers["Origin"]
+    else:
+        headers["Origin"] = {"foreign origin": "http://attacker.example",
+                             "null origin": "null", "other port": "http://testserver:8001",
+                             "https origin": "https://testserver",
+                             "origin with a path": "http://testserver/x"}[case]
+    before = tree_digest(production)
+    kwargs = {"json": body} if body is not None else {"content": _wav_bytes()}
+    response = client.request(method, path, headers=headers, **kwargs)
+    assert response.status_code == 403, (case, response.text)
+    assert response.json()["code"] in ("error.csrf", "error.origin")
+    assert tree_digest(production) == before
+    assert not list((production / "takes").glob("*/p001.*"))
+    assert client.get("/api/session").json()["lang"] == "vi"   # /api/lang did not switch
