@@ -357,3 +357,27 @@ def test_a_script_that_does_not_parse_is_saved_and_its_problem_shown(make_client
     problems = post(client, "/api/episodes/episode1/check", {"text": broken}, token).json()
     assert problems["problems"][0]["path"] == "scripts/episode1.md"
     assert problems["problems"][0]["line"] and "YAML" in problems["problems"][0]["message"]
+
+
+def test_editing_a_recorded_paragraph_shows_its_take_is_stale(make_client, production):
+    """`radio check` warns of a stale take; the editor's check, run while typing, too —
+    and only asking never registers anything for the unsaved text."""
+    from test_studio_security import _tone_wav
+
+    client = make_client()
+    token = csrf(client)
+    taken = client.post("/api/episodes/episode1/takes/p002?type=wav", content=_tone_wav(),
+                        headers={"X-CSRF-Token": token, "Origin": "http://testserver"})
+    assert taken.status_code == 201, taken.text
+    folder = production / "takes" / "episode1"
+    registered = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    text = client.get("/api/episodes/episode1/script").json()["text"]
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if row.startswith("MC2:"))
+    edited = text.replace("UBND tỉnh ban hành", "Ủy ban nhân dân tỉnh đã ban hành")
+    problems = post(client, "/api/episodes/episode1/check", {"text": edited}, token).json()
+    stale = [p for p in problems["problems"] if "p002" in p["message"]
+             and "bản thu cũ" in p["message"]]
+    assert stale and stale[0]["line"] == line and stale[0]["severity"] == "warning", problems
+    unchanged = post(client, "/api/episodes/episode1/check", {"text": text}, token).json()
+    assert not [p for p in unchanged["problems"] if "bản thu cũ" in p["message"]]
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == registered

@@ -77,13 +77,17 @@ def check_text(production: Production, name: str, text: str) -> list[dict]:
         episode = parse(production, name, text)
         lexicon = load_lexicon(production)
         store = SourceStore(production.cache_dir / "sources")
+        takes = Takes(production)   # only asked: nothing is registered for unsaved text
         with make_synthesizer(production, BuildOptions()) as synth:
             synth.cache_only = True    # checking never synthesizes
-            result = check_episode(production, episode, store, lexicon, synth,
-                                   Takes(production))
+            result = check_episode(production, episode, store, lexicon, synth, takes)
     except RadioError as exc:
         return problems_of(exc)
-    return [problem_dict(p) for p in result.warnings]
+    try:   # as `radio check` warns: a take recorded for the text before this edit
+        stale = takes.stale_problems(episode)
+    except RadioError as exc:
+        stale = getattr(exc, "problems", None) or [exc.problem]
+    return [problem_dict(p) for p in [*result.warnings, *stale]]
 
 
 def _words(paragraph: Paragraph) -> tuple[str, str]:
