@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from radio.config import load
-from conftest import ffmpeg_exe
+from conftest import ffmpeg_exe, require_tool
 from radio.log import Log
 
 ORIGIN = "http://testserver"
@@ -604,3 +604,42 @@ def test_every_state_change_needs_token_and_origin(make_client, production, meth
     assert tree_digest(production) == before
     assert not list((production / "takes").glob("*/p001.*"))
     assert client.get("/api/session").json()["lang"] == "vi"   # /api/lang did not switch
+
+
+def test_a_certificate_that_is_not_usable_is_a_clear_error(production, monkeypatch, capsys,
+                                                           tmp_path):
+    """An IT office hands out a .pfx or a DER .cer, a key of another certificate, or a key
+    with a passphrase: refused before anything is served, naming the files (exit 2), on
+    the LAN and on this computer alike."""
+    import subprocess as sp
+
+    from radio.cli import main
+
+    require_openssl = require_tool("openssl")
+
+    def pair(name):
+        sp.run([require_openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(tmp_path / f"{name}.key"),
+                "-out", str(tmp_path / f"{name}.pem"), "-days", "2", "-subj", f"/CN={name}"],
+               check=True, capture_output=True)
+        return tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+
+    cert, key = pair("a")
+    other_cert, other_key = pair("b")
+    der = tmp_path / "a.cer"
+    sp.run([require_openssl, "x509", "-in", str(cert), "-outform", "der", "-out", str(der)],
+           check=True)
+    locked = tmp_path / "locked.key"
+    sp.run([require_openssl, "pkey", "-in", str(key), "-aes256", "-passout", "pass:bi-mat",
+            "-out", str(locked)], check=True)
+    monkeypatch.setenv("RADIO_STUDIO_PASSWORD", PASSWORD)
+    monkeypatch.chdir(production)
+    for host in ("0.0.0.0", "127.0.0.1"):
+        for given_cert, given_key in ((der, key), (cert, other_key), (cert, locked),
+                                      (key, cert)):
+            code = main(["studio", "--host", host, "--port", "0", "--cert", str(given_cert),
+                         "--key", str(given_key)])
+            err = capsys.readouterr().err
+            assert code == 2, (host, given_cert, given_key, err)
+            assert str(given_cert) in err and "PEM" in err and "Traceback" not in err
+            assert "nội bộ" not in err and "internal" not in err

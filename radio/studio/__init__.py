@@ -69,7 +69,10 @@ def prepare(production: Production, options: StudioOptions, log: Log):
 
     password = stored_password(production.state_dir)
     if is_loopback(options.host):
-        return Listener(options.host, options.port, options.cert, options.key), password
+        cert, key = options.cert, options.key
+        if cert is not None or key is not None:   # checked before anything is served
+            cert, key = certificate(production.state_dir, options.host, cert, key)
+        return Listener(options.host, options.port, cert, key), password
     if password is None:
         raise UserError(_l("the studio will not listen on {host} without a password",
                            host=options.host),
