@@ -381,3 +381,40 @@ def test_editing_a_recorded_paragraph_shows_its_take_is_stale(make_client, produ
     unchanged = post(client, "/api/episodes/episode1/check", {"text": text}, token).json()
     assert not [p for p in unchanged["problems"] if "bản thu cũ" in p["message"]]
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == registered
+
+
+def test_a_pronunciations_conflict_can_be_resolved_in_the_page(server, production, browser):
+    """pronunciations.tsv changed in Excel while the Cách đọc page was open: saving asks;
+    OK keeps the page's text, Cancel opens the disk's. Before, every save was refused
+    until the page was reloaded, and a reload lost what was typed."""
+    from selenium.webdriver.common.by import By
+    from test_preview import wait_for
+
+    path = production / "pronunciations.tsv"
+    path.write_text("UBND\tủy ban nhân dân\n", encoding="utf-8")
+    browser.get(server.url + "#/pron")
+    area = wait_for(lambda: (lambda a: a if "UBND" in a.get_attribute("value") else None)(
+        browser.find_element(By.ID, "pron-text")), 20, "the pronunciations")
+
+    def type_and_save(text):
+        browser.execute_script("const a = document.getElementById('pron-text');"
+                               "a.value = arguments[0];"
+                               "a.dispatchEvent(new Event('input', {bubbles: true}));", text)
+        browser.find_element(By.ID, "pron-save").click()
+        return wait_for(lambda: _alert(browser), 10, "the question")
+
+    path.write_text("UBND\tủy ban\nHĐND\thội đồng nhân dân\n", encoding="utf-8")   # Excel
+    mine = "UBND\tủy ban nhân dân\nTP\tthành phố\n"
+    alert = type_and_save(mine)
+    assert "pronunciations.tsv" in alert.text
+    alert.accept()
+    wait_for(lambda: path.read_text(encoding="utf-8") == mine, 10, "mine saved")
+
+    path.write_text("UBND\tủy ban\nXã\txã\n", encoding="utf-8")
+    type_and_save(mine + "CA\tcông an\n").dismiss()
+    wait_for(lambda: area.get_attribute("value") == "UBND\tủy ban\nXã\txã\n", 10,
+             "the disk's text in the page")
+    assert path.read_text(encoding="utf-8") == "UBND\tủy ban\nXã\txã\n"
+    browser.find_element(By.ID, "pron-save").click()   # now on the disk's version: saved
+    wait_for(lambda: "Đã lưu" in browser.find_element(By.ID, "pron-state").text, 10, "saved")
+    assert _alert(browser) is None

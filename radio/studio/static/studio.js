@@ -426,8 +426,20 @@
   }
 
   $("#pron-save").addEventListener("click", async () => {
-    const { ok, data } = await api("/api/pronunciations", { method: "POST",
+    let { ok, data } = await api("/api/pronunciations", { method: "POST",
       body: { text: $("#pron-text").value, base_sha: S.pronSha } });
+    if (data.conflict) {   // changed on disk meanwhile: the producer chooses, nothing is lost
+      if (window.confirm(t("pron.conflict"))) {
+        ({ ok, data } = await api("/api/pronunciations", { method: "POST",
+          body: { text: $("#pron-text").value, base_sha: data.disk_sha } }));
+      } else {
+        $("#pron-text").value = data.disk_text;
+        S.pronSha = data.disk_sha;
+        $("#pron-state").textContent = "";
+        speak();
+        return;
+      }
+    }
     if (ok) S.pronSha = data.sha;
     showProblems($("#pron-problems"), ok ? [] : data.problems);
     $("#pron-state").textContent = ok ? t("editor.saved", { time: now() })
