@@ -643,3 +643,16 @@ def test_a_certificate_that_is_not_usable_is_a_clear_error(production, monkeypat
             assert code == 2, (host, given_cert, given_key, err)
             assert str(given_cert) in err and "PEM" in err and "Traceback" not in err
             assert "nội bộ" not in err and "internal" not in err
+
+
+def test_cookieless_requests_cannot_fill_the_memory(make_client):
+    """Every request without a cookie makes a session: a script on the LAN sending them
+    by the thousand must not grow the studio without end, nor log anyone out."""
+    client = make_client(password=PASSWORD)
+    token = csrf(client)
+    assert post(client, "/api/login", {"password": PASSWORD}, token).status_code == 200
+    guard = client.app.state.guard
+    for _ in range(3000):
+        guard.new_session(authenticated=False)
+    assert len(guard._sessions) <= 1001
+    assert client.get("/api/episodes").status_code == 200    # the logged-in one stays

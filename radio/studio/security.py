@@ -34,6 +34,8 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 LOGIN_TRIES = 5            # failed logins per address ...
 LOGIN_WINDOW_S = 60.0      # ... per this many seconds
 SESSION_TTL_S = 12 * 3600
+MAX_GUEST_SESSIONS = 1000  # sessions not logged in kept at once (every cookieless request
+                           # makes one: a script on the LAN must not fill the memory)
 
 
 def is_loopback(host: str) -> bool:
@@ -128,6 +130,14 @@ class Guard:
                           authenticated or not self.login_required)
         with self._lock:
             self._sessions[token] = session
+            guests = [t for t, s in self._sessions.items() if not s.authenticated]
+            if len(guests) > MAX_GUEST_SESSIONS:
+                now = time.monotonic()
+                for old in [t for t, s in self._sessions.items()
+                            if now - s.created > SESSION_TTL_S]:
+                    del self._sessions[old]
+                for old in guests[:len(guests) - MAX_GUEST_SESSIONS]:   # oldest first
+                    self._sessions.pop(old, None)
         return token, session
 
     def drop(self, token: str | None) -> None:
