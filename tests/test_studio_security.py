@@ -656,3 +656,29 @@ def test_cookieless_requests_cannot_fill_the_memory(make_client):
         guard.new_session(authenticated=False)
     assert len(guard._sessions) <= 1001
     assert client.get("/api/episodes").status_code == 200    # the logged-in one stays
+
+
+def test_colleagues_reach_a_lan_bind_by_its_address(lan_server):
+    """--host 0.0.0.0: a colleague types https://192.168.1.20:8000/ (the address the studio
+    prints). That Host must be allowed even where the machine's name resolves only to
+    127.0.1.1 (Debian, Ubuntu), while a foreign name is still refused."""
+    server, _ = lan_server
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))   # sends nothing: picks the route's address
+        except OSError:
+            pytest.skip("this machine has no network route")
+        addresses = [probe.getsockname()[0]]
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    for address in addresses:
+        conn = http.client.HTTPSConnection(address, server.port, timeout=10, context=context)
+        conn.request("GET", "/api/session")      # Host: <address>:<port>, as the browser
+        response = conn.getresponse()
+        assert response.status == 200, (address, response.read())
+        conn.close()
+        conn = http.client.HTTPSConnection(address, server.port, timeout=10, context=context)
+        conn.request("GET", "/api/session", headers={"Host": "rebind.attacker.example"})
+        assert conn.getresponse().status == 400
+        conn.close()
