@@ -682,3 +682,19 @@ def test_colleagues_reach_a_lan_bind_by_its_address(lan_server):
         conn.request("GET", "/api/session", headers={"Host": "rebind.attacker.example"})
         assert conn.getresponse().status == 400
         conn.close()
+
+
+@pytest.mark.parametrize("name", ['phỏng vấn: ông A.wav', "bao cao?.wav", "a<b>.wav",
+                                  "a|b.wav", "sao*.wav", "CON.wav", "nul.wav", "com1.ogg",
+                                  "LPT9.mp3", "x" * 121 + ".wav"])
+def test_an_upload_name_windows_cannot_hold_is_refused(make_client, production, name):
+    """Productions are shared between Windows PCs: a name from a browser elsewhere that
+    Windows cannot hold (or open) is refused with a sentence, not written."""
+    client = make_client(raise_server_exceptions=False)
+    before = tree_digest(production)
+    response = post(client, "/api/assets", None, csrf(client),
+                    files={"file": (name, _wav_bytes(0.1), "audio/wav")}, data={"folder": "sfx"})
+    assert response.status_code == 400, (name, response.text)
+    assert response.json()["code"] == "error.filename"
+    assert "Windows" in response.json()["error"]
+    assert tree_digest(production) == before

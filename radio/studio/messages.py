@@ -115,6 +115,7 @@ VI = {
     "error.readonly": "Trang nghe thử chỉ để xem: hãy dùng radio studio để sửa.",
     "error.undecodable": "Không đọc được tệp âm thanh {name} ({reason}). Hãy thu hoặc xuất lại tệp rồi tải lên lần nữa.",
     "error.empty_script": "Kịch bản trống nên chưa được lưu; tệp {path} vẫn giữ nguyên. Muốn bỏ chuyên đề này, hãy xóa tệp kịch bản của nó.",
+    "error.filename": "Tên tệp {name} không dùng được trên Windows (có ký tự : * ? \" < > |, kết thúc bằng dấu chấm, quá 120 ký tự hoặc là tên dành riêng như CON, NUL). Hãy đổi tên tệp rồi tải lên lại.",
     "error.body": "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được. Hãy tải lại trang rồi thử lại.",
 }
 
@@ -224,6 +225,7 @@ EN = {
     "error.readonly": "The preview is read-only: use radio studio to edit.",
     "error.undecodable": "{name} cannot be read as audio ({reason}). Record or export it again, then upload it again.",
     "error.empty_script": "The script is empty, so it was not saved; {path} is unchanged. To drop this episode, delete its script file.",
+    "error.filename": "The file name {name} cannot be used on Windows (it has : * ? \" < > |, ends with a dot, is over 120 characters or is a reserved name such as CON, NUL). Rename the file, then upload it again.",
     "error.body": "Invalid request: what was sent cannot be read. Reload the page and try again.",
 }
 

@@ -27,11 +27,20 @@ class Refused(Exception):
         self.values = values
 
 
+# Windows cannot hold these in a name (productions are shared between Windows PCs)
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+
+
 def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", (name or "").strip())
-    if (not name or name.startswith(".") or any(c in name for c in "/\\\0:")
-            or name != Path(name).name or len(name) > 120):
+    if (not name or name.startswith(".") or any(c in name for c in "/\\\0")
+            or name != Path(name).name):
         raise Refused(400, "error.path", path=name or "?")
+    if (any(c in name for c in ':<>"|?*') or any(ord(c) < 32 for c in name)
+            or name.endswith(".") or len(name) > 120
+            or name.split(".")[0].strip().upper() in WINDOWS_RESERVED):
+        raise Refused(400, "error.filename", name=name)
     return name
 
 
