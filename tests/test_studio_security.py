@@ -698,3 +698,37 @@ def test_an_upload_name_windows_cannot_hold_is_refused(make_client, production, 
     assert response.json()["code"] == "error.filename"
     assert "Windows" in response.json()["error"]
     assert tree_digest(production) == before
+
+
+def test_accepting_the_same_recording_again_makes_a_stale_take_current(make_client,
+                                                                       production):
+    """A typo is fixed in a recorded paragraph: its take turns stale. The producer drops
+    the same recording on the paragraph again (Dùng bản này): it is now the take for the
+    text as it reads, not still stale."""
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    client = make_client()
+    token = csrf(client)
+    take = _tone_wav()
+
+    def accept():
+        return client.post("/api/episodes/episode1/takes/p002?type=wav", content=take,
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+
+    assert accept().json()["state"] == "take"
+    script = production / "scripts" / "episode1.md"
+    script.write_text(script.read_text(encoding="utf-8").replace("ban hành", "ban hành,"),
+                      encoding="utf-8")
+
+    def state():
+        prod = load(production)
+        episode = load_episodes(prod, ["episode1"])[0]
+        return {s.pid: s.state for s in Takes(prod).states(episode)}["p002"]
+
+    assert state() == "stale"
+    again = accept()
+    assert again.status_code == 201 and again.json()["state"] == "take", again.text
+    assert state() == "take"
+    sidecar = json.loads((production / "takes" / "episode1" / "p002.json").read_text("utf-8"))
+    assert "ban hành," in sidecar["text"]

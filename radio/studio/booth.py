@@ -66,6 +66,9 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
         tmp.write_bytes(data)          # must not replace a good take
         refuse_undecodable(tmp, f"{pid}{suffix}", whole=True)
         keep_replaced(folder, pid, files.take_files(folder).get(pid, []))
+        # accepted for the paragraph as it reads now, even when the bytes are the old
+        # take's (dropped again after a typo fix): its sidecar is written anew below
+        files.sidecar_path(folder, pid).unlink(missing_ok=True)
     paragraph = next(p for p in episode.paragraphs if ids[p.line] == pid)
     fresh = Takes(production)
     take = fresh.take_for(episode, pid, paragraph.text)
