@@ -94,17 +94,17 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
 @cli.command()
 @click.argument("episode")
-@option("--status", "mode", flag_value="status",
+@option("--status", is_flag=True,
               help="One line per paragraph: id, state (take/stale/synth), speaker, first words.")
-@option("--freeze", "mode", flag_value="freeze",
+@option("--freeze", is_flag=True,
               help="Turn the synthesized voice into takes (FLAC), so a release never changes.")
-@option("--pin", "mode", flag_value="pin",
+@option("--pin", is_flag=True,
               help="Write the ids into the script as {#p001} at the end of each paragraph.")
 @option("--engine", type=click.Choice(ENGINE_NAMES),
               help="With --freeze: the engine to freeze (default: as radio build).")
 @option("--offline", is_flag=True, help="With --freeze: espeak only.")
 @pass_ctx
-def takes(ctx, episode, mode, engine, offline):
+def takes(ctx, episode, status, freeze, pin, engine, offline):
     """Recorded narration: the recording script for EPISODE, or --status/--freeze/--pin.
 
     Without an option it writes output/EPISODE/EPISODE.takes.html and .takes.txt
@@ -115,6 +115,12 @@ def takes(ctx, episode, mode, engine, offline):
     from .commands.takes import run_takes
     from .pipeline.options import BuildOptions
 
+    modes = [name for name, given in (("status", status), ("freeze", freeze), ("pin", pin))
+             if given]
+    if len(modes) > 1:   # e.g. --status --pin must not quietly rewrite the script
+        raise click.UsageError(_("--status, --freeze and --pin do different things: give "
+                                 "one of them"))
+    mode = modes[0] if modes else None
     options = BuildOptions.from_names(engine=engine, offline=offline)
     production = ctx.production()
     run_takes(production, _episodes(production, [episode])[0], mode or "script", options,

@@ -381,6 +381,36 @@ def test_excerpt_problems_are_plain_messages(prod, monkeypatch, capsys):
     assert not (prod / "x.wav").exists()
 
 
+
+def test_an_excerpt_never_replaces_a_recording_or_a_built_file(prod, monkeypatch, capsys):
+    """-o naming a jingle, a take or the build's own WAV would have overwritten it with the
+    excerpt: each is refused, and nothing new is written into takes/."""
+    import hashlib
+
+    from radio.cli import main
+
+    monkeypatch.chdir(prod)
+    take = prod / "takes" / "episode2" / "p001.wav"
+    take.parent.mkdir(parents=True, exist_ok=True)
+    take.write_bytes((prod / "audio_assets" / "jingles" / "intro.ogg").read_bytes())
+    built = prod / "output" / "episode2" / "episode2.wav"
+    built.parent.mkdir(parents=True, exist_ok=True)
+    built.write_bytes(b"RIFF....WAVE the last good build")
+    jingle = prod / "audio_assets" / "jingles" / "intro.wav"
+    jingle.write_bytes(b"RIFF....WAVE a jingle")
+    digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    before = {p: digest(p) for p in (take, built, jingle)}
+    for target in ("takes/episode2/p001.wav", "takes/episode2/p009.wav",
+                   "output/episode2/episode2.wav", "audio_assets/jingles/intro.wav",
+                   str(jingle)):
+        assert main(["preview", "episode2", "--from", "0:01", "--to", "0:02", "-o",
+                     target]) == 2, target
+        err = capsys.readouterr().err
+        assert "never replaces it" in err and "-o excerpt.wav" in err, err
+    assert {p: digest(p) for p in before} == before
+    assert not (prod / "takes" / "episode2" / "p009.wav").exists()
+
+
 def test_ctrl_c_stops_cleanly(server):
     helpers = server.children()
     assert helpers, "the espeak helper should be running"

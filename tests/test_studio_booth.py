@@ -148,3 +148,58 @@ def test_booth_refusals_write_nothing(studio):  # noqa: F811
         else []
     assert [n for n in after if not n.startswith("ids")] == \
         [n for n in before if not n.startswith("ids")]
+
+
+def test_booth_keys_stay_on_the_narrators_rows(studio, mic_browser):  # noqa: F811
+    """With the narrator filter, the arrows move between that narrator's paragraphs only,
+    and a recording not accepted stays with its paragraph: moving on drops it, so Enter
+    never saves it as another paragraph's take."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    server, root = studio
+    driver = mic_browser
+    folder = root / "takes" / "episode1"
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} \
+        if folder.exists() else {}
+    driver.get(server.url + "#/booth/episode1")
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#booth-list li"), 15,
+             "the booth's paragraphs")
+    current = lambda: driver.find_element(  # noqa: E731
+        By.CSS_SELECTOR, "#booth-list li.current").get_attribute("data-pid")
+
+    for _ in range(3):
+        key(driver, "ArrowUp")                 # from where an earlier test left it
+    Select(driver.find_element(By.ID, "booth-speaker")).select_by_value("MC1")
+    assert current() == "p001"
+    key(driver, "ArrowDown")
+    assert current() == "p003"                 # p002 is MC2's: hidden, skipped
+    key(driver, "ArrowDown")
+    assert current() == "p003"
+    key(driver, "ArrowUp")
+    assert current() == "p001"
+
+    Select(driver.find_element(By.ID, "booth-speaker")).select_by_value("MC2")
+    assert current() == "p002"                 # the highlighted row is a visible one
+    assert driver.find_element(By.CSS_SELECTOR, "#booth-list li.current").is_displayed()
+    key(driver, " ")
+    wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recording",
+             10, "the recording to start")
+    time.sleep(1.0)
+    key(driver, "ArrowUp")                     # a recording stays with its row
+    assert current() == "p002"
+    key(driver, " ")
+    wait_for(lambda: driver.execute_script("return document.body.dataset.booth") == "recorded",
+             10, "the recording to stop")
+
+    Select(driver.find_element(By.ID, "booth-speaker")).select_by_value("")
+    assert current() == "p002"
+    key(driver, "ArrowDown")                   # to p003, leaving p002's recording behind
+    assert current() == "p003"
+    assert driver.find_element(By.ID, "booth-accept").get_attribute("disabled") is not None
+    key(driver, "Enter")
+    time.sleep(1.5)
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} \
+        if folder.exists() else {}
+    assert {k: v for k, v in after.items() if k != "ids.tsv"} == \
+        {k: v for k, v in before.items() if k != "ids.tsv"}

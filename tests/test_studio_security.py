@@ -11,12 +11,14 @@ import json
 import os
 import socket
 import ssl
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from radio.config import load
+from conftest import ffmpeg_exe, require_tool
 from radio.log import Log
 
 ORIGIN = "http://testserver"
@@ -43,7 +45,7 @@ def make_client(production, tmp_path):
 
     made = []
 
-    def make(password: str | None = None, **config):
+    def make(password: str | None = None, raise_server_exceptions: bool = True, **config):
         prod = load(production)
         synths = [make_synthesizer(prod, BuildOptions()) for _ in range(2)]
         values = {"allowed_hosts": ("testserver", "127.0.0.1"), **config}
@@ -51,7 +53,7 @@ def make_client(production, tmp_path):
 
         app, live = make_app(prod, values, hash_password(password) if password else None,
                              *synths, tmp_path / "work", Log(0))
-        client = TestClient(app)
+        client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
         made.append((client, synths))
         return client
 
@@ -103,6 +105,39 @@ def test_state_changes_need_the_csrf_token_and_our_origin(make_client, productio
     ok = post(client, "/api/episodes/episode1/script", body, token)
     assert ok.status_code == 200, ok.text
     assert (production / "scripts" / "episode1.md").read_text(encoding="utf-8") == "MC1: changed\n"
+
+
+@pytest.mark.parametrize("path", [
+    "/api/episodes/episode1/script", "/api/episodes/episode1/check", "/api/episodes",
+    "/api/pronunciations", "/api/normalize", "/api/jobs", "/api/lang", "/api/login"])
+@pytest.mark.parametrize("body", [b"not json", b"{\"text\": ", b"[1, 2]", b"null",
+                                  b"\"text\"", b"\xff\xfe\x00x", b"",
+                                  b'{"text": 5, "name": [], "title": {}, "kind": 1, '
+                                  b'"password": 0, "tsv": false, "base_sha": 7, "lang": 3}'])
+def test_a_malformed_body_is_a_clear_400_not_a_crash(make_client, production, path, body):
+    client = make_client(raise_server_exceptions=False)
+    token = csrf(client)
+    before = tree_digest(production)
+    response = client.post(path, content=body, headers={
+        "X-CSRF-Token": token, "Origin": ORIGIN, "Content-Type": "application/json"})
+    assert response.status_code == 400, (path, body, response.text)
+    assert response.json()["code"] == "error.body"
+    assert "tải lại trang" in response.json()["error"]
+    assert tree_digest(production) == before
+
+
+def test_a_save_without_text_writes_nothing(make_client, production):
+    client = make_client(raise_server_exceptions=False)
+    token = csrf(client)
+    script = production / "scripts" / "episode1.md"
+    before = script.read_bytes()
+    sha = save_body(client, "")["base_sha"]
+    for body in ({"base_sha": sha}, {"text": None, "base_sha": sha}):
+        response = post(client, "/api/episodes/episode1/script", body, token)
+        assert response.status_code == 400, response.text
+        response = post(client, "/api/pronunciations", body, token)
+        assert response.status_code == 400, response.text
+    assert script.read_bytes() == before
 
 
 def test_foreign_host_header_refused(make_client):
@@ -392,3 +427,308 @@ def test_set_password_keeps_a_scrypt_hash_in_dot_radio(production, monkeypatch):
     assert not check_password("wrong-password", stored)
     short = CliRunner().invoke(cli, ["studio", "--set-password"], input="abc\nabc\n")
     assert short.exit_code != 0 and stored_password(production / ".radio") == stored
+
+
+def _tone_wav(hz: float = 330.0, seconds: float = 2.0) -> bytes:
+    import io
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(44100 * seconds)) / 44100
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes((0.3 * np.sin(2 * np.pi * hz * t) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def test_a_broken_take_never_replaces_a_good_one(make_client, production):
+    """A recording with the right first bytes but nothing ffmpeg can read (a cut
+    upload, a file renamed .wav) is refused, and the take already there stays."""
+    client = make_client()
+    token = csrf(client)
+    good = _tone_wav()
+    takes = production / "takes" / "episode1"
+
+    def send(data: bytes, kind: str = "wav"):
+        return client.post(f"/api/episodes/episode1/takes/p002?type={kind}", content=data,
+            headers={"X-CSRF-Token": token, "Origin": ORIGIN,
+                     "Content-Type": "application/octet-stream"})
+
+    accepted = send(good)
+    assert accepted.status_code == 201, accepted.text
+    assert (takes / "p002.wav").read_bytes() == good
+    sidecar = (takes / "p002.json").read_bytes()
+    for data, kind in ((good[:12] + b"\0" * 400, "wav"),          # RIFF....WAVE, then zeros
+                       (good[:44], "wav"),                          # a header, no samples
+                       (b"fLaC" + os.urandom(3000), "flac"),
+                       (b"ID3" + os.urandom(3000), "mp3"),
+                       (b"OggS" + os.urandom(3000), "ogg")):
+        response = send(data, kind)
+        assert response.status_code == 415, (kind, response.text)
+        assert response.json()["code"] == "error.undecodable"
+        assert "p002" in response.json()["error"] and "thu" in response.json()["error"]
+        assert sorted(p.name for p in takes.iterdir()) == ["ids.tsv", "p002.json", "p002.wav"]
+        assert (takes / "p002.wav").read_bytes() == good
+        assert (takes / "p002.json").read_bytes() == sidecar
+
+
+def test_an_upload_ffmpeg_cannot_read_is_refused(make_client, production):
+    client = make_client()
+    token = csrf(client)
+    before = tree_digest(production)
+    for name, data in (("cut.wav", _tone_wav()[:12] + b"\0" * 400),
+                       ("noise.flac", b"fLaC" + os.urandom(3000)),
+                       ("noise.mp3", b"ID3" + os.urandom(3000))):
+        response = post(client, "/api/assets", None, token,
+                        files={"file": (name, data, "audio/wav")}, data={"folder": "music"})
+        assert response.status_code == 415, (name, response.text)
+        assert response.json()["code"] == "error.undecodable"
+    assert tree_digest(production) == before
+    assert not any(".tmp" in p.name or p.name.startswith(".")
+                   for p in (production / "audio_assets").rglob("*"))
+
+
+def test_recording_again_keeps_the_earlier_take(make_client, production):
+    """Dùng bản này on a paragraph that has a take moves the earlier recording (and its
+    sidecar) into takes/<episode>/replaced/: a narrator's recording is never deleted."""
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+
+    def send(data: bytes, kind: str):
+        return client.post(f"/api/episodes/episode1/takes/p002?type={kind}", content=data,
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+
+    first, second = _tone_wav(330), _tone_wav(550)
+    assert send(first, "wav").status_code == 201
+    first_sidecar = (takes / "p002.json").read_bytes()
+    assert send(second, "wav").status_code == 201          # the same name: p002.wav again
+    flac = takes / "x.flac"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=2",
+                    "-ac", "1", str(flac)], check=True)
+    third = flac.read_bytes()
+    flac.unlink()
+    assert send(third, "flac").status_code == 201          # another type: p002.flac
+    assert sorted(p.name for p in takes.iterdir() if p.is_file()) == \
+        ["ids.tsv", "p002.flac", "p002.json"]
+    kept = sorted((takes / "replaced").iterdir())
+    audio = [p for p in kept if p.suffix == ".wav"]
+    assert len(audio) == 2 and len(kept) == 4, kept
+    assert sorted(p.read_bytes() for p in audio) == sorted([first, second])
+    assert first_sidecar in [p.read_bytes() for p in kept if p.suffix == ".json"]
+    prod = load(production)
+    episode = load_episodes(prod, ["episode1"])[0]
+    state = {s.pid: s for s in Takes(prod).states(episode)}["p002"]
+    assert state.state == "take" and state.take.path.name == "p002.flac"
+
+
+@pytest.mark.parametrize("set_form, typed_form", [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_vietnamese_password_logs_in_from_any_keyboard(make_client, set_form, typed_form):
+    """Unikey's "Unicode tổ hợp" types NFD, most keyboards NFC: the same password."""
+    import unicodedata
+
+    password = "Mật khẩu Hà Tĩnh 2021"
+    client = make_client(password=unicodedata.normalize(set_form, password))
+    token = csrf(client)
+    typed = unicodedata.normalize(typed_form, password)
+    assert typed != unicodedata.normalize(set_form, password)
+    response = post(client, "/api/login", {"password": typed}, token)
+    assert response.status_code == 200, response.text
+    assert client.get("/api/episodes").status_code == 200
+    assert post(client, "/api/login", {"password": password.lower()}, csrf(client)
+                ).status_code == 403
+
+
+def test_a_password_hashed_before_nfc_still_logs_in():
+    import hashlib
+    import unicodedata
+
+    from radio.studio.security import SCRYPT, check_password
+
+    nfd = unicodedata.normalize("NFD", "Mật khẩu cũ 123")
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(nfd.encode(), salt=salt, dklen=32, **SCRYPT)
+    old = f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
+    assert check_password(nfd, old)
+    assert not check_password("Mật khẩu khác 123", old)
+
+
+STATE_CHANGES = [
+    ("POST", "/api/lang", {"lang": "en"}), ("POST", "/api/login", {"password": PASSWORD}),
+    ("POST", "/api/logout", {}), ("POST", "/api/episodes", {"name": "moi", "title": "x"}),
+    ("POST", "/api/episodes/episode1/script", {"text": "MC1: x\n", "base_sha": None}),
+    ("POST", "/api/episodes/episode1/check", {"text": "MC1: x\n"}),
+    ("POST", "/api/episodes/episode1/takes/p001?type=wav", None),
+    ("POST", "/api/assets", None),
+    ("POST", "/api/pronunciations", {"text": "A\tbê\n", "base_sha": None}),
+    ("POST", "/api/normalize", {"tsv": "", "text": "x"}),
+    ("POST", "/api/jobs", {"kind": "build"}),
+    ("PUT", "/api/episodes/episode1/script", {"text": "MC1: x\n"}),
+    ("DELETE", "/api/episodes/episode1/script", None),
+    ("PATCH", "/api/pronunciations", {"text": ""}),
+]
+
+
+@pytest.mark.parametrize("method, path, body", STATE_CHANGES)
+@pytest.mark.parametrize("case", ["no token", "wrong token", "foreign origin", "no origin",
+                                  "null origin", "other port", "https origin",
+                                  "origin with a path"])
+def test_every_state_change_needs_token_and_origin(make_client, production, method, path,
+                                                   body, case):
+    client = make_client()
+    token = csrf(client)
+    headers = {"X-CSRF-Token": token, "Origin": ORIGIN}
+    if case == "no token":
+        del headers["X-CSRF-Token"]
+    elif case == "wrong token":
+        headers["X-CSRF-Token"] = token[:-2] + "xx"
+    elif case == "no origin":
+        del headers["Origin"]
+    else:
+        headers["Origin"] = {"foreign origin": "http://attacker.example",
+                             "null origin": "null", "other port": "http://testserver:8001",
+                             "https origin": "https://testserver",
+                             "origin with a path": "http://testserver/x"}[case]
+    before = tree_digest(production)
+    kwargs = {"json": body} if body is not None else {"content": _wav_bytes()}
+    response = client.request(method, path, headers=headers, **kwargs)
+    assert response.status_code == 403, (case, response.text)
+    assert response.json()["code"] in ("error.csrf", "error.origin")
+    assert tree_digest(production) == before
+    assert not list((production / "takes").glob("*/p001.*"))
+    assert client.get("/api/session").json()["lang"] == "vi"   # /api/lang did not switch
+
+
+def test_a_certificate_that_is_not_usable_is_a_clear_error(production, monkeypatch, capsys,
+                                                           tmp_path):
+    """An IT office hands out a .pfx or a DER .cer, a key of another certificate, or a key
+    with a passphrase: refused before anything is served, naming the files (exit 2), on
+    the LAN and on this computer alike."""
+    import subprocess as sp
+
+    from radio.cli import main
+
+    require_openssl = require_tool("openssl")
+
+    def pair(name):
+        sp.run([require_openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(tmp_path / f"{name}.key"),
+                "-out", str(tmp_path / f"{name}.pem"), "-days", "2", "-subj", f"/CN={name}"],
+               check=True, capture_output=True)
+        return tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+
+    cert, key = pair("a")
+    other_cert, other_key = pair("b")
+    der = tmp_path / "a.cer"
+    sp.run([require_openssl, "x509", "-in", str(cert), "-outform", "der", "-out", str(der)],
+           check=True)
+    locked = tmp_path / "locked.key"
+    sp.run([require_openssl, "pkey", "-in", str(key), "-aes256", "-passout", "pass:bi-mat",
+            "-out", str(locked)], check=True)
+    monkeypatch.setenv("RADIO_STUDIO_PASSWORD", PASSWORD)
+    monkeypatch.chdir(production)
+    for host in ("0.0.0.0", "127.0.0.1"):
+        for given_cert, given_key in ((der, key), (cert, other_key), (cert, locked),
+                                      (key, cert)):
+            code = main(["studio", "--host", host, "--port", "0", "--cert", str(given_cert),
+                         "--key", str(given_key)])
+            err = capsys.readouterr().err
+            assert code == 2, (host, given_cert, given_key, err)
+            assert str(given_cert) in err and "PEM" in err and "Traceback" not in err
+            assert "nội bộ" not in err and "internal" not in err
+
+
+def test_cookieless_requests_cannot_fill_the_memory(make_client):
+    """Every request without a cookie makes a session: a script on the LAN sending them
+    by the thousand must not grow the studio without end, nor log anyone out."""
+    client = make_client(password=PASSWORD)
+    token = csrf(client)
+    assert post(client, "/api/login", {"password": PASSWORD}, token).status_code == 200
+    guard = client.app.state.guard
+    for _ in range(3000):
+        guard.new_session(authenticated=False)
+    assert len(guard._sessions) <= 1001
+    assert client.get("/api/episodes").status_code == 200    # the logged-in one stays
+
+
+def test_colleagues_reach_a_lan_bind_by_its_address(lan_server):
+    """--host 0.0.0.0: a colleague types https://192.168.1.20:8000/ (the address the studio
+    prints). That Host must be allowed even where the machine's name resolves only to
+    127.0.1.1 (Debian, Ubuntu), while a foreign name is still refused."""
+    server, _ = lan_server
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))   # sends nothing: picks the route's address
+        except OSError:
+            pytest.skip("this machine has no network route")
+        addresses = [probe.getsockname()[0]]
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    for address in addresses:
+        conn = http.client.HTTPSConnection(address, server.port, timeout=10, context=context)
+        conn.request("GET", "/api/session")      # Host: <address>:<port>, as the browser
+        response = conn.getresponse()
+        assert response.status == 200, (address, response.read())
+        conn.close()
+        conn = http.client.HTTPSConnection(address, server.port, timeout=10, context=context)
+        conn.request("GET", "/api/session", headers={"Host": "rebind.attacker.example"})
+        assert conn.getresponse().status == 400
+        conn.close()
+
+
+@pytest.mark.parametrize("name", ['phỏng vấn: ông A.wav', "bao cao?.wav", "a<b>.wav",
+                                  "a|b.wav", "sao*.wav", "CON.wav", "nul.wav", "com1.ogg",
+                                  "LPT9.mp3", "x" * 121 + ".wav"])
+def test_an_upload_name_windows_cannot_hold_is_refused(make_client, production, name):
+    """Productions are shared between Windows PCs: a name from a browser elsewhere that
+    Windows cannot hold (or open) is refused with a sentence, not written."""
+    client = make_client(raise_server_exceptions=False)
+    before = tree_digest(production)
+    response = post(client, "/api/assets", None, csrf(client),
+                    files={"file": (name, _wav_bytes(0.1), "audio/wav")}, data={"folder": "sfx"})
+    assert response.status_code == 400, (name, response.text)
+    assert response.json()["code"] == "error.filename"
+    assert "Windows" in response.json()["error"]
+    assert tree_digest(production) == before
+
+
+def test_accepting_the_same_recording_again_makes_a_stale_take_current(make_client,
+                                                                       production):
+    """A typo is fixed in a recorded paragraph: its take turns stale. The producer drops
+    the same recording on the paragraph again (Dùng bản này): it is now the take for the
+    text as it reads, not still stale."""
+    from radio.pipeline.prepare import load_episodes
+    from radio.takes import Takes
+
+    client = make_client()
+    token = csrf(client)
+    take = _tone_wav()
+
+    def accept():
+        return client.post("/api/episodes/episode1/takes/p002?type=wav", content=take,
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+
+    assert accept().json()["state"] == "take"
+    script = production / "scripts" / "episode1.md"
+    script.write_text(script.read_text(encoding="utf-8").replace("ban hành", "ban hành,"),
+                      encoding="utf-8")
+
+    def state():
+        prod = load(production)
+        episode = load_episodes(prod, ["episode1"])[0]
+        return {s.pid: s.state for s in Takes(prod).states(episode)}["p002"]
+
+    assert state() == "stale"
+    again = accept()
+    assert again.status_code == 201 and again.json()["state"] == "take", again.text
+    assert state() == "take"
+    sidecar = json.loads((production / "takes" / "episode1" / "p002.json").read_text("utf-8"))
+    assert "ban hành," in sidecar["text"]

@@ -236,6 +236,23 @@ def test_pin_writes_ids_and_nothing_else(production, monkeypatch, capsys):
     assert code == 0 and script.read_bytes() == pinned
 
 
+
+@pytest.mark.parametrize("flags", [("--status", "--pin"), ("--pin", "--status"),
+                                   ("--status", "--freeze"), ("--freeze", "--pin")])
+def test_two_modes_at_once_are_refused_and_change_nothing(production, monkeypatch, capsys,
+                                                          flags):
+    """`radio takes episode1 --status --pin` used to pin (the last flag won): the script
+    was rewritten when the producer asked for a status."""
+    script = production / "scripts" / "episode1.md"
+    before = script.read_bytes()
+    code, out, err = radio(production, monkeypatch, capsys, "takes", "episode1", *flags)
+    assert code == 2, (out, err)
+    assert "--status" in err and "--pin" in err and "--freeze" in err
+    assert script.read_bytes() == before
+    takes = production / "takes" / "episode1"
+    assert not takes.exists() or not list(takes.glob("*.flac"))
+
+
 # -- the recording script in a browser ----------------------------------------
 
 @pytest.fixture

@@ -41,6 +41,28 @@ def page_language() -> str:
     return current() if chosen and current() in ("vi", "en") else "vi"
 
 
+def lan_addresses(host: str) -> list[str]:
+    """This machine's address on the network for a bind to all addresses ("0.0.0.0" or
+    "::"): the source address of its default route (a UDP "connect" sends nothing).
+    The machine's name often resolves to 127.0.1.1 only, so it cannot say it."""
+    import socket
+
+    found = []
+    probes = [(socket.AF_INET, "10.255.255.255")]
+    if host == "::":
+        probes.append((socket.AF_INET6, "2001:db8::1"))
+    for family, target in probes:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((target, 9))
+                address = probe.getsockname()[0]
+            except OSError:   # no route: not on a network
+                continue
+        if address and not address.startswith("127.") and address != "::1":
+            found.append(address)
+    return found
+
+
 def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The Host headers the studio answers: loopback, the bound address, this machine's
     names and addresses when bound to all of them, and what --allow-host adds."""
@@ -49,13 +71,16 @@ def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     hosts = {"127.0.0.1", "localhost", "::1", host, *extra}
     if host in ("0.0.0.0", "::"):
         names = {socket.gethostname(), socket.getfqdn()}
-        hosts |= names
+        hosts |= names | set(lan_addresses(host))   # what colleagues type: 192.168.1.20
         for name in names:
             try:
                 hosts |= {info[4][0] for info in socket.getaddrinfo(name, None)}
             except OSError:
                 pass
-    return tuple(sorted(h for h in hosts if h and h not in ("0.0.0.0", "::")))
+    hosts = {h for h in hosts if h and h not in ("0.0.0.0", "::")}
+    # a Host header names an IPv6 address in brackets ("[::1]:8000"), as the URL does
+    hosts |= {f"[{h.split('%')[0]}]" for h in hosts if ":" in h and not h.startswith("[")}
+    return tuple(sorted(hosts))
 
 
 def prepare(production: Production, options: StudioOptions, log: Log):
@@ -66,7 +91,10 @@ def prepare(production: Production, options: StudioOptions, log: Log):
 
     password = stored_password(production.state_dir)
     if is_loopback(options.host):
-        return Listener(options.host, options.port, options.cert, options.key), password
+        cert, key = options.cert, options.key
+        if cert is not None or key is not None:   # checked before anything is served
+            cert, key = certificate(production.state_dir, options.host, cert, key)
+        return Listener(options.host, options.port, cert, key), password
     if password is None:
         raise UserError(_l("the studio will not listen on {host} without a password",
                            host=options.host),
@@ -99,7 +127,7 @@ def make_app(production: Production, config_values: dict, password: str | None,
 
 
 def run_studio(production: Production, options: StudioOptions, log: Log) -> None:
-    from .serve import Server
+    from .serve import Listener, Server
 
     listener, password = prepare(production, options, log)
     build_synth = make_synthesizer(production, BuildOptions()).start()
@@ -113,13 +141,16 @@ def run_studio(production: Production, options: StudioOptions, log: Log) -> None
             password, build_synth, ear_synth, workdir, log)
         server = Server(app, listener, verbose=log.verbosity >= 2)
         live.start()
-        log.info(_("radio studio: {url}  (Ctrl-C to stop)", url=server.url))
+        url = server.url
+        if options.host in ("0.0.0.0", "::") and (lan := lan_addresses(options.host)):
+            url = Listener(lan[0], server.port, listener.cert, listener.key).url(server.port)
+        log.info(_("radio studio: {url}  (Ctrl-C to stop)", url=url))
         if password is not None:
             log.info(_("a password is needed to log in"))
         if options.open_browser:
             import webbrowser
 
-            webbrowser.open(server.url)
+            webbrowser.open(url)
         server.run()
     finally:
         if live is not None:

@@ -10,7 +10,7 @@ from ..errors import RadioError
 from ..fsio import write_text
 from . import editor, uploads
 from .builds import Busy
-from .routes_util import error, json_response, problems_response
+from .routes_util import error, json_body, json_response, problems_response
 
 
 class ActionRoutes:
@@ -46,27 +46,42 @@ class ActionRoutes:
         return json_response({"path": rel, "bytes": size}, 201)
 
     async def pronunciations(self, request):
-        path = self.production().pronunciations_path
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        production = self.production()
+        try:
+            text = _read_pronunciations(production.pronunciations_path, production)
+        except RadioError as exc:   # saved by Excel as "Unicode text" (UTF-16), or ANSI
+            return problems_response(exc)
         return json_response({"text": text, "sha": editor.sha(text)})
 
     async def save_pronunciations(self, request):
-        body = await request.json()
-        path = self.production().pronunciations_path
-        disk = path.read_text(encoding="utf-8") if path.exists() else ""
-        if body.get("base_sha") != editor.sha(disk):
-            return json_response({"conflict": True, "disk_text": disk,
-                                  "disk_sha": editor.sha(disk)}, 409)
-        text = unicodedata.normalize("NFC", str(body.get("text", "")).replace("\r\n", "\n"))
+        body = await json_body(request, ("text",), text=str, base_sha=str)
+        production = self.production()
+        path = production.pronunciations_path
+        text = unicodedata.normalize("NFC", body["text"].replace("\r\n", "\n"))
         try:
-            _lexicon_of(text)
+            await run_in_threadpool(_lexicon_of, text)
         except RadioError as exc:
             return problems_response(exc)
-        await run_in_threadpool(write_text, path, text)
+
+        def compare_and_write() -> str | None:   # one step, as a script's save (editor.py)
+            with editor.SAVE_LOCK:
+                disk = _read_pronunciations(path, production)
+                if text != disk and body.get("base_sha") != editor.sha(disk):
+                    return disk
+                write_text(path, text)
+                return None
+
+        try:
+            disk = await run_in_threadpool(compare_and_write)
+        except RadioError as exc:   # the file on disk is not UTF-8: nothing written
+            return problems_response(exc)
+        if disk is not None:
+            return json_response({"conflict": True, "disk_text": disk,
+                                  "disk_sha": editor.sha(disk)}, 409)
         return json_response({"sha": editor.sha(text)})
 
     async def spoken(self, request):
-        body = await request.json()
+        body = await json_body(request, tsv=str, text=str)
         try:
             lexicon = await run_in_threadpool(_lexicon_of, str(body.get("tsv", "")))
         except RadioError as exc:
@@ -76,7 +91,7 @@ class ActionRoutes:
         return json_response({"spoken": normalize(str(body.get("text", "")), lexicon)})
 
     async def start_job(self, request):
-        body = await request.json()
+        body = await json_body(request, kind=str, preset=str)
         preset = body.get("preset") or None
         try:
             job = self.services.jobs.start(str(body.get("kind", "")), preset, request.state.lang)
@@ -140,6 +155,24 @@ class ActionRoutes:
 
 def action_routes(services, production) -> list:
     return ActionRoutes(services, production).routes()
+
+
+def _read_pronunciations(path, production) -> str:
+    """pronunciations.tsv's text ("" when there is none); ProblemsError, worded as the
+    build words it, when it is not UTF-8."""
+    from ..errors import Problem, ProblemsError
+    from ..i18n import _l
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProblemsError([Problem(_l("not UTF-8 text ({reason})", reason=exc.reason),
+                                     production.rel(path), None,
+                                     _l("save the file as UTF-8"))]) from None
 
 
 def _lexicon_of(tsv: str):

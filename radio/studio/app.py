@@ -101,7 +101,10 @@ def create_app(config: StudioConfig, guard: Guard, routes: list) -> Starlette:
     hosts = list(config.allowed_hosts)
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
                   Middleware(Gate, config=config, guard=guard)]
-    app = Starlette(routes=routes, middleware=middleware)
+    from .routes_util import BadBody, bad_body
+
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={BadBody: bad_body})
     app.state.config = config
     app.state.guard = guard
     return app

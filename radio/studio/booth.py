@@ -2,20 +2,24 @@
 from the browser saved and registered as `radio takes` does.
 
 A take is written atomically as ``takes/<episode>/<pid>.<ext>`` (the file name the
-takes code looks for), other files of that paragraph are replaced by it, and the
-takes code registers it (its sidecar) at once; the programme then rebuilds.
+takes code looks for) and the takes code registers it (its sidecar) at once; the
+programme then rebuilds.  The take it replaces (any file of that paragraph) is a
+narrator's recording: it is moved, with its sidecar, into ``takes/<episode>/replaced/``
+(which the takes code ignores), never deleted.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..config import Production
 from ..errors import UserError
-from ..fsio import atomic_open
+from ..fsio import atomic_path
 from ..i18n import _l
-from .uploads import Refused, looks_like_audio
+from .uploads import Refused, looks_like_audio, refuse_undecodable
 
 TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+REPLACED = "replaced"
 
 
 def booth_rows(production: Production, name: str) -> list[dict]:
@@ -58,16 +62,40 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
     takes.register(episode)   # the ids first: a new file must not be taken for a new id
     folder = takes.folder(episode)
     target = folder / f"{pid}{suffix}"
-    with atomic_open(target) as out:
-        out.write(data)
-    for other in files.take_files(folder).get(pid, []):
-        if other != target:
-            other.unlink(missing_ok=True)   # the new take replaces the earlier one
+    with atomic_path(target) as tmp:   # published only once it decodes: a broken upload
+        tmp.write_bytes(data)          # must not replace a good take
+        refuse_undecodable(tmp, f"{pid}{suffix}", whole=True)
+        keep_replaced(folder, pid, files.take_files(folder).get(pid, []))
+        # accepted for the paragraph as it reads now, even when the bytes are the old
+        # take's (dropped again after a typo fix): its sidecar is written anew below
+        files.sidecar_path(folder, pid).unlink(missing_ok=True)
     paragraph = next(p for p in episode.paragraphs if ids[p.line] == pid)
     fresh = Takes(production)
     take = fresh.take_for(episode, pid, paragraph.text)
     fresh.register(episode)   # the ids and the new take's sidecar, as `radio takes` writes them
     return take.state if take else "synth"
+
+
+def keep_replaced(folder: Path, pid: str, old: list[Path]) -> None:
+    """Move paragraph *pid*'s earlier take files (and a copy of its sidecar) into
+    ``replaced/`` as ``<pid>-<date>-<time>[-n].<ext>``: re-recording never loses one."""
+    import shutil
+    import time
+
+    if not old:
+        return
+    keep = folder / REPLACED
+    keep.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for path in old:
+        n, stem = 1, f"{pid}-{stamp}"
+        while (keep / f"{stem}{path.suffix.lower()}").exists() or (keep / f"{stem}.json").exists():
+            n += 1
+            stem = f"{pid}-{stamp}-{n}"
+        sidecar = folder / f"{pid}.json"
+        if sidecar.is_file():
+            shutil.copy2(sidecar, keep / f"{stem}.json")
+        os.replace(path, keep / f"{stem}{path.suffix.lower()}")
 
 
 def take_path(production: Production, name: str, pid: str) -> Path | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ class Saved:
     episode: object | None            # the parsed new text (None when it has errors)
 
 
+# One save at a time: comparing the base with the disk and writing must be one step,
+# or two tabs saving together both pass the check and one loses its text unseen.
+SAVE_LOCK = threading.Lock()
+
+
 class Conflict(Exception):
     def __init__(self, disk_text: str, disk_sha: str):
         super().__init__("the file changed on disk")
@@ -40,16 +46,16 @@ def sha(text: str) -> str:
 
 
 def read_script(production: Production, name: str) -> tuple[str, str]:
-    """(text, sha) of the episode's script as it is on disk."""
+    """(text, sha) of the episode's script as it is on disk; UserError, as `radio check`
+    words it, for a script in UTF-16 or a legacy 8-bit encoding (VNI, TCVN3, cp1258)."""
+    from ..script.encoding import decode_script
+
     path = production.script_path(name)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(_l("{path} does not exist", path=production.rel(path))) from None
-    except UnicodeDecodeError:
-        raise UserError(_l("{path} is not UTF-8", path=production.rel(path)),
-                        hint=_l("convert it first: radio convert {path} --from vni --in-place",
-                                path=production.rel(path))) from None
+    text = decode_script(raw, production.rel(path))
     return text, sha(text)
 
 
@@ -71,13 +77,17 @@ def check_text(production: Production, name: str, text: str) -> list[dict]:
         episode = parse(production, name, text)
         lexicon = load_lexicon(production)
         store = SourceStore(production.cache_dir / "sources")
+        takes = Takes(production)   # only asked: nothing is registered for unsaved text
         with make_synthesizer(production, BuildOptions()) as synth:
             synth.cache_only = True    # checking never synthesizes
-            result = check_episode(production, episode, store, lexicon, synth,
-                                   Takes(production))
+            result = check_episode(production, episode, store, lexicon, synth, takes)
     except RadioError as exc:
         return problems_of(exc)
-    return [problem_dict(p) for p in result.warnings]
+    try:   # as `radio check` warns: a take recorded for the text before this edit
+        stale = takes.stale_problems(episode)
+    except RadioError as exc:
+        stale = getattr(exc, "problems", None) or [exc.problem]
+    return [problem_dict(p) for p in [*result.warnings, *stale]]
 
 
 def _words(paragraph: Paragraph) -> tuple[str, str]:
@@ -97,17 +107,23 @@ def changed_paragraphs(before, after) -> tuple[Paragraph, ...]:
 
 
 def save_script(production: Production, name: str, text: str, base_sha: str | None) -> Saved:
-    """Write *text* atomically unless the file changed since *base_sha* (Conflict)."""
+    """Write *text* atomically unless the file changed since *base_sha* (Conflict).
+
+    Saving the very text that is on disk is no conflict whatever the base (a second
+    Ctrl-S while the first save was under way)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    disk_text, disk_sha = read_script(production, name)
-    if base_sha != disk_sha:
-        raise Conflict(disk_text, disk_sha)
+    with SAVE_LOCK:
+        disk_text, disk_sha = read_script(production, name)
+        if text == disk_text:
+            return Saved(disk_sha, (), None)
+        if base_sha != disk_sha:
+            raise Conflict(disk_text, disk_sha)
+        path: Path = production.script_path(name)
+        write_text(path, text)
     try:
         before = parse(production, name, disk_text)
     except RadioError:
         before = None
-    path: Path = production.script_path(name)
-    write_text(path, text)
     try:
         after = parse(production, name, text)
     except (ProblemsError, RadioError):

@@ -1,8 +1,10 @@
 """The episodes list: each episode's state at a glance, and new episodes from a template."""
 from __future__ import annotations
 
+import json
 import re
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 TEMPLATE = """\
 ---
-title: "{title}"
+title: {title}
 number: {number}
 speakers:
   MC1: {{name: "Người dẫn 1", voice: vi, pitch: 40, rate: 160}}
@@ -126,6 +128,9 @@ def create_episode(production: Production, name: str, title: str) -> str:
         numbers = [e.number for e in load_episodes(production)]
     except RadioError:
         numbers = []
-    title = (title or name).replace('"', "'").strip()
-    write_text(path, TEMPLATE.format(title=title, number=max(numbers, default=0) + 1))
+    # NFC, on one line, and quoted as JSON (a YAML double-quoted scalar): a backslash,
+    # a quote or a colon in a title must not break the new script's front matter
+    title = " ".join(unicodedata.normalize("NFC", title or name).split()) or name
+    write_text(path, TEMPLATE.format(title=json.dumps(title, ensure_ascii=False),
+                                     number=max(numbers, default=0) + 1))
     return production.rel(path)

@@ -64,6 +64,7 @@ VI = {
     "editor.save": "Lưu",
     "editor.saved": "Đã lưu lúc {time}.",
     "editor.unsaved": "Chưa lưu",
+    "editor.leave": "Kịch bản có thay đổi chưa lưu. Rời trang này và bỏ các thay đổi đó?",
     "editor.checking": "Đang kiểm tra…",
     "editor.no_problems": "Không có lỗi.",
     "editor.problems": "{count} vấn đề",
@@ -85,6 +86,7 @@ VI = {
     "pron.sample": "Câu thử",
     "pron.spoken": "Đọc là",
     "pron.save": "Lưu cách đọc",
+    "pron.conflict": "Tệp pronunciations.tsv đã được sửa ở nơi khác trong lúc bạn soạn. Bấm OK để ghi đè bằng bản của bạn, hoặc Hủy để mở bản trên đĩa.",
     "release.title": "Dựng và phát hành",
     "release.preset": "Chế độ âm thanh",
     "release.build": "Dựng tất cả chuyên đề",
@@ -111,6 +113,10 @@ VI = {
     "error.name": "Tên {name} không hợp lệ: chỉ dùng chữ thường không dấu, số, '_' và '-'.",
     "error.length": "Thiếu độ dài yêu cầu (Content-Length). Hãy tải lên bằng trình duyệt.",
     "error.readonly": "Trang nghe thử chỉ để xem: hãy dùng radio studio để sửa.",
+    "error.undecodable": "Không đọc được tệp âm thanh {name} ({reason}). Hãy thu hoặc xuất lại tệp rồi tải lên lần nữa.",
+    "error.empty_script": "Kịch bản trống nên chưa được lưu; tệp {path} vẫn giữ nguyên. Muốn bỏ chuyên đề này, hãy xóa tệp kịch bản của nó.",
+    "error.filename": "Tên tệp {name} không dùng được trên Windows (có ký tự : * ? \" < > |, kết thúc bằng dấu chấm, quá 120 ký tự hoặc là tên dành riêng như CON, NUL). Hãy đổi tên tệp rồi tải lên lại.",
+    "error.body": "Yêu cầu không hợp lệ: nội dung gửi lên không đọc được. Hãy tải lại trang rồi thử lại.",
 }
 
 EN = {
@@ -168,6 +174,7 @@ EN = {
     "editor.save": "Save",
     "editor.saved": "Saved at {time}.",
     "editor.unsaved": "Not saved",
+    "editor.leave": "The script has unsaved changes. Leave this page and discard them?",
     "editor.checking": "Checking…",
     "editor.no_problems": "No problems.",
     "editor.problems": "{count} problems",
@@ -189,6 +196,7 @@ EN = {
     "pron.sample": "Test sentence",
     "pron.spoken": "Spoken as",
     "pron.save": "Save the pronunciations",
+    "pron.conflict": "pronunciations.tsv was changed elsewhere while you edited it. OK overwrites it with yours; Cancel opens the version on disk.",
     "release.title": "Build and release",
     "release.preset": "Preset",
     "release.build": "Build every episode",
@@ -215,6 +223,10 @@ EN = {
     "error.name": "The name {name} is not valid: use lower-case letters without accents, digits, '_' and '-'.",
     "error.length": "The request has no length (Content-Length). Upload with the browser.",
     "error.readonly": "The preview is read-only: use radio studio to edit.",
+    "error.undecodable": "{name} cannot be read as audio ({reason}). Record or export it again, then upload it again.",
+    "error.empty_script": "The script is empty, so it was not saved; {path} is unchanged. To drop this episode, delete its script file.",
+    "error.filename": "The file name {name} cannot be used on Windows (it has : * ? \" < > |, ends with a dot, is over 120 characters or is a reserved name such as CON, NUL). Rename the file, then upload it again.",
+    "error.body": "Invalid request: what was sent cannot be read. Reload the page and try again.",
 }
 
 TABLES = {"vi": VI, "en": EN}

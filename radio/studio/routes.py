@@ -14,7 +14,7 @@ from ..preview.server import HEADERS, file_response, preview_routes
 from . import editor, messages
 from .builds import Jobs
 from .episodes import create_episode, list_episodes
-from .routes_util import error, json_response, problems_response
+from .routes_util import error, json_body, json_response, problems_response
 from .security import SESSION_COOKIE
 
 STATIC = Path(__file__).parent / "static"
@@ -69,7 +69,7 @@ class StudioRoutes:
         return json_response(messages.table(lang))
 
     async def set_lang(self, request):
-        lang = messages.pick((await request.json()).get("lang"))
+        lang = messages.pick((await json_body(request, lang=str)).get("lang"))
         response = json_response({"lang": lang})
         response.set_cookie("radio_lang", lang, samesite="strict", httponly=True)
         return response
@@ -80,7 +80,7 @@ class StudioRoutes:
         wait = guard.wait_s(address)
         if wait:
             return error(request, 429, "login.limited", seconds=wait)
-        password = str((await request.json()).get("password", ""))
+        password = str((await json_body(request, password=str)).get("password") or "")
         if not await run_in_threadpool(guard.login, address, password):
             return error(request, 403, "login.wrong")
         guard.drop(request.state.token)
@@ -99,7 +99,7 @@ class StudioRoutes:
         return json_response(await run_in_threadpool(list_episodes, self.production()))
 
     async def new_episode(self, request):
-        body = await request.json()
+        body = await json_body(request, name=str, title=str)
         try:
             rel = await run_in_threadpool(create_episode, self.production(),
                                           str(body.get("name", "")), str(body.get("title", "")))
@@ -112,7 +112,10 @@ class StudioRoutes:
         if name is None:
             return error(request, 404, "error.episode", name=request.path_params["name"])
         production = self.production()
-        text, sha = editor.read_script(production, name)
+        try:
+            text, sha = editor.read_script(production, name)
+        except RadioError as exc:   # not UTF-8: what to do, as `radio check` says it
+            return problems_response(exc)
         self.services.live.session(name)   # its preview starts building now
         return json_response({"name": name, "text": text, "sha": sha,
                               "path": production.rel(production.script_path(name))})
@@ -121,7 +124,7 @@ class StudioRoutes:
         name = self.episode_name(request)
         if name is None:
             return error(request, 404, "error.episode", name=request.path_params["name"])
-        text = str((await request.json()).get("text", ""))
+        text = (await json_body(request, text=str)).get("text") or ""
         problems = await run_in_threadpool(editor.check_text, self.production(), name, text)
         return json_response({"problems": problems})
 
@@ -129,13 +132,19 @@ class StudioRoutes:
         name = self.episode_name(request)
         if name is None:
             return error(request, 404, "error.episode", name=request.path_params["name"])
-        body = await request.json()
+        body = await json_body(request, ("text",), text=str, base_sha=str)
+        if not body["text"].strip():   # one Ctrl-A, Delete, Ctrl-S must not wipe a script
+            production = self.production()
+            return error(request, 422, "error.empty_script",
+                         path=production.rel(production.script_path(name)))
         try:
             saved = await run_in_threadpool(editor.save_script, self.production(), name,
-                                            str(body.get("text", "")), body.get("base_sha"))
+                                            body["text"], body.get("base_sha"))
         except editor.Conflict as exc:
             return json_response({"conflict": True, "disk_text": exc.disk_text,
                                   "disk_sha": exc.disk_sha}, 409)
+        except RadioError as exc:   # the file on disk is no longer UTF-8: nothing written
+            return problems_response(exc)
         heard = []
         for paragraph in saved.changed[:3]:
             audition = await run_in_threadpool(

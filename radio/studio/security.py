@@ -18,6 +18,7 @@ import os
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 LOGIN_TRIES = 5            # failed logins per address ...
 LOGIN_WINDOW_S = 60.0      # ... per this many seconds
 SESSION_TTL_S = 12 * 3600
+MAX_GUEST_SESSIONS = 1000  # sessions not logged in kept at once (every cookieless request
+                           # makes one: a script on the LAN must not fill the memory)
 
 
 def is_loopback(host: str) -> bool:
@@ -46,21 +49,27 @@ def is_loopback(host: str) -> bool:
 
 # -- passwords ---------------------------------------------------------------
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    """The password's scrypt hash, of its NFC form: a Vietnamese password typed with a
+    keyboard that composes (NFC) or one that does not (NFD, "Unicode tổ hợp") is one."""
     salt = salt or secrets.token_bytes(16)
+    password = unicodedata.normalize("NFC", password)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
     return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
 def check_password(password: str, stored: str) -> bool:
+    """*password* (in NFC; as typed too, for a hash made before passwords were NFC)
+    against *stored*."""
     try:
         kind, n, r, p, salt, digest = stored.strip().split("$")
         if kind != "scrypt":
             return False
-        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
-                             n=int(n), r=int(r), p=int(p))
+        tries = dict.fromkeys([unicodedata.normalize("NFC", password), password])
+        got = [hashlib.scrypt(text.encode(), salt=bytes.fromhex(salt), dklen=32,
+                              n=int(n), r=int(r), p=int(p)) for text in tries]
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(got.hex(), digest)
+    return any(hmac.compare_digest(one.hex(), digest) for one in got)
 
 
 def set_password(state_dir: Path, password: str) -> Path:
@@ -121,6 +130,14 @@ class Guard:
                           authenticated or not self.login_required)
         with self._lock:
             self._sessions[token] = session
+            guests = [t for t, s in self._sessions.items() if not s.authenticated]
+            if len(guests) > MAX_GUEST_SESSIONS:
+                now = time.monotonic()
+                for old in [t for t, s in self._sessions.items()
+                            if now - s.created > SESSION_TTL_S]:
+                    del self._sessions[old]
+                for old in guests[:len(guests) - MAX_GUEST_SESSIONS]:   # oldest first
+                    self._sessions.pop(old, None)
         return token, session
 
     def drop(self, token: str | None) -> None:

@@ -91,8 +91,27 @@ def certificate(state_dir: Path, host: str, cert: Path | None,
         for path in (cert, key):
             if not path.is_file():
                 raise UserError(_l("{path} does not exist", path=path), hint=_l("give a PEM file"))
+        check_pair(cert, key)
         return cert, key
     return self_signed(state_dir, host)
+
+
+def check_pair(cert: Path, key: Path) -> None:
+    """UserError unless *cert* and *key* are a PEM certificate and its unencrypted key that
+    go together (a .pfx or a DER .cer, a key for another certificate, a passphrase...)."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        # a passphrase would be asked for on the terminal: answer none, and refuse
+        context.load_cert_chain(str(cert), str(key), password=lambda: b"")
+        fingerprint(cert)
+    except (ssl.SSLError, ValueError, OSError):
+        raise UserError(_l("{cert} and {key} are not a PEM certificate and the key that goes "
+                           "with it", cert=cert, key=key),
+                        hint=_l("give the certificate and its unencrypted private key as PEM "
+                                "(convert a .pfx: openssl pkcs12 -in file.pfx -nodes), or "
+                                "neither for a self-signed certificate")) from None
 
 
 def _now() -> datetime.datetime:

@@ -27,11 +27,20 @@ class Refused(Exception):
         self.values = values
 
 
+# Windows cannot hold these in a name (productions are shared between Windows PCs)
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+
+
 def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", (name or "").strip())
-    if (not name or name.startswith(".") or any(c in name for c in "/\\\0:")
-            or name != Path(name).name or len(name) > 120):
+    if (not name or name.startswith(".") or any(c in name for c in "/\\\0")
+            or name != Path(name).name):
         raise Refused(400, "error.path", path=name or "?")
+    if (any(c in name for c in ':<>"|?*') or any(ord(c) < 32 for c in name)
+            or name.endswith(".") or len(name) > 120
+            or name.split(".")[0].strip().upper() in WINDOWS_RESERVED):
+        raise Refused(400, "error.filename", name=name)
     return name
 
 
@@ -45,6 +54,23 @@ def looks_like_audio(name: str, head: bytes) -> bool:
     if suffix == ".wav" and head[8:12] != b"WAVE":
         return False
     return head.startswith(wanted)
+
+
+def refuse_undecodable(path: Path, name: str, whole: bool = False) -> None:
+    """Refused (415) unless ffmpeg reads *path* as audio: its header (a probe), or with
+    *whole* every sample as the build will (a take is decoded whole by the next build).
+    A right signature with garbage behind it is refused here, not by a later build."""
+    from ..audio import decode as dec
+    from ..errors import message_of
+
+    try:
+        if whole:
+            if not len(dec.decode(path, 1)):
+                raise dec.DecodeError("no audio samples")
+        else:
+            dec.probe(path)
+    except dec.DecodeError as exc:
+        raise Refused(415, "error.undecodable", name=name, reason=message_of(exc)) from None
 
 
 def target_path(assets_dir: Path, folder: str, name: str) -> Path:
@@ -77,6 +103,8 @@ def save_upload(target: Path, upload, limit: int) -> int:
             if size > limit:
                 raise Refused(413, "error.too_big", mb=limit // (1024 * 1024))
             out.write(block)
+        out.flush()
+        refuse_undecodable(Path(out.name), target.name)
     return size
 
 

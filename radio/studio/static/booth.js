@@ -83,9 +83,8 @@ window.radioBooth = (() => {
     document.body.dataset.booth = "recorded";
   }
 
-  async function upload(blob, type) {
+  async function upload(blob, type, row = B.rows[B.index]) {
     const { api, t, notice } = B.h;
-    const row = B.rows[B.index];
     const { ok, data } = await api(
       `/api/episodes/${encodeURIComponent(B.name)}/takes/${row.pid}?type=${type}`,
       { method: "POST", form: blob });
@@ -96,8 +95,33 @@ window.radioBooth = (() => {
     await load();
   }
 
-  function select(index) {
-    B.index = Math.max(0, Math.min(B.rows.length - 1, index));
+  const visible = (i) => {
+    const item = document.querySelectorAll("#booth-list li")[i];
+    return !item || !item.hidden;
+  };
+
+  // The highlighted row is always a visible one (the narrator filter hides the others),
+  // and a recording not yet accepted belongs to its row: moving to another row drops it,
+  // so that Enter can never save it as another paragraph's take.
+  function select(index, step = 0) {
+    let next = Math.max(0, Math.min(B.rows.length - 1, index));
+    while (step && !visible(next) && next + step >= 0 && next + step < B.rows.length) {
+      next += step;
+    }
+    if (!visible(next)) {
+      const first = B.rows.findIndex((_, i) => visible(i));
+      if (first < 0) return;
+      next = first;
+    }
+    if (B.recording) next = B.index;   // a recording in progress stays with its row
+    if (next !== B.index && B.wav) {
+      B.wav = null;
+      $("#booth-accept").disabled = true;
+      $("#booth-listen").removeAttribute("src");
+      $("#booth-state").textContent = "";
+      document.body.dataset.booth = "";
+    }
+    B.index = next;
     document.querySelectorAll("#booth-list li").forEach((li, i) => li.classList.toggle("current", i === B.index));
     const current = document.querySelectorAll("#booth-list li")[B.index];
     if (current) current.scrollIntoView({ block: "nearest" });
@@ -124,7 +148,7 @@ window.radioBooth = (() => {
         const file = event.dataTransfer.files[0];
         if (!file) return;
         select(i);
-        upload(file, (file.name.split(".").pop() || "wav").toLowerCase());
+        upload(file, (file.name.split(".").pop() || "wav").toLowerCase(), B.rows[i]);
       });
       return li;
     });
@@ -150,8 +174,8 @@ window.radioBooth = (() => {
     if (document.body.dataset.view !== "booth") return;
     if (target instanceof Element && target.closest("input, select, textarea, audio")) return;
     if (event.key === " ") { event.preventDefault(); toggle(); }
-    else if (event.key === "ArrowDown") { event.preventDefault(); select(B.index + 1); }
-    else if (event.key === "ArrowUp") { event.preventDefault(); select(B.index - 1); }
+    else if (event.key === "ArrowDown") { event.preventDefault(); select(B.index + 1, 1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); select(B.index - 1, -1); }
     else if (event.key === "Enter" && B.wav && !$("#booth-accept").disabled) upload(B.wav, "wav");
   });
 

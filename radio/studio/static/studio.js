@@ -122,8 +122,25 @@
     document.body.dataset.view = view;
   }
 
+  // A textarea's value has "\n" line ends whatever the file has ("\r\n" from Windows
+  // editors): compare and keep texts in that form, or a script is "unsaved" on opening.
+  const lf = (text) => (text || "").replace(/\r\n?/g, "\n");
+  const unsaved = () => document.body.dataset.view === "edit" && document.body.dataset.dirty === "1";
+
+  // Leaving the editor with unsaved changes asks first (another view, or closing the tab).
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved()) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   async function route() {
     const hash = location.hash || "#/";
+    if (unsaved() && S.editHash && hash !== S.editHash) {
+      if (!window.confirm(t("editor.leave"))) {
+        history.replaceState(null, "", S.editHash);   // stay: no hashchange, nothing reloaded
+        return;
+      }
+      document.body.dataset.dirty = "0";
+    }
     notice("");
     if (hash.startsWith("#/edit/")) return openEditor(decodeURIComponent(hash.slice(7)));
     if (hash.startsWith("#/booth/")) {
@@ -267,10 +284,21 @@
   async function openEditor(name) {
     show("edit");
     const { ok, data } = await api(`/api/episodes/${encodeURIComponent(name)}/script`);
-    if (!ok) { notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error"); return; }
+    if (!ok) {   // e.g. a script saved in VNI or UTF-16: say what to do, show no other text
+      S.episode = null;
+      S.saved = "";
+      $("#source").value = "";
+      $("#edit-title").textContent = name;
+      $("#edit-path").textContent = "";
+      setEditState();
+      renderHighlight();
+      notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error");
+      return;
+    }
     S.episode = name;
+    S.editHash = `#/edit/${encodeURIComponent(name)}`;
     S.sha = data.sha;
-    S.saved = data.text;
+    S.saved = lf(data.text);
     S.savedAt = "";
     $("#edit-title").textContent = name;
     $("#edit-path").textContent = data.path;
@@ -297,7 +325,16 @@
     if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
   });
 
-  async function save(force = false) {
+  // One save at a time: a second Ctrl-S while the first is under way waits for it, so
+  // it is sent with the text's new SHA-256 and is not taken for another tab's change.
+  let saving = Promise.resolve();
+  function save(force = false) {
+    saving = saving.then(() => saveNow(force), () => saveNow(force));
+    return saving;
+  }
+
+  async function saveNow(force) {
+    if (!S.episode) return;
     const text = $("#source").value;
     const base = force ? S.diskSha : S.sha;
     const started = performance.now();
@@ -305,12 +342,12 @@
       { method: "POST", body: { text, base_sha: base } });
     if (status === 409 && data.conflict) {
       S.diskSha = data.disk_sha;
-      S.diskText = data.disk_text;
+      S.diskText = lf(data.disk_text);
       $("#disk-text").textContent = data.disk_text;
       $("#conflict").hidden = false;
       return;
     }
-    if (!ok) { notice(data.error || "", "error"); return; }
+    if (!ok) { notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error"); return; }
     $("#conflict").hidden = true;
     S.sha = data.sha;
     S.saved = text;
@@ -376,7 +413,12 @@
   async function openPronunciations() {
     show("pron");
     const { ok, data } = await api("/api/pronunciations");
-    if (!ok) return;
+    if (!ok) {   // e.g. saved by Excel as "Unicode text": say what to do
+      $("#pron-text").value = "";
+      S.pronSha = null;
+      showProblems($("#pron-problems"), data.problems || []);
+      return;
+    }
     $("#pron-text").value = data.text;
     S.pronSha = data.sha;
     $("#pron-state").textContent = "";
@@ -384,8 +426,20 @@
   }
 
   $("#pron-save").addEventListener("click", async () => {
-    const { ok, data } = await api("/api/pronunciations", { method: "POST",
+    let { ok, data } = await api("/api/pronunciations", { method: "POST",
       body: { text: $("#pron-text").value, base_sha: S.pronSha } });
+    if (data.conflict) {   // changed on disk meanwhile: the producer chooses, nothing is lost
+      if (window.confirm(t("pron.conflict"))) {
+        ({ ok, data } = await api("/api/pronunciations", { method: "POST",
+          body: { text: $("#pron-text").value, base_sha: data.disk_sha } }));
+      } else {
+        $("#pron-text").value = data.disk_text;
+        S.pronSha = data.disk_sha;
+        $("#pron-state").textContent = "";
+        speak();
+        return;
+      }
+    }
     if (ok) S.pronSha = data.sha;
     showProblems($("#pron-problems"), ok ? [] : data.problems);
     $("#pron-state").textContent = ok ? t("editor.saved", { time: now() })
