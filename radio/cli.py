@@ -83,7 +83,7 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
     from .pipeline.options import BuildOptions
 
     if not episodes and not all_:
-        raise click.UsageError("name an episode (e.g. radio build episode1) or use --all")
+        raise click.UsageError(_("name an episode (e.g. radio build episode1) or use --all"))
     options = BuildOptions.from_names(preset, engine, offline=offline, use_cache=not no_cache,
                                       jobs=jobs or default_jobs(), strict=strict)
     production = ctx.production()

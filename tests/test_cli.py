@@ -240,6 +240,12 @@ def test_a_script_named_in_nfd_is_the_episode_its_name_spells(tmp_path):
                                                                             "episode1"]
 
 
+def test_build_without_an_episode_says_so_in_the_users_language(built):
+    code, out, err = run(["--lang", "vi", "build"], built)
+    assert code == 2
+    assert "hãy nêu tên chuyên đề cần dựng" in err and "--all" in err
+
+
 def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
     code, out, err = run(["init", "Cam Hà Tĩnh"], tmp_path)
     assert code == 0, err

@@ -76,6 +76,7 @@ KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit
          "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol",
          "code", "loanword", "fraction", "place")
 ACRONYMS_PATH = Path(__file__).parent / "data" / "acronyms.tsv"
+PRONUNCIATIONS_NAME = "pronunciations.tsv"   # a production's own, at its root
 LOANWORDS_PATH = loanwords.LOANWORDS_PATH
 MAX_ROUNDS = 4  # passes until the text no longer changes (idempotence)
 _DIGIT = re.compile(r"\d")
@@ -145,10 +146,13 @@ def _read_tsv(path: Path, problems: list[Problem],
               data: bytes | None = None) -> list[tuple[str, str]]:
     """The pairs of *path* (its bytes *data* when the caller has read them)."""
     hint = _l("write the written form, a TAB, then the spoken form (UBND<TAB>Ủy ban nhân dân)")
+    # A production's pronunciations.tsv sits at its root: named as every file of the
+    # production is, from there (the built-in tables by their whole path).
+    shown = path.name if path.name == PRONUNCIATIONS_NAME else str(path)
     try:
         text = (path.read_bytes() if data is None else data).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(_l("not UTF-8 text ({reason})", reason=exc.reason), str(path),
+        problems.append(Problem(_l("not UTF-8 text ({reason})", reason=exc.reason), shown,
                                 None, _l("save the file as UTF-8")))
         return []
     pairs, seen = [], {}
@@ -162,18 +166,18 @@ def _read_tsv(path: Path, problems: list[Problem],
                          "expected two columns separated by a tab, found {n} column",
                          "expected two columns separated by a tab, found {n} columns",
                          len(columns)))
-            problems.append(Problem(found, str(path), number, hint))
+            problems.append(Problem(found, shown, number, hint))
             continue
         written = clean(columns[0])
         if written != clean(columns[1]) and _has_word(clean(columns[1]), written):
             problems.append(Problem(_l("the spoken form repeats the written form '{written}'",
-                                       written=columns[0]), str(path), number,
+                                       written=columns[0]), shown, number,
                                     _l("it would be replaced again on every reading: write "
                                        "only what is said instead of it")))
             continue
         if written in seen and seen[written][1] != columns[1]:
             problems.append(Problem(_l("'{written}' is already defined on line {line}",
-                                       written=columns[0], line=seen[written][0]), str(path),
+                                       written=columns[0], line=seen[written][0]), shown,
                                     number, _l("keep one line per written form")))
             continue
         seen[written] = (number, columns[1])

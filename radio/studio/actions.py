@@ -182,16 +182,8 @@ def _lexicon_of(tsv: str):
 
     from ..speech.normalize import load_lexicon
 
-    from dataclasses import replace
-
-    from ..errors import ProblemsError
-
+    # A scratch copy under the production file's name: its problems name pronunciations.tsv.
     with tempfile.TemporaryDirectory(prefix="radio-pron-") as folder:
         path = Path(folder) / "pronunciations.tsv"
         path.write_text(tsv, encoding="utf-8")
-        try:
-            return load_lexicon(path)
-        except ProblemsError as exc:   # name the production's file, not the scratch copy
-            raise ProblemsError([replace(p, path="pronunciations.tsv")
-                                 if p.path and folder in p.path else p
-                                 for p in exc.problems]) from None
+        return load_lexicon(path)
