@@ -146,6 +146,28 @@ def test_journalists_forms(production, tmp_path):
     assert dict(zip(labels, voices))["NU"][1].startswith("f")
 
 
+@pytest.mark.parametrize("written, label", [
+    ("Phát thanh viên", "PTV"), ("PTV", "PTV"), ("PTV 2", "PTV2"),
+    ("Phát thanh viên nữ", "PTVN"), ("PHÁT THANH VIÊN NAM", "PTVN"),
+    ("Dẫn chương trình", "DCT"), ("DCT", "DCT"), ("Lời dẫn", "LD"), ("Lời bình", "LB")])
+def test_broadcasters_labels(production, tmp_path, written, label):
+    """What a radio station calls its readers (the announcer, "phát thanh viên") is a
+    speaker label, not a paragraph left out of the script."""
+    import docx
+
+    document = docx.Document()
+    for line in [f"{written}: Kính thưa quý vị thính giả.", "(Nhạc chuyển)",
+                 f"{written}:", "Xin hẹn gặp lại."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ptv.docx"))
+    code, out, err = _import(production, tmp_path / "ptv.docx")
+    assert code == 0, err
+    assert "not classified" not in err
+    episode = parse_file(production / "scripts" / "ptv.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        (label, "Kính thưa quý vị thính giả."), (label, "Xin hẹn gặp lại.")]
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

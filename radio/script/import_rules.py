@@ -1,7 +1,7 @@
 """How journalists write a radio script in Word: speaker labels, stage directions.
 
 Pure text rules, shared by the importer: which line start is a speaker label
-("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Nam:"/"Nữ:"), which line is a
+("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Phát thanh viên:", "Nam:"/"Nữ:"), which line is a
 stage direction ("(Nhạc hiệu)", "[Nhạc nền]", "(Băng phỏng vấn: …)", "Nhạc
 chuyển") and which cue it becomes, and the label and voice each speaker gets.
 """
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .values import fold
 
 # Speaker forms, matched on the folded text (lowercase, no accents).
-_ROLE = (r"mc|dan|nguoi dan(?: chuong trinh)?|ndct|nd|pv|phong vien|btv|bien tap vien|"
+_ROLE = (r"mc|dan|nguoi dan(?: chuong trinh)?|dan chuong trinh|dct|ndct|nd|loi dan|loi binh|"
+         r"pv|phong vien|btv|bien tap vien|ptv|phat thanh vien|"
          r"nam|nu|giong(?: doc)?(?: nam| nu)?|doc|khach moi|km|nhan vat|nv|"
          r"nguoi doc|thuyet minh|tm|ong|ba|anh|chi")
 _FOLDED_LABEL = re.compile(rf"^(?:{_ROLE})(?: (?:nam|nu))?\s*\d{{0,2}}$")
