@@ -17,7 +17,7 @@ from docx_writer import direction, expected_cue, write_paragraphs, write_table
 from radio.script import parse_file
 from radio.script.model import Bed, Clip, Jingle, Paragraph, Pause, Pending
 
-ENCODINGS = ["unicode", "tcvn3", "vni", "mixed", "styles", "theme"]
+ENCODINGS = ["unicode", "tcvn3", "vni", "vni-split", "mixed", "styles", "theme"]
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_paragraph_documents_round_trip(production, tmp_path, episode1, encoding
     assert "not classified" not in err
     if encoding in ("tcvn3", "styles", "theme"):
         assert "TCVN3 (ABC)" in out
-    if encoding in ("vni", "mixed"):
+    if encoding in ("vni", "vni-split", "mixed"):
         assert "VNI" in out
     text = script.read_text(encoding="utf-8")
     assert text == unicodedata.normalize("NFC", text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..i18n import _l
 from .docx_fonts import W, FontResolver
-from .legacy import decode_font_text, font_encoding
+from .legacy import decode_font_text, font_encoding, vni_mark
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONTAINERS = {W + t for t in ("hyperlink", "smartTag", "ins", "fldSimple", "customXml",
@@ -134,11 +134,15 @@ class _Reader:
 
     def paragraph(self, p) -> Para:
         self.count += 1
-        pieces: list[tuple[str, bool]] = []
+        parts: list[list] = []   # [text as Word keeps it, look, or None: decoded already]
         for r in _runs(p):
-            text = self.run_text(p, r)
+            parts += self.run_parts(p, r)
+        _join_vni_marks(parts)
+        pieces: list[tuple[str, bool]] = []
+        for text, look, raw in parts:
+            text = self.decode(text, look) if raw else text
             if text:
-                pieces.append((text, self.fonts.look(p, r).bold))
+                pieces.append((text, look.bold))
         text = unicodedata.normalize("NFC", "".join(t for t, _ in pieces))
         prefix = []
         for piece, bold in pieces:
@@ -152,9 +156,11 @@ class _Reader:
                     bool(visible) and all(visible), None if level is None else level + 1,
                     self.fonts.style_name(style_id))
 
-    def run_text(self, p, r) -> str:
+    def run_parts(self, p, r) -> list[list]:
+        """The run's text as [text, look, True] still to decode, with its symbols as
+        [character, look, False]."""
         look = self.fonts.look(p, r)
-        out: list[str] = []
+        out: list[list] = []
         parts: list[str] = []
         for child in r:
             tag = child.tag
@@ -169,13 +175,13 @@ class _Reader:
             elif tag == W + "noBreakHyphen":
                 parts.append("-")
             elif tag == W + "sym":   # decoded by its own font, apart from the text
-                out.append(self.decode("".join(parts), look))
+                out.append(["".join(parts), look, True])
                 parts = []
-                out.append(self.symbol(child))
+                out.append([self.symbol(child), look, False])
             elif tag in (W + "drawing", W + "pict", W + "object"):
                 self.tally.images += 1
-        out.append(self.decode("".join(parts), look))
-        return "".join(out)
+        out.append(["".join(parts), look, True])
+        return [part for part in out if part[0]]
 
     def symbol(self, sym) -> str:
         """A w:sym character: meaningful only in a legacy text font (else a dingbat)."""
@@ -209,6 +215,24 @@ class _Reader:
             return "".join(d.upper() if (ord(c) <= 0x7F and caps_ascii) or
                            (ord(c) > 0x7F and caps_high) else d for c, d in zip(text, decoded))
         return decoded
+
+
+def _join_vni_marks(parts: list[list]) -> None:
+    """Word splits runs anywhere (each editing session, each spelling mark), also
+    between a VNI letter and the byte that carries its marks ("Vie" | "ät"): a part
+    that opens with a mark byte gives it to the VNI part before it, to decode together."""
+    for before, part in zip(parts, parts[1:]):
+        if not (before[2] and part[2] and before[0] and part[0]):
+            continue
+        first = part[0][0]
+        if ord(first) <= 0x7F or vni_mark(first) is None:
+            continue
+        ends_high = ord(before[0][-1]) > 0x7F
+        before_font = before[1].hansi_font if ends_high else before[1].ascii_font
+        if font_encoding(before_font)[0] == "vni" and \
+                font_encoding(part[1].hansi_font)[0] == "vni":
+            before[0] += first
+            part[0] = part[0][1:]
 
 
 def _runs(element):

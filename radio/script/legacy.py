@@ -149,6 +149,13 @@ def _byte_of(ch: str) -> int | None:
     return raw[0] if len(raw) == 1 else None
 
 
+def vni_mark(ch: str) -> tuple[str, str] | None:
+    """(shape mark, tone mark) when *ch*, as Word keeps a VNI-font character, is a byte
+    that carries the marks of the letter before it, else None."""
+    code = _byte_of(ch)
+    return None if code is None else _marks(_CP1252[code])
+
+
 def decode_font_text(text: str, encoding: str, capitals: bool = False) -> str:
     """Text that Word shows in a legacy font -> NFC Unicode.  Characters that are no
     8-bit code (real Unicode typed into such a run) are kept as they are; the soft
