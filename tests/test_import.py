@@ -168,6 +168,34 @@ def test_broadcasters_labels(production, tmp_path, written, label):
         (label, "Kính thưa quý vị thính giả."), (label, "Xin hẹn gặp lại.")]
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".txt"])
+def test_invisible_characters_are_left_out(production, tmp_path, suffix):
+    """Zero-width spaces and joiners, word joiners, byte order marks, direction marks and
+    optional hyphens (pasted from web pages and Zalo into Word) are not in the script:
+    no voice can say them, and check would warn about each one."""
+    import docx
+
+    lines = ["MC1:\u200b Kính\u00a0thưa quý\u200c vị.", "\ufeffMC2: Xin\u2060 ch\u00adào\u200e các bạn.",
+             "MC1: Năm 2024\u200b, sản lượng đạt 30.000\u200d tấn."]
+    path = tmp_path / f"an{suffix}"
+    if suffix == ".docx":
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(path))
+    else:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = _import(production, path)
+    assert code == 0, err
+    script = production / "scripts" / "an.md"
+    episode = parse_file(script, "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC2", "Xin chào các bạn."),
+        ("MC1", "Năm 2024, sản lượng đạt 30.000 tấn.")]
+    code, out, err = run_radio(["check", "an"], cwd=production)
+    assert code == 0 and "no voice can say" not in err, err
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

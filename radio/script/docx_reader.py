@@ -54,6 +54,14 @@ class WordDocument:
     tally: Tally
 
 
+def readable(text: str) -> str:
+    """NFC text without the invisible characters that Word and web pages leave in it
+    (zero-width spaces and joiners, word joiners, byte order marks, direction marks,
+    soft hyphens): no voice can say them, and they split words for the speech rules."""
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in text if unicodedata.category(ch) != "Cf"))
+
+
 def refuse_unreadable(raw: bytes, shown: str) -> None:
     """Say in one line why *raw* is no .docx we can read (password, legacy .doc...)."""
     if raw.startswith(OLE_MAGIC):
@@ -95,7 +103,7 @@ def read_docx(path: Path, shown: str) -> WordDocument:
     has_core = any(rel.reltype == RT.CORE_PROPERTIES
                    for rel in document.part.package.rels.values())
     title = document.core_properties.title if has_core else ""
-    title = unicodedata.normalize("NFC", (title or "").strip())
+    title = readable((title or "").strip())
     return WordDocument(title, tuple(blocks), reader.tally)
 
 
@@ -143,7 +151,7 @@ class _Reader:
             text = self.decode(text, look) if raw else text
             if text:
                 pieces.append((text, look.bold))
-        text = unicodedata.normalize("NFC", "".join(t for t, _ in pieces))
+        text = readable("".join(t for t, _ in pieces))
         prefix = []
         for piece, bold in pieces:
             if not bold and piece.strip():
@@ -152,7 +160,7 @@ class _Reader:
         visible = [b for t, b in pieces if t.strip()]
         level = self.fonts.outline_level(p)
         style_id = self.fonts.paragraph_style(p)
-        return Para(self.count, text, unicodedata.normalize("NFC", "".join(prefix)),
+        return Para(self.count, text, readable("".join(prefix)),
                     bool(visible) and all(visible), None if level is None else level + 1,
                     self.fonts.style_name(style_id))
 

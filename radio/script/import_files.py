@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..fsio import read_input, write_text
 from ..i18n import _l
-from .docx_reader import read_docx
+from .docx_reader import read_docx, readable
 from .importer import Imported, Line, import_lines, lines_of
 from .legacy import NAMES, decode_legacy, guess
 from .values import fold
@@ -84,7 +84,7 @@ def _from_text(raw: bytes, shown: str) -> Source:
                                                 "or give the .docx")) from None
         text = decode_legacy(raw, key)
         encodings = (NAMES[key],)
-    lines = tuple(Line(number, " ".join(line.split()))
+    lines = tuple(Line(number, " ".join(readable(line).split()))
                   for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1))
     return Source(lines, "", encodings)
 
