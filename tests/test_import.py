@@ -196,6 +196,50 @@ def test_invisible_characters_are_left_out(production, tmp_path, suffix):
     assert code == 0 and "no voice can say" not in err, err
 
 
+def _italic_document(path: Path, lines: list[tuple[str, bool]]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text, italic in lines:
+        paragraph = document.add_paragraph()
+        for index, word in enumerate(text.split(" ")):   # Word's runs end anywhere
+            paragraph.add_run(word if index == 0 else " " + word).italic = italic or None
+    document.save(str(path))
+    return path
+
+
+def test_stage_directions_in_italics_are_not_read(production, tmp_path):
+    """Many write the sounds and the words of a recording in italics, on lines of their
+    own: they become cues or notes, never words for the speaker before them to read."""
+    document = _italic_document(tmp_path / "nghieng.docx", [
+        ("MC1: Kính thưa quý vị, mời quý vị nghe ý kiến của người dân.", False),
+        ("Tiếng vỗ tay", True), ("MC1: Và đây là ông Nguyễn Văn A.", False),
+        ("Năm nay cam được mùa, bà con rất phấn khởi.", True),
+        ("Nhạc chuyển", True), ("MC2: Xin cảm ơn ông. Câu hỏi có chữ nghiêng.", False)])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "nghieng.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, mời quý vị nghe ý kiến của người dân."),
+        ("MC1", "Và đây là ông Nguyễn Văn A."), ("MC2", "Xin cảm ơn ông. Câu hỏi có chữ nghiêng.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("clip", "Tiếng vỗ tay"), ("jingle", "Nhạc chuyển")]
+    assert "paragraph 4 was not classified (kept as a comment): Năm nay cam" in err
+
+
+def test_a_document_all_in_italics_is_read(production, tmp_path):
+    document = _italic_document(tmp_path / "tat_ca.docx", [
+        ("MC1: Kính thưa quý vị.", True), ("Hôm nay chúng ta nói về cam.", True),
+        ("(Nhạc chuyển)", True), ("MC2: Xin cảm ơn.", True)])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "tat_ca.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC1", "Hôm nay chúng ta nói về cam."),
+        ("MC2", "Xin cảm ơn.")]
+    assert "not classified" not in err
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

@@ -32,6 +32,7 @@ class Para:
     all_bold: bool
     heading: int | None    # outline level + 1 (Word headings), else None
     style: str             # the paragraph style's name ("Title", "heading 1", ...)
+    all_italic: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,13 @@ class _Reader:
             parts += self.run_parts(p, r)
         _join_vni_marks(parts)
         pieces: list[tuple[str, bool]] = []
+        italic: list[bool] = []
         for text, look, raw in parts:
             text = self.decode(text, look) if raw else text
             if text:
                 pieces.append((text, look.bold))
+            if text.strip():
+                italic.append(look.italic)
         text = readable("".join(t for t, _ in pieces))
         prefix = []
         for piece, bold in pieces:
@@ -162,7 +166,7 @@ class _Reader:
         style_id = self.fonts.paragraph_style(p)
         return Para(self.count, text, readable("".join(prefix)),
                     bool(visible) and all(visible), None if level is None else level + 1,
-                    self.fonts.style_name(style_id))
+                    self.fonts.style_name(style_id), bool(italic) and all(italic))
 
     def run_parts(self, p, r) -> list[list]:
         """The run's text as [text, look, True] still to decode, with its symbols as

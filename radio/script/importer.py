@@ -35,6 +35,7 @@ class Line:
     style: str = ""
     speaker_cell: str | None = None   # from a two-column table: None outside tables
     figures: bool = False             # a row of a table of figures, its cells joined by |
+    italic: bool = False              # all in italics: how many write stage directions
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _para_lines(para: Para, speaker_cell: str | None) -> list[Line]:
         text = " ".join(text.replace("\t", " ").split())
         lines.append(Line(para.number, text, para.bold_prefix if index == 0 else "",
                           para.all_bold, para.heading, para.style,
-                          speaker_cell if index == 0 else None))
+                          speaker_cell if index == 0 else None, italic=para.all_italic))
     return lines
 
 
@@ -135,11 +136,14 @@ class _State:
     unclassified: list = field(default_factory=list)
     current: str = ""                                  # label of the last speaker
     title: str = ""
+    italic_directions: bool = False                    # italics mark what is not read
 
 
 def import_lines(lines: list[Line], title: str, number: int, source: str) -> Imported:
     state = _State(title=title)
     unlabelled = not any(_label_of(line) for line in lines)
+    # unless the whole document is in italics, a line in italics is a stage direction
+    state.italic_directions = not all(line.italic for line in lines if line.text)
     for line in lines:
         if line.text:
             _classify(state, line, unlabelled)
@@ -188,7 +192,12 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
         _add_cue(state, line, cue)
         return
     labelled = _label_of(line)
-    if rules.bracketed(text) is not None and not labelled:
+    if line.italic and state.italic_directions and not labelled:
+        if cue := rules.stage_direction(text, cell=True):   # "Tiếng vỗ tay", in italics
+            _add_cue(state, line, cue)
+        else:   # a direction for no cue we know, or the words of a recording
+            _unclassified(state, line)
+    elif rules.bracketed(text) is not None and not labelled:
         _unclassified(state, line)   # "(Cười)": a direction for no cue we know
     elif labelled:
         written, body = labelled
