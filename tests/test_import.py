@@ -324,6 +324,44 @@ def test_a_two_column_table_numbered_down_its_side(production, tmp_path):
     assert [(p.kind, p.label) for p in episode.pending] == [("jingle", "Nhạc hiệu")]
 
 
+def test_a_column_of_lengths_is_not_the_text(production, tmp_path):
+    """STT | Nhân vật | Nội dung | Thời lượng: the last column says how long each row
+    lasts; the speaker and the text are the two before it."""
+    document = _table_document(tmp_path / "thoi_luong.docx", ["KỊCH BẢN CHUYÊN ĐỀ"], [
+        ("TT", "Nhân vật", "Nội dung", "Thời lượng"), ("1", "", "(Nhạc hiệu)", "10 giây"),
+        ("2", "PTV", "Kính chào quý vị thính giả.", "15 giây"),
+        ("3", "PV", "Thưa ông, năm nay thế nào?", "0:05"),
+        ("4", "Băng", "Ông Nguyễn Văn A: Năm nay rất tốt.", "1'30\""),
+        ("5", "PTV", "Cảm ơn ông.", "")], [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "thoi_luong.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính chào quý vị thính giả."), ("PV", "Thưa ông, năm nay thế nào?"),
+        ("PTV", "Cảm ơn ông.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Ông Nguyễn Văn A: Năm nay rất tốt")]
+    assert "not classified" not in err
+
+
+def test_a_sound_column_beside_the_words(production, tmp_path):
+    """Âm thanh | Lời dẫn: a row with music in one column and a speaker's words in the
+    other is both a cue and the speaker's paragraph (the words are not the cue's name)."""
+    document = _table_document(tmp_path / "am_thanh.docx", [], [
+        ("Âm thanh", "Lời dẫn"), ("Nhạc hiệu", ""), ("", "MC1: Kính chào quý vị."),
+        ("Nhạc nền", "MC2: Hôm nay chúng ta nói về cam."),
+        ("Tắt nhạc nền", "MC1: Xin cảm ơn chị."), ("Băng", "Anh: Cam năm nay ngọt.")], [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "am_thanh.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính chào quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
+        ("MC1", "Xin cảm ơn chị.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("bed", "Nhạc nền"), ("clip", "Anh: Cam năm nay ngọt")]
+    assert sum(1 for i in episode.items if isinstance(i, Bed) and not i.path) == 1
+
+
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
     the stage directions are pending cues, heard as silence and counted as placeholders."""

@@ -73,17 +73,33 @@ def _cell_text(cell: tuple[Para, ...]) -> str:
 
 
 _NUMBERING = re.compile(r"\d{1,3}\.?")   # "1", "12.": a numbered column (STT)
+_LENGTH = re.compile(r"(?:khoang |~)?(?:\d{1,2}:\d{2}|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"
+                     r"|\d+(?:[.,]\d+)? ?(?:giay|s|\"|'')))")   # "30 giây", "1'30\"", "0:45"
+_LENGTH_HEADERS = {"thoi luong", "thoi gian", "tg", "tl", "thoi luong (giay)", "duration", "time"}
 _FIGURE = re.compile(r"[\d.,]+\s*(?:\S+\s*){0,2}")   # "2024", "30.000 tấn", "35,5 tỷ đồng"
 
 
+def _is_length(text: str) -> bool:
+    folded = " ".join(fold(text).split())
+    return not folded or bool(_LENGTH.fullmatch(folded))
+
+
 def _rows(table: Table) -> list[list[tuple[Para, ...]]]:
-    """The table's rows as their non-empty cells, without a numbered first column."""
+    """The table's rows as their non-empty cells, without a numbered first column
+    or a last column of lengths ("Thời lượng": "30 giây", "1'30\"")."""
     rows = [[c for c in row if c] for row in table.rows]
     numbered = [r for r in rows if len(r) >= 2]
     # A column of numbers alone is numbering: beside two columns, or down the whole table.
     every = numbered and all(_NUMBERING.fullmatch(_cell_text(r[0])) for r in numbered[1:])
-    return [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
+    rows = [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
             (len(r) >= 3 or every) else r for r in rows]
+    wide = [r for r in rows if len(r) >= 3]
+    if wide and all(_is_length(_cell_text(r[-1])) for r in wide[1:]) and \
+            any(_cell_text(r[-1]) for r in wide[1:]) and \
+            (_is_length(_cell_text(wide[0][-1])) or
+             fold(_cell_text(wide[0][-1])).rstrip(":") in _LENGTH_HEADERS):
+        rows = [r[:-1] if len(r) >= 3 else r for r in rows]
+    return rows
 
 
 def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
@@ -183,6 +199,14 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
         level = min(line.heading or 1, 3)
         state.items.append(("raw", f"{'#' * level} {text}"))
         state.chapters.append(text)
+        return
+    if line.speaker_cell and (cue := rules.stage_direction(line.speaker_cell, cell=True)) \
+            and cue.kind != "clip" and (labelled := rules.speaker_label(text, line.bold_prefix)):
+        # a row "Nhạc nền | MC1: ...": the sound column, then who speaks over it (a
+        # recording's row "Băng | Ông A: ..." says what the recording says, and stays one)
+        _add_cue(state, line, cue)
+        written, body = labelled
+        _paragraph(state, _speaker(state, written), body)
         return
     if line.speaker_cell and rules.stage_direction(line.speaker_cell, cell=True):
         # a table row "Băng phỏng vấn | ông A": the direction and what it says
