@@ -240,6 +240,33 @@ def test_a_document_all_in_italics_is_read(production, tmp_path):
     assert "not classified" not in err
 
 
+def test_headings_and_names_typed_in_bold(production, tmp_path):
+    """A short bold line that is no sentence is a chapter ("Phần 1: Thực trạng", not
+    words for the last speaker); a bold name alone on its line speaks the paragraphs
+    after it; a bold sentence is read."""
+    import docx
+
+    document = docx.Document()
+    for text, bold in [("Phần 1: Thực trạng sản xuất", True),
+                       ("MC1: Kính thưa quý vị, năm nay sản xuất gặp khó khăn.", False),
+                       ("Phần 2: Giải pháp", True), ("Hôm nay chúng tôi bàn về giải pháp.", False),
+                       ("Ông Nguyễn Văn A:", True), ("Năm nay bà con rất phấn khởi.", False),
+                       ("Kính thưa quý vị!", True), ("MC2: Xin cảm ơn ông", True)]:
+        document.add_paragraph().add_run(text).bold = bold or None
+    document.save(str(tmp_path / "dam.docx"))
+    code, out, err = _import(production, tmp_path / "dam.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "dam.md", "x")
+    assert [h.title for h in episode.headings] == ["Phần 1: Thực trạng sản xuất",
+                                                   "Phần 2: Giải pháp"]
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, năm nay sản xuất gặp khó khăn."),
+        ("MC1", "Hôm nay chúng tôi bàn về giải pháp."),
+        ("ONVA", "Năm nay bà con rất phấn khởi."), ("ONVA", "Kính thưa quý vị!"),
+        ("MC2", "Xin cảm ơn ông")]
+    assert "not classified" not in err
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

@@ -45,13 +45,17 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     return None
 
 
-def speaker_alone(line: str) -> str | None:
-    """The written label of a line that holds only a label ("MC1:", "Người dẫn 1:"),
-    the speaker's text following in the next paragraphs."""
+def speaker_alone(line: str, bold_prefix: str = "") -> str | None:
+    """The written label of a line that holds only a label ("MC1:", "Người dẫn 1:", or
+    a name in bold: "Ông Nguyễn Văn A:"), the speaker's text following in the next
+    paragraphs."""
     match = LABEL_SPLIT.match(line)
     if match and not match.group("text").strip():
         label = " ".join(match.group("label").split())
         if _FOLDED_LABEL.match(fold(label)):
+            return label
+        bold = " ".join(bold_prefix.split()).rstrip(":").strip()
+        if bold == label and len(label.split()) <= 6 and not label[0].isdigit():
             return label
     return None
 
@@ -112,6 +116,14 @@ def continues(previous: str, line: str) -> bool:
 def is_caps_heading(line: str) -> bool:
     letters = [ch for ch in line if ch.isalpha()]
     return len(letters) >= 3 and all(ch.isupper() for ch in letters) and len(line) <= 120
+
+
+def is_bold_heading(line: str) -> bool:
+    """Whether a line typed in bold reads as a heading ("Phần 1: Thực trạng", "Mở đầu"):
+    short, and not a sentence (a heading ends without a full stop, a question or a colon)."""
+    words = line.split()
+    return 1 <= len(words) <= 12 and sum(ch.isalpha() for ch in line) >= 3 and \
+        not line.rstrip().endswith((*_SENTENCE_END, ",", "-", "–"))
 
 
 def label_for(written: str, taken: set[str]) -> str:

@@ -190,12 +190,13 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     if first and not state.title and line.heading is None and rules.is_caps_heading(text):
         state.title = text
         return
-    if alone := rules.speaker_alone(text):   # "MC1:" on its own line
+    if alone := rules.speaker_alone(text, line.bold_prefix):   # "MC1:" on its own line
         state.current = _speaker(state, alone)
         state.items.append(("turn",))            # what follows is a new paragraph
         return
-    if line.heading or (line.all_bold and rules.is_caps_heading(text) and
-                        not rules.stage_direction(text)):
+    if line.heading or (line.all_bold and not rules.stage_direction(text) and (
+            rules.is_caps_heading(text) or (line.speaker_cell is None and not _label_of(line)
+                                            and rules.is_bold_heading(text)))):
         level = min(line.heading or 1, 3)
         state.items.append(("raw", f"{'#' * level} {text}"))
         state.chapters.append(text)
