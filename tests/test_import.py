@@ -267,6 +267,29 @@ def test_headings_and_names_typed_in_bold(production, tmp_path):
     assert "not classified" not in err
 
 
+def test_bullets_typed_by_hand_are_not_read(production, tmp_path):
+    """"+ Tuần tra" would be read "cộng Tuần tra": a bullet typed by hand (or kept by
+    Word as a Symbol-font character) is not part of the words; "1." and "a)" are."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1: Các biện pháp gồm:", "- Tuần tra thường xuyên;", "+ Tuyên truyền người dân;",
+                 "• Xử lý nghiêm vi phạm.", "\uf0b7 Trồng rừng mới.", "* Bảo vệ rừng đầu nguồn.",
+                 "1. Thứ nhất là vốn.", "a) Vốn vay.", "MC2: - Xin cảm ơn."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "gach.docx"))
+    code, out, err = _import(production, tmp_path / "gach.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "gach.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Các biện pháp gồm:"), ("MC1", "Tuần tra thường xuyên;"),
+        ("MC1", "Tuyên truyền người dân;"), ("MC1", "Xử lý nghiêm vi phạm."),
+        ("MC1", "Trồng rừng mới."), ("MC1", "Bảo vệ rừng đầu nguồn."),
+        ("MC1", "1. Thứ nhất là vốn."), ("MC1", "a) Vốn vay."), ("MC2", "Xin cảm ơn.")]
+    code, out, err = run_radio(["check", "gach"], cwd=production)
+    assert code == 0 and "cannot say" not in err, err
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

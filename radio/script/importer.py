@@ -249,7 +249,13 @@ def _speaker(state: _State, written: str) -> str:
     return state.speakers[key][0]
 
 
+# A bullet typed by hand (or a Symbol-font bullet Word kept as text): not to be read
+# ("+" would be read "cộng"); numbers and letters ("1.", "a)") are words and stay.
+_BULLET = re.compile(r"^[-+*•·–—●○■□▪◦►▸➢➤✓✔❖◆◇\uf0a7\uf0b7\uf0d8\uf0fc]+\s+")
+
+
 def _paragraph(state: _State, label: str, text: str, may_join: bool = False) -> None:
+    text = _BULLET.sub("", text) or text
     last = state.items[-1] if state.items else None
     if may_join and last and last[0] == "para" and last[1] == label and \
             rules.continues(last[2], text):
