@@ -515,6 +515,22 @@ def _tiny_png(path: Path) -> None:
                      + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def test_a_text_file_in_viqr(production, tmp_path):
+    """VIQR ("Vie^.t Nam", from old e-mail and web pages) is read as Vietnamese."""
+    from radio.script.legacy import encode_viqr
+
+    (tmp_path / "viqr.txt").write_bytes(encode_viqr(
+        "MC1: Kính thưa quý vị, hôm nay chúng ta nói về cây cam ở Hà Tĩnh.\n\n"
+        "MC2: Người trồng cam được mùa, đời sống bà con ổn định.\n"))
+    code, out, err = _import(production, tmp_path / "viqr.txt")
+    assert code == 0, err
+    assert "converted from VIQR" in out
+    episode = parse_file(production / "scripts" / "viqr.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, hôm nay chúng ta nói về cây cam ở Hà Tĩnh."),
+        ("MC2", "Người trồng cam được mùa, đời sống bà con ổn định.")]
+
+
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])
 def test_text_files_in_legacy_encodings(production, tmp_path, episode1, encoding):
     from radio.script.legacy import encode_cp1258, encode_tcvn3, encode_vni

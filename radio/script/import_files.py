@@ -20,7 +20,7 @@ from ..fsio import read_input, write_text
 from ..i18n import _l
 from .docx_reader import read_docx, readable
 from .importer import Imported, Line, import_lines, lines_of
-from .legacy import NAMES, decode_legacy, guess
+from .legacy import NAMES, decode_legacy, guess, looks_viqr
 from .values import fold
 
 WORD = (".docx",)
@@ -76,6 +76,8 @@ def _from_text(raw: bytes, shown: str) -> Source:
     encodings: tuple = ()
     try:
         text = raw.decode("utf-8-sig")
+        if looks_viqr(text):   # "Vie^.t Nam": VIQR, from e-mail and old web pages
+            text, encodings = decode_legacy(raw, "viqr"), (NAMES["viqr"],)
     except UnicodeDecodeError:
         key = guess(raw)
         if key is None:
