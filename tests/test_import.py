@@ -412,6 +412,52 @@ def test_a_sound_column_beside_the_words(production, tmp_path):
     assert sum(1 for i in episode.items if isinstance(i, Bed) and not i.path) == 1
 
 
+@pytest.mark.parametrize("sign_off", ["paragraphs", "table"])
+def test_an_official_documents_letterhead_and_signatures_are_not_read(production, tmp_path,
+                                                                        sign_off):
+    """A script on the station's letterhead (agency | national motto, in a table without
+    borders), with its date and "Chủ đề: ..." line, and signatures at the end: the title is
+    the subject, and neither the motto nor the names are read on the air."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("ĐÀI PHÁT THANH VÀ TRUYỀN HÌNH HÀ TĨNH")
+    left.add_paragraph().add_run("PHÒNG THỜI SỰ").bold = True
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.add_paragraph().add_run("Độc lập – Tự do – Hạnh phúc").bold = True
+    document.add_paragraph("Hà Tĩnh, ngày 15 tháng 01 năm 2024")
+    document.add_paragraph().add_run("KỊCH BẢN CHUYÊN ĐỀ PHÁT THANH").bold = True
+    document.add_paragraph().add_run("Chủ đề: Xây dựng nông thôn mới").bold = True
+    for line in ["(Nhạc hiệu)", "PTV: Kính thưa quý vị, hôm nay nói về nông thôn mới.",
+                 "PV: Năm 2023, toàn tỉnh có thêm 20 xã đạt chuẩn.", "PTV: Xin cảm ơn quý vị."]:
+        document.add_paragraph(line)
+    if sign_off == "paragraphs":
+        document.add_paragraph("DUYỆT CỦA LÃNH ĐẠO                NGƯỜI VIẾT")
+        document.add_paragraph("Nguyễn Văn A                      Trần Thị B")
+    else:
+        signatures = document.add_table(rows=2, cols=2)
+        for cell, text in zip(signatures.rows[0].cells, ["DUYỆT CỦA LÃNH ĐẠO", "NGƯỜI VIẾT"]):
+            cell.paragraphs[0].add_run(text).bold = True
+        for cell, text in zip(signatures.rows[1].cells, ["Nguyễn Văn A", "Trần Thị B"]):
+            cell.paragraphs[0].add_run(text)
+    document.save(str(tmp_path / "cong_van.docx"))
+    code, out, err = _import(production, tmp_path / "cong_van.docx")
+    assert code == 0, err
+    script = production / "scripts" / "cong_van.md"
+    episode = parse_file(script, "x")
+    assert episode.title == "Xây dựng nông thôn mới"
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị, hôm nay nói về nông thôn mới."),
+        ("PV", "Năm 2023, toàn tỉnh có thêm 20 xã đạt chuẩn."), ("PTV", "Xin cảm ơn quý vị.")]
+    assert not episode.headings and {s.label for s in episode.speakers} == {"PTV", "PV"}
+    text = script.read_text(encoding="utf-8")
+    for kept in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Nguyễn Văn A", "NGƯỜI VIẾT"):
+        assert kept in text   # kept as notes
+    assert "paragraph 1 was not classified" in err and "Nguyễn Văn A" in err
+
+
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
     the stage directions are pending cues, heard as silence and counted as placeholders."""

@@ -116,10 +116,35 @@ def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
     return False
 
 
+# The letterhead of an official document (the agency | the national motto, a table
+# without borders), and the signatures that close it: no one reads them on the air.
+_MOTTO = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
+_SIGN_OFF = re.compile(r"^(?:duyet|lanh dao duyet|nguoi duyet|ky duyet|nguoi viet|tac gia|"
+                       r"nguoi thuc hien|nguoi bien tap|xac nhan|truong phong|"
+                       r"ban bien tap|bien tap)\b")
+_TITLE_LINE = re.compile(r"^(?:ten )?(?:chu de|chuyen de|tieu de|ten chuong trinh|ten bai)"
+                         r"\s*:\s*(?=\S)")
+
+
+def _is_motto(text: str) -> bool:
+    key = re.sub(r"[^a-z]", "", fold(text))
+    return bool(key) and key.startswith(_MOTTO)
+
+
+def _is_sign_off(text: str) -> bool:
+    return rules.is_caps_heading(text) and bool(_SIGN_OFF.match(fold(text)))
+
+
+def _is_letterhead(rows: list[list[tuple[Para, ...]]]) -> bool:
+    cells = [p.text for row in rows for cell in row for p in cell]
+    first = [_cell_text(cell) for cell in rows[0]] if rows else []
+    return any(_is_motto(text) for text in cells) or any(_is_sign_off(t) for t in first)
+
+
 def _table_lines(table: Table) -> list[Line]:
     out: list[Line] = []
     rows = _rows(table)
-    if _is_figures(rows):   # left for the producer to read through, as it was written
+    if _is_figures(rows) or _is_letterhead(rows):   # left for the producer to read through
         for row in rows:
             if row:
                 out.append(Line(row[0][0].number, " | ".join(_cell_text(c) for c in row),
@@ -152,6 +177,8 @@ class _State:
     unclassified: list = field(default_factory=list)
     current: str = ""                                  # label of the last speaker
     title: str = ""
+    title_from_caps: bool = False                      # the first line in capitals
+    signed: bool = False                               # past the closing signatures
     italic_directions: bool = False                    # italics mark what is not read
 
 
@@ -183,12 +210,22 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     if line.figures:
         _unclassified(state, line)
         return
-    first = not state.items and not state.chapters
+    if state.signed or _is_motto(text) or (_is_sign_off(text) and state.counts):
+        state.signed = state.signed or not _is_motto(text)
+        _unclassified(state, line)   # the letterhead, or the signatures at the end
+        return
+    # nothing before but notes (a letterhead, the date...): the title may come
+    first = not state.chapters and all(item[0] == "raw" and item[1].startswith("<!--")
+                                       for item in state.items)
     if line.style.lower() == "title" or (first and fold(text) == fold(state.title)):
         state.title = state.title or text
         return
     if first and not state.title and line.heading is None and rules.is_caps_heading(text):
-        state.title = text
+        state.title, state.title_from_caps = text, True
+        return
+    if not state.counts and (title := _TITLE_LINE.match(fold(text))) and \
+            (not state.title or state.title_from_caps):   # "Chủ đề: Nông thôn mới"
+        state.title, state.title_from_caps = text[title.end():].strip(), False
         return
     if alone := rules.speaker_alone(text, line.bold_prefix):   # "MC1:" on its own line
         state.current = _speaker(state, alone)
