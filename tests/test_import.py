@@ -520,6 +520,8 @@ def test_odt_and_doc_made_by_soffice_import_the_same(production, tmp_path, episo
     ("hong.docx", b"PK\x03\x04" + b"\x00" * 40, "damaged"),
     ("anh.docx", None, "only images"),
     ("rong.docx", "empty", "empty"),
+    ("0_byte.docx", b"", "the document is empty"),   # a copy from a USB stick that failed
+    ("0_byte.odt", b"\x00" * 4096, "the document is empty"),
     ("khoa.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
      + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "password"),
     ("anh.png.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not a Word document"),

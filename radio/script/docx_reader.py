@@ -65,6 +65,9 @@ def readable(text: str) -> str:
 
 def refuse_unreadable(raw: bytes, shown: str) -> None:
     """Say in one line why *raw* is no .docx we can read (password, legacy .doc...)."""
+    if not raw.strip(b"\x00"):   # a failed copy or download: nothing was saved
+        raise UserError(_l("the document is empty"), path=shown,
+                        hint=_l("check that it is the right file and that it was saved"))
     if raw.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in raw:
             raise UserError(_l("the document is protected with a password"), path=shown,

@@ -47,6 +47,9 @@ def read_source(path: Path, shown: str) -> Source:
     if suffix in WORD:
         return _from_word(path, shown)
     if suffix in OFFICE:
+        if not read_input(path, shown, "document").strip(b"\x00"):
+            raise UserError(_l("the document is empty"), path=shown,
+                            hint=_l("check that it is the right file and that it was saved"))
         with tempfile.TemporaryDirectory(prefix="radio-import-") as folder:
             return _from_word(soffice_to_docx(path, Path(folder), shown), shown)
     if suffix in (".txt", ".text", ".md", ""):
