@@ -290,6 +290,53 @@ def test_bullets_typed_by_hand_are_not_read(production, tmp_path):
     assert code == 0 and "cannot say" not in err, err
 
 
+_BOX_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _text_box(text: str) -> str:
+    """A paragraph holding a text box as Word writes it: a drawing, and the same box
+    again in VML for older readers."""
+    inner = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (f'<w:p {_BOX_NS}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="2000000" cy="500000"/><wp:wrapNone/><wp:docPr id="1" name="Text Box 1"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
+            f'wordprocessingShape"><wps:wsp><wps:spPr/><wps:txbx>{inner}</wps:txbx><wps:bodyPr/>'
+            '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+            f'<mc:Fallback><w:pict><v:shape><v:textbox>{inner}</v:textbox></v:shape></w:pict>'
+            '</mc:Fallback></mc:AlternateContent></w:r></w:p>')
+
+
+def test_text_in_a_text_box_is_kept_as_a_note(production, tmp_path):
+    """A text box (a note beside the script, or words put in a frame) is not lost: it
+    is kept once, as a comment, and named; it is not read by the speaker before it."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("MC1: Kính thưa quý vị, đây là đoạn trước hộp văn bản.")
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(_text_box("Lưu ý: đọc chậm đoạn sau.")))
+    document.add_paragraph("MC1: Đoạn sau hộp văn bản.")
+    document.save(str(tmp_path / "hop.docx"))
+    code, out, err = _import(production, tmp_path / "hop.docx")
+    assert code == 0, err
+    script = production / "scripts" / "hop.md"
+    episode = parse_file(script, "x")
+    assert [p.text for p in episode.paragraphs] == [
+        "Kính thưa quý vị, đây là đoạn trước hộp văn bản.", "Đoạn sau hộp văn bản."]
+    assert script.read_text(encoding="utf-8").count("Lưu ý: đọc chậm đoạn sau.") == 1
+    assert "not classified (kept as a comment): Lưu ý: đọc chậm đoạn sau." in err
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

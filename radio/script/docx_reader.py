@@ -8,6 +8,7 @@ The run's XML is read directly, because python-docx's ``Run.text`` drops
 """
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 import zipfile
 from collections import Counter
@@ -19,6 +20,7 @@ from ..i18n import _l
 from .docx_fonts import W, FontResolver
 from .legacy import decode_font_text, font_encoding, vni_mark
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONTAINERS = {W + t for t in ("hyperlink", "smartTag", "ins", "fldSimple", "customXml",
                                "moveTo", "sdt", "sdtContent", "dir", "bdo")}
@@ -33,6 +35,7 @@ class Para:
     heading: int | None    # outline level + 1 (Word headings), else None
     style: str             # the paragraph style's name ("Title", "heading 1", ...)
     all_italic: bool = False
+    boxed: bool = False    # in a text box (or shape) anchored to the paragraph before
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,26 @@ class _Reader:
         for child in container:
             if child.tag == W + "p":
                 out.append(self.paragraph(child))
+                out += self.boxes(child)
             elif child.tag == W + "tbl":
                 out.append(self.table(child))
             elif child.tag == W + "sdt":
                 content = child.find(W + "sdtContent")
                 if content is not None:
                     out += self.blocks(content)
+        return out
+
+    def boxes(self, p) -> list:
+        """The paragraphs of the text boxes and shapes anchored in *p*, each once: Word
+        writes a box twice, as a drawing and as its VML fallback for old readers."""
+        out = []
+        for content in p.iter(W + "txbxContent"):
+            if any(a.tag == MC + "Fallback" for a in content.iterancestors()) or \
+                    any(a.tag == W + "txbxContent" for a in content.iterancestors()):
+                continue   # the copy for old readers; a box in a box is read with it
+            for block in self.blocks(content):
+                if isinstance(block, Para):
+                    out.append(dataclasses.replace(block, boxed=True))
         return out
 
     def table(self, tbl) -> Table:

@@ -34,7 +34,8 @@ class Line:
     heading: int | None = None
     style: str = ""
     speaker_cell: str | None = None   # from a two-column table: None outside tables
-    figures: bool = False             # a row of a table of figures, its cells joined by |
+    figures: bool = False             # kept as written, not read: a row of a table of
+                                      # figures (its cells joined by |), a text box
     italic: bool = False              # all in italics: how many write stage directions
 
 
@@ -51,7 +52,10 @@ class Imported:
 def lines_of(document: WordDocument) -> list[Line]:
     out: list[Line] = []
     for block in document.blocks:
-        if isinstance(block, Para):
+        if isinstance(block, Para) and block.boxed:   # a note in a text box: not read
+            if text := " ".join(block.text.split()):
+                out.append(Line(block.number, text, figures=True))
+        elif isinstance(block, Para):
             out += _para_lines(block, None)
         else:
             out += _table_lines(block)
