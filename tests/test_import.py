@@ -337,6 +337,31 @@ def test_text_in_a_text_box_is_kept_as_a_note(production, tmp_path):
     assert "not classified (kept as a comment): Lưu ý: đọc chậm đoạn sau." in err
 
 
+def test_labels_with_a_name_or_a_note(production, tmp_path):
+    """A role followed by the person's name ("PV Thu Hà:"), or by a note in brackets
+    ("MC1 (nữ):"), is a speaker label, bold or not: never words read aloud."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1 (nữ): Kính thưa quý vị.", "PV Thu Hà: Thưa ông, năm nay thế nào?",
+                 "Ông Nguyễn Văn A: Năm nay được mùa.", "PV (Minh Châu): Xin cảm ơn ông.",
+                 "MC2 (nam): Hẹn gặp lại.", "MC1 (nữ): Xin chào.",
+                 "Anh Hùng cho biết: cam năm nay ngọt."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ten.docx"))
+    code, out, err = _import(production, tmp_path / "ten.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "ten.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
+        ("ONVA", "Năm nay được mùa."), ("PV", "Xin cảm ơn ông."), ("MC2", "Hẹn gặp lại."),
+        ("MC1", "Xin chào."), ("MC1", "Anh Hùng cho biết: cam năm nay ngọt.")]
+    names = {s.label: s.name for s in episode.speakers}
+    assert names["MC1"] == "MC1 (nữ)" and names["PTH"] == "PV Thu Hà"
+    variants = {s.label: s.variant or "" for s in episode.speakers}
+    assert variants["MC1"].startswith("f") and not variants["MC2"].startswith("f")
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

@@ -29,6 +29,24 @@ class CueGuess:
     length_s: float | None = None
 
 
+def is_role_label(label: str) -> bool:
+    """A speaker label as scripts write it: a role ("PV", "Người dẫn 1"), a role and a
+    name ("PV Thu Hà", "Ông Nguyễn Văn A": the name's words capitalised, up to four),
+    or either with a note in brackets ("MC1 (nam)", "PV (Nguyễn Văn A)")."""
+    if _FOLDED_LABEL.match(fold(label)):
+        return True
+    base = re.sub(r"\s*\([^()]*\)$", "", label).strip()
+    if base and base != label:
+        return is_role_label(base)
+    words = base.split()
+    for size in (4, 3, 2, 1):
+        name = words[size:]
+        if 1 <= len(name) <= 4 and _FOLDED_LABEL.match(fold(" ".join(words[:size]))) and \
+                all(word[:1].isupper() for word in name):
+            return True
+    return False
+
+
 def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     """(written label, the rest) when *line* starts with a speaker label."""
     match = LABEL_SPLIT.match(line)
@@ -37,7 +55,7 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     label, text = " ".join(match.group("label").split()), match.group("text").strip()
     if not text:
         return None
-    if _FOLDED_LABEL.match(fold(label)):
+    if is_role_label(label):
         return label, text
     bold = " ".join(bold_prefix.split()).rstrip(":").strip()
     if bold and bold == label and len(label.split()) <= 6 and not label[0].isdigit():
@@ -52,7 +70,7 @@ def speaker_alone(line: str, bold_prefix: str = "") -> str | None:
     match = LABEL_SPLIT.match(line)
     if match and not match.group("text").strip():
         label = " ".join(match.group("label").split())
-        if _FOLDED_LABEL.match(fold(label)):
+        if is_role_label(label):
             return label
         bold = " ".join(bold_prefix.split()).rstrip(":").strip()
         if bold == label and len(label.split()) <= 6 and not label[0].isdigit():
@@ -128,8 +146,8 @@ def is_bold_heading(line: str) -> bool:
 
 def label_for(written: str, taken: set[str]) -> str:
     """A label without spaces for a written speaker: 'MC 1' -> MC1, 'Nữ' -> NU,
-    'Người dẫn 1' -> ND1."""
-    words = fold(written).upper().split()
+    'Người dẫn 1' -> ND1, 'MC1 (nam)' -> MC1."""
+    words = fold(re.sub(r"\s*\([^()]*\)$", "", written) or written).upper().split()
     digits = "".join(w for w in words if w.isdigit())
     names = [re.sub(r"[^A-Z0-9]", "", w) for w in words if not w.isdigit()]
     names = [w for w in names if w]
@@ -155,7 +173,7 @@ _FEMALE = ({"voice": "vi-vn-x-central", "variant": "f2", "pitch": 75, "rate": 14
 
 
 def _gender(written: str) -> str | None:
-    words = set(fold(written).split())
+    words = set(re.findall(r"[a-z]+", fold(written)))   # "MC1 (nữ)" too
     if words & {"nu", "chi", "ba", "co"}:
         return "f"
     if words & {"nam", "ong", "anh", "chu"}:
