@@ -466,6 +466,24 @@ def test_a_column_of_lengths_is_not_the_text(production, tmp_path):
     assert "not classified" not in err
 
 
+@pytest.mark.parametrize("header", [("Thời gian", "Nội dung"), None])
+def test_a_column_of_times_is_not_a_table_of_figures(production, tmp_path, header):
+    """A running order with the time of each row first ("00:30 | MC1: ...") is a
+    script, not figures: the times are left out and the rows read as they say."""
+    rows = [("00:00", "(Nhạc hiệu)"), ("00:10", "MC1: Kính thưa quý vị."),
+            ("00:40", "MC2: Hôm nay chúng ta nói về cam."), ("1:05", "Cam năm nay ngọt."),
+            ("0:01:30", "MC1: Xin cảm ơn.")]
+    document = _table_document(tmp_path / "gio.docx", [], ([header] if header else []) + rows,
+                               [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "gio.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
+        ("MC2", "Cam năm nay ngọt."), ("MC1", "Xin cảm ơn.")]
+    assert [p.kind for p in episode.pending] == ["jingle"] and "not classified" not in err
+
+
 def test_a_sound_column_beside_the_words(production, tmp_path):
     """Âm thanh | Lời dẫn: a row with music in one column and a speaker's words in the
     other is both a cue and the speaker's paragraph (the words are not the cue's name)."""

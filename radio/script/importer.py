@@ -77,9 +77,10 @@ def _cell_text(cell: tuple[Para, ...]) -> str:
 
 
 _NUMBERING = re.compile(r"\d{1,3}\.?")   # "1", "12.": a numbered column (STT)
-_LENGTH = re.compile(r"(?:khoang |~)?(?:\d{1,2}:\d{2}|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"
+_LENGTH = re.compile(r"(?:khoang |~)?(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"
                      r"|\d+(?:[.,]\d+)? ?(?:giay|s|\"|'')))")   # "30 giây", "1'30\"", "0:45"
-_LENGTH_HEADERS = {"thoi luong", "thoi gian", "tg", "tl", "thoi luong (giay)", "duration", "time"}
+_LENGTH_HEADERS = {"thoi luong", "thoi gian", "tg", "tl", "thoi luong (giay)", "duration", "time",
+                   "thoi diem", "time code", "timecode"}
 _FIGURE = re.compile(r"[\d.,]+\s*(?:\S+\s*){0,2}")   # "2024", "30.000 tấn", "35,5 tỷ đồng"
 
 
@@ -89,14 +90,23 @@ def _is_length(text: str) -> bool:
 
 
 def _rows(table: Table) -> list[list[tuple[Para, ...]]]:
-    """The table's rows as their non-empty cells, without a numbered first column
-    or a last column of lengths ("Thời lượng": "30 giây", "1'30\"")."""
+    """The table's rows as their non-empty cells, without a numbered first column, a
+    first column of times ("00:30") or a last column of lengths ("Thời lượng": "30 giây",
+    "1'30\"")."""
     rows = [[c for c in row if c] for row in table.rows]
     numbered = [r for r in rows if len(r) >= 2]
     # A column of numbers alone is numbering: beside two columns, or down the whole table.
     every = numbered and all(_NUMBERING.fullmatch(_cell_text(r[0])) for r in numbered[1:])
     rows = [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
             (len(r) >= 3 or every) else r for r in rows]
+    timed = [r for r in rows if len(r) >= 2]   # "Thời gian | Nội dung": "00:30 | MC1: ..."
+    if timed and all(_is_length(_cell_text(r[0])) for r in timed[1:]) and \
+            any(_cell_text(r[0]) for r in timed[1:]) and \
+            (_is_length(_cell_text(timed[0][0])) or
+             fold(_cell_text(timed[0][0])).rstrip(":") in _LENGTH_HEADERS):
+        if not _is_length(_cell_text(timed[0][0])):
+            rows.remove(timed[0])   # the header row: "Thời gian | Nội dung"
+        rows = [r[1:] if len(r) >= 2 else r for r in rows]
     wide = [r for r in rows if len(r) >= 3]
     if wide and all(_is_length(_cell_text(r[-1])) for r in wide[1:]) and \
             any(_cell_text(r[-1]) for r in wide[1:]) and \
