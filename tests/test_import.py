@@ -606,6 +606,35 @@ def test_odt_and_doc_made_by_soffice_import_the_same(production, tmp_path, episo
     assert_same_script(imported, episode1)
 
 
+def test_an_odt_saved_from_a_web_page(production, tmp_path):
+    """A page from the portal opened in LibreOffice and saved as .odt is a "text-web"
+    document, which LibreOffice has no default .docx export for: it imports all the same,
+    with its bold labels, table and italic directions."""
+    require_tool("soffice")
+    page = tmp_path / "trang.html"
+    page.write_text(
+        '<html><head><meta charset="utf-8"></head><body><p><b>Chủ đề: Mùa cam</b></p>'
+        "<p><i>Nhạc hiệu</i></p><p><b>PTV:</b> Kính thưa quý vị, mùa cam đã đến.</p>"
+        '<table border="1"><tr><td>PV</td><td>Thưa ông, cam năm nay thế nào?</td></tr></table>'
+        "<p><i>Tiếng vỗ tay</i></p><p><b>PTV:</b> Xin cảm ơn quý vị.</p></body></html>",
+        encoding="utf-8")
+    subprocess.run([shutil.which("soffice"), "--headless",
+                    f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--convert-to",
+                    "odt:writer8", "--outdir", str(tmp_path / "out"), str(page)],
+                   check=True, capture_output=True, timeout=180)
+    converted = tmp_path / "out" / "trang.odt"
+    assert b"text-web" in converted.read_bytes()[:100]
+    code, out, err = _import(production, converted)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "trang.md", "x")
+    assert episode.title == "Mùa cam"
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị, mùa cam đã đến."), ("PV", "Thưa ông, cam năm nay thế nào?"),
+        ("PTV", "Xin cảm ơn quý vị.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Tiếng vỗ tay")]
+
+
 @pytest.mark.parametrize("name, data, reason", [
     ("hong.docx", b"PK\x03\x04" + b"\x00" * 40, "damaged"),
     ("anh.docx", None, "only images"),

@@ -105,8 +105,11 @@ def soffice_to_docx(path: Path, folder: Path, shown: str) -> Path:
     profile = folder / "profile"
     source = folder / f"source{path.suffix.lower()}"
     shutil.copyfile(path, source)   # a plain name: soffice never sees the user's folder
+    # The filter is named: a document LibreOffice opens as a web page (an .odt saved
+    # from HTML, "text-web") has no default .docx export, and would not convert.
     command = [exe, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "docx", "--outdir", str(folder / "out"), str(source)]
+               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "out"),
+               str(source)]
     from ..procs import child_options
 
     try:
