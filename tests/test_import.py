@@ -100,7 +100,16 @@ def test_slug_number_and_force(production, tmp_path, episode1):
     before = script.read_bytes()
     code, _, err = _import(production, document)
     assert code == 2 and "--force" in err and script.read_bytes() == before
-    assert _import(production, document, "--force")[0] == 0
+    backup = production / "scripts" / "kich_ban_so_3_ban_cuoi.md.bak"
+    code, out, err = _import(production, document, "--force")   # the same: nothing to keep
+    assert code == 0 and not backup.exists() and "kept as" not in out
+    edited = before.replace("Kính thưa".encode(), "Thưa".encode())   # the producer's edits
+    script.write_bytes(edited)
+    code, out, err = _import(production, document, "--force")
+    assert code == 0, err
+    assert script.read_bytes() == before and backup.read_bytes() == edited
+    assert "kept as scripts/kich_ban_so_3_ban_cuoi.md.bak" in out
+    assert "kich_ban_so_3_ban_cuoi.md.bak" not in run_radio(["check"], cwd=production)[2]
 
 
 def test_journalists_forms(production, tmp_path):

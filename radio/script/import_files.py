@@ -4,7 +4,8 @@
 (``soffice --headless --convert-to docx``, with a profile folder of its own so
 that parallel runs, or a run as root, do not collide); .txt is UTF-8 or one of
 the legacy encodings `radio convert` knows.  Nothing is written unless the
-whole document could be read; an existing script is replaced only with --force.
+whole document could be read; an existing script is replaced only with --force,
+and then kept beside it as NAME.md.bak.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..fsio import read_input, write_text
+from ..fsio import read_input, write_bytes, write_text
 from ..i18n import _l
 from .docx_reader import read_docx, readable
 from .importer import Imported, Line, import_lines, lines_of
@@ -153,8 +154,17 @@ def run_import(production, path: Path, episode: str | None, force: bool, log) ->
     if not imported.speakers:
         raise UserError(_l("no narration was found in the document"), path=shown,
                         hint=_l("write the speakers' lines as 'MC1: ...' and import it again"))
+    backup = None
+    if target.exists():   # --force: the script replaced may hold the producer's edits
+        old = read_input(target, production.rel(target))
+        if old != imported.markdown.encode("utf-8"):
+            backup = target.with_name(target.name + ".bak")
+            write_bytes(backup, old)
     write_text(target, imported.markdown)
     _summary(production, target, shown, source, imported, log)
+    if backup is not None:
+        log.info(_l("  the script it replaced is kept as {backup}",
+                    backup=production.rel(backup)))
     return imported
 
 
