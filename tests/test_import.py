@@ -371,6 +371,24 @@ def test_labels_with_a_name_or_a_note(production, tmp_path):
     assert variants["MC1"].startswith("f") and not variants["MC2"].startswith("f")
 
 
+def test_labels_set_apart_by_a_tab(production, tmp_path):
+    """Many align the script with a tab after the label, without a colon: "PTV<Tab>...";
+    a tab inside the words is a space."""
+    import docx
+
+    document = docx.Document()
+    for line in ["PTV\tKính thưa quý vị.", "PV Thu Hà\t\tThưa ông, năm nay thế nào?",
+                 "MC1:\tXin chào.", "Năm nay\tcam được mùa.", "(Nhạc chuyển)"]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "tab.docx"))
+    code, out, err = _import(production, tmp_path / "tab.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "tab.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
+        ("MC1", "Xin chào."), ("MC1", "Năm nay cam được mùa.")]
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

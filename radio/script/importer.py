@@ -62,9 +62,15 @@ def lines_of(document: WordDocument) -> list[Line]:
     return out
 
 
+_TABBED = re.compile(r"^\s*([^\t:]{1,40}?)\s*\t+\s*(\S.*)$", re.S)
+
+
 def _para_lines(para: Para, speaker_cell: str | None) -> list[Line]:
     lines = []
     for index, text in enumerate(para.text.split("\n")):
+        tabbed = _TABBED.match(text)   # "PTV<Tab>Kính thưa...": the label set apart by a tab
+        if tabbed and rules.is_role_label(" ".join(tabbed.group(1).split())):
+            text = f"{tabbed.group(1)}: {tabbed.group(2)}"
         text = " ".join(text.replace("\t", " ").split())
         lines.append(Line(para.number, text, para.bold_prefix if index == 0 else "",
                           para.all_bold, para.heading, para.style,
