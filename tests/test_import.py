@@ -575,6 +575,27 @@ def test_an_official_documents_letterhead_and_signatures_are_not_read(production
     assert "paragraph 1 was not classified" in err and "Nguyễn Văn A" in err
 
 
+def test_words_like_a_letterhead_inside_the_script_are_read(production, tmp_path):
+    """Only a line that is the motto, or says nothing but who signs, is left out: a
+    chapter "TÁC GIẢ VÀ TÁC PHẨM" and a sentence about the Republic are the script's."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("MC1: Kính thưa quý vị.")
+    document.add_paragraph().add_run("TÁC GIẢ VÀ TÁC PHẨM").bold = True
+    document.add_paragraph("Cộng hòa xã hội chủ nghĩa Việt Nam đã đạt nhiều thành tựu.")
+    document.add_paragraph("MC2: Xin cảm ơn.")
+    document.save(str(tmp_path / "doc_tiep.docx"))
+    code, out, err = _import(production, tmp_path / "doc_tiep.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "doc_tiep.md", "x")
+    assert [h.title for h in episode.headings] == ["TÁC GIẢ VÀ TÁC PHẨM"]
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."),
+        ("MC1", "Cộng hòa xã hội chủ nghĩa Việt Nam đã đạt nhiều thành tựu."),
+        ("MC2", "Xin cảm ơn.")]
+
+
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
     the stage directions are pending cues, heard as silence and counted as placeholders."""

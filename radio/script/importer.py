@@ -139,20 +139,24 @@ def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
 # The letterhead of an official document (the agency | the national motto, a table
 # without borders), and the signatures that close it: no one reads them on the air.
 _MOTTO = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
-_SIGN_OFF = re.compile(r"^(?:duyet|lanh dao duyet|nguoi duyet|ky duyet|nguoi viet|tac gia|"
-                       r"nguoi thuc hien|nguoi bien tap|xac nhan|truong phong|"
-                       r"ban bien tap|bien tap)\b")
+_MOTTOS = {*_MOTTO, "".join(_MOTTO)}
+# "DUYỆT CỦA LÃNH ĐẠO      NGƯỜI VIẾT": the line says nothing but who signs
+_SIGN_OFF = re.compile(r"(?:duyet|nguoi viet|nguoi thuc hien|bien tap|xac nhan|tac gia)")
+_SIGN_OFF_WORDS = {"duyet", "cua", "lanh", "dao", "nguoi", "viet", "thuc", "hien", "bien", "tap",
+                   "ban", "truong", "pho", "phong", "xac", "nhan", "tac", "gia", "ky", "ten",
+                   "giam", "doc", "tong", "thu", "trinh", "va", "ghi", "ro", "ho"}
 _TITLE_LINE = re.compile(r"^(?:ten )?(?:chu de|chuyen de|tieu de|ten chuong trinh|ten bai)"
                          r"\s*:\s*(?=\S)")
 
 
 def _is_motto(text: str) -> bool:
-    key = re.sub(r"[^a-z]", "", fold(text))
-    return bool(key) and key.startswith(_MOTTO)
+    return re.sub(r"[^a-z]", "", fold(text)) in _MOTTOS
 
 
 def _is_sign_off(text: str) -> bool:
-    return rules.is_caps_heading(text) and bool(_SIGN_OFF.match(fold(text)))
+    words = re.findall(r"[a-z]+", fold(text))
+    return rules.is_caps_heading(text) and set(words) <= _SIGN_OFF_WORDS and \
+        bool(_SIGN_OFF.search(" ".join(words)))
 
 
 def _is_letterhead(rows: list[list[tuple[Para, ...]]]) -> bool:
