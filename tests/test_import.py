@@ -184,7 +184,8 @@ def test_invisible_characters_are_left_out(production, tmp_path, suffix):
     no voice can say them, and check would warn about each one."""
     import docx
 
-    lines = ["MC1:\u200b Kính\u00a0thưa quý\u200c vị.", "\ufeffMC2: Xin\u2060 ch\u00adào\u200e các bạn.",
+    lines = ["MC1:\u200b Kính\u00a0thưa quý\u200c vị.",
+             "\ufeffMC2: Xin\u2060 ch\u00adào\u200e các bạn.",
              "MC1: Năm 2024\u200b, sản lượng đạt 30.000\u200d tấn."]
     path = tmp_path / f"an{suffix}"
     if suffix == ".docx":
@@ -316,7 +317,8 @@ def _text_box(text: str) -> str:
             'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
             '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
             '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-            '<wp:extent cx="2000000" cy="500000"/><wp:wrapNone/><wp:docPr id="1" name="Text Box 1"/>'
+            '<wp:extent cx="2000000" cy="500000"/><wp:wrapNone/>'
+            '<wp:docPr id="1" name="Text Box 1"/>'
             '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
             f'wordprocessingShape"><wps:wsp><wps:spPr/><wps:txbx>{inner}</wps:txbx><wps:bodyPr/>'
             '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'

@@ -163,7 +163,7 @@ class _Reader:
 
     def paragraph(self, p) -> Para:
         self.count += 1
-        parts: list[list] = []   # [text as Word keeps it, look, or None: decoded already]
+        parts: list[list] = []   # [text, look, still to decode (False: a symbol)]
         for r in _runs(p):
             parts += self.run_parts(p, r)
         _join_vni_marks(parts)

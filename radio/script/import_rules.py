@@ -1,9 +1,10 @@
 """How journalists write a radio script in Word: speaker labels, stage directions.
 
 Pure text rules, shared by the importer: which line start is a speaker label
-("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Phát thanh viên:", "Nam:"/"Nữ:"), which line is a
-stage direction ("(Nhạc hiệu)", "[Nhạc nền]", "(Băng phỏng vấn: …)", "Nhạc
-chuyển") and which cue it becomes, and the label and voice each speaker gets.
+("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Phát thanh viên:", "Nam:"/"Nữ:",
+"PV Thu Hà:"), which line is a stage direction ("(Nhạc hiệu)", "[Nhạc nền]",
+"(Băng phỏng vấn: …)", "Nhạc chuyển") and which cue it becomes, and the label and
+voice each speaker gets.
 """
 from __future__ import annotations
 

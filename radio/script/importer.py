@@ -83,8 +83,9 @@ def _cell_text(cell: tuple[Para, ...]) -> str:
 
 
 _NUMBERING = re.compile(r"\d{1,3}\.?")   # "1", "12.": a numbered column (STT)
-_LENGTH = re.compile(r"(?:khoang |~)?(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"
-                     r"|\d+(?:[.,]\d+)? ?(?:giay|s|\"|'')))")   # "30 giây", "1'30\"", "0:45"
+_LENGTH = re.compile(r"(?:khoang |~)?(?:(?:\d{1,2}:)?\d{1,2}:\d{2}"   # "0:45", "0:01:30"
+                     r"|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"   # "1 phút 30", "1'30\""
+                     r"|\d+(?:[.,]\d+)? ?(?:giay|s|\"|'')))")   # "30 giây", "45s"
 _LENGTH_HEADERS = {"thoi luong", "thoi gian", "tg", "tl", "thoi luong (giay)", "duration", "time",
                    "thoi diem", "time code", "timecode"}
 _FIGURE = re.compile(r"[\d.,]+\s*(?:\S+\s*){0,2}")   # "2024", "30.000 tấn", "35,5 tỷ đồng"
