@@ -93,8 +93,10 @@ def test_check_names_a_viqr_script_and_leaves_plain_ascii_alone(production):
     head = ('title: "Cam Ha Tinh"\nnumber: 1\nspeakers:\n  MC1: {voice: vi}\n'
             '  MC2: {voice: vi}\n')
     plain = ("---\n" + head + "---\n" +
-             "MC1: Xin chao quy vi. Hom nay ta noi ve cam? Co dung khong?\n\n"
-             "MC2: Cam 'ngot' lam. Ban co biet? Ca nha deu thich.\n")
+             "MC1: Xin chao. Tot qua. Ban co khoe? Toi khoe. Con ban thi sao? Vui qua. "
+             "Ba ma khoe. Hen gap lai nhe.\n\n"
+             "MC2: Chao ca nha. Vui qua. Ban khoe? Khoe. Con me? Me khoe. Em thi sao? Vui ve.\n\n"
+             "MC1: Cam 'ngot' lam. Ban co biet? Ca nha deu thich.\n")
     script.write_text(plain, encoding="ascii")
     code, out, err = run(["check", "episode1"], production)
     assert "VIQR" not in err and "Traceback" not in err

@@ -400,6 +400,10 @@ def looks_viqr(text: str) -> bool:
 
     if not text.isascii():
         return False
+    # "." and "?" after a vowel are also how unaccented text ends its sentences: VIQR
+    # shows itself by its other marks ("a^", "o+", "e'", "a`", "i~")
+    if len(re.findall(r"[aeiouyAEIOUY](?:[(^+*]|[(^+*]?['`~])", text)) < 3:
+        return False
     decoded = decode_viqr(text.encode("ascii"))
     words = re.findall(r"[^\W\d_]+", decoded)
     changed = sum(1 for word in words if not word.isascii())
