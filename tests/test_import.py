@@ -391,6 +391,31 @@ def test_labels_set_apart_by_a_tab(production, tmp_path):
         ("MC1", "Xin chào."), ("MC1", "Năm nay cam được mùa.")]
 
 
+def test_a_direction_in_brackets_at_either_end_of_a_paragraph(production, tmp_path):
+    """"MC1: (Nhạc nền lên) Kính thưa..." and "... thính giả. (Nhạc chuyển)": the
+    direction is a cue before or after the words, not read; brackets inside the words,
+    or that name no cue ("(UBND)"), stay words."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1: (Nhạc nền) Kính thưa quý vị thính giả.",
+                 "Mời quý vị nghe phóng sự. (Nhạc chuyển)",
+                 "MC2: Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua.",
+                 "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)"]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ngoac.docx"))
+    code, out, err = _import(production, tmp_path / "ngoac.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "ngoac.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị thính giả."), ("MC1", "Mời quý vị nghe phóng sự."),
+        ("MC2", "Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua."),
+        ("MC2", "Xin cảm ơn."), ("MC1", "Theo ông (Chủ tịch xã)")]
+    assert _cues(episode) == [("bed", ""), ("jingle", ""), ("bed-off", "")]
+    kinds = [type(i).__name__ for i in episode.items if type(i).__name__ != "Heading"]
+    assert kinds.index("Paragraph") > 0   # the bed starts before the first words
+
+
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
     """STT | speaker | text, no header row; a direction in the speaker cell; rows
     without a speaker continue the last one."""

@@ -288,13 +288,34 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
         _unclassified(state, line)   # "(Cười)": a direction for no cue we know
     elif labelled:
         written, body = labelled
-        _paragraph(state, _speaker(state, written), body)
+        _speech(state, line, _speaker(state, written), body)
     elif state.current:
-        _paragraph(state, state.current, text, may_join=True)
+        _speech(state, line, state.current, text, may_join=True)
     elif unlabelled:
-        _paragraph(state, _speaker(state, "MC"), text)
+        _speech(state, line, _speaker(state, "MC"), text)
     else:
         _unclassified(state, line)
+
+
+_LEADING = re.compile(r"^\s*([(\[][^()\[\]]+[)\]])\s*(\S.*)$", re.S)
+_TRAILING = re.compile(r"^(.*?\S)\s*([(\[][^()\[\]]+[)\]])\s*$", re.S)
+
+
+def _speech(state: _State, line: Line, label: str, text: str, may_join: bool = False) -> None:
+    """A speaker's paragraph; a stage direction in brackets at its start or its end
+    ("MC1: (Nhạc nền lên) Kính thưa...", "... thính giả. (Nhạc chuyển)") is a cue of its
+    own before or after it, not words to read."""
+    before = after = None
+    if (lead := _LEADING.match(text)) and (cue := rules.stage_direction(lead.group(1))):
+        before, text = cue, lead.group(2)
+    if (trail := _TRAILING.match(text)) and (cue := rules.stage_direction(trail.group(2))):
+        after, text = cue, trail.group(1)
+    if before:
+        _add_cue(state, line, before)
+        may_join = False
+    _paragraph(state, label, text, may_join)
+    if after:
+        _add_cue(state, line, after)
 
 
 def _unclassified(state: _State, line: Line) -> None:
