@@ -401,7 +401,8 @@ def test_a_direction_in_brackets_at_either_end_of_a_paragraph(production, tmp_pa
     for line in ["MC1: (Nhạc nền) Kính thưa quý vị thính giả.",
                  "Mời quý vị nghe phóng sự. (Nhạc chuyển)",
                  "MC2: Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua.",
-                 "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)"]:
+                 "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)",
+                 "MC1: Chương trình Mỗi xã một sản phẩm (tiếng Anh)"]:
         document.add_paragraph(line)
     document.save(str(tmp_path / "ngoac.docx"))
     code, out, err = _import(production, tmp_path / "ngoac.docx")
@@ -410,7 +411,8 @@ def test_a_direction_in_brackets_at_either_end_of_a_paragraph(production, tmp_pa
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị thính giả."), ("MC1", "Mời quý vị nghe phóng sự."),
         ("MC2", "Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua."),
-        ("MC2", "Xin cảm ơn."), ("MC1", "Theo ông (Chủ tịch xã)")]
+        ("MC2", "Xin cảm ơn."), ("MC1", "Theo ông (Chủ tịch xã)"),
+        ("MC1", "Chương trình Mỗi xã một sản phẩm (tiếng Anh)")]
     assert _cues(episode) == [("bed", ""), ("jingle", ""), ("bed-off", "")]
     kinds = [type(i).__name__ for i in episode.items if type(i).__name__ != "Heading"]
     assert kinds.index("Paragraph") > 0   # the bed starts before the first words

@@ -299,6 +299,13 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
 
 _LEADING = re.compile(r"^\s*([(\[][^()\[\]]+[)\]])\s*(\S.*)$", re.S)
 _TRAILING = re.compile(r"^(.*?\S)\s*([(\[][^()\[\]]+[)\]])\s*$", re.S)
+# "(tiếng Anh)" beside a word is a language, not a sound
+_LANGUAGE = re.compile(r"^\W*tieng (?:anh|viet|phap|trung|nga|nhat|han|duc|lao|khmer|thai|mong|"
+                       r"dan toc|me de|dia phuong|nuoc ngoai)\b")
+
+
+def _bracket_cue(bracket: str) -> rules.CueGuess | None:
+    return None if _LANGUAGE.match(fold(bracket)) else rules.stage_direction(bracket)
 
 
 def _speech(state: _State, line: Line, label: str, text: str, may_join: bool = False) -> None:
@@ -306,9 +313,9 @@ def _speech(state: _State, line: Line, label: str, text: str, may_join: bool = F
     ("MC1: (Nhạc nền lên) Kính thưa...", "... thính giả. (Nhạc chuyển)") is a cue of its
     own before or after it, not words to read."""
     before = after = None
-    if (lead := _LEADING.match(text)) and (cue := rules.stage_direction(lead.group(1))):
+    if (lead := _LEADING.match(text)) and (cue := _bracket_cue(lead.group(1))):
         before, text = cue, lead.group(2)
-    if (trail := _TRAILING.match(text)) and (cue := rules.stage_direction(trail.group(2))):
+    if (trail := _TRAILING.match(text)) and (cue := _bracket_cue(trail.group(2))):
         after, text = cue, trail.group(1)
     if before:
         _add_cue(state, line, before)
