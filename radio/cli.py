@@ -352,9 +352,11 @@ def distribute(ctx, allow_draft, confirm_emergency, offline, jobs):
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @option("--from", "source", required=True,
-              type=click.Choice(["cp1258", "vni", "tcvn3", "utf-16"], case_sensitive=False),
+              type=click.Choice(["cp1258", "vni", "tcvn3", "viqr", "utf-16"],
+                                case_sensitive=False),
               help="The encoding FILE is in: cp1258 (Windows-1258), vni (VNI-Windows), "
-                   "tcvn3 (TCVN3/ABC, .Vn fonts) or utf-16 (Notepad's 'Unicode').")
+                   "tcvn3 (TCVN3/ABC, .Vn fonts), viqr (VIQR: 'Vie^.t Nam') or utf-16 "
+                   "(Notepad's 'Unicode').")
 @option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the UTF-8 text here (default: standard output).")
 @option("--in-place", is_flag=True,

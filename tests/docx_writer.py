@@ -3,7 +3,8 @@
 Layouts: paragraphs ("MC1: ..." lines, stage directions in brackets, Word
 headings or bold capitals) or a two-column table (speaker | text).  Encodings:
 Unicode fonts, TCVN3 (.VnTime, with the capitals that carry a tone in the
-.VnTimeH font and "ư" kept as <w:softHyphen/> as Word does), VNI (VNI-Times),
+.VnTimeH font and "ư" kept as <w:softHyphen/> as Word does), VNI (VNI-Times; also
+in runs of two characters, split between letters and their mark bytes),
 runs of all three in one paragraph, or the font carried by the styles.
 """
 from __future__ import annotations
@@ -93,6 +94,12 @@ def add_text(paragraph, text: str, encoding: str, bold: bool = False) -> None:
         run = paragraph.add_run(encode_vni(text).decode("cp1252"))
         run.bold = bold or None
         _set_fonts(run, "VNI-Times")
+    elif encoding == "vni-split":   # Word's runs end anywhere: here before each mark byte
+        coded = encode_vni(text).decode("cp1252")
+        for index in range(0, len(coded), 2):
+            run = paragraph.add_run(coded[index:index + 2])
+            run.bold = bold or None
+            _set_fonts(run, "VNI-Times")
     elif encoding == "mixed":
         for index, word in enumerate(text.split(" ")):
             word = word if index == 0 else " " + word
@@ -132,8 +139,8 @@ def new_document(encoding: str, title: str):
         theme._blob = blob
     if encoding in ("unicode", "mixed"):
         document.core_properties.title = title
-    elif encoding == "vni":
-        add_text(document.add_paragraph(), title.upper(), "vni", bold=True)
+    elif encoding in ("vni", "vni-split"):
+        add_text(document.add_paragraph(), title.upper(), encoding, bold=True)
     else:
         tcvn3_runs(document.add_paragraph(style="Title"), title,
                    with_font=encoding == "tcvn3")
@@ -141,7 +148,7 @@ def new_document(encoding: str, title: str):
 
 
 def _heading(document, title: str, encoding: str) -> None:
-    if encoding in ("unicode", "mixed", "vni"):
+    if encoding in ("unicode", "mixed", "vni", "vni-split"):
         paragraph = document.add_paragraph(style="Heading 1")
         add_text(paragraph, title, encoding)
     else:   # bold capitals in the H font, as typists did

@@ -17,7 +17,7 @@ from docx_writer import direction, expected_cue, write_paragraphs, write_table
 from radio.script import parse_file
 from radio.script.model import Bed, Clip, Jingle, Paragraph, Pause, Pending
 
-ENCODINGS = ["unicode", "tcvn3", "vni", "mixed", "styles", "theme"]
+ENCODINGS = ["unicode", "tcvn3", "vni", "vni-split", "mixed", "styles", "theme"]
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_paragraph_documents_round_trip(production, tmp_path, episode1, encoding
     assert "not classified" not in err
     if encoding in ("tcvn3", "styles", "theme"):
         assert "TCVN3 (ABC)" in out
-    if encoding in ("vni", "mixed"):
+    if encoding in ("vni", "vni-split", "mixed"):
         assert "VNI" in out
     text = script.read_text(encoding="utf-8")
     assert text == unicodedata.normalize("NFC", text)
@@ -100,7 +100,16 @@ def test_slug_number_and_force(production, tmp_path, episode1):
     before = script.read_bytes()
     code, _, err = _import(production, document)
     assert code == 2 and "--force" in err and script.read_bytes() == before
-    assert _import(production, document, "--force")[0] == 0
+    backup = production / "scripts" / "kich_ban_so_3_ban_cuoi.md.bak"
+    code, out, err = _import(production, document, "--force")   # the same: nothing to keep
+    assert code == 0 and not backup.exists() and "kept as" not in out
+    edited = before.replace("Kính thưa".encode(), "Thưa".encode())   # the producer's edits
+    script.write_bytes(edited)
+    code, out, err = _import(production, document, "--force")
+    assert code == 0, err
+    assert script.read_bytes() == before and backup.read_bytes() == edited
+    assert "kept as scripts/kich_ban_so_3_ban_cuoi.md.bak" in out
+    assert "kich_ban_so_3_ban_cuoi.md.bak" not in run_radio(["check"], cwd=production)[2]
 
 
 def test_journalists_forms(production, tmp_path):
@@ -144,6 +153,269 @@ def test_journalists_forms(production, tmp_path):
     voices = [(s.voice, s.variant, s.pitch) for s in episode.speakers]
     assert len(set(voices)) == len(voices)
     assert dict(zip(labels, voices))["NU"][1].startswith("f")
+
+
+@pytest.mark.parametrize("written, label", [
+    ("Phát thanh viên", "PTV"), ("PTV", "PTV"), ("PTV 2", "PTV2"),
+    ("Phát thanh viên nữ", "PTVN"), ("PHÁT THANH VIÊN NAM", "PTVN"),
+    ("Dẫn chương trình", "DCT"), ("DCT", "DCT"), ("Lời dẫn", "LD"), ("Lời bình", "LB")])
+def test_broadcasters_labels(production, tmp_path, written, label):
+    """What a radio station calls its readers (the announcer, "phát thanh viên") is a
+    speaker label, not a paragraph left out of the script."""
+    import docx
+
+    document = docx.Document()
+    for line in [f"{written}: Kính thưa quý vị thính giả.", "(Nhạc chuyển)",
+                 f"{written}:", "Xin hẹn gặp lại."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ptv.docx"))
+    code, out, err = _import(production, tmp_path / "ptv.docx")
+    assert code == 0, err
+    assert "not classified" not in err
+    episode = parse_file(production / "scripts" / "ptv.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        (label, "Kính thưa quý vị thính giả."), (label, "Xin hẹn gặp lại.")]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".txt"])
+def test_invisible_characters_are_left_out(production, tmp_path, suffix):
+    """Zero-width spaces and joiners, word joiners, byte order marks, direction marks and
+    optional hyphens (pasted from web pages and Zalo into Word) are not in the script:
+    no voice can say them, and check would warn about each one."""
+    import docx
+
+    lines = ["MC1:\u200b Kính\u00a0thưa quý\u200c vị.",
+             "\ufeffMC2: Xin\u2060 ch\u00adào\u200e các bạn.",
+             "MC1: Năm 2024\u200b, sản lượng đạt 30.000\u200d tấn."]
+    path = tmp_path / f"an{suffix}"
+    if suffix == ".docx":
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(path))
+    else:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = _import(production, path)
+    assert code == 0, err
+    script = production / "scripts" / "an.md"
+    episode = parse_file(script, "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC2", "Xin chào các bạn."),
+        ("MC1", "Năm 2024, sản lượng đạt 30.000 tấn.")]
+    code, out, err = run_radio(["check", "an"], cwd=production)
+    assert code == 0 and "no voice can say" not in err, err
+
+
+def _italic_document(path: Path, lines: list[tuple[str, bool]]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text, italic in lines:
+        paragraph = document.add_paragraph()
+        for index, word in enumerate(text.split(" ")):   # Word's runs end anywhere
+            paragraph.add_run(word if index == 0 else " " + word).italic = italic or None
+    document.save(str(path))
+    return path
+
+
+def test_stage_directions_in_italics_are_not_read(production, tmp_path):
+    """Many write the sounds and the words of a recording in italics, on lines of their
+    own: they become cues or notes, never words for the speaker before them to read."""
+    document = _italic_document(tmp_path / "nghieng.docx", [
+        ("MC1: Kính thưa quý vị, mời quý vị nghe ý kiến của người dân.", False),
+        ("Tiếng vỗ tay", True), ("MC1: Và đây là ông Nguyễn Văn A.", False),
+        ("Năm nay cam được mùa, bà con rất phấn khởi.", True),
+        ("Nhạc chuyển", True), ("MC2: Xin cảm ơn ông. Câu hỏi có chữ nghiêng.", False)])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "nghieng.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, mời quý vị nghe ý kiến của người dân."),
+        ("MC1", "Và đây là ông Nguyễn Văn A."), ("MC2", "Xin cảm ơn ông. Câu hỏi có chữ nghiêng.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("clip", "Tiếng vỗ tay"), ("jingle", "Nhạc chuyển")]
+    assert "paragraph 4 was not classified (kept as a comment): Năm nay cam" in err
+
+
+def test_a_document_all_in_italics_is_read(production, tmp_path):
+    document = _italic_document(tmp_path / "tat_ca.docx", [
+        ("MC1: Kính thưa quý vị.", True), ("Hôm nay chúng ta nói về cam.", True),
+        ("(Nhạc chuyển)", True), ("MC2: Xin cảm ơn.", True)])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "tat_ca.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC1", "Hôm nay chúng ta nói về cam."),
+        ("MC2", "Xin cảm ơn.")]
+    assert "not classified" not in err
+
+
+def test_headings_and_names_typed_in_bold(production, tmp_path):
+    """A short bold line that is no sentence is a chapter ("Phần 1: Thực trạng", not
+    words for the last speaker); a bold name alone on its line speaks the paragraphs
+    after it; a bold sentence is read."""
+    import docx
+
+    document = docx.Document()
+    for text, bold in [("Phần 1: Thực trạng sản xuất", True),
+                       ("MC1: Kính thưa quý vị, năm nay sản xuất gặp khó khăn.", False),
+                       ("Phần 2: Giải pháp", True), ("Hôm nay chúng tôi bàn về giải pháp.", False),
+                       ("Ông Nguyễn Văn A:", True), ("Năm nay bà con rất phấn khởi.", False),
+                       ("Kính thưa quý vị!", True), ("MC2: Xin cảm ơn ông", True)]:
+        document.add_paragraph().add_run(text).bold = bold or None
+    document.save(str(tmp_path / "dam.docx"))
+    code, out, err = _import(production, tmp_path / "dam.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "dam.md", "x")
+    assert [h.title for h in episode.headings] == ["Phần 1: Thực trạng sản xuất",
+                                                   "Phần 2: Giải pháp"]
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, năm nay sản xuất gặp khó khăn."),
+        ("MC1", "Hôm nay chúng tôi bàn về giải pháp."),
+        ("ONVA", "Năm nay bà con rất phấn khởi."), ("ONVA", "Kính thưa quý vị!"),
+        ("MC2", "Xin cảm ơn ông")]
+    assert "not classified" not in err
+
+
+def test_bullets_typed_by_hand_are_not_read(production, tmp_path):
+    """"+ Tuần tra" would be read "cộng Tuần tra": a bullet typed by hand (or kept by
+    Word as a Symbol-font character) is not part of the words; "1." and "a)" are."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1: Các biện pháp gồm:", "- Tuần tra thường xuyên;", "+ Tuyên truyền người dân;",
+                 "• Xử lý nghiêm vi phạm.", "\uf0b7 Trồng rừng mới.", "* Bảo vệ rừng đầu nguồn.",
+                 "1. Thứ nhất là vốn.", "a) Vốn vay.", "MC2: - Xin cảm ơn."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "gach.docx"))
+    code, out, err = _import(production, tmp_path / "gach.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "gach.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Các biện pháp gồm:"), ("MC1", "Tuần tra thường xuyên;"),
+        ("MC1", "Tuyên truyền người dân;"), ("MC1", "Xử lý nghiêm vi phạm."),
+        ("MC1", "Trồng rừng mới."), ("MC1", "Bảo vệ rừng đầu nguồn."),
+        ("MC1", "1. Thứ nhất là vốn."), ("MC1", "a) Vốn vay."), ("MC2", "Xin cảm ơn.")]
+    code, out, err = run_radio(["check", "gach"], cwd=production)
+    assert code == 0 and "cannot say" not in err, err
+
+
+_BOX_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _text_box(text: str) -> str:
+    """A paragraph holding a text box as Word writes it: a drawing, and the same box
+    again in VML for older readers."""
+    inner = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (f'<w:p {_BOX_NS}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="2000000" cy="500000"/><wp:wrapNone/>'
+            '<wp:docPr id="1" name="Text Box 1"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
+            f'wordprocessingShape"><wps:wsp><wps:spPr/><wps:txbx>{inner}</wps:txbx><wps:bodyPr/>'
+            '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+            f'<mc:Fallback><w:pict><v:shape><v:textbox>{inner}</v:textbox></v:shape></w:pict>'
+            '</mc:Fallback></mc:AlternateContent></w:r></w:p>')
+
+
+def test_text_in_a_text_box_is_kept_as_a_note(production, tmp_path):
+    """A text box (a note beside the script, or words put in a frame) is not lost: it
+    is kept once, as a comment, and named; it is not read by the speaker before it."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("MC1: Kính thưa quý vị, đây là đoạn trước hộp văn bản.")
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(_text_box("Lưu ý: đọc chậm đoạn sau.")))
+    document.add_paragraph("MC1: Đoạn sau hộp văn bản.")
+    document.save(str(tmp_path / "hop.docx"))
+    code, out, err = _import(production, tmp_path / "hop.docx")
+    assert code == 0, err
+    script = production / "scripts" / "hop.md"
+    episode = parse_file(script, "x")
+    assert [p.text for p in episode.paragraphs] == [
+        "Kính thưa quý vị, đây là đoạn trước hộp văn bản.", "Đoạn sau hộp văn bản."]
+    assert script.read_text(encoding="utf-8").count("Lưu ý: đọc chậm đoạn sau.") == 1
+    assert "not classified (kept as a comment): Lưu ý: đọc chậm đoạn sau." in err
+
+
+def test_labels_with_a_name_or_a_note(production, tmp_path):
+    """A role followed by the person's name ("PV Thu Hà:"), or by a note in brackets
+    ("MC1 (nữ):"), is a speaker label, bold or not: never words read aloud."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1 (nữ): Kính thưa quý vị.", "PV Thu Hà: Thưa ông, năm nay thế nào?",
+                 "Ông Nguyễn Văn A: Năm nay được mùa.", "PV (Minh Châu): Xin cảm ơn ông.",
+                 "MC2 (nam): Hẹn gặp lại.", "MC1 (nữ): Xin chào.",
+                 "Anh Hùng cho biết: cam năm nay ngọt."]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ten.docx"))
+    code, out, err = _import(production, tmp_path / "ten.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "ten.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
+        ("ONVA", "Năm nay được mùa."), ("PV", "Xin cảm ơn ông."), ("MC2", "Hẹn gặp lại."),
+        ("MC1", "Xin chào."), ("MC1", "Anh Hùng cho biết: cam năm nay ngọt.")]
+    names = {s.label: s.name for s in episode.speakers}
+    assert names["MC1"] == "MC1 (nữ)" and names["PTH"] == "PV Thu Hà"
+    variants = {s.label: s.variant or "" for s in episode.speakers}
+    assert variants["MC1"].startswith("f") and not variants["MC2"].startswith("f")
+
+
+def test_labels_set_apart_by_a_tab(production, tmp_path):
+    """Many align the script with a tab after the label, without a colon: "PTV<Tab>...";
+    a tab inside the words is a space."""
+    import docx
+
+    document = docx.Document()
+    for line in ["PTV\tKính thưa quý vị.", "PV Thu Hà\t\tThưa ông, năm nay thế nào?",
+                 "MC1:\tXin chào.", "Năm nay\tcam được mùa.", "(Nhạc chuyển)"]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "tab.docx"))
+    code, out, err = _import(production, tmp_path / "tab.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "tab.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
+        ("MC1", "Xin chào."), ("MC1", "Năm nay cam được mùa.")]
+
+
+def test_a_direction_in_brackets_at_either_end_of_a_paragraph(production, tmp_path):
+    """"MC1: (Nhạc nền lên) Kính thưa..." and "... thính giả. (Nhạc chuyển)": the
+    direction is a cue before or after the words, not read; brackets inside the words,
+    or that name no cue ("(UBND)"), stay words."""
+    import docx
+
+    document = docx.Document()
+    for line in ["MC1: (Nhạc nền) Kính thưa quý vị thính giả.",
+                 "Mời quý vị nghe phóng sự. (Nhạc chuyển)",
+                 "MC2: Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua.",
+                 "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)",
+                 "MC1: Chương trình Mỗi xã một sản phẩm (tiếng Anh)"]:
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "ngoac.docx"))
+    code, out, err = _import(production, tmp_path / "ngoac.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "ngoac.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị thính giả."), ("MC1", "Mời quý vị nghe phóng sự."),
+        ("MC2", "Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua."),
+        ("MC2", "Xin cảm ơn."), ("MC1", "Theo ông (Chủ tịch xã)"),
+        ("MC1", "Chương trình Mỗi xã một sản phẩm (tiếng Anh)")]
+    assert _cues(episode) == [("bed", ""), ("jingle", ""), ("bed-off", "")]
+    kinds = [type(i).__name__ for i in episode.items if type(i).__name__ != "Heading"]
+    assert kinds.index("Paragraph") > 0   # the bed starts before the first words
 
 
 def test_table_without_header_with_a_numbered_column(production, tmp_path):
@@ -230,6 +502,129 @@ def test_a_two_column_table_numbered_down_its_side(production, tmp_path):
     assert [(p.kind, p.label) for p in episode.pending] == [("jingle", "Nhạc hiệu")]
 
 
+def test_a_column_of_lengths_is_not_the_text(production, tmp_path):
+    """STT | Nhân vật | Nội dung | Thời lượng: the last column says how long each row
+    lasts; the speaker and the text are the two before it."""
+    document = _table_document(tmp_path / "thoi_luong.docx", ["KỊCH BẢN CHUYÊN ĐỀ"], [
+        ("TT", "Nhân vật", "Nội dung", "Thời lượng"), ("1", "", "(Nhạc hiệu)", "10 giây"),
+        ("2", "PTV", "Kính chào quý vị thính giả.", "15 giây"),
+        ("3", "PV", "Thưa ông, năm nay thế nào?", "0:05"),
+        ("4", "Băng", "Ông Nguyễn Văn A: Năm nay rất tốt.", "1'30\""),
+        ("5", "PTV", "Cảm ơn ông.", "")], [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "thoi_luong.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính chào quý vị thính giả."), ("PV", "Thưa ông, năm nay thế nào?"),
+        ("PTV", "Cảm ơn ông.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Ông Nguyễn Văn A: Năm nay rất tốt")]
+    assert "not classified" not in err
+
+
+@pytest.mark.parametrize("header", [("Thời gian", "Nội dung"), None])
+def test_a_column_of_times_is_not_a_table_of_figures(production, tmp_path, header):
+    """A running order with the time of each row first ("00:30 | MC1: ...") is a
+    script, not figures: the times are left out and the rows read as they say."""
+    rows = [("00:00", "(Nhạc hiệu)"), ("00:10", "MC1: Kính thưa quý vị."),
+            ("00:40", "MC2: Hôm nay chúng ta nói về cam."), ("1:05", "Cam năm nay ngọt."),
+            ("0:01:30", "MC1: Xin cảm ơn.")]
+    document = _table_document(tmp_path / "gio.docx", [], ([header] if header else []) + rows,
+                               [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "gio.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
+        ("MC2", "Cam năm nay ngọt."), ("MC1", "Xin cảm ơn.")]
+    assert [p.kind for p in episode.pending] == ["jingle"] and "not classified" not in err
+
+
+def test_a_sound_column_beside_the_words(production, tmp_path):
+    """Âm thanh | Lời dẫn: a row with music in one column and a speaker's words in the
+    other is both a cue and the speaker's paragraph (the words are not the cue's name)."""
+    document = _table_document(tmp_path / "am_thanh.docx", [], [
+        ("Âm thanh", "Lời dẫn"), ("Nhạc hiệu", ""), ("", "MC1: Kính chào quý vị."),
+        ("Nhạc nền", "MC2: Hôm nay chúng ta nói về cam."),
+        ("Tắt nhạc nền", "MC1: Xin cảm ơn chị."), ("Băng", "Anh: Cam năm nay ngọt.")], [])
+    code, out, err = _import(production, document)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "am_thanh.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính chào quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
+        ("MC1", "Xin cảm ơn chị.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("bed", "Nhạc nền"), ("clip", "Anh: Cam năm nay ngọt")]
+    assert sum(1 for i in episode.items if isinstance(i, Bed) and not i.path) == 1
+
+
+@pytest.mark.parametrize("sign_off", ["paragraphs", "table"])
+def test_an_official_documents_letterhead_and_signatures_are_not_read(production, tmp_path,
+                                                                        sign_off):
+    """A script on the station's letterhead (agency | national motto, in a table without
+    borders), with its date and "Chủ đề: ..." line, and signatures at the end: the title is
+    the subject, and neither the motto nor the names are read on the air."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("ĐÀI PHÁT THANH VÀ TRUYỀN HÌNH HÀ TĨNH")
+    left.add_paragraph().add_run("PHÒNG THỜI SỰ").bold = True
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.add_paragraph().add_run("Độc lập – Tự do – Hạnh phúc").bold = True
+    document.add_paragraph("Hà Tĩnh, ngày 15 tháng 01 năm 2024")
+    document.add_paragraph().add_run("KỊCH BẢN CHUYÊN ĐỀ PHÁT THANH").bold = True
+    document.add_paragraph().add_run("Chủ đề: Xây dựng nông thôn mới").bold = True
+    for line in ["(Nhạc hiệu)", "PTV: Kính thưa quý vị, hôm nay nói về nông thôn mới.",
+                 "PV: Năm 2023, toàn tỉnh có thêm 20 xã đạt chuẩn.", "PTV: Xin cảm ơn quý vị."]:
+        document.add_paragraph(line)
+    if sign_off == "paragraphs":
+        document.add_paragraph("DUYỆT CỦA LÃNH ĐẠO                NGƯỜI VIẾT")
+        document.add_paragraph("Nguyễn Văn A                      Trần Thị B")
+    else:
+        signatures = document.add_table(rows=2, cols=2)
+        for cell, text in zip(signatures.rows[0].cells, ["DUYỆT CỦA LÃNH ĐẠO", "NGƯỜI VIẾT"]):
+            cell.paragraphs[0].add_run(text).bold = True
+        for cell, text in zip(signatures.rows[1].cells, ["Nguyễn Văn A", "Trần Thị B"]):
+            cell.paragraphs[0].add_run(text)
+    document.save(str(tmp_path / "cong_van.docx"))
+    code, out, err = _import(production, tmp_path / "cong_van.docx")
+    assert code == 0, err
+    script = production / "scripts" / "cong_van.md"
+    episode = parse_file(script, "x")
+    assert episode.title == "Xây dựng nông thôn mới"
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị, hôm nay nói về nông thôn mới."),
+        ("PV", "Năm 2023, toàn tỉnh có thêm 20 xã đạt chuẩn."), ("PTV", "Xin cảm ơn quý vị.")]
+    assert not episode.headings and {s.label for s in episode.speakers} == {"PTV", "PV"}
+    text = script.read_text(encoding="utf-8")
+    for kept in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Nguyễn Văn A", "NGƯỜI VIẾT"):
+        assert kept in text   # kept as notes
+    assert "paragraph 1 was not classified" in err and "Nguyễn Văn A" in err
+
+
+def test_words_like_a_letterhead_inside_the_script_are_read(production, tmp_path):
+    """Only a line that is the motto, or says nothing but who signs, is left out: a
+    chapter "TÁC GIẢ VÀ TÁC PHẨM" and a sentence about the Republic are the script's."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("MC1: Kính thưa quý vị.")
+    document.add_paragraph().add_run("TÁC GIẢ VÀ TÁC PHẨM").bold = True
+    document.add_paragraph("Cộng hòa xã hội chủ nghĩa Việt Nam đã đạt nhiều thành tựu.")
+    document.add_paragraph("MC2: Xin cảm ơn.")
+    document.save(str(tmp_path / "doc_tiep.docx"))
+    code, out, err = _import(production, tmp_path / "doc_tiep.docx")
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "doc_tiep.md", "x")
+    assert [h.title for h in episode.headings] == ["TÁC GIẢ VÀ TÁC PHẨM"]
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị."),
+        ("MC1", "Cộng hòa xã hội chủ nghĩa Việt Nam đã đạt nhiều thành tựu."),
+        ("MC2", "Xin cảm ơn.")]
+
+
 def test_imported_script_checks_and_builds(production, tmp_path, episode1):
     """A short excerpt (the opening chapter) imported from TCVN3 passes check and builds:
     the stage directions are pending cues, heard as silence and counted as placeholders."""
@@ -288,10 +683,41 @@ def test_odt_and_doc_made_by_soffice_import_the_same(production, tmp_path, episo
     assert_same_script(imported, episode1)
 
 
+def test_an_odt_saved_from_a_web_page(production, tmp_path):
+    """A page from the portal opened in LibreOffice and saved as .odt is a "text-web"
+    document, which LibreOffice has no default .docx export for: it imports all the same,
+    with its bold labels, table and italic directions."""
+    require_tool("soffice")
+    page = tmp_path / "trang.html"
+    page.write_text(
+        '<html><head><meta charset="utf-8"></head><body><p><b>Chủ đề: Mùa cam</b></p>'
+        "<p><i>Nhạc hiệu</i></p><p><b>PTV:</b> Kính thưa quý vị, mùa cam đã đến.</p>"
+        '<table border="1"><tr><td>PV</td><td>Thưa ông, cam năm nay thế nào?</td></tr></table>'
+        "<p><i>Tiếng vỗ tay</i></p><p><b>PTV:</b> Xin cảm ơn quý vị.</p></body></html>",
+        encoding="utf-8")
+    subprocess.run([shutil.which("soffice"), "--headless",
+                    f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--convert-to",
+                    "odt:writer8", "--outdir", str(tmp_path / "out"), str(page)],
+                   check=True, capture_output=True, timeout=180)
+    converted = tmp_path / "out" / "trang.odt"
+    assert b"text-web" in converted.read_bytes()[:100]
+    code, out, err = _import(production, converted)
+    assert code == 0, err
+    episode = parse_file(production / "scripts" / "trang.md", "x")
+    assert episode.title == "Mùa cam"
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("PTV", "Kính thưa quý vị, mùa cam đã đến."), ("PV", "Thưa ông, cam năm nay thế nào?"),
+        ("PTV", "Xin cảm ơn quý vị.")]
+    assert [(p.kind, p.label) for p in episode.pending] == [
+        ("jingle", "Nhạc hiệu"), ("clip", "Tiếng vỗ tay")]
+
+
 @pytest.mark.parametrize("name, data, reason", [
     ("hong.docx", b"PK\x03\x04" + b"\x00" * 40, "damaged"),
     ("anh.docx", None, "only images"),
     ("rong.docx", "empty", "empty"),
+    ("0_byte.docx", b"", "the document is empty"),   # a copy from a USB stick that failed
+    ("0_byte.odt", b"\x00" * 4096, "the document is empty"),
     ("khoa.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
      + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 500, "password"),
     ("anh.png.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not a Word document"),
@@ -331,6 +757,22 @@ def _tiny_png(path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2,
                                                                       0, 0, 0))
                      + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_a_text_file_in_viqr(production, tmp_path):
+    """VIQR ("Vie^.t Nam", from old e-mail and web pages) is read as Vietnamese."""
+    from radio.script.legacy import encode_viqr
+
+    (tmp_path / "viqr.txt").write_bytes(encode_viqr(
+        "MC1: Kính thưa quý vị, hôm nay chúng ta nói về cây cam ở Hà Tĩnh.\n\n"
+        "MC2: Người trồng cam được mùa, đời sống bà con ổn định.\n"))
+    code, out, err = _import(production, tmp_path / "viqr.txt")
+    assert code == 0, err
+    assert "converted from VIQR" in out
+    episode = parse_file(production / "scripts" / "viqr.md", "x")
+    assert [(p.speaker, p.text) for p in episode.paragraphs] == [
+        ("MC1", "Kính thưa quý vị, hôm nay chúng ta nói về cây cam ở Hà Tĩnh."),
+        ("MC2", "Người trồng cam được mùa, đời sống bà con ổn định.")]
 
 
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258"])

@@ -28,6 +28,7 @@ class RunLook:
     hansi_font: str | None
     bold: bool
     caps: bool
+    italic: bool = False
 
 
 def _toggle(rpr, name: str) -> bool | None:
@@ -101,7 +102,7 @@ class FontResolver:
 
     def look(self, p, r) -> RunLook:
         fonts: dict[str, str | None] = {slot: None for slot in SLOTS}
-        bold = caps = False
+        bold = caps = italic = False
         for rpr in self.levels(p, r):
             rfonts = rpr.find(W + "rFonts")
             if rfonts is not None:
@@ -113,7 +114,8 @@ class FontResolver:
                         fonts[slot] = rfonts.get(W + slot)
             bold = b if (b := _toggle(rpr, "b")) is not None else bold
             caps = c if (c := _toggle(rpr, "caps")) is not None else caps
-        return RunLook(fonts["ascii"], fonts["hAnsi"], bold, caps)
+            italic = i if (i := _toggle(rpr, "i")) is not None else italic
+        return RunLook(fonts["ascii"], fonts["hAnsi"], bold, caps, italic)
 
     def _theme_font(self, theme: str) -> str | None:
         return self.theme.get("major" if theme.lower().startswith("major") else "minor")

@@ -8,6 +8,7 @@ The run's XML is read directly, because python-docx's ``Run.text`` drops
 """
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 import zipfile
 from collections import Counter
@@ -17,8 +18,9 @@ from pathlib import Path
 from ..errors import UserError
 from ..i18n import _l
 from .docx_fonts import W, FontResolver
-from .legacy import decode_font_text, font_encoding
+from .legacy import decode_font_text, font_encoding, vni_mark
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONTAINERS = {W + t for t in ("hyperlink", "smartTag", "ins", "fldSimple", "customXml",
                                "moveTo", "sdt", "sdtContent", "dir", "bdo")}
@@ -32,6 +34,8 @@ class Para:
     all_bold: bool
     heading: int | None    # outline level + 1 (Word headings), else None
     style: str             # the paragraph style's name ("Title", "heading 1", ...)
+    all_italic: bool = False
+    boxed: bool = False    # in a text box (or shape) anchored to the paragraph before
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,19 @@ class WordDocument:
     tally: Tally
 
 
+def readable(text: str) -> str:
+    """NFC text without the invisible characters that Word and web pages leave in it
+    (zero-width spaces and joiners, word joiners, byte order marks, direction marks,
+    soft hyphens): no voice can say them, and they split words for the speech rules."""
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in text if unicodedata.category(ch) != "Cf"))
+
+
 def refuse_unreadable(raw: bytes, shown: str) -> None:
     """Say in one line why *raw* is no .docx we can read (password, legacy .doc...)."""
+    if not raw.strip(b"\x00"):   # a failed copy or download: nothing was saved
+        raise UserError(_l("the document is empty"), path=shown,
+                        hint=_l("check that it is the right file and that it was saved"))
     if raw.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in raw:
             raise UserError(_l("the document is protected with a password"), path=shown,
@@ -95,7 +110,7 @@ def read_docx(path: Path, shown: str) -> WordDocument:
     has_core = any(rel.reltype == RT.CORE_PROPERTIES
                    for rel in document.part.package.rels.values())
     title = document.core_properties.title if has_core else ""
-    title = unicodedata.normalize("NFC", (title or "").strip())
+    title = readable((title or "").strip())
     return WordDocument(title, tuple(blocks), reader.tally)
 
 
@@ -110,12 +125,26 @@ class _Reader:
         for child in container:
             if child.tag == W + "p":
                 out.append(self.paragraph(child))
+                out += self.boxes(child)
             elif child.tag == W + "tbl":
                 out.append(self.table(child))
             elif child.tag == W + "sdt":
                 content = child.find(W + "sdtContent")
                 if content is not None:
                     out += self.blocks(content)
+        return out
+
+    def boxes(self, p) -> list:
+        """The paragraphs of the text boxes and shapes anchored in *p*, each once: Word
+        writes a box twice, as a drawing and as its VML fallback for old readers."""
+        out = []
+        for content in p.iter(W + "txbxContent"):
+            if any(a.tag == MC + "Fallback" for a in content.iterancestors()) or \
+                    any(a.tag == W + "txbxContent" for a in content.iterancestors()):
+                continue   # the copy for old readers; a box in a box is read with it
+            for block in self.blocks(content):
+                if isinstance(block, Para):
+                    out.append(dataclasses.replace(block, boxed=True))
         return out
 
     def table(self, tbl) -> Table:
@@ -134,12 +163,19 @@ class _Reader:
 
     def paragraph(self, p) -> Para:
         self.count += 1
-        pieces: list[tuple[str, bool]] = []
+        parts: list[list] = []   # [text, look, still to decode (False: a symbol)]
         for r in _runs(p):
-            text = self.run_text(p, r)
+            parts += self.run_parts(p, r)
+        _join_vni_marks(parts)
+        pieces: list[tuple[str, bool]] = []
+        italic: list[bool] = []
+        for text, look, raw in parts:
+            text = self.decode(text, look) if raw else text
             if text:
-                pieces.append((text, self.fonts.look(p, r).bold))
-        text = unicodedata.normalize("NFC", "".join(t for t, _ in pieces))
+                pieces.append((text, look.bold))
+            if text.strip():
+                italic.append(look.italic)
+        text = readable("".join(t for t, _ in pieces))
         prefix = []
         for piece, bold in pieces:
             if not bold and piece.strip():
@@ -148,13 +184,15 @@ class _Reader:
         visible = [b for t, b in pieces if t.strip()]
         level = self.fonts.outline_level(p)
         style_id = self.fonts.paragraph_style(p)
-        return Para(self.count, text, unicodedata.normalize("NFC", "".join(prefix)),
+        return Para(self.count, text, readable("".join(prefix)),
                     bool(visible) and all(visible), None if level is None else level + 1,
-                    self.fonts.style_name(style_id))
+                    self.fonts.style_name(style_id), bool(italic) and all(italic))
 
-    def run_text(self, p, r) -> str:
+    def run_parts(self, p, r) -> list[list]:
+        """The run's text as [text, look, True] still to decode, with its symbols as
+        [character, look, False]."""
         look = self.fonts.look(p, r)
-        out: list[str] = []
+        out: list[list] = []
         parts: list[str] = []
         for child in r:
             tag = child.tag
@@ -169,13 +207,13 @@ class _Reader:
             elif tag == W + "noBreakHyphen":
                 parts.append("-")
             elif tag == W + "sym":   # decoded by its own font, apart from the text
-                out.append(self.decode("".join(parts), look))
+                out.append(["".join(parts), look, True])
                 parts = []
-                out.append(self.symbol(child))
+                out.append([self.symbol(child), look, False])
             elif tag in (W + "drawing", W + "pict", W + "object"):
                 self.tally.images += 1
-        out.append(self.decode("".join(parts), look))
-        return "".join(out)
+        out.append(["".join(parts), look, True])
+        return [part for part in out if part[0]]
 
     def symbol(self, sym) -> str:
         """A w:sym character: meaningful only in a legacy text font (else a dingbat)."""
@@ -209,6 +247,24 @@ class _Reader:
             return "".join(d.upper() if (ord(c) <= 0x7F and caps_ascii) or
                            (ord(c) > 0x7F and caps_high) else d for c, d in zip(text, decoded))
         return decoded
+
+
+def _join_vni_marks(parts: list[list]) -> None:
+    """Word splits runs anywhere (each editing session, each spelling mark), also
+    between a VNI letter and the byte that carries its marks ("Vie" | "ät"): a part
+    that opens with a mark byte gives it to the VNI part before it, to decode together."""
+    for before, part in zip(parts, parts[1:]):
+        if not (before[2] and part[2] and before[0] and part[0]):
+            continue
+        first = part[0][0]
+        if ord(first) <= 0x7F or vni_mark(first) is None:
+            continue
+        ends_high = ord(before[0][-1]) > 0x7F
+        before_font = before[1].hansi_font if ends_high else before[1].ascii_font
+        if font_encoding(before_font)[0] == "vni" and \
+                font_encoding(part[1].hansi_font)[0] == "vni":
+            before[0] += first
+            part[0] = part[0][1:]
 
 
 def _runs(element):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..errors import UserError
 from ..i18n import Message, _l
-from .legacy import NAMES, guess
+from .legacy import NAMES, guess, looks_viqr
 from .signature import refuse_binary
 
 
@@ -39,7 +39,7 @@ def decode_script(raw: bytes, shown: str) -> str:
         raise UserError(_l("the script is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8"),
                         path=shown, line=1, hint=convert_hint(shown, "utf-16"))
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         key = guess(raw)
@@ -47,3 +47,8 @@ def decode_script(raw: bytes, shown: str) -> str:
                       encoding=NAMES[key]) if key else
                    _l("the script is not UTF-8 text; it is in an unknown 8-bit encoding"))
         raise UserError(message, path=shown, line=line, hint=convert_hint(shown, key)) from None
+    if looks_viqr(text):   # ASCII, so UTF-8 too: but its marks would be read as punctuation
+        raise UserError(_l("the script looks like VIQR (\"Vie^.t Nam\"): its accents are "
+                           "written as punctuation"), path=shown, line=1,
+                        hint=convert_hint(shown, "viqr"))
+    return text

@@ -4,7 +4,8 @@
 (``soffice --headless --convert-to docx``, with a profile folder of its own so
 that parallel runs, or a run as root, do not collide); .txt is UTF-8 or one of
 the legacy encodings `radio convert` knows.  Nothing is written unless the
-whole document could be read; an existing script is replaced only with --force.
+whole document could be read; an existing script is replaced only with --force,
+and then kept beside it as NAME.md.bak.
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..fsio import read_input, write_text
+from ..fsio import read_input, write_bytes, write_text
 from ..i18n import _l
-from .docx_reader import read_docx
+from .docx_reader import read_docx, readable
 from .importer import Imported, Line, import_lines, lines_of
-from .legacy import NAMES, decode_legacy, guess
+from .legacy import NAMES, decode_legacy, guess, looks_viqr
 from .values import fold
 
 WORD = (".docx",)
@@ -47,6 +48,9 @@ def read_source(path: Path, shown: str) -> Source:
     if suffix in WORD:
         return _from_word(path, shown)
     if suffix in OFFICE:
+        if not read_input(path, shown, "document").strip(b"\x00"):
+            raise UserError(_l("the document is empty"), path=shown,
+                            hint=_l("check that it is the right file and that it was saved"))
         with tempfile.TemporaryDirectory(prefix="radio-import-") as folder:
             return _from_word(soffice_to_docx(path, Path(folder), shown), shown)
     if suffix in (".txt", ".text", ".md", ""):
@@ -76,6 +80,8 @@ def _from_text(raw: bytes, shown: str) -> Source:
     encodings: tuple = ()
     try:
         text = raw.decode("utf-8-sig")
+        if looks_viqr(text):   # "Vie^.t Nam": VIQR, from e-mail and old web pages
+            text, encodings = decode_legacy(raw, "viqr"), (NAMES["viqr"],)
     except UnicodeDecodeError:
         key = guess(raw)
         if key is None:
@@ -84,7 +90,7 @@ def _from_text(raw: bytes, shown: str) -> Source:
                                                 "or give the .docx")) from None
         text = decode_legacy(raw, key)
         encodings = (NAMES[key],)
-    lines = tuple(Line(number, " ".join(line.split()))
+    lines = tuple(Line(number, " ".join(readable(line).split()))
                   for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1))
     return Source(lines, "", encodings)
 
@@ -100,8 +106,11 @@ def soffice_to_docx(path: Path, folder: Path, shown: str) -> Path:
     profile = folder / "profile"
     source = folder / f"source{path.suffix.lower()}"
     shutil.copyfile(path, source)   # a plain name: soffice never sees the user's folder
+    # The filter is named: a document LibreOffice opens as a web page (an .odt saved
+    # from HTML, "text-web") has no default .docx export, and would not convert.
     command = [exe, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "docx", "--outdir", str(folder / "out"), str(source)]
+               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "out"),
+               str(source)]
     from ..procs import child_options
 
     try:
@@ -145,8 +154,17 @@ def run_import(production, path: Path, episode: str | None, force: bool, log) ->
     if not imported.speakers:
         raise UserError(_l("no narration was found in the document"), path=shown,
                         hint=_l("write the speakers' lines as 'MC1: ...' and import it again"))
+    backup = None
+    if target.exists():   # --force: the script replaced may hold the producer's edits
+        old = read_input(target, production.rel(target))
+        if old != imported.markdown.encode("utf-8"):
+            backup = target.with_name(target.name + ".bak")
+            write_bytes(backup, old)
     write_text(target, imported.markdown)
     _summary(production, target, shown, source, imported, log)
+    if backup is not None:
+        log.info(_l("  the script it replaced is kept as {backup}",
+                    backup=production.rel(backup)))
     return imported
 
 

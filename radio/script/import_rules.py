@@ -1,9 +1,10 @@
 """How journalists write a radio script in Word: speaker labels, stage directions.
 
 Pure text rules, shared by the importer: which line start is a speaker label
-("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Nam:"/"Nữ:"), which line is a
-stage direction ("(Nhạc hiệu)", "[Nhạc nền]", "(Băng phỏng vấn: …)", "Nhạc
-chuyển") and which cue it becomes, and the label and voice each speaker gets.
+("MC1:", "MC 1:", "Dẫn 1:", "Người dẫn:", "PV:", "Phát thanh viên:", "Nam:"/"Nữ:",
+"PV Thu Hà:"), which line is a stage direction ("(Nhạc hiệu)", "[Nhạc nền]",
+"(Băng phỏng vấn: …)", "Nhạc chuyển") and which cue it becomes, and the label and
+voice each speaker gets.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from .values import fold
 
 # Speaker forms, matched on the folded text (lowercase, no accents).
-_ROLE = (r"mc|dan|nguoi dan(?: chuong trinh)?|ndct|nd|pv|phong vien|btv|bien tap vien|"
+_ROLE = (r"mc|dan|nguoi dan(?: chuong trinh)?|dan chuong trinh|dct|ndct|nd|loi dan|loi binh|"
+         r"pv|phong vien|btv|bien tap vien|ptv|phat thanh vien|"
          r"nam|nu|giong(?: doc)?(?: nam| nu)?|doc|khach moi|km|nhan vat|nv|"
          r"nguoi doc|thuyet minh|tm|ong|ba|anh|chi")
 _FOLDED_LABEL = re.compile(rf"^(?:{_ROLE})(?: (?:nam|nu))?\s*\d{{0,2}}$")
@@ -28,6 +30,24 @@ class CueGuess:
     length_s: float | None = None
 
 
+def is_role_label(label: str) -> bool:
+    """A speaker label as scripts write it: a role ("PV", "Người dẫn 1"), a role and a
+    name ("PV Thu Hà", "Ông Nguyễn Văn A": the name's words capitalised, up to four),
+    or either with a note in brackets ("MC1 (nam)", "PV (Nguyễn Văn A)")."""
+    if _FOLDED_LABEL.match(fold(label)):
+        return True
+    base = re.sub(r"\s*\([^()]*\)$", "", label).strip()
+    if base and base != label:
+        return is_role_label(base)
+    words = base.split()
+    for size in (4, 3, 2, 1):
+        name = words[size:]
+        if 1 <= len(name) <= 4 and _FOLDED_LABEL.match(fold(" ".join(words[:size]))) and \
+                all(word[:1].isupper() for word in name):
+            return True
+    return False
+
+
 def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     """(written label, the rest) when *line* starts with a speaker label."""
     match = LABEL_SPLIT.match(line)
@@ -36,7 +56,7 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     label, text = " ".join(match.group("label").split()), match.group("text").strip()
     if not text:
         return None
-    if _FOLDED_LABEL.match(fold(label)):
+    if is_role_label(label):
         return label, text
     bold = " ".join(bold_prefix.split()).rstrip(":").strip()
     if bold and bold == label and len(label.split()) <= 6 and not label[0].isdigit():
@@ -44,13 +64,17 @@ def speaker_label(line: str, bold_prefix: str = "") -> tuple[str, str] | None:
     return None
 
 
-def speaker_alone(line: str) -> str | None:
-    """The written label of a line that holds only a label ("MC1:", "Người dẫn 1:"),
-    the speaker's text following in the next paragraphs."""
+def speaker_alone(line: str, bold_prefix: str = "") -> str | None:
+    """The written label of a line that holds only a label ("MC1:", "Người dẫn 1:", or
+    a name in bold: "Ông Nguyễn Văn A:"), the speaker's text following in the next
+    paragraphs."""
     match = LABEL_SPLIT.match(line)
     if match and not match.group("text").strip():
         label = " ".join(match.group("label").split())
-        if _FOLDED_LABEL.match(fold(label)):
+        if is_role_label(label):
+            return label
+        bold = " ".join(bold_prefix.split()).rstrip(":").strip()
+        if bold == label and len(label.split()) <= 6 and not label[0].isdigit():
             return label
     return None
 
@@ -113,10 +137,18 @@ def is_caps_heading(line: str) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters) and len(line) <= 120
 
 
+def is_bold_heading(line: str) -> bool:
+    """Whether a line typed in bold reads as a heading ("Phần 1: Thực trạng", "Mở đầu"):
+    short, and not a sentence (a heading ends without a full stop, a question or a colon)."""
+    words = line.split()
+    return 1 <= len(words) <= 12 and sum(ch.isalpha() for ch in line) >= 3 and \
+        not line.rstrip().endswith((*_SENTENCE_END, ",", "-", "–"))
+
+
 def label_for(written: str, taken: set[str]) -> str:
     """A label without spaces for a written speaker: 'MC 1' -> MC1, 'Nữ' -> NU,
-    'Người dẫn 1' -> ND1."""
-    words = fold(written).upper().split()
+    'Người dẫn 1' -> ND1, 'MC1 (nam)' -> MC1."""
+    words = fold(re.sub(r"\s*\([^()]*\)$", "", written) or written).upper().split()
     digits = "".join(w for w in words if w.isdigit())
     names = [re.sub(r"[^A-Z0-9]", "", w) for w in words if not w.isdigit()]
     names = [w for w in names if w]
@@ -142,7 +174,7 @@ _FEMALE = ({"voice": "vi-vn-x-central", "variant": "f2", "pitch": 75, "rate": 14
 
 
 def _gender(written: str) -> str | None:
-    words = set(fold(written).split())
+    words = set(re.findall(r"[a-z]+", fold(written)))   # "MC1 (nữ)" too
     if words & {"nu", "chi", "ba", "co"}:
         return "f"
     if words & {"nam", "ong", "anh", "chu"}:

@@ -34,7 +34,9 @@ class Line:
     heading: int | None = None
     style: str = ""
     speaker_cell: str | None = None   # from a two-column table: None outside tables
-    figures: bool = False             # a row of a table of figures, its cells joined by |
+    figures: bool = False             # kept as written, not read: a row of a table of
+                                      # figures (its cells joined by |), a text box
+    italic: bool = False              # all in italics: how many write stage directions
 
 
 @dataclass(frozen=True)
@@ -50,20 +52,29 @@ class Imported:
 def lines_of(document: WordDocument) -> list[Line]:
     out: list[Line] = []
     for block in document.blocks:
-        if isinstance(block, Para):
+        if isinstance(block, Para) and block.boxed:   # a note in a text box: not read
+            if text := " ".join(block.text.split()):
+                out.append(Line(block.number, text, figures=True))
+        elif isinstance(block, Para):
             out += _para_lines(block, None)
         else:
             out += _table_lines(block)
     return out
 
 
+_TABBED = re.compile(r"^\s*([^\t:]{1,40}?)\s*\t+\s*(\S.*)$", re.S)
+
+
 def _para_lines(para: Para, speaker_cell: str | None) -> list[Line]:
     lines = []
     for index, text in enumerate(para.text.split("\n")):
+        tabbed = _TABBED.match(text)   # "PTV<Tab>Kính thưa...": the label set apart by a tab
+        if tabbed and rules.is_role_label(" ".join(tabbed.group(1).split())):
+            text = f"{tabbed.group(1)}: {tabbed.group(2)}"
         text = " ".join(text.replace("\t", " ").split())
         lines.append(Line(para.number, text, para.bold_prefix if index == 0 else "",
                           para.all_bold, para.heading, para.style,
-                          speaker_cell if index == 0 else None))
+                          speaker_cell if index == 0 else None, italic=para.all_italic))
     return lines
 
 
@@ -72,17 +83,44 @@ def _cell_text(cell: tuple[Para, ...]) -> str:
 
 
 _NUMBERING = re.compile(r"\d{1,3}\.?")   # "1", "12.": a numbered column (STT)
+_LENGTH = re.compile(r"(?:khoang |~)?(?:(?:\d{1,2}:)?\d{1,2}:\d{2}"   # "0:45", "0:01:30"
+                     r"|(?:\d+ ?(?:phut|p|')(?: ?\d+ ?(?:giay|s|\"|'')?)?"   # "1 phút 30", "1'30\""
+                     r"|\d+(?:[.,]\d+)? ?(?:giay|s|\"|'')))")   # "30 giây", "45s"
+_LENGTH_HEADERS = {"thoi luong", "thoi gian", "tg", "tl", "thoi luong (giay)", "duration", "time",
+                   "thoi diem", "time code", "timecode"}
 _FIGURE = re.compile(r"[\d.,]+\s*(?:\S+\s*){0,2}")   # "2024", "30.000 tấn", "35,5 tỷ đồng"
 
 
+def _is_length(text: str) -> bool:
+    folded = " ".join(fold(text).split())
+    return not folded or bool(_LENGTH.fullmatch(folded))
+
+
 def _rows(table: Table) -> list[list[tuple[Para, ...]]]:
-    """The table's rows as their non-empty cells, without a numbered first column."""
+    """The table's rows as their non-empty cells, without a numbered first column, a
+    first column of times ("00:30") or a last column of lengths ("Thời lượng": "30 giây",
+    "1'30\"")."""
     rows = [[c for c in row if c] for row in table.rows]
     numbered = [r for r in rows if len(r) >= 2]
     # A column of numbers alone is numbering: beside two columns, or down the whole table.
     every = numbered and all(_NUMBERING.fullmatch(_cell_text(r[0])) for r in numbered[1:])
-    return [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
+    rows = [r[1:] if len(r) >= 2 and _NUMBERING.fullmatch(_cell_text(r[0])) and
             (len(r) >= 3 or every) else r for r in rows]
+    timed = [r for r in rows if len(r) >= 2]   # "Thời gian | Nội dung": "00:30 | MC1: ..."
+    if timed and all(_is_length(_cell_text(r[0])) for r in timed[1:]) and \
+            any(_cell_text(r[0]) for r in timed[1:]) and \
+            (_is_length(_cell_text(timed[0][0])) or
+             fold(_cell_text(timed[0][0])).rstrip(":") in _LENGTH_HEADERS):
+        if not _is_length(_cell_text(timed[0][0])):
+            rows.remove(timed[0])   # the header row: "Thời gian | Nội dung"
+        rows = [r[1:] if len(r) >= 2 else r for r in rows]
+    wide = [r for r in rows if len(r) >= 3]
+    if wide and all(_is_length(_cell_text(r[-1])) for r in wide[1:]) and \
+            any(_cell_text(r[-1]) for r in wide[1:]) and \
+            (_is_length(_cell_text(wide[0][-1])) or
+             fold(_cell_text(wide[0][-1])).rstrip(":") in _LENGTH_HEADERS):
+        rows = [r[:-1] if len(r) >= 3 else r for r in rows]
+    return rows
 
 
 def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
@@ -99,10 +137,39 @@ def _is_figures(rows: list[list[tuple[Para, ...]]]) -> bool:
     return False
 
 
+# The letterhead of an official document (the agency | the national motto, a table
+# without borders), and the signatures that close it: no one reads them on the air.
+_MOTTO = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
+_MOTTOS = {*_MOTTO, "".join(_MOTTO)}
+# "DUYỆT CỦA LÃNH ĐẠO      NGƯỜI VIẾT": the line says nothing but who signs
+_SIGN_OFF = re.compile(r"(?:duyet|nguoi viet|nguoi thuc hien|bien tap|xac nhan|tac gia)")
+_SIGN_OFF_WORDS = {"duyet", "cua", "lanh", "dao", "nguoi", "viet", "thuc", "hien", "bien", "tap",
+                   "ban", "truong", "pho", "phong", "xac", "nhan", "tac", "gia", "ky", "ten",
+                   "giam", "doc", "tong", "thu", "trinh", "va", "ghi", "ro", "ho"}
+_TITLE_LINE = re.compile(r"^(?:ten )?(?:chu de|chuyen de|tieu de|ten chuong trinh|ten bai)"
+                         r"\s*:\s*(?=\S)")
+
+
+def _is_motto(text: str) -> bool:
+    return re.sub(r"[^a-z]", "", fold(text)) in _MOTTOS
+
+
+def _is_sign_off(text: str) -> bool:
+    words = re.findall(r"[a-z]+", fold(text))
+    return rules.is_caps_heading(text) and set(words) <= _SIGN_OFF_WORDS and \
+        bool(_SIGN_OFF.search(" ".join(words)))
+
+
+def _is_letterhead(rows: list[list[tuple[Para, ...]]]) -> bool:
+    cells = [p.text for row in rows for cell in row for p in cell]
+    first = [_cell_text(cell) for cell in rows[0]] if rows else []
+    return any(_is_motto(text) for text in cells) or any(_is_sign_off(t) for t in first)
+
+
 def _table_lines(table: Table) -> list[Line]:
     out: list[Line] = []
     rows = _rows(table)
-    if _is_figures(rows):   # left for the producer to read through, as it was written
+    if _is_figures(rows) or _is_letterhead(rows):   # left for the producer to read through
         for row in rows:
             if row:
                 out.append(Line(row[0][0].number, " | ".join(_cell_text(c) for c in row),
@@ -135,11 +202,16 @@ class _State:
     unclassified: list = field(default_factory=list)
     current: str = ""                                  # label of the last speaker
     title: str = ""
+    title_from_caps: bool = False                      # the first line in capitals
+    signed: bool = False                               # past the closing signatures
+    italic_directions: bool = False                    # italics mark what is not read
 
 
 def import_lines(lines: list[Line], title: str, number: int, source: str) -> Imported:
     state = _State(title=title)
     unlabelled = not any(_label_of(line) for line in lines)
+    # unless the whole document is in italics, a line in italics is a stage direction
+    state.italic_directions = not all(line.italic for line in lines if line.text)
     for line in lines:
         if line.text:
             _classify(state, line, unlabelled)
@@ -163,22 +235,41 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
     if line.figures:
         _unclassified(state, line)
         return
-    first = not state.items and not state.chapters
+    if state.signed or _is_motto(text) or (_is_sign_off(text) and state.counts):
+        state.signed = state.signed or not _is_motto(text)
+        _unclassified(state, line)   # the letterhead, or the signatures at the end
+        return
+    # nothing before but notes (a letterhead, the date...): the title may come
+    first = not state.chapters and all(item[0] == "raw" and item[1].startswith("<!--")
+                                       for item in state.items)
     if line.style.lower() == "title" or (first and fold(text) == fold(state.title)):
         state.title = state.title or text
         return
     if first and not state.title and line.heading is None and rules.is_caps_heading(text):
-        state.title = text
+        state.title, state.title_from_caps = text, True
         return
-    if alone := rules.speaker_alone(text):   # "MC1:" on its own line
+    if not state.counts and (title := _TITLE_LINE.match(fold(text))) and \
+            (not state.title or state.title_from_caps):   # "Chủ đề: Nông thôn mới"
+        state.title, state.title_from_caps = text[title.end():].strip(), False
+        return
+    if alone := rules.speaker_alone(text, line.bold_prefix):   # "MC1:" on its own line
         state.current = _speaker(state, alone)
         state.items.append(("turn",))            # what follows is a new paragraph
         return
-    if line.heading or (line.all_bold and rules.is_caps_heading(text) and
-                        not rules.stage_direction(text)):
+    if line.heading or (line.all_bold and not rules.stage_direction(text) and (
+            rules.is_caps_heading(text) or (line.speaker_cell is None and not _label_of(line)
+                                            and rules.is_bold_heading(text)))):
         level = min(line.heading or 1, 3)
         state.items.append(("raw", f"{'#' * level} {text}"))
         state.chapters.append(text)
+        return
+    if line.speaker_cell and (cue := rules.stage_direction(line.speaker_cell, cell=True)) \
+            and cue.kind != "clip" and (labelled := rules.speaker_label(text, line.bold_prefix)):
+        # a row "Nhạc nền | MC1: ...": the sound column, then who speaks over it (a
+        # recording's row "Băng | Ông A: ..." says what the recording says, and stays one)
+        _add_cue(state, line, cue)
+        written, body = labelled
+        _paragraph(state, _speaker(state, written), body)
         return
     if line.speaker_cell and rules.stage_direction(line.speaker_cell, cell=True):
         # a table row "Băng phỏng vấn | ông A": the direction and what it says
@@ -188,17 +279,50 @@ def _classify(state: _State, line: Line, unlabelled: bool) -> None:
         _add_cue(state, line, cue)
         return
     labelled = _label_of(line)
-    if rules.bracketed(text) is not None and not labelled:
+    if line.italic and state.italic_directions and not labelled:
+        if cue := rules.stage_direction(text, cell=True):   # "Tiếng vỗ tay", in italics
+            _add_cue(state, line, cue)
+        else:   # a direction for no cue we know, or the words of a recording
+            _unclassified(state, line)
+    elif rules.bracketed(text) is not None and not labelled:
         _unclassified(state, line)   # "(Cười)": a direction for no cue we know
     elif labelled:
         written, body = labelled
-        _paragraph(state, _speaker(state, written), body)
+        _speech(state, line, _speaker(state, written), body)
     elif state.current:
-        _paragraph(state, state.current, text, may_join=True)
+        _speech(state, line, state.current, text, may_join=True)
     elif unlabelled:
-        _paragraph(state, _speaker(state, "MC"), text)
+        _speech(state, line, _speaker(state, "MC"), text)
     else:
         _unclassified(state, line)
+
+
+_LEADING = re.compile(r"^\s*([(\[][^()\[\]]+[)\]])\s*(\S.*)$", re.S)
+_TRAILING = re.compile(r"^(.*?\S)\s*([(\[][^()\[\]]+[)\]])\s*$", re.S)
+# "(tiếng Anh)" beside a word is a language, not a sound
+_LANGUAGE = re.compile(r"^\W*tieng (?:anh|viet|phap|trung|nga|nhat|han|duc|lao|khmer|thai|mong|"
+                       r"dan toc|me de|dia phuong|nuoc ngoai)\b")
+
+
+def _bracket_cue(bracket: str) -> rules.CueGuess | None:
+    return None if _LANGUAGE.match(fold(bracket)) else rules.stage_direction(bracket)
+
+
+def _speech(state: _State, line: Line, label: str, text: str, may_join: bool = False) -> None:
+    """A speaker's paragraph; a stage direction in brackets at its start or its end
+    ("MC1: (Nhạc nền lên) Kính thưa...", "... thính giả. (Nhạc chuyển)") is a cue of its
+    own before or after it, not words to read."""
+    before = after = None
+    if (lead := _LEADING.match(text)) and (cue := _bracket_cue(lead.group(1))):
+        before, text = cue, lead.group(2)
+    if (trail := _TRAILING.match(text)) and (cue := _bracket_cue(trail.group(2))):
+        after, text = cue, trail.group(1)
+    if before:
+        _add_cue(state, line, before)
+        may_join = False
+    _paragraph(state, label, text, may_join)
+    if after:
+        _add_cue(state, line, after)
 
 
 def _unclassified(state: _State, line: Line) -> None:
@@ -215,7 +339,13 @@ def _speaker(state: _State, written: str) -> str:
     return state.speakers[key][0]
 
 
+# A bullet typed by hand (or a Symbol-font bullet Word kept as text): not to be read
+# ("+" would be read "cộng"); numbers and letters ("1.", "a)") are words and stay.
+_BULLET = re.compile(r"^[-+*•·–—●○■□▪◦►▸➢➤✓✔❖◆◇\uf0a7\uf0b7\uf0d8\uf0fc]+\s+")
+
+
 def _paragraph(state: _State, label: str, text: str, may_join: bool = False) -> None:
+    text = _BULLET.sub("", text) or text
     last = state.items[-1] if state.items else None
     if may_join and last and last[0] == "para" and last[1] == label and \
             rules.continues(last[2], text):

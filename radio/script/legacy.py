@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import unicodedata
 
-NAMES = {"cp1258": "Windows-1258", "vni": "VNI", "tcvn3": "TCVN3 (ABC)", "utf-16": "UTF-16"}
+NAMES = {"cp1258": "Windows-1258", "vni": "VNI", "tcvn3": "TCVN3 (ABC)", "utf-16": "UTF-16",
+         "viqr": "VIQR"}
 
 # TCVN3 (TCVN 5712:1993 VN3): byte -> letter.
 _TCVN3_LETTERS = (
@@ -103,6 +104,68 @@ def decode_tcvn3(raw: bytes) -> str:
         TCVN3[b] if b in TCVN3 else _windows_1252(bytes([b])) for b in raw))
 
 
+_VIQR_SHAPES = {"(": ("\u0306", "a"), "^": ("\u0302", "aeo"), "+": ("\u031b", "ou"),
+                "*": ("\u031b", "ou")}
+_VIQR_TONES = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
+_TONES_NFD = set(_VIQR_TONES.values())
+_CLOSING = "\"')]}»”’"
+
+
+def _viqr_tone_here(text: str, i: int) -> bool:
+    """Whether "." or "?" at *i*, after a vowel, is a tone mark rather than the end of a
+    sentence (RFC 1456 asks for an escape, "\\.", which few typed at the end of a line):
+    it is punctuation when the line, or a quote or bracket, closes after it, and in an
+    ellipsis ("ta..."); "vi.." is a tone and a full stop; within a line it is a tone
+    ("o+? Vu~ Quang": "ở Vũ Quang")."""
+    rest = text[i + 1:]
+    if text[i] == "." and rest.startswith(".."):
+        return False
+    stripped = rest.lstrip(" \t")
+    return not (not stripped or stripped[0] in "\r\n" or rest[0] in _CLOSING)
+
+
+def decode_viqr(raw: bytes) -> str:
+    """VIQR (RFC 1456: "Vie^.t Nam", "ddu+o+`ng") -> NFC text.  A mark follows the letter
+    it belongs to, "dd" at the start of a word is "đ", and a backslash keeps the next
+    character as it is ("\\?")."""
+    text = _windows_1252(raw)
+    out: list[str] = []
+    toned = False   # the word has its tone already: one tone a syllable
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        last = unicodedata.normalize("NFD", out[-1]) if out else ""
+        base = last[:1].lower()
+        if ch == "\\" and i + 1 < len(text) and (text[i + 1] in _VIQR_TONES or
+                                                  text[i + 1] in _VIQR_SHAPES or
+                                                  text[i + 1] in "dD\\"):
+            out.append(text[i + 1])
+            toned = False
+            i += 2
+            continue
+        if ch in _VIQR_SHAPES and base and base in _VIQR_SHAPES[ch][1] and len(last) == 1:
+            out[-1] = unicodedata.normalize("NFC", last + _VIQR_SHAPES[ch][0])
+            i += 1
+            continue
+        if ch in _VIQR_TONES and base and base in "aeiouy" and not toned and \
+                not _TONES_NFD & set(last) and (ch not in ".?" or _viqr_tone_here(text, i)):
+            marks = "".join(m for m in last[1:]) + _VIQR_TONES[ch]
+            out[-1] = unicodedata.normalize("NFC", last[0] + marks)
+            toned = True
+            i += 1
+            continue
+        if ch in "dD" and text[i + 1:i + 2] in ("d", "D") and \
+                not (out and out[-1].isalpha()):
+            out.append("Đ" if ch == "D" else "đ")
+            i += 2
+            continue
+        out.append(ch)
+        if not ch.isalpha():
+            toned = False
+        i += 1
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def decode_legacy(raw: bytes, encoding: str) -> str:
     """Bytes in *encoding* (a key of NAMES) -> NFC text with '\\n' line ends kept as they are."""
     if encoding == "cp1258":
@@ -111,6 +174,8 @@ def decode_legacy(raw: bytes, encoding: str) -> str:
         text = decode_vni(raw)
     elif encoding == "tcvn3":
         text = decode_tcvn3(raw)
+    elif encoding == "viqr":
+        text = decode_viqr(raw)
     elif encoding == "utf-16":
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = raw.decode("utf-16", errors="replace")
@@ -147,6 +212,13 @@ def _byte_of(ch: str) -> int | None:
     except UnicodeEncodeError:
         return None
     return raw[0] if len(raw) == 1 else None
+
+
+def vni_mark(ch: str) -> tuple[str, str] | None:
+    """(shape mark, tone mark) when *ch*, as Word keeps a VNI-font character, is a byte
+    that carries the marks of the letter before it, else None."""
+    code = _byte_of(ch)
+    return None if code is None else _marks(_CP1252[code])
 
 
 def decode_font_text(text: str, encoding: str, capitals: bool = False) -> str:
@@ -224,6 +296,33 @@ def encode_vni(text: str) -> bytes:
     return "".join(out).encode("cp1252")
 
 
+_VIQR_SHAPE_OF = {"\u0306": "(", "\u0302": "^", "\u031b": "+"}
+_VIQR_TONE_OF = {mark: key for key, mark in _VIQR_TONES.items()}
+
+
+def encode_viqr(text: str) -> bytes:
+    """NFC text -> VIQR, every mark character that would be read as a mark escaped."""
+    out: list[str] = []
+    after_vowel = False
+    for index, ch in enumerate(unicodedata.normalize("NFC", text)):
+        if ch in "đĐ":
+            out.append("dd" if ch == "đ" else "DD")
+            after_vowel = False
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        word_start = not (out and out[-1][-1:].isalpha())
+        if ch == "\\" or (after_vowel and (ch in _VIQR_TONES or ch in _VIQR_SHAPES)) or \
+                (ch in "dD" and word_start and text[index + 1:index + 2] in ("d", "D")):
+            out.append("\\" + ch)
+            after_vowel = False
+            continue
+        marks = "".join(_VIQR_SHAPE_OF.get(m, "") for m in parts[1:]) + \
+            "".join(_VIQR_TONE_OF.get(m, "") for m in parts[1:])
+        out.append(parts[0] + marks)
+        after_vowel = parts[0].lower() in "aeiouy"
+    return "".join(out).encode("cp1252", errors="replace")
+
+
 def encode_cp1258(text: str) -> bytes:
     """NFC text -> Windows-1258 as Word writes it: precomposed where the code page
     has the letter, else the base letter and a combining tone mark."""
@@ -292,6 +391,24 @@ def plausibility(text: str) -> int:
         score += 1 if is_syllable(word) else -1
     score -= sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Mn") and ch not in "\n\r\t")
     return score
+
+
+def looks_viqr(text: str) -> bool:
+    """Whether ASCII *text* is Vietnamese written in VIQR ("Vie^.t Nam"): many of its
+    words turn into Vietnamese syllables when read so."""
+    import re
+
+    if not text.isascii():
+        return False
+    # "." and "?" after a vowel are also how unaccented text ends its sentences: VIQR
+    # shows itself by its other marks ("a^", "o+", "e'", "a`", "i~")
+    if len(re.findall(r"[aeiouyAEIOUY](?:[(^+*]|[(^+*]?['`~])", text)) < 3:
+        return False
+    decoded = decode_viqr(text.encode("ascii"))
+    words = re.findall(r"[^\W\d_]+", decoded)
+    changed = sum(1 for word in words if not word.isascii())
+    return changed >= 5 and changed * 5 >= len(words) and \
+        plausibility(decoded) * 5 >= changed * 4
 
 
 def guess(raw: bytes) -> str | None:
