@@ -51,6 +51,32 @@ def _import(production: Path, document: Path, *extra) -> tuple[int, str, str]:
     return run_radio(["import", str(document), *extra], cwd=production, check_sources=False)
 
 
+def _imported(production: Path, tmp_path: Path, name: str, document):
+    """*document* (python-docx) saved as NAME.docx and imported, which must succeed:
+    the script it wrote, parsed, and what the import said."""
+    path = tmp_path / f"{name}.docx"
+    document.save(str(path))
+    return _imported_file(production, path)
+
+
+def _imported_file(production: Path, document: Path):
+    """*document* imported as scripts/<its name>.md, which must succeed: the script,
+    parsed, and what the import said."""
+    code, _out, err = _import(production, document)
+    assert code == 0, err
+    return parse_file(production / "scripts" / f"{document.stem}.md", "x"), err
+
+
+def _import_paragraphs(production: Path, tmp_path: Path, name: str, lines: list[str]):
+    """A Word document of one paragraph per line, imported (see ``_imported``)."""
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    return _imported(production, tmp_path, name, document)
+
+
 def assert_same_script(imported, original) -> None:
     assert [p.text for p in imported.paragraphs] == [p.text for p in original.paragraphs]
     assert _partition(imported) == _partition(original)
@@ -226,9 +252,7 @@ def test_stage_directions_in_italics_are_not_read(production, tmp_path):
         ("Tiếng vỗ tay", True), ("MC1: Và đây là ông Nguyễn Văn A.", False),
         ("Năm nay cam được mùa, bà con rất phấn khởi.", True),
         ("Nhạc chuyển", True), ("MC2: Xin cảm ơn ông. Câu hỏi có chữ nghiêng.", False)])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "nghieng.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị, mời quý vị nghe ý kiến của người dân."),
         ("MC1", "Và đây là ông Nguyễn Văn A."), ("MC2", "Xin cảm ơn ông. Câu hỏi có chữ nghiêng.")]
@@ -241,9 +265,7 @@ def test_a_document_all_in_italics_is_read(production, tmp_path):
     document = _italic_document(tmp_path / "tat_ca.docx", [
         ("MC1: Kính thưa quý vị.", True), ("Hôm nay chúng ta nói về cam.", True),
         ("(Nhạc chuyển)", True), ("MC2: Xin cảm ơn.", True)])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "tat_ca.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị."), ("MC1", "Hôm nay chúng ta nói về cam."),
         ("MC2", "Xin cảm ơn.")]
@@ -263,10 +285,7 @@ def test_headings_and_names_typed_in_bold(production, tmp_path):
                        ("Ông Nguyễn Văn A:", True), ("Năm nay bà con rất phấn khởi.", False),
                        ("Kính thưa quý vị!", True), ("MC2: Xin cảm ơn ông", True)]:
         document.add_paragraph().add_run(text).bold = bold or None
-    document.save(str(tmp_path / "dam.docx"))
-    code, out, err = _import(production, tmp_path / "dam.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "dam.md", "x")
+    episode, err = _imported(production, tmp_path, "dam", document)
     assert [h.title for h in episode.headings] == ["Phần 1: Thực trạng sản xuất",
                                                    "Phần 2: Giải pháp"]
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
@@ -280,17 +299,10 @@ def test_headings_and_names_typed_in_bold(production, tmp_path):
 def test_bullets_typed_by_hand_are_not_read(production, tmp_path):
     """"+ Tuần tra" would be read "cộng Tuần tra": a bullet typed by hand (or kept by
     Word as a Symbol-font character) is not part of the words; "1." and "a)" are."""
-    import docx
-
-    document = docx.Document()
-    for line in ["MC1: Các biện pháp gồm:", "- Tuần tra thường xuyên;", "+ Tuyên truyền người dân;",
-                 "• Xử lý nghiêm vi phạm.", "\uf0b7 Trồng rừng mới.", "* Bảo vệ rừng đầu nguồn.",
-                 "1. Thứ nhất là vốn.", "a) Vốn vay.", "MC2: - Xin cảm ơn."]:
-        document.add_paragraph(line)
-    document.save(str(tmp_path / "gach.docx"))
-    code, out, err = _import(production, tmp_path / "gach.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "gach.md", "x")
+    lines = ["MC1: Các biện pháp gồm:", "- Tuần tra thường xuyên;", "+ Tuyên truyền người dân;",
+             "• Xử lý nghiêm vi phạm.", "\uf0b7 Trồng rừng mới.", "* Bảo vệ rừng đầu nguồn.",
+             "1. Thứ nhất là vốn.", "a) Vốn vay.", "MC2: - Xin cảm ơn."]
+    episode, err = _import_paragraphs(production, tmp_path, "gach", lines)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Các biện pháp gồm:"), ("MC1", "Tuần tra thường xuyên;"),
         ("MC1", "Tuyên truyền người dân;"), ("MC1", "Xử lý nghiêm vi phạm."),
@@ -337,11 +349,8 @@ def test_text_in_a_text_box_is_kept_as_a_note(production, tmp_path):
     body = document.element.body
     body.insert(len(body) - 1, parse_xml(_text_box("Lưu ý: đọc chậm đoạn sau.")))
     document.add_paragraph("MC1: Đoạn sau hộp văn bản.")
-    document.save(str(tmp_path / "hop.docx"))
-    code, out, err = _import(production, tmp_path / "hop.docx")
-    assert code == 0, err
+    episode, err = _imported(production, tmp_path, "hop", document)
     script = production / "scripts" / "hop.md"
-    episode = parse_file(script, "x")
     assert [p.text for p in episode.paragraphs] == [
         "Kính thưa quý vị, đây là đoạn trước hộp văn bản.", "Đoạn sau hộp văn bản."]
     assert script.read_text(encoding="utf-8").count("Lưu ý: đọc chậm đoạn sau.") == 1
@@ -351,18 +360,11 @@ def test_text_in_a_text_box_is_kept_as_a_note(production, tmp_path):
 def test_labels_with_a_name_or_a_note(production, tmp_path):
     """A role followed by the person's name ("PV Thu Hà:"), or by a note in brackets
     ("MC1 (nữ):"), is a speaker label, bold or not: never words read aloud."""
-    import docx
-
-    document = docx.Document()
-    for line in ["MC1 (nữ): Kính thưa quý vị.", "PV Thu Hà: Thưa ông, năm nay thế nào?",
-                 "Ông Nguyễn Văn A: Năm nay được mùa.", "PV (Minh Châu): Xin cảm ơn ông.",
-                 "MC2 (nam): Hẹn gặp lại.", "MC1 (nữ): Xin chào.",
-                 "Anh Hùng cho biết: cam năm nay ngọt."]:
-        document.add_paragraph(line)
-    document.save(str(tmp_path / "ten.docx"))
-    code, out, err = _import(production, tmp_path / "ten.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "ten.md", "x")
+    lines = ["MC1 (nữ): Kính thưa quý vị.", "PV Thu Hà: Thưa ông, năm nay thế nào?",
+             "Ông Nguyễn Văn A: Năm nay được mùa.", "PV (Minh Châu): Xin cảm ơn ông.",
+             "MC2 (nam): Hẹn gặp lại.", "MC1 (nữ): Xin chào.",
+             "Anh Hùng cho biết: cam năm nay ngọt."]
+    episode, err = _import_paragraphs(production, tmp_path, "ten", lines)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
         ("ONVA", "Năm nay được mùa."), ("PV", "Xin cảm ơn ông."), ("MC2", "Hẹn gặp lại."),
@@ -376,16 +378,9 @@ def test_labels_with_a_name_or_a_note(production, tmp_path):
 def test_labels_set_apart_by_a_tab(production, tmp_path):
     """Many align the script with a tab after the label, without a colon: "PTV<Tab>...";
     a tab inside the words is a space."""
-    import docx
-
-    document = docx.Document()
-    for line in ["PTV\tKính thưa quý vị.", "PV Thu Hà\t\tThưa ông, năm nay thế nào?",
-                 "MC1:\tXin chào.", "Năm nay\tcam được mùa.", "(Nhạc chuyển)"]:
-        document.add_paragraph(line)
-    document.save(str(tmp_path / "tab.docx"))
-    code, out, err = _import(production, tmp_path / "tab.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "tab.md", "x")
+    lines = ["PTV\tKính thưa quý vị.", "PV Thu Hà\t\tThưa ông, năm nay thế nào?",
+             "MC1:\tXin chào.", "Năm nay\tcam được mùa.", "(Nhạc chuyển)"]
+    episode, err = _import_paragraphs(production, tmp_path, "tab", lines)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("PTV", "Kính thưa quý vị."), ("PTH", "Thưa ông, năm nay thế nào?"),
         ("MC1", "Xin chào."), ("MC1", "Năm nay cam được mùa.")]
@@ -395,19 +390,12 @@ def test_a_direction_in_brackets_at_either_end_of_a_paragraph(production, tmp_pa
     """"MC1: (Nhạc nền lên) Kính thưa..." and "... thính giả. (Nhạc chuyển)": the
     direction is a cue before or after the words, not read; brackets inside the words,
     or that name no cue ("(UBND)"), stay words."""
-    import docx
-
-    document = docx.Document()
-    for line in ["MC1: (Nhạc nền) Kính thưa quý vị thính giả.",
-                 "Mời quý vị nghe phóng sự. (Nhạc chuyển)",
-                 "MC2: Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua.",
-                 "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)",
-                 "MC1: Chương trình Mỗi xã một sản phẩm (tiếng Anh)"]:
-        document.add_paragraph(line)
-    document.save(str(tmp_path / "ngoac.docx"))
-    code, out, err = _import(production, tmp_path / "ngoac.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "ngoac.md", "x")
+    lines = ["MC1: (Nhạc nền) Kính thưa quý vị thính giả.",
+             "Mời quý vị nghe phóng sự. (Nhạc chuyển)",
+             "MC2: Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua.",
+             "MC2: Xin cảm ơn. [Tắt nhạc nền]", "MC1: Theo ông (Chủ tịch xã)",
+             "MC1: Chương trình Mỗi xã một sản phẩm (tiếng Anh)"]
+    episode, err = _import_paragraphs(production, tmp_path, "ngoac", lines)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị thính giả."), ("MC1", "Mời quý vị nghe phóng sự."),
         ("MC2", "Ủy ban nhân dân (UBND) tỉnh đã họp (băng ghi âm cuộc họp) hôm qua."),
@@ -432,10 +420,7 @@ def test_table_without_header_with_a_numbered_column(production, tmp_path):
     for row in rows:
         for cell, text in zip(table.add_row().cells, row):
             cell.paragraphs[0].add_run(text)
-    document.save(str(tmp_path / "bang3.docx"))
-    code, out, err = _import(production, tmp_path / "bang3.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "bang3.md", "x")
+    episode, err = _imported(production, tmp_path, "bang3", document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Xin chào quý vị."), ("MC1", "Hôm nay nói về cam."),
         ("PV", "Thưa ông, cam năm nay thế nào?"), ("MC1", "Cảm ơn ông.")]
@@ -473,9 +458,7 @@ def test_a_table_of_figures_gives_no_speakers(production, tmp_path, rows):
     document = _table_document(tmp_path / "so_lieu.docx",
                                ["MC1: Kính thưa quý vị, sau đây là một số số liệu."], rows,
                                ["MC2: Xin cảm ơn quý vị đã theo dõi."])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "so_lieu.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị, sau đây là một số số liệu."),
         ("MC2", "Xin cảm ơn quý vị đã theo dõi.")]
@@ -493,9 +476,7 @@ def test_a_two_column_table_numbered_down_its_side(production, tmp_path):
     document = _table_document(tmp_path / "danh_so.docx", [], [
         ("1", "(Nhạc hiệu)"), ("2", "MC1: Xin chào quý vị."), ("3", "MC2: Hôm nay nói về cam."),
         ("4", "Cam Hà Tĩnh năm nay được mùa.")], [])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "danh_so.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Xin chào quý vị."), ("MC2", "Hôm nay nói về cam."),
         ("MC2", "Cam Hà Tĩnh năm nay được mùa.")]
@@ -511,9 +492,7 @@ def test_a_column_of_lengths_is_not_the_text(production, tmp_path):
         ("3", "PV", "Thưa ông, năm nay thế nào?", "0:05"),
         ("4", "Băng", "Ông Nguyễn Văn A: Năm nay rất tốt.", "1'30\""),
         ("5", "PTV", "Cảm ơn ông.", "")], [])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "thoi_luong.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("PTV", "Kính chào quý vị thính giả."), ("PV", "Thưa ông, năm nay thế nào?"),
         ("PTV", "Cảm ơn ông.")]
@@ -531,9 +510,7 @@ def test_a_column_of_times_is_not_a_table_of_figures(production, tmp_path, heade
             ("0:01:30", "MC1: Xin cảm ơn.")]
     document = _table_document(tmp_path / "gio.docx", [], ([header] if header else []) + rows,
                                [])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "gio.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
         ("MC2", "Cam năm nay ngọt."), ("MC1", "Xin cảm ơn.")]
@@ -547,9 +524,7 @@ def test_a_sound_column_beside_the_words(production, tmp_path):
         ("Âm thanh", "Lời dẫn"), ("Nhạc hiệu", ""), ("", "MC1: Kính chào quý vị."),
         ("Nhạc nền", "MC2: Hôm nay chúng ta nói về cam."),
         ("Tắt nhạc nền", "MC1: Xin cảm ơn chị."), ("Băng", "Anh: Cam năm nay ngọt.")], [])
-    code, out, err = _import(production, document)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "am_thanh.md", "x")
+    episode, err = _imported_file(production, document)
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính chào quý vị."), ("MC2", "Hôm nay chúng ta nói về cam."),
         ("MC1", "Xin cảm ơn chị.")]
@@ -588,11 +563,8 @@ def test_an_official_documents_letterhead_and_signatures_are_not_read(production
             cell.paragraphs[0].add_run(text).bold = True
         for cell, text in zip(signatures.rows[1].cells, ["Nguyễn Văn A", "Trần Thị B"]):
             cell.paragraphs[0].add_run(text)
-    document.save(str(tmp_path / "cong_van.docx"))
-    code, out, err = _import(production, tmp_path / "cong_van.docx")
-    assert code == 0, err
+    episode, err = _imported(production, tmp_path, "cong_van", document)
     script = production / "scripts" / "cong_van.md"
-    episode = parse_file(script, "x")
     assert episode.title == "Xây dựng nông thôn mới"
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("PTV", "Kính thưa quý vị, hôm nay nói về nông thôn mới."),
@@ -614,10 +586,7 @@ def test_words_like_a_letterhead_inside_the_script_are_read(production, tmp_path
     document.add_paragraph().add_run("TÁC GIẢ VÀ TÁC PHẨM").bold = True
     document.add_paragraph("Cộng hòa xã hội chủ nghĩa Việt Nam đã đạt nhiều thành tựu.")
     document.add_paragraph("MC2: Xin cảm ơn.")
-    document.save(str(tmp_path / "doc_tiep.docx"))
-    code, out, err = _import(production, tmp_path / "doc_tiep.docx")
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "doc_tiep.md", "x")
+    episode, err = _imported(production, tmp_path, "doc_tiep", document)
     assert [h.title for h in episode.headings] == ["TÁC GIẢ VÀ TÁC PHẨM"]
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("MC1", "Kính thưa quý vị."),
@@ -701,9 +670,7 @@ def test_an_odt_saved_from_a_web_page(production, tmp_path):
                    check=True, capture_output=True, timeout=180)
     converted = tmp_path / "out" / "trang.odt"
     assert b"text-web" in converted.read_bytes()[:100]
-    code, out, err = _import(production, converted)
-    assert code == 0, err
-    episode = parse_file(production / "scripts" / "trang.md", "x")
+    episode, err = _imported_file(production, converted)
     assert episode.title == "Mùa cam"
     assert [(p.speaker, p.text) for p in episode.paragraphs] == [
         ("PTV", "Kính thưa quý vị, mùa cam đã đến."), ("PV", "Thưa ông, cam năm nay thế nào?"),
