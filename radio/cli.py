@@ -324,7 +324,8 @@ def burn(ctx, image, device, copies, simulate, dry_run):
     from .distribute import copy_assigner
 
     run(image, device, copies, simulate, dry_run, log=click.echo,
-        prompt=lambda text: click.prompt(text, default="", show_default=False),
+        prompt=lambda text: click.prompt(text, default="", show_default=False,
+                                         prompt_suffix=""),
         assign=copy_assigner(image))
 
 

@@ -280,6 +280,7 @@ def test_burned_copies_match_the_dispatch_list(distributed, copy_of, tmp_path, m
                                       "--device", "/dev/sr1"], input="\n\n")
     assert result.exit_code == 0, result.output
     assert "copy CD-001 for Đài truyền thanh xã Sơn Kim 1" in result.output
+    assert "(Ctrl+C to stop): " in result.output and "stop): :" not in result.output
     log = (disc / "burn.log").read_text(encoding="utf-8").splitlines()
     burned = [re.search(r"copy_id=(\S+)", line).group(1) for line in log]
     assert all("verified" in line for line in log)
@@ -293,6 +294,72 @@ def test_burned_copies_match_the_dispatch_list(distributed, copy_of, tmp_path, m
     rows = {r["ten_don_vi"]: r for r in read_csv(root / DIST / "danh-sach-gui.csv")}
     assert rows["Đài truyền thanh xã Hương Trạch"]["da_ghi_kiem_tra"].startswith("CD-003 ")
     assert rows["Đài Phát thanh và Truyền hình Nghệ An"]["da_ghi_kiem_tra"] == ""
+
+
+def fake_burner(root: Path, tmp_path: Path, monkeypatch) -> str:
+    """A cdrdao that "burns" and reads back the production's commune disc; its label."""
+    disc = root / "output" / "disc"
+    label = json.loads((disc / "manifest.json").read_text(encoding="utf-8"))["label"]
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    (bindir / "cdrdao").write_text(FAKE_CDRDAO.format(python=sys.executable,
+                                                      bin=str(disc / f"{label}.bin")))
+    (bindir / "eject").write_text("#!/bin/sh\nexit 0\n")
+    for tool in bindir.iterdir():
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    monkeypatch.chdir(root)
+    return label
+
+
+def test_copies_burned_with_the_vietnamese_interface_count(distributed, copy_of, tmp_path,
+                                                           monkeypatch):
+    """On Vietnamese Windows the interface is Vietnamese, and so is the result burn.log
+    records ("đã kiểm tra: khớp"): a verified copy must count all the same, or the list
+    shows every station waiting and the next burn gives out the same copy id again."""
+    from radio.cli import cli
+
+    root = copy_of(distributed)
+    label = fake_burner(root, tmp_path, monkeypatch)
+    for _copy in range(2):
+        code, out, err = run_radio(["--lang", "vi", "burn", f"output/disc/{label}.toc",
+                                    "--device", "/dev/sr1"], root)
+        assert code == 0, err
+    assert "đã kiểm tra: khớp" in (root / "output/disc/burn.log").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "en", "burn", f"output/disc/{label}.toc",
+                                      "--device", "/dev/sr1"])
+    assert result.exit_code == 0, result.output
+    assert "copy CD-003 for Đài truyền thanh xã Hương Trạch" in result.output
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "(burned and verified: 3; waiting: 3)" in out
+
+
+def test_copies_of_another_edition_are_not_copies_of_this_disc(distributed, copy_of, tmp_path,
+                                                               monkeypatch):
+    """Copies burned from the draft (or from an edition since rebuilt) are not the disc
+    the stations must get: the dispatch list shows them waiting again, and burn starts
+    again from the first copy id."""
+    from radio.cli import cli
+
+    root = copy_of(distributed)
+    label = fake_burner(root, tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["burn", f"output/disc/{label}.toc", "--copies", "2",
+                                      "--device", "/dev/sr1"], input="\n")
+    assert result.exit_code == 0, result.output
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "đĩa thử phát hành", "đĩa thử phát hành, lần 2"), encoding="utf-8")
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert "(burned and verified: 0; waiting: 6)" in out
+    rows = {r["ten_don_vi"]: r for r in read_csv(root / DIST / "danh-sach-gui.csv")}
+    assert rows["Đài truyền thanh xã Sơn Kim 1"]["da_ghi_kiem_tra"] == ""
+    label = fake_burner(root, tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["burn", f"output/disc/{label}.toc", "--device",
+                                      "/dev/sr1"])
+    assert result.exit_code == 0, result.output
+    assert "copy CD-001 for Đài truyền thanh xã Sơn Kim 1" in result.output
 
 
 # --- refusals and bad input -------------------------------------------------------------------
@@ -535,3 +602,5 @@ def test_a_note_about_a_sample_copy_does_not_make_the_list_a_sample(tmp_path):
                     + path.read_text(encoding="utf-8"), encoding="utf-8")
     stations = read_stations(path)
     assert stations.sample and len(stations.stations) == 2
+
+

@@ -21,7 +21,14 @@ enables writing CD-TEXT.  ``-n`` skips cdrdao's 10-second pause.  The disc is
 read back and checked with ``verify_image`` before it is ejected, so the write
 command carries ``--eject``/``-eject`` only when no read-back follows
 (``--simulate`` writes nothing, or ``readback=False``).  Each copy appends a
-line to ``burn.log`` beside the image.
+line to ``burn.log`` beside the image (one line; wrapped here)::
+
+    2021-12-02 08:15:00Z  device=/dev/sr0  copy=1/3  image=CAM_OCOP.toc
+        edition=CAM_OCOP-2021-11-30-cd06e092  copy_id=CD-001  status=verified  <result>
+
+``status`` (verified, unverified, simulated or failed) and ``edition`` (from the
+disc's manifest.json) are for programs, whatever language the result is in;
+``copy_id`` is there when the dispatch list named the copy.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ import glob
 import shlex
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -136,9 +144,10 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
         assigned = assign() if assign else None
         if assigned:
             log(assigned.message)
-        failed, result = _run_copy(steps, folder, log)
-        _append_log(folder / "burn.log", dev, copy, copies, target.name, simulate, result,
-                    assigned.copy_id if assigned else None)
+        failed, status, result = _run_copy(steps, folder, log)
+        _append_log(folder / "burn.log", LogEntry(
+            dev, copy, copies, target.name, simulate, status, result,
+            assigned.copy_id if assigned else None, _edition(folder)))
         log(_("copy {copy} of {copies}: {result}", copy=copy, copies=copies, result=result))
         if failed:
             raise BuildError(_l("copy {copy} of {name} failed: {result}", copy=copy,
@@ -165,52 +174,83 @@ def _run(step: list[str], folder: Path, log) -> int:
         return 127
 
 
-def _run_copy(steps: list[list[str]], folder: Path, log) -> tuple[bool, str]:
-    """Run one copy's commands; (failed, a short result for the burn log)."""
+def _run_copy(steps: list[list[str]], folder: Path, log) -> tuple[bool, str, str]:
+    """Run one copy's commands; (failed, status, a short result for the burn log)."""
     write, rest = steps[0], steps[1:]
     code = _run(write, folder, log)
     if code:
-        return True, _("FAILED: {tool} exited with status {code}", tool=write[0], code=code)
+        return True, FAILED, _("FAILED: {tool} exited with status {code}", tool=write[0],
+                               code=code)
     if not rest:
-        return False, (_("simulated, not verified") if "--simulate" in write or "-dummy" in write
-                       else _("written, not verified"))
+        if "--simulate" in write or "-dummy" in write:
+            return False, SIMULATED, _("simulated, not verified")
+        return False, UNVERIFIED, _("written, not verified")
     back, eject = rest
     readback_file = folder / (back[-2] if back[0] == "cdrdao" else back[2][3:])
     readback_file.parent.mkdir(exist_ok=True)
     for old in readback_file.parent.glob(readback_file.stem + ".*"):
         old.unlink()
     if _run(back, folder, log):
-        failed, result = False, _("written; the drive could not read it back, not verified")
+        failed, status = False, UNVERIFIED
+        result = _("written; the drive could not read it back, not verified")
     else:
-        failed, result = _verify_copy(readback_file, folder)
+        failed, status, result = _verify_copy(readback_file, folder)
     if shutil.which(eject[0]):
         _run(eject, folder, log)
     else:
         log(_("take the disc out of {device}", device=eject[1]))
-    return failed, result
+    return failed, status, result
 
 
-def _verify_copy(readback_file: Path, folder: Path) -> tuple[bool, str]:
+def _verify_copy(readback_file: Path, folder: Path) -> tuple[bool, str, str]:
     manifest = folder / "manifest.json"
     if not manifest.is_file():
-        return False, _("written; no manifest.json beside the image, not verified")
+        return False, UNVERIFIED, _("written; no manifest.json beside the image, not verified")
     report = verify_image(readback_file, manifest)
     if report.ok:
         for leftover in readback_file.parent.glob(readback_file.stem + ".*"):
             leftover.unlink()
         if report.offset_samples is None:
-            return False, _("verified")
-        return False, _("verified (read offset {offset:+d} samples)",
-                        offset=report.offset_samples)
-    return True, _("FAILED verification: {problem} (read-back kept in {path})",
-                   problem=report.problems[0], path=readback_file)
+            return False, VERIFIED, _("verified")
+        return False, VERIFIED, _("verified (read offset {offset:+d} samples)",
+                                  offset=report.offset_samples)
+    return True, FAILED, _("FAILED verification: {problem} (read-back kept in {path})",
+                           problem=report.problems[0], path=readback_file)
 
 
-def _append_log(path: Path, device: str, copy: int, copies: int, name: str, simulate: bool,
-                result: str, copy_id: str | None = None) -> None:
+# A copy's status in burn.log, for programs (the result beside it is in the user's language).
+VERIFIED, UNVERIFIED, SIMULATED, FAILED = "verified", "unverified", "simulated", "failed"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    device: str
+    copy: int
+    copies: int
+    image: str
+    simulate: bool
+    status: str                 # VERIFIED, UNVERIFIED, SIMULATED or FAILED
+    result: str
+    copy_id: str | None = None
+    edition: str | None = None  # the disc's edition, from its manifest.json
+
+
+def _edition(folder: Path) -> str | None:
+    from .manifest import load_manifest
+
+    try:
+        return load_manifest(folder / "manifest.json").edition
+    except UserError:
+        return None
+
+
+def _append_log(path: Path, entry: LogEntry) -> None:
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
-    mode = " simulate" if simulate else ""
-    who = f"  copy_id={copy_id}" if copy_id else ""
-    line = f"{stamp}  device={device}  copy={copy}/{copies}{mode}  image={name}{who}  {result}\n"
+    fields = [stamp, f"device={entry.device}",
+              f"copy={entry.copy}/{entry.copies}" + (" simulate" if entry.simulate else ""),
+              f"image={entry.image}"]
+    fields += [f"edition={entry.edition}"] if entry.edition else []
+    fields += [f"copy_id={entry.copy_id}"] if entry.copy_id else []
+    fields += [f"status={entry.status}", entry.result]
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    write_text(path, old + line)
+    write_text(path, old + "  ".join(fields) + "\n")

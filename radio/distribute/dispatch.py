@@ -21,9 +21,10 @@ from .stations import Station
 
 JSON_NAME = "danh-sach-gui.json"
 PREFIX = {"cd": "CD", "province": "PS"}
-_LOG_LINE = re.compile(r"^(?P<time>\S+ \S+)\s+device=(?P<device>\S+)\s+copy=\S+"
-                       r"(?: simulate)?\s+image=(?P<image>\S+)\s+copy_id=(?P<copy_id>\S+)"
-                       r"\s+(?P<result>.*)$")
+_LOG_FIELD = re.compile(r"\s+(?P<key>[a-z_]+)=(?P<value>\S+)(?: simulate)?")
+# burn.log lines written before they carried ``status=``: the result, in English or in
+# Vietnamese (the interface's language), says whether the copy was verified.
+_LEGACY_VERIFIED = ("verified", "đã kiểm tra: khớp")
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,33 @@ class Burned:
     time: str
     device: str
     result: str
+    status: str = ""           # "verified", "unverified", "simulated", "failed"; "" in old logs
 
     @property
     def verified(self) -> bool:
-        return self.result.startswith("verified")
+        if self.status:
+            return self.status == "verified"
+        return self.result.startswith(_LEGACY_VERIFIED)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The disc now in a folder: copies burned from another edition (a draft, an older
+    build) are not copies of it."""
+
+    edition: str
+    label: str
+
+
+def current_edition(folder: Path) -> Edition | None:
+    from ..disc.manifest import load_manifest
+    from ..errors import UserError
+
+    try:
+        manifest = load_manifest(folder / "manifest.json")
+    except UserError:
+        return None
+    return Edition(manifest.edition, manifest.label)
 
 
 @dataclass(frozen=True)
@@ -72,25 +96,74 @@ def plan_dispatch(stations: tuple[Station, ...], packages: dict[str, str],
     return tuple(rows)
 
 
-def read_burn_log(path: Path) -> dict[str, Burned]:
-    """The latest record of each copy id in a ``burn.log``."""
+def _number(copy_id: str, prefix: str) -> int:
+    head, _, tail = str(copy_id).partition("-")
+    return int(tail) if head == prefix and tail.isdigit() else 0
+
+
+def read_previous(path: Path) -> dict:
+    """The last run's dispatch list (``{}`` when there is none or it cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def logged_ids(root: Path, discs: dict[str, tuple[str, str]]) -> dict[str, set[str]]:
+    """Per kind, every copy id some burn.log of its disc folder records (any edition)."""
+    used: dict[str, set[str]] = {}
+    for kind, (folder, _label) in discs.items():
+        path = root / folder / "burn.log"
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        used[kind] = {parsed[0].get("copy_id", "-") for parsed in map(parse_log_line, lines)
+                      if parsed} - {"-"}
+    return used
+
+
+def parse_log_line(line: str) -> tuple[dict[str, str], str] | None:
+    """(the ``key=value`` fields, the result after them) of a burn.log line."""
+    parts = line.split(None, 2)
+    if len(parts) < 3:
+        return None
+    fields, rest = {"time": " ".join(parts[:2])}, " " + parts[2]
+    while match := _LOG_FIELD.match(rest):
+        fields[match["key"]] = match["value"]
+        rest = rest[match.end():]
+    return fields, rest.strip()
+
+
+def read_burn_log(path: Path, edition: Edition | None = None) -> dict[str, Burned]:
+    """The latest record of each copy id in a ``burn.log`` (a verified one wins), for
+    the disc *edition* only when it is given (old lines without an edition: by the
+    image's name, which carries the label, "…_NHAP" for a draft)."""
     records: dict[str, Burned] = {}
     if not path.is_file():
         return records
     for line in path.read_text(encoding="utf-8").splitlines():
-        match = _LOG_LINE.match(line)
-        if match and match["copy_id"] != "-":
-            old = records.get(match["copy_id"])
-            if old is None or not old.verified:
-                records[match["copy_id"]] = Burned(match["copy_id"], match["time"],
-                                                   match["device"], match["result"])
+        parsed = parse_log_line(line)
+        if parsed is None:
+            continue
+        fields, result = parsed
+        copy_id = fields.get("copy_id", "-")
+        if copy_id == "-" or "device" not in fields:
+            continue
+        if edition is not None and (
+                fields["edition"] != edition.edition if "edition" in fields
+                else Path(fields.get("image", "")).stem != edition.label):
+            continue
+        old = records.get(copy_id)
+        if old is None or not old.verified:
+            records[copy_id] = Burned(copy_id, fields["time"], fields["device"], result,
+                                      fields.get("status", ""))
     return records
 
 
 def burned_copies(root: Path, rows: tuple[Row, ...]) -> dict[str, Burned]:
     records: dict[str, Burned] = {}
     for folder in sorted({r.disc_folder for r in rows if r.disc_folder}):
-        records.update(read_burn_log(root / folder / "burn.log"))
+        disc = root / folder
+        records.update(read_burn_log(disc / "burn.log", current_edition(disc)))
     return records
 
 
@@ -156,7 +229,7 @@ def copy_assigner(image: Path):
         return None
 
     def assign() -> Assignment:
-        burned = read_burn_log(folder / "burn.log")
+        burned = read_burn_log(folder / "burn.log", current_edition(folder))
         for row in rows:
             for copy_id in row["copy_ids"]:
                 if copy_id not in burned or not burned[copy_id].verified:
