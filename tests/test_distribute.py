@@ -362,6 +362,39 @@ def test_copies_of_another_edition_are_not_copies_of_this_disc(distributed, copy
     assert "copy CD-001 for Đài truyền thanh xã Sơn Kim 1" in result.output
 
 
+def test_copy_ids_stay_with_their_stations_when_the_list_changes(distributed, copy_of,
+                                                                tmp_path, monkeypatch):
+    """Copies burned and labelled, then a station added above them and another removed:
+    each station keeps its ids (a disc already carries them), the new one gets a number
+    never given before, and the burned copy nobody is listed for is named."""
+    from radio.cli import cli
+
+    root = copy_of(distributed)
+    label = fake_burner(root, tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["--lang", "en", "burn", f"output/disc/{label}.toc",
+                                      "--copies", "3", "--device", "/dev/sr1"], input="\n\n")
+    assert result.exit_code == 0, result.output
+    path = root / "stations.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = [line for line in lines if not line.startswith("Đài truyền thanh xã Hương Trạch")]
+    lines.insert(1, "Đài truyền thanh xã Hương Minh,Hương Minh,Vũ Quang,cd,,,1,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for _run in range(2):                  # and the same again: nothing moves
+        code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+        assert code == 0, err
+        rows = {r["ten_don_vi"]: r for r in read_csv(root / DIST / "danh-sach-gui.csv")}
+        assert rows["Đài truyền thanh xã Sơn Kim 1"]["ma_ban_sao"] == "CD-001 CD-002"
+        assert rows["Đài truyền thanh xã Sơn Kim 1"]["da_ghi_kiem_tra"].startswith("CD-001 ")
+        assert rows["Đài truyền thanh xã Hương Minh"]["ma_ban_sao"] == "CD-004"
+        assert rows["Đài truyền thanh xã Hương Minh"]["da_ghi_kiem_tra"] == ""
+        assert rows["Đài Phát thanh và Truyền hình Quảng Bình"]["ma_ban_sao"] == "PS-002 PS-003"
+        assert "(burned and verified: 2; waiting: 4)" in out
+        assert "CD-003" in err and "no station on the list" in err
+    result = CliRunner().invoke(cli, ["--lang", "en", "burn", f"output/disc/{label}.toc",
+                                      "--device", "/dev/sr1"])
+    assert "copy CD-004 for Đài truyền thanh xã Hương Minh" in result.output
+
+
 # --- refusals and bad input -------------------------------------------------------------------
 
 def test_bad_rows_are_reported_together_with_their_lines(copy_of):

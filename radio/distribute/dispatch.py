@@ -2,7 +2,10 @@
 
 Every disc copy has an id: ``CD-001``… for the commune disc (``output/disc/``),
 ``PS-001``… for the provinces' broadcast disc, numbered down the stations in
-the order of ``stations.csv``.  ``danh-sach-gui.json`` keeps the list for
+the order of ``stations.csv``.  An id, once given, stays with its station (by
+name) when stations are added, removed or moved in the list, and one that a
+disc carries (burn.log) is never given to another.  New copies get the next
+number after those.  ``danh-sach-gui.json`` keeps the list for
 ``radio burn``, which gives each verified copy the next waiting id and writes
 it in the disc's ``burn.log``; the list then shows, copy by copy, what was
 burned and verified, when and on which drive, and who still waits.
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
-from .stations import Station
+from .stations import Station, station_key
 
 JSON_NAME = "danh-sach-gui.json"
 PREFIX = {"cd": "CD", "province": "PS"}
@@ -80,19 +83,32 @@ class Assignment:
 
 
 def plan_dispatch(stations: tuple[Station, ...], packages: dict[str, str],
-                  discs: dict[str, tuple[str, str]]) -> tuple[Row, ...]:
-    """*packages*: station name -> IP package folder; *discs*: kind -> (folder, label)."""
-    rows, counters = [], {kind: 0 for kind in PREFIX}
+                  discs: dict[str, tuple[str, str]],
+                  previous: dict | None = None,
+                  used: dict[str, set[str]] | None = None) -> tuple[Row, ...]:
+    """*packages*: station name -> IP package folder; *discs*: kind -> (folder, label);
+    *previous*: the last run's ``danh-sach-gui.json``, whose ids stay with their stations;
+    *used*: kind -> copy ids already written on discs (burn.log), never given again."""
+    given = {(r.get("kind"), station_key(str(r.get("station", "")))): list(r.get("copy_ids", []))
+             for r in (previous or {}).get("rows", []) if isinstance(r, dict)}
+    kept = {s.name: given.get((s.kind, station_key(s.name)), [])[:s.copies]
+            for s in stations if s.kind in PREFIX}
+    counters = {kind: max([_number(i, PREFIX[kind]) for ids in kept.values() for i in ids]
+                          + [_number(i, PREFIX[kind]) for i in (used or {}).get(kind, ())],
+                          default=0)
+                for kind in PREFIX}
+    rows = []
     for number, station in enumerate(stations, 1):
         if station.kind == "ip":
             rows.append(Row(number, station, packages[station.name], "", ()))
             continue
         folder, label = discs[station.kind]
-        first = counters[station.kind] + 1
-        counters[station.kind] += station.copies
-        ids = tuple("{prefix}-{n:03d}".format(prefix=PREFIX[station.kind], n=n)
-                    for n in range(first, first + station.copies))
-        rows.append(Row(number, station, label, folder, ids))
+        ids = kept[station.name]
+        while len(ids) < station.copies:
+            counters[station.kind] += 1
+            ids.append("{prefix}-{n:03d}".format(prefix=PREFIX[station.kind],
+                                                 n=counters[station.kind]))
+        rows.append(Row(number, station, label, folder, tuple(ids)))
     return tuple(rows)
 
 
@@ -200,6 +216,7 @@ def dispatch_csv(rows: tuple[Row, ...], burned: dict[str, Burned], draft: bool) 
 
 
 def dispatch_json(rows: tuple[Row, ...]) -> str:
+    """The list for `radio burn`, and for the next run (the ids stay with their stations)."""
     data = {"schema": "radio-dispatch/1", "rows": [
         {"number": r.number, "station": r.station.name, "kind": r.station.kind,
          "what": r.what, "disc_folder": r.disc_folder, "copy_ids": list(r.copy_ids)}

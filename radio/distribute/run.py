@@ -129,7 +129,9 @@ def _write(production: Production, stations: StationList, dist: Distribution,
         packages.remove_stale_packages(out / "ip", set())
     names = {s.name: "ip/" + packages.folder_name(s.platform, s.priority)
              for s in stations.of_kind("ip")}
-    rows = dispatch.plan_dispatch(stations.stations, names, discs)
+    previous = dispatch.read_previous(out / dispatch.JSON_NAME)
+    rows = dispatch.plan_dispatch(stations.stations, names, discs, previous,
+                                  dispatch.logged_ids(production.root, discs))
     _write_schedule(out, slots, kinds, dist, draft, settings.production.publisher, epoch)
     burned = dispatch.burned_copies(production.root, rows)
     _write_dispatch(production, out, rows, burned, draft or stations.sample, epoch)
@@ -233,3 +235,9 @@ def _summary(production: Production, rows, made, burned, log: Log) -> None:
                "dispatch list: {copies} (burned and verified: {done}; waiting: {left})",
                  packages=len(made), copies=copies, done=done, left=copies - done,
                  folder=production.rel(production.output_dir / "distribution")))
+    listed = {i for r in rows for i in r.copy_ids}
+    orphans = sorted(i for i, b in burned.items() if b.verified and i not in listed)
+    if orphans:
+        log.warn(_("burned copies that no station on the list has any more: {ids} (a station "
+                   "removed, renamed or given fewer copies in stations.csv); keep them as "
+                   "spares or give them to a station by hand", ids=", ".join(orphans)))

@@ -136,7 +136,7 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
         station = _station(row, columns, line, shown, problems)
         if station is None:
             continue
-        key = " ".join(station.name.split()).casefold()
+        key = station_key(station.name)
         if key in seen:
             problems.append(Problem(
                 _l("the station '{name}' is listed twice (first on line {first})",
@@ -150,6 +150,11 @@ def read_stations(path: Path, shown: str = FILE_NAME) -> StationList:
                                 _l("add one row per station under the header")))
     raise_if_errors(problems)
     return StationList(Path(path), tuple(stations), sample, encoding)
+
+
+def station_key(name: str) -> str:
+    """The same station whatever its spacing or case (duplicates, the dispatch list's ids)."""
+    return " ".join(nfc(name).split()).casefold()
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, str]:
