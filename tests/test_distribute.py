@@ -637,3 +637,84 @@ def test_a_note_about_a_sample_copy_does_not_make_the_list_a_sample(tmp_path):
     assert stations.sample and len(stations.stations) == 2
 
 
+def test_an_unclosed_quote_never_swallows_the_rows_after_it(tmp_path):
+    """A stray quote at the start of a cell (typed in Notepad) made the csv reader take
+    every following line into that cell: the stations below it were silently lost."""
+    path = tmp_path / "stations.csv"
+    path.write_text("name,kind,copies,notes\n"
+                    'Đài truyền thanh xã Hương Minh,cd,2,"gửi trước Tết\n'
+                    "Đài truyền thanh xã Sơn Kim 1,cd,1,\n"
+                    "Đài truyền thanh xã Hương Trạch,cd,1,\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        read_stations(path)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and problems[0].startswith("stations.csv:2: "), problems
+    assert "lines 2 to 4" in problems[0] and "quote" in problems[0]
+    # A note over two lines (Alt+Enter in Excel, quoted when saved) is one cell, as it was.
+    path.write_text("name,kind,copies,notes\n"
+                    'Đài truyền thanh xã Hương Minh,cd,2,"gửi trước Tết, Rằm\ngọi anh Hùng, '
+                    '0912 345 678, hoặc chị Hoa"\n'
+                    "Đài truyền thanh xã Sơn Kim 1,cd,x,\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        read_stations(path)
+    assert [str(p).split(": ")[0] for p in caught.value.problems] == ["stations.csv:4"]
+
+
+def test_lines_are_counted_as_an_editor_shows_them(tmp_path):
+    """A vertical tab (a line break pasted from Word) or U+2028 (from a web page) inside
+    a cell is not the end of a line: the bad row below is named at its own line."""
+    path = tmp_path / "stations.csv"
+    path.write_text("name,kind,copies,notes\n"
+                    "Đài truyền thanh xã Hương Minh,cd,2,gửi trước Tết\x0bgọi anh Hùng\n"
+                    "Đài truyền thanh xã Thạch Kim,ip,,vùng cam\u2028ven biển\n"
+                    "Đài truyền thanh xã Sơn Kim 1,cd,hai,\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as caught:
+        read_stations(path)
+    assert [str(p).split(": ")[0] for p in caught.value.problems] == \
+        ["stations.csv:3", "stations.csv:4"], [str(p) for p in caught.value.problems]
+
+
+def test_names_that_only_look_different_are_one_station(tmp_path):
+    """Names pasted from a web page, a chat or an old document carry a zero-width space,
+    a no-break space, a line break typed in the cell or the Icelandic 'Ð' for 'Đ': the
+    station is still listed twice, and its name comes out clean."""
+    path = tmp_path / "stations.csv"
+    name = "Đài truyền thanh xã Thạch Kim"
+    for twin in (name + "\u200b", name.replace(" xã", "\u00a0xã"),
+                 '"Đài truyền thanh\nxã Thạch Kim"', "\u00d0ài truyền thanh xã Thạch Kim",
+                 "Đài truyền thanh xã Thạch\u00adKim".replace("\u00ad", " \u00ad")):
+        path.write_text(f"name,kind,platform\n{name},ip,VNPT\n{twin},ip,VNPT\n",
+                        encoding="utf-8")
+        with pytest.raises(ProblemsError) as caught:
+            read_stations(path)
+        assert "listed twice (first on line 2)" in str(caught.value.problems[0]), twin
+        path.write_text(f"name,kind,platform\n{twin},ip,VNPT \u200b\n", encoding="utf-8")
+        station, = read_stations(path).stations
+        assert (station.name, station.platform) == (name, "VNPT"), twin
+
+
+def test_a_name_typed_again_without_accents_is_pointed_out(tmp_path):
+    """"Dai truyen thanh xa Thach Kim" under "Đài truyền thanh xã Thạch Kim" (typed on a
+    keyboard without Unikey): maybe two stations, most likely one listed twice; the run
+    goes on, and names both lines."""
+    path = tmp_path / "stations.csv"
+    path.write_text("name,kind\nĐài truyền thanh xã Thạch Kim,cd\n"
+                    "Đài truyền thanh xã Hương Trạch,cd\nDai truyen thanh xa Thach Kim,cd\n",
+                    encoding="utf-8")
+    stations = read_stations(path)
+    assert len(stations.stations) == 3
+    assert stations.look_alike == ((4, "Dai truyen thanh xa Thach Kim", 2,
+                                    "Đài truyền thanh xã Thạch Kim"),)
+
+
+@pytest.mark.parametrize("name", ["stations.xlsx", "stations.txt", "stations.csv.csv",
+                                  "Stations.CSV"])
+def test_a_list_saved_under_another_name_is_pointed_at(copy_of, name):
+    """Excel saves "Unicode Text" as .txt, a workbook as .xlsx, and Windows hides the
+    extension it added: the list is there, under a name the command does not read."""
+    root = copy_of(ROOTS / "distribute")
+    (root / "stations.csv").rename(root / name)
+    code, out, err = run_radio(["distribute", "--allow-draft"], root)
+    assert code == 2 and err.startswith("stations.csv: ") and name in err, err
+    assert "CSV UTF-8" in err and len(err.strip().splitlines()) == 1
+    assert not (root / "output").exists()

@@ -52,6 +52,11 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
     if stations.encoding == "cp1258":
         log.info(_("stations.csv is in Windows-1258 (Excel's \"CSV (Comma delimited)\"): "
                    "read as such"))
+    for line, name, first, other in stations.look_alike:
+        log.warn(_("{file}:{line}: '{name}' differs from '{other}' (line {first}) only in its "
+                   "accents: if it is the same station, remove one of the rows, or it gets "
+                   "everything twice", file=FILE_NAME, line=line, name=name, other=other,
+                   first=first))
     dist = load_distribution(production)
     _refuse_emergency(stations, request)
     if production.settings.production.status == "draft" and not request.allow_draft:
@@ -75,6 +80,14 @@ def run_distribute(production: Production, request: Request, log: Log) -> Result
 
 def _stations(production: Production) -> StationList:
     path = production.root / FILE_NAME
+    near = sorted(p.name for p in production.root.glob("*")
+                  if p.is_file() and p.name.casefold().startswith("stations")
+                  and p.name != FILE_NAME)
+    if not path.is_file() and near:     # Excel's "Unicode Text" is .txt; a workbook .xlsx
+        raise UserError(_l("there is no stations.csv in the production, but there is {name}",
+                           name=", ".join(near[:3])), path=FILE_NAME,
+                        hint=_l("open it in Excel and choose Save As > CSV UTF-8 (Comma "
+                                "delimited), with the name stations.csv"))
     if not path.is_file():
         raise UserError(_l("there is no stations.csv in the production"), path=FILE_NAME,
                         hint=_l("list the receiving stations in stations.csv (see the README: "
