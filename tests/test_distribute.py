@@ -693,6 +693,30 @@ def test_names_that_only_look_different_are_one_station(tmp_path):
         assert (station.name, station.platform) == (name, "VNPT"), twin
 
 
+def test_a_platform_written_any_way_is_one_package_in_a_safe_folder(tmp_path):
+    """Spaces and dots in a vendor's name ("Mobi Fone", "V.N.P.T") do not split its
+    stations into two packages; a folder is never a name Windows refuses (CON, AUX...),
+    nor so long that the path overflows, and two platforms never share one."""
+    from radio.distribute.packages import group_stations
+
+    path = tmp_path / "stations.csv"
+    long_name = "Hệ thống truyền thanh ứng dụng công nghệ thông tin – viễn thông tỉnh Hà Tĩnh"
+    path.write_text("name,kind,platform,priority\n"
+                    "A,ip,MobiFone,\nB,ip,Mobi Fone,\nC,ip,VNPT,\nD,ip,V.N.P.T,\n"
+                    "E,ip,vnpt,ưu tiên\nF,ip,CON,\nG,ip,Aux,\n"
+                    f"H,ip,{long_name} (huyện),\nI,ip,{long_name} (xã),\n", encoding="utf-8")
+    stations = read_stations(path).stations
+    assert [[s.name for s in group] for group in group_stations(stations).values()] == \
+        [["A", "B"], ["C", "D"], ["E"], ["F"], ["G"], ["H"], ["I"]]
+    from radio.distribute.packages import station_folders
+
+    folders = station_folders(stations)
+    assert folders["A"] == folders["B"] == "mobifone"
+    assert folders["C"] == folders["D"] == "vnpt" and folders["E"] == "vnpt-uu-tien"
+    assert (folders["F"], folders["G"]) == ("con-ip", "aux-ip")
+    assert len(folders["H"]) <= 40 and folders["I"] == folders["H"] + "-2"
+
+
 def test_a_name_typed_again_without_accents_is_pointed_out(tmp_path):
     """"Dai truyen thanh xa Thach Kim" under "Đài truyền thanh xã Thạch Kim" (typed on a
     keyboard without Unikey): maybe two stations, most likely one listed twice; the run

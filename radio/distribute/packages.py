@@ -61,21 +61,54 @@ def slug(text: str) -> str:
 
 
 def group_stations(stations: tuple[Station, ...]) -> dict[tuple[str, str], list[Station]]:
-    """The IP stations by package: one per platform and priority.  A platform written two
-    ways ("VNPT", "Vnpt", "Mobifone " beside "MobiFone") is one package, as its folder is
-    one: it keeps the spelling of its first row."""
+    """The IP stations by package: one per platform and priority.  A platform written
+    several ways ("VNPT", "Vnpt", "V.N.P.T", "Mobi Fone" beside "MobiFone") is one
+    package: it keeps the spelling of its first row."""
     groups: dict[tuple[str, str], list[Station]] = {}
     spelling: dict[tuple[str, str], tuple[str, str]] = {}
     for station in stations:
         if station.kind == "ip":
-            key = spelling.setdefault((slug(station.platform), station.priority),
+            key = spelling.setdefault((_same(station.platform), station.priority),
                                       (station.platform, station.priority))
             groups.setdefault(key, []).append(station)
     return groups
 
 
+def _same(platform: str) -> str:
+    """What stays of a platform's name whatever its case, spaces, dots and hyphens."""
+    return slug(platform).replace("-", "")
+
+
+# Names Windows refuses for a file or folder, whatever follows the dot.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+MAX_FOLDER = 40      # the folder of a package: the path must stay short on Windows
+
+
 def folder_name(platform: str, priority: str) -> str:
-    return slug(platform) + ("" if priority == NORMAL else "-" + slug(priority))
+    name = slug(platform)[:MAX_FOLDER].strip("-") or "x"
+    name += "-ip" if name in _RESERVED else ""
+    return name + ("" if priority == NORMAL else "-" + slug(priority))
+
+
+def package_folders(stations: tuple[Station, ...]) -> dict[tuple[str, str], str]:
+    """The folder of each package (its platform's first spelling, and priority): a
+    readable name, and another for two platforms that would share one ("-2")."""
+    folders: dict[tuple[str, str], str] = {}
+    for key in group_stations(stations):
+        name, n = folder_name(*key), 1
+        while name in folders.values():
+            n += 1
+            name = "{base}-{n}".format(base=folder_name(*key), n=n)
+        folders[key] = name
+    return folders
+
+
+def station_folders(stations: tuple[Station, ...]) -> dict[str, str]:
+    """Station name -> the folder of its package (for the dispatch list)."""
+    folders = package_folders(stations)
+    return {member.name: folders[key]
+            for key, members in group_stations(stations).items() for member in members}
 
 
 def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[IpAudio, ...],
@@ -83,8 +116,9 @@ def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[Ip
     out_dir.mkdir(parents=True, exist_ok=True)
     write_bytes(out_dir / SCHEMA_NAME, SCHEMA_PATH.read_bytes())
     packages = []
+    folders = package_folders(stations)
     for (platform, priority), members in group_stations(stations).items():
-        folder = out_dir / folder_name(platform, priority)
+        folder = out_dir / folders[platform, priority]
         items = [_item(folder, a, campaign) for a in audio]
         metadata = _metadata(platform, priority, members, items, campaign)
         write_text(folder / "goi-tin.json",

@@ -140,8 +140,8 @@ def _write(production: Production, stations: StationList, dist: Distribution,
                    out, log)
     else:
         packages.remove_stale_packages(out / "ip", set())
-    names = {s.name: "ip/" + packages.folder_name(s.platform, s.priority)
-             for s in stations.of_kind("ip")}
+    names = {name: "ip/" + folder
+             for name, folder in packages.station_folders(stations.stations).items()}
     previous = dispatch.read_previous(out / dispatch.JSON_NAME)
     rows = dispatch.plan_dispatch(stations.stations, names, discs, previous,
                                   dispatch.logged_ids(production.root, discs))
