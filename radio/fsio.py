@@ -75,6 +75,53 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb",
             raise explain_os_error(exc, Path(path)) from exc
 
 
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty temporary folder beside *path*; put it in place of *path* (a
+    folder, replaced whole) on success.  Until then *path* keeps its old content, and
+    a failure leaves it untouched: a folder that is used as one (an upload package)
+    is never half old and half new."""
+    import shutil
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{TMP_MARK}", dir=path.parent))
+    except OSError as exc:
+        raise explain_os_error(exc, path) from exc
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}{TMP_MARK}old-", dir=path.parent))
+            os.replace(path, old / path.name)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if old is not None:
+                os.replace(old / path.name, path)
+            raise
+        _fsync_folder(path.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise explain_os_error(exc, path) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def remove_stale_folders(parent: str | os.PathLike) -> None:
+    """Temporary folders of ``atomic_folder`` that a killed run left in *parent*."""
+    import shutil
+
+    for tmp in Path(parent).glob(f".*{TMP_MARK}*"):
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     with atomic_open(path, "wb") as fh:
         fh.write(data)

@@ -717,6 +717,48 @@ def test_a_platform_written_any_way_is_one_package_in_a_safe_folder(tmp_path):
     assert len(folders["H"]) <= 40 and folders["I"] == folders["H"] + "-2"
 
 
+def test_a_failed_run_leaves_the_last_distribution_as_it_was(distributed, copy_of):
+    """The IP encoding fails (here: its cache folder cannot be made): the labels, the
+    packages and the dispatch list of the last good run stay, all of them, not a mix
+    of new labels and an old list."""
+    root = copy_of(distributed)
+    out = root / DIST
+
+    def snapshot() -> dict[str, bytes]:
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.suffix not in (".bin", ".iso")}
+
+    before = snapshot()
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "đĩa thử phát hành", "đĩa thử phát hành, lần 2")
+        + "\n[distribution.ip]\nbitrate_kbps = 96\n", encoding="utf-8")
+    cache = root / ".radio" / "distribution"
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")
+    code, out_text, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 1 and "Traceback" not in err, err
+    assert snapshot() == before
+    assert not [p for p in out.rglob("*") if ".radio-tmp-" in p.name]
+
+
+def test_a_package_is_replaced_whole_or_not_at_all(tmp_path):
+    from radio.fsio import atomic_folder
+
+    package = tmp_path / "ip" / "vnpt"
+    package.mkdir(parents=True)
+    (package / "goi-tin.json").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_folder(package) as folder:
+            (folder / "01-bai.mp3").write_bytes(b"new")
+            raise RuntimeError("the disk is full")
+    assert sorted(p.name for p in package.iterdir()) == ["goi-tin.json"]
+    with atomic_folder(package) as folder:
+        (folder / "goi-tin.json").write_text("new")
+    assert (package / "goi-tin.json").read_text() == "new"
+    assert sorted(p.name for p in package.parent.iterdir()) == ["vnpt"]
+
+
 def test_a_name_typed_again_without_accents_is_pointed_out(tmp_path):
     """"Dai truyen thanh xa Thach Kim" under "Đài truyền thanh xã Thạch Kim" (typed on a
     keyboard without Unikey): maybe two stations, most likely one listed twice; the run

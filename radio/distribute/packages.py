@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import timecode
-from ..fsio import atomic_path, sha256_file, write_bytes, write_text
+from ..fsio import (atomic_folder, atomic_path, remove_stale_folders, sha256_file,
+                    write_bytes, write_text)
 from ..textfold import ascii_fold
 from .ipaudio import IpAudio
 from .model import DRAFT_LINE, vi_date, vi_number
@@ -114,19 +115,20 @@ def station_folders(stations: tuple[Station, ...]) -> dict[str, str]:
 def write_packages(out_dir: Path, stations: tuple[Station, ...], audio: tuple[IpAudio, ...],
                    campaign: Campaign) -> tuple[Package, ...]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(out_dir)
     write_bytes(out_dir / SCHEMA_NAME, SCHEMA_PATH.read_bytes())
     packages = []
     folders = package_folders(stations)
     for (platform, priority), members in group_stations(stations).items():
-        folder = out_dir / folders[platform, priority]
-        items = [_item(folder, a, campaign) for a in audio]
-        metadata = _metadata(platform, priority, members, items, campaign)
-        write_text(folder / "goi-tin.json",
-                   json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
-        write_text(folder / "goi-tin.txt", _sheet(metadata).replace("\n", "\r\n"),
-                   encoding="utf-8-sig", newline="")
-        _remove_stale(folder, {i["file"] for i in items})
-        packages.append(Package(folder, platform, priority, tuple(members), metadata))
+        final = out_dir / folders[platform, priority]
+        with atomic_folder(final) as folder:     # a package is replaced whole, or not at all
+            items = [_item(folder, a, campaign) for a in audio]
+            metadata = _metadata(platform, priority, members, items, campaign)
+            write_text(folder / "goi-tin.json",
+                       json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
+            write_text(folder / "goi-tin.txt", _sheet(metadata).replace("\n", "\r\n"),
+                       encoding="utf-8-sig", newline="")
+        packages.append(Package(final, platform, priority, tuple(members), metadata))
     remove_stale_packages(out_dir, {p.folder.name for p in packages})
     return tuple(packages)
 
@@ -219,11 +221,6 @@ def remove_stale_packages(out_dir: Path, keep: set[str]) -> None:
     """Packages of a platform (or priority) no longer in stations.csv (all of them when
     no IP station is left: an operator must not upload a package nobody is listed for)."""
     for old in out_dir.glob("*/goi-tin.json"):
-        if old.parent.name not in keep:
+        if old.parent.name not in keep and not old.parent.name.startswith("."):
             shutil.rmtree(old.parent)
 
-
-def _remove_stale(folder: Path, keep: set[str]) -> None:
-    for old in folder.glob("*.mp3"):
-        if old.name not in keep:
-            old.unlink()

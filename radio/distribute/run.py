@@ -129,6 +129,9 @@ def _write(production: Production, stations: StationList, dist: Distribution,
     epoch = build_epoch(settings.production.date)
     programmes = next(iter(built.values()))
     slots = schedule.plan_schedule(dist, programmes, kinds)
+    # What can fail (encoding, measuring) is done before anything is written here.
+    audio = _encode(production, dist, built[settings.build.preset], log) \
+        if "ip" in kinds else ()
     discs = {}
     for kind in ("cd", "province"):
         if kind in kinds:
@@ -136,8 +139,7 @@ def _write(production: Production, stations: StationList, dist: Distribution,
             discs[kind] = _disc(production, kind, built[preset], dist, draft, out, epoch, log)
     made: tuple[packages.Package, ...] = ()
     if "ip" in kinds:
-        made = _ip(production, stations, dist, built[settings.build.preset], slots, draft,
-                   out, log)
+        made = _ip(production, stations, dist, audio, slots, draft, out)
     else:
         packages.remove_stale_packages(out / "ip", set())
     names = {name: "ip/" + folder
@@ -189,12 +191,15 @@ def _write_pieces(folder: Path, face: labels.DiscFace, dist: Distribution, autho
         write_bytes(folder / f"{name}.pdf", printing.pdf_bytes(pdf))
 
 
-def _ip(production: Production, stations: StationList, dist: Distribution,
-        programmes: tuple[Programme, ...], slots, draft: bool, out: Path,
-        log: Log) -> tuple[packages.Package, ...]:
+def _encode(production: Production, dist: Distribution, programmes: tuple[Programme, ...],
+            log: Log) -> tuple:
     from .ipaudio import encode_for_ip
 
-    audio = tuple(encode_for_ip(p, dist.ip, production.state_dir, log) for p in programmes)
+    return tuple(encode_for_ip(p, dist.ip, production.state_dir, log) for p in programmes)
+
+
+def _ip(production: Production, stations: StationList, dist: Distribution, audio: tuple,
+        slots, draft: bool, out: Path) -> tuple[packages.Package, ...]:
     settings = production.settings.production
     summary = dist.summary or "{title} — chuyên đề phát thanh của {publisher}.".format(
         title=settings.title, publisher=settings.publisher)
