@@ -784,3 +784,21 @@ def test_a_list_saved_under_another_name_is_pointed_at(copy_of, name):
     assert code == 2 and err.startswith("stations.csv: ") and name in err, err
     assert "CSV UTF-8" in err and len(err.strip().splitlines()) == 1
     assert not (root / "output").exists()
+
+
+def test_labels_go_when_no_station_of_their_kind_is_left(distributed, copy_of):
+    """The provinces taken off the list: their label and case insert are not left in
+    output/distribution/province/ to be printed for nobody; the disc and its burn.log
+    (copies already made) stay."""
+    root = copy_of(distributed)
+    path = root / "stations.csv"
+    kept = [line for line in path.read_text(encoding="utf-8-sig").splitlines()
+            if ",province," not in line]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    province = root / DIST / "province"
+    assert (province / "nhan-dia.pdf").is_file()
+    code, out, err = run_radio(["distribute", "--allow-draft", "-j", "1"], root)
+    assert code == 0, err
+    assert sorted(p.name for p in province.iterdir()) == ["disc"]
+    assert (root / DIST / "cd" / "nhan-dia.pdf").is_file()
+    assert all(r["loai"] != "province" for r in read_csv(root / DIST / "danh-sach-gui.csv"))

@@ -137,6 +137,8 @@ def _write(production: Production, stations: StationList, dist: Distribution,
         if kind in kinds:
             preset = BROADCAST if kind == "province" else settings.build.preset
             discs[kind] = _disc(production, kind, built[preset], dist, draft, out, epoch, log)
+        else:                   # nobody of that kind is listed: no labels to print for them
+            _remove_pieces(out / kind)
     made: tuple[packages.Package, ...] = ()
     if "ip" in kinds:
         made = _ip(production, stations, dist, audio, slots, draft, out)
@@ -175,6 +177,16 @@ def _disc(production: Production, kind: str, programmes: tuple[Programme, ...],
     _write_pieces(out / kind, face, dist, production.settings.production.publisher, epoch)
     return production.rel(folder), "{label} ({folder})".format(
         label=manifest.label, folder=production.rel(folder))
+
+
+PIECES = ("nhan-dia.svg", "nhan-dia.pdf", "bia-truoc.svg", "bia-khay.svg", "bia-hop.pdf")
+
+
+def _remove_pieces(folder: Path) -> None:
+    """The label and case insert of a kind of station no longer on the list (the
+    province disc beside them stays, with its burn.log: copies already made)."""
+    for name in PIECES:
+        (folder / name).unlink(missing_ok=True)
 
 
 def _write_pieces(folder: Path, face: labels.DiscFace, dist: Distribution, author: str,
