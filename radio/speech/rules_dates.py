@@ -17,17 +17,26 @@ A bare number is a day when it stands in such a list, after a date word, and
 the list ends in a day/month or in "tháng" and a month: the "2" and "3" of "các
 ngày 2, 3 và 4/9" or "ngày 2 và 3 tháng 9" take "mùng" like any day from 1 to
 10 ("từ 2 đến 3 tháng" is a duration and stays so).
+
+A news lead dates its story in parentheses after "nay" or "qua" ("Sáng nay
+(12/5), ...", "Hôm qua (20-10)"), and the press writes dates with dashes or
+dots: "Chiều 20-10", "Ngày 20-10-2025", "19.5.1890".  d-m-yyyy and d.m.yyyy are
+always dates; d-m without a year only right after a strong date word (or in
+those parentheses), and not when "tháng", a time or a duration follows ("ngày
+5-7 hằng tháng", "sáng 8-9 giờ" stay ranges).
 """
 from __future__ import annotations
 
 import re
 
-_STRONG = r"ngày|mùng|mồng|hôm|dịp|khánh|niệm|lễ|sáng|trưa|chiều|tối|đêm"
+# (the first seven can be followed by "nay", "qua" or "mai")
+_STRONG = r"ngày|hôm|sáng|trưa|chiều|tối|đêm|mùng|mồng|dịp|khánh|niệm|lễ"
 _WEAK = r"từ|đến|tới|trước|sau|hết"
 _ITEM = r"\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?"
 _SEP = r"(?:[,;]|(?<!\w)(?:và|hoặc|hay|đến|tới)(?!\w)|[-–])"
 _S = r"[ \t\u00a0]*"
-_DIRECT = re.compile(rf"(?<!\w)(?:{_STRONG}){_S}$", re.IGNORECASE)
+_DIRECT = re.compile(rf"(?<!\w)(?:{_STRONG})(?:{_S}(?:nay|qua|mai))?{_S}\(?{_S}$",
+                     re.IGNORECASE)
 _LIST = re.compile(rf"(?:(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w)|[-–]){_S}"
                    rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
 _LIST_BEFORE_DAY = re.compile(rf"(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w){_S}"
@@ -57,3 +66,22 @@ def is_listed_day(m: re.Match) -> bool:
     """True when the bare number at *m* is a day of a list of dates."""
     return (_LIST_ENDS_IN_MONTH.match(m.string, m.end()) is not None  # the cheaper test first
             and _LIST_BEFORE_DAY.search(_before(m)) is not None)
+
+
+_NEWS_DAYS = ("nay", "qua", "mai")  # "Sáng nay (12/5)", "Hôm qua (20-10)"
+
+
+def _cased(word: str) -> str:
+    return f"[{word[0].upper()}{word[0]}]{re.escape(word[1:])}"
+
+
+# d-m without a year is a date only right after one of these (lookbehinds of
+# fixed width: "Chiều 20-10", "Hôm qua (20-10)", "ngày 1-7").
+DASHED_AFTER = "|".join(
+    [rf"(?<={_cased(w)}[ \u00a0])" for w in _STRONG.split("|")]
+    + [rf"(?<={_cased(w)} {x} \()" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
+    + [rf"(?<={_cased(w)} {x} )" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
+    + [rf"(?<={_cased(w)}[ \u00a0]\()" for w in _STRONG.split("|")])
+# ... and not when a month, a time or a duration follows: "ngày 5-7 hằng tháng".
+DASHED_STOP = (r"(?![\w/]|[.,\-–]\d|[ \t\u00a0]*(?:tháng|giờ|h|hằng|hàng|mỗi|ngày|tuần|"
+               r"lần|phút|độ|năm[ \t]+(?:trước|sau|tới|qua))(?!\w)|[ \t\u00a0]*[%‰°])")

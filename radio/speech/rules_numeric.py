@@ -15,7 +15,7 @@ import re
 from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
                       read_integer_text, read_number)
 from .rules_codes import SPACES, read_code
-from .rules_dates import is_date, is_listed_day
+from .rules_dates import DASHED_AFTER, DASHED_STOP, is_date, is_listed_day
 from .rules_words import heading
 
 H = r"[ \t\u00a0\u202f]"  # horizontal space: a rule never reaches across lines
@@ -101,9 +101,20 @@ def numbers_only(text: str) -> tuple[str, str]:
     return _DIGIT_RUN.sub(lambda d: read_integer_text(d.group()), text), "number"
 
 
+# What a tally counts: "17/19 tiêu chí", "12/13 huyện" are "mười bảy trên mười chín",
+# never "phần" (a share of one whole: "3/4 kế hoạch", "1/2 số hộ").
+TALLY_NOUNS = ("xã", "phường", "thị trấn", "huyện", "tỉnh", "thành", "thành phố", "thị xã",
+               "quận", "thôn", "xóm", "tổ", "khối", "bản", "đơn vị", "tiêu chí", "sản phẩm",
+               "trường", "dự án", "công trình", "doanh nghiệp", "hợp tác xã", "HTX",
+               "cơ sở", "mô hình", "thủ tục", "hồ sơ", "đội", "trận", "nước", "quốc gia",
+               "thành viên", "đại biểu", "câu", "môn", "lớp", "bệnh viện", "trạm")
+_TALLY_NEXT = re.compile(r"[ \t\u00a0]+(?:%s)(?!\w)" % _alt(TALLY_NOUNS))
+
+
 def fraction(a: int, b: int) -> str:
-    """"3/4" → "ba phần tư" for a proper fraction, else "X trên Y" ("24/7")."""
-    if 0 < a < b <= 100:
+    """"3/4" → "ba phần tư" for a proper fraction of halves to tenths (or of a
+    hundred, a thousand), else "X trên Y" ("24/7", "17/19")."""
+    if 0 < a < b and (b <= 10 or b in (100, 1000)):
         return f"{read_number(a)} phần {'tư' if b == 4 else read_number(b)}"
     return f"{read_number(a)} trên {read_number(b)}"
 
@@ -149,6 +160,8 @@ def month_year(m: re.Match, lex):
         return f"{read_integer_text(m['my_m'])} năm {year}", "document"
     months = [int(first), month] if first else [month]
     if not all(1 <= x <= 12 for x in months):
+        if not first:  # "đạt 13/2025": no month
+            return _ratio(m, int(m["my_m"]), int(m["my_y"]))
         return numbers_only(m.group())
     prefix = "" if _AFTER_THANG.search(before) else "tháng "
     spoken = " đến tháng ".join(month_word(x) for x in months)
@@ -162,7 +175,43 @@ def day_month(m: re.Match, lex):
     if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m):
         read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
         return f"{read(day)} tháng {month_word(month)}", "date"
-    return fraction(day, month), "fraction"
+    return _ratio(m, day, month)
+
+
+def _ratio(m: re.Match, a: int, b: int) -> tuple[str, str]:
+    if _AFTER_THU.search(_before(m)):  # "xếp thứ 4/63 tỉnh": a rank out of a total
+        return f"{ordinal_word(a)} trên {read_number(b)}", "ordinal"
+    if _after(m, _TALLY_NEXT):  # "đạt 2/3 xã": a tally
+        return f"{read_number(a)} trên {read_number(b)}", "fraction"
+    return fraction(a, b), "fraction"
+
+
+def ratio(m: re.Match, lex):
+    """a/b with a longer number: "135/216 xã" → "một trăm ba mươi lăm trên hai
+    trăm mười sáu xã", "1/100" → "một phần một trăm"."""
+    a, b = int(m["fr_a"]), int(m["fr_b"])
+    if 1900 <= b <= 2099 and len(m["fr_b"]) == 4 and _AFTER_SO.search(_before(m)):
+        return f"{read_integer_text(m['fr_a'])} năm {read_number(b)}", "document"  # "số 1234/2021"
+    return _ratio(m, a, b)
+
+
+def press_date(m: re.Match, lex):
+    """d-m-yyyy, d.m.yyyy ("Ngày 20-10-2025") and, after a date word, d-m
+    ("Chiều 20-10"): the press's ways of writing a date."""
+    year = m["px_y"]
+    day, month = int(m["px_d"] or m["px_d2"]), int(m["px_m"] or m["px_m2"])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        if year:  # "1.12.2025" is no date
+            return numbers_only(m.group())
+        return f"{read_number(day)} đến {read_number(month)}", "range"  # "ngày 10-15"
+    before = _before(m)
+    prefix = "" if not year or _AFTER_NGAY.search(before) or \
+        _AFTER_MUNG.search(before) else "ngày "
+    read = read_number if _AFTER_MUNG.search(before) else day_words
+    spoken = f"{prefix}{read(day)} tháng {month_word(month)}"
+    if year:
+        spoken += f" năm {read_number(int(year))}"
+    return spoken, "date"
 
 
 def time_of_day(m: re.Match, lex):
@@ -275,8 +324,14 @@ RULES = [
     ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
     ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
-           rf"(?P<my_y>\d{{4}}){_END}", month_year),
+           rf"(?P<my_y>(?:1[89]|20)\d\d){_END}", month_year),
     ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}}){_END}", day_month),
+    ("fr", r"(?<![\w.,/])(?!(?:19|20)\d\d/(?:19|20)\d\d(?!\d))(?P<fr_a>[1-9]\d{0,4})/"
+           r"(?P<fr_b>[1-9]\d{0,4})(?![\w/]|[.,]\d)", ratio),
+    ("px", rf"(?<![\w.,/\-–])(?P<px_d>\d{{1,2}})(?P<px_sep>[-–.])(?P<px_m>\d{{1,2}})"
+           rf"(?P=px_sep)(?P<px_y>(?:1[89]|20)\d\d){_END}(?![\-–.]\d)"
+           rf"|(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
+     press_date),
     ("tm", r"(?<![\w.,:])(?P<tm_h>\d{1,2})(?:h(?P<tm_hm>\d{2})?|:(?P<tm_m>\d{2})"
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
     ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\dh{H})|(?<=\d%)|{_AFTER_TIME})[-–—]{H}*(?=\d)"
