@@ -42,6 +42,15 @@ DECIMALS = [
     ("tăng 2,5 lần", "tăng hai phẩy năm lần"),
     ("1.234,56 m2", "một nghìn hai trăm ba mươi tư phẩy năm mươi sáu mét vuông"),
     ("0,5 ha", "không phẩy năm héc-ta"),
+    # a decimal written with an English dot, before a measure, is read "phẩy" too
+    ("Năng suất đạt 1.5 tấn mỗi sào.", "Năng suất đạt một phẩy năm tấn mỗi sào."),
+    ("Chiều dài 2.5km.", "Chiều dài hai phẩy năm ki-lô-mét."),
+    ("tăng 3.5%", "tăng ba phẩy năm phần trăm"),
+    ("1.25 triệu người", "một phẩy hai mươi lăm triệu người"),
+    ("đạt 8.5 điểm", "đạt tám phẩy năm điểm"),
+    ("giá 1.5 USD", "giá một phẩy năm đô la Mỹ"),
+    ("1.500 tấn", "một nghìn năm trăm tấn"),
+    ("phiên bản 2.1", "phiên bản hai chấm một"),
 ]
 DATES = [
     ("ngày 01/9/2022", f"ngày mùng một tháng chín năm {Y2022}"),
@@ -94,10 +103,22 @@ MONEY = [
     ("100 USD", "một trăm đô la Mỹ"),
     ("15%", "mười lăm phần trăm"),
     ("tăng 12,5 %", "tăng mười hai phẩy năm phần trăm"),
+    # a scale word is money too: "một" its denominator, as after "đồng"
+    ("Lương 2 triệu/tháng.", "Lương hai triệu một tháng."),
+    ("Doanh thu trên 3 tỷ/năm.", "Doanh thu trên ba tỷ một năm."),
+    ("giá 1,2 triệu/tạ", "giá một phẩy hai triệu một tạ"),
 ]
 UNITS = [
     ("60 km/h", "sáu mươi ki-lô-mét trên giờ"),
     ("20 tấn/ha", "hai mươi tấn trên héc-ta"),
+    # "trên" a unit, "một" a counted thing or a time: "ki-lô-gam một người một năm"
+    ("Tiêu thụ 45 kg/người/năm.", "Tiêu thụ bốn mươi lăm ki-lô-gam một người một năm."),
+    ("nước 50 lít/ngày", "nước năm mươi lít một ngày"),
+    ("20 kg/con", "hai mươi ki-lô-gam một con"),
+    ("công suất 50.000 tấn/năm", "công suất năm mươi nghìn tấn một năm"),
+    ("3 lần/tuần", "ba lần một tuần"),
+    ("2 con/m2", "hai con trên mét vuông"),
+    ("120 người/km²", "một trăm hai mươi người trên ki-lô-mét vuông"),
     ("1 ha cam", "một héc-ta cam"),
     ("5ha", "năm héc-ta"),
     ("thùng 10 kg", "thùng mười ki-lô-gam"),
@@ -487,3 +508,11 @@ def test_has_word_is_the_word_boundary_search_it_replaces():
         for word in words:
             expected = bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
             assert _has_word(text, word) == expected, (text, word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 999), st.text("0123456789", min_size=1, max_size=2),
+       st.sampled_from(["tấn", " tấn", " triệu", " kg", "km", "%", " ha", " lần", " USD"]))
+def test_a_decimal_with_an_english_dot_reads_as_with_a_comma(whole, fraction, measure):
+    assert normalize(f"đạt {whole}.{fraction}{measure}") == \
+        normalize(f"đạt {whole},{fraction}{measure}")

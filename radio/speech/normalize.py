@@ -28,14 +28,19 @@ Decisions
       "thuý" → "thúy", "Uỷ" → "Ủy".  "quý", "hoàng", "thuyền" are the same in
       both styles and are not touched.
     * Numbers: "." followed by exactly three digits is a thousands separator
-      ("1.005" → "một nghìn không trăm linh năm"); any other dot is read
-      "chấm" ("4.0" → "bốn chấm không"); "," between digits is always the
-      decimal comma ("8,05" → "tám phẩy không năm").  Up to three digits with
+      ("1.005" → "một nghìn không trăm linh năm"); a dot before one or two
+      digits and a measure (unit, currency, "%", "tấn", "triệu"...) is a
+      decimal written the English way ("1.5 tấn" → "một phẩy năm tấn"); any
+      other dot is read "chấm" ("4.0" → "bốn chấm không"); "," between digits
+      is always the decimal comma ("8,05" → "tám phẩy không năm").  Up to three digits with
       leading zeros are a number ("03 xã" → "ba xã"), longer ones a code read
       digit by digit.
-    * "/" after a unit is read "trên" ("60 km/h" → "sáu mươi ki-lô-mét trên
-      giờ", "20 tấn/ha" → "... tấn trên héc-ta"), and "một" after a currency,
-      i.e. in a price ("30.000 đồng/kg" → "ba mươi nghìn đồng một ki-lô-gam").
+    * "/" before a unit is read "trên" ("60 km/h" → "sáu mươi ki-lô-mét trên
+      giờ", "20 tấn/ha" → "... tấn trên héc-ta"), and "một" before a counted
+      thing or a time ("45 kg/người/năm" → "... ki-lô-gam một người một năm")
+      and after a currency or a scale word, i.e. in a price ("30.000 đồng/kg"
+      → "ba mươi nghìn đồng một ki-lô-gam", "2 triệu/tháng" → "hai triệu một
+      tháng").
     * Dates: d/m/yyyy gets "ngày" in front when the text has not written it,
       and days 1–10 take "mùng"; m/yyyy gets "tháng" likewise; April is "tư".
       d/m without a year is a date only after a date word (ngày, dịp, từ,

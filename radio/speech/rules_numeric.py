@@ -41,6 +41,13 @@ CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "
 # Written before the number: "$100", "€50", "US$ 2 triệu".
 PREFIX_CURRENCIES = ("US$", "$", "€", "£")
 PER_MILLE = {"%": "phần trăm", "‰": "phần nghìn"}
+SCALES = ("nghìn", "ngàn", "triệu", "tỷ")  # "2 triệu/tháng" is money
+# A decimal written with an English dot ("1.5 tấn") is read "phẩy" before one of these
+# (or a unit, a currency, "%"); elsewhere a dot that is no thousands separator is
+# "chấm" ("công nghiệp 4.0", "mục 2.3").
+MEASURE_WORDS = (*SCALES, "tấn", "tạ", "yến", "lít", "héc-ta", "mét", "ki-lô-mét", "sào",
+                 "mẫu", "lần", "điểm", "độ", "giờ", "phút", "giây", "tuổi", "ngày", "tháng",
+                 "năm", "tuần", "người", "hộ", "con", "cây", "ca", "lượt", "km", "kg", "ha")
 # Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
 STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
                     "mg", "kWh", "kW", "°C", "ºC")
@@ -63,6 +70,8 @@ _AFTER_SO = _ctx(r"(?<!\w)số[ \t]*:?[ \t]*$")
 _AFTER_YEAR_WORD = _ctx(r"(?<!\w)năm[ \t]+$")
 _THANG_NEXT = _ctx(r"[ \t]+tháng(?!\w)")
 _TIME_UNIT_NEXT = _ctx(r"[ \t]+(?:ngày|tuần|giờ)(?!\w)")
+_ENGLISH_DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
+_MEASURE_NEXT = re.compile(r"[ \t\u00a0]*(?:%s)(?!\w)" % "|".join(MEASURE_WORDS))
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.%s])\d{3})(?:\1\d{3})*" % SPACES)
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -246,6 +255,10 @@ def _plain_number(m: re.Match) -> tuple[str, str]:
 def measure(m: re.Match, lex):
     """A number with its percent sign, currency or unit, and "/" denominators."""
     spoken, kind = _plain_number(m)
+    english = _ENGLISH_DECIMAL.fullmatch(m["ms_num"])
+    if english and (m["ms_pct"] or m["ms_suffix"] or _after(m, _MEASURE_NEXT)):
+        # "1.5 tấn", "2.5km", "3.5%": a decimal written the English way, said "phẩy"
+        spoken, kind = read_decimal(english[1], english[2]), "decimal"
     if m["ms_neg"]:
         spoken = f"âm {spoken}"
     if m["ms_pct"]:
@@ -256,14 +269,17 @@ def measure(m: re.Match, lex):
             spoken = spoken.capitalize()  # "1. Kinh phí" → "Một. Kinh phí"
         return spoken, kind
     words = suffix.split()
-    if words[-1] in CURRENCIES:
-        kind, per = "money", "một"  # "30.000 đồng/kg": "ba mươi nghìn đồng một ki-lô-gam"
-        words[-1] = CURRENCIES[words[-1]]
+    if words[-1] in CURRENCIES or words[-1] in SCALES:
+        # "30.000 đồng/kg": "ba mươi nghìn đồng một ki-lô-gam"; "2 triệu/tháng": "... một tháng"
+        kind, money = "money", True
+        words[-1] = CURRENCIES.get(words[-1], words[-1])
     else:
-        kind, per = "unit", "trên"  # "60 km/h": "sáu mươi ki-lô-mét trên giờ"
+        kind, money = "unit", False
         words[-1] = UNITS.get(words[-1], words[-1])
     spoken = " ".join([spoken, *words])
     for denominator in filter(None, (m["ms_per"] or "").split("/")):
+        # "60 km/h", "20 tấn/ha": "trên" a unit; "45 kg/người/năm": "một người một năm"
+        per = "trên" if not money and denominator in DENOMINATORS else "một"
         spoken += f" {per} {DENOMINATORS.get(denominator, denominator)}"
     return spoken, kind
 
