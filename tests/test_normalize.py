@@ -208,6 +208,30 @@ ACRONYMS = [
                                          "Lưu: văn thư, văn phòng, Thông tin - Báo chí - Xuất bản."),
     ("MC1: Xin chào", "em xi một: Xin chào"), ("COVID-19", "Cô-vít mười chín"),
     ("ĐVT: Đồng", "đơn vị tính: Đồng"),
+    # the everyday acronyms of provincial news
+    ("Bí thư TU, Thường trực HU, ĐU xã", "Bí thư Tỉnh ủy, Thường trực Huyện ủy, Đảng ủy xã"),
+    ("Hội LHPN, Hội CCB, Đoàn TNCS Hồ Chí Minh, LĐLĐ tỉnh",
+     "Hội Liên hiệp Phụ nữ, Hội Cựu chiến binh, Đoàn Thanh niên Cộng sản Hồ Chí Minh, "
+     "Liên đoàn Lao động tỉnh"),
+    ("Đoàn ĐBQH tỉnh", "Đoàn đại biểu Quốc hội tỉnh"),
+    ("Ông Trần Văn D - PCT UBND tỉnh", "Ông Trần Văn D - Phó Chủ tịch Ủy ban nhân dân tỉnh"),
+    ("BQL KKT Vũng Áng", "Ban Quản lý khu kinh tế Vũng Áng"),
+    ("nước CHDCND Lào", "nước Cộng hòa Dân chủ Nhân dân Lào"),
+    ("vốn NHCSXH cho hộ DTTS", "vốn Ngân hàng Chính sách xã hội cho hộ dân tộc thiểu số"),
+    ("TTYT huyện, BVĐK tỉnh, bệnh SXH", "Trung tâm Y tế huyện, Bệnh viện Đa khoa tỉnh, "
+                                        "bệnh sốt xuất huyết"),
+    ("TNGT giảm, ANTT ổn định, QP-AN được giữ vững",
+     "tai nạn giao thông giảm, an ninh trật tự ổn định, quốc phòng - an ninh được giữ vững"),
+    ("GPMB, TTHC, DVC trực tuyến", "giải phóng mặt bằng, thủ tục hành chính, dịch vụ công "
+                                   "trực tuyến"),
+    ("Chương trình MTQG", "Chương trình mục tiêu quốc gia"),
+    ("Sở NN và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("Tp. Hà Tĩnh", "thành phố Hà Tĩnh"),
+    ("CBCCVC, CLB", "cán bộ, công chức, viên chức, câu lạc bộ"),
+    ("Nguyễn Văn A (SN 1985, trú tại xã Thạch Hạ)",
+     "Nguyễn Văn A (sinh năm một nghìn chín trăm tám mươi lăm, trú tại xã Thạch Hạ)"),
+    ("anh B (SN: 2001)", "anh B (sinh năm hai nghìn không trăm linh một)"),
+    ("TU BỔ DI TÍCH", "TU BỔ DI TÍCH"),
 ]
 SPELLED_AND_WORDS = [
     ("ABC", "a bê xê"), ("XYZ", "ích i dài dét"), ("TT NỘI DUNG", "tê tê NỘI DUNG"),
@@ -405,7 +429,9 @@ def test_builtin_acronyms_are_complete_and_fixed_points():
     required = ["UBND", "HĐND", "TT&TT", "TTTT", "CNTT", "CNTT&TT", "NN&PTNT", "OCOP", "NTM",
                 "VietGAP", "GlobalGAP", "HTX", "TP.", "TX.", "GS.TS", "PGS.TS", "ThS", "TS",
                 "KH", "QĐ", "TTBCXB", "VOV", "VTV", "THPT", "THCS", "BTTTT", "QCVN", "ĐVT",
-                "VNĐ", "CD", "MC", "UBMTTQ", "KT", "TW", "TƯ", "XTTM", "TMĐT", "SX-KD"]
+                "VNĐ", "CD", "MC", "UBMTTQ", "KT", "TW", "TƯ", "XTTM", "TMĐT", "SX-KD",
+                "TU", "HU", "ĐU", "LHPN", "CCB", "ĐBQH", "PCT", "NHCSXH", "TTYT", "DTTS",
+                "TNGT", "CHDCND", "KKT", "BQL", "MTQG"]
     assert not [key for key in required if key not in acronyms]
     assert acronyms["OCOP"] == "Ô cốp" and acronyms["UBND"] == "Ủy ban nhân dân"
     for spoken in acronyms.values():

@@ -136,6 +136,12 @@ def letters_and_digits(m: re.Match, lex):
     return " ".join(words), "spelled"
 
 
+def born(m: re.Match, lex):
+    """"(SN 1985, trú tại ...)": "sinh năm", said only before a year ("SN 12" may be
+    a house number)."""
+    return "sinh năm", "acronym"
+
+
 def symbol(m: re.Match, lex):
     return SYMBOLS[m.group()], "symbol"
 
@@ -143,6 +149,7 @@ def symbol(m: re.Match, lex):
 # The letters-and-digits rule goes before the numeric rules, the others after.
 EARLY_RULES = [
     ("an", r"(?<!\w)[A-ZĐ]+\d[A-ZĐ\d]*(?!\w)", letters_and_digits),
+    ("sn", r"(?<!\w)SN(?:[ \t]*:)?(?=[ \t]*(?:19|20)\d\d(?!\d))", born),
 ]
 RULES = [
     ("cp", r"(?<!\w)(?P<cp_tok>[A-ZĐ]{1,5})(?:/(?P<cp_year>\d{4}))?(?!\w)", capitals),
