@@ -3,7 +3,10 @@ second round: per mille, currencies, "x2", fractions (rules_numeric)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from spoken import numbers_in
 from radio.speech.normalize import explain, normalize
 
 PLACES = [
@@ -50,6 +53,22 @@ SYMBOLS = [
     ("3/4 kế hoạch", "ba phần tư kế hoạch"),
     ("1/2 số hộ", "một phần hai số hộ"),
     ("xã Xuân", "xã Xuân"), ("xuất khẩu", "xuất khẩu"),
+    # signs of comparison and approximation
+    ("sai số ± 2 cm", "sai số cộng trừ hai xăng-ti-mét"),
+    ("tỷ lệ ≥ 80%", "tỷ lệ lớn hơn hoặc bằng tám mươi phần trăm"),
+    ("trẻ ≤ 6 tuổi", "trẻ nhỏ hơn hoặc bằng sáu tuổi"),
+    ("đạt >90%", "đạt lớn hơn chín mươi phần trăm"),
+    ("nhiệt độ <-5°C", "nhiệt độ nhỏ hơn âm năm độ xê"),
+    ("~30%", "khoảng ba mươi phần trăm"),
+    ("nhiệt độ ~ 30 độ", "nhiệt độ khoảng ba mươi độ"),
+    ("1 USD = 25.000 đồng", "một đô la Mỹ bằng hai mươi lăm nghìn đồng"),
+    ("a ≈ 5, x ≠ 0", "a xấp xỉ năm, x khác không"),
+    # said once when the words already say it
+    ("khoảng ~30%", "khoảng ba mươi phần trăm"),
+    ("dưới <5%", "dưới năm phần trăm"),
+    ("trên >90%", "trên chín mươi phần trăm"),
+    # markup and names keep their signs
+    ("<b>Tổng</b>", "<b>Tổng</b>"), ("a -> b", "a -> b"),
 ]
 
 
@@ -75,3 +94,14 @@ def test_idempotent(text):
 ])
 def test_kinds(text, kind):
     assert kind in {r.kind for r in explain(text)[1]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["đạt", "mức", "nhiệt độ", ""]), st.sampled_from(list("±≈≥≤<>=~")),
+       st.sampled_from(["", " "]), st.integers(1, 10 ** 6), st.sampled_from(["", "%", " độ"]))
+def test_no_sign_before_a_number_is_left_to_the_voice(before, sign, gap, number, after):
+    """espeak says nothing for "≥" or "~" (or English for "±"); each is said in words."""
+    spoken = normalize(f"{before} {sign}{gap}{number}{after}".strip())
+    assert not set(spoken) & set("±≈≥≤<>=~"), spoken
+    assert numbers_in(spoken.replace("phần trăm", "")) == [number], spoken
+    assert "  " not in spoken, spoken

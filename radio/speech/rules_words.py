@@ -43,7 +43,14 @@ _HEADING_SUFFIX = re.compile(r"[.)](?:[ \t*_]|$)", re.MULTILINE)
 _PREVIOUS_WORD = re.compile(r"(\w+)[ \t]+$")
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")
 _RUNS = re.compile(r"\d+|\D+")
-SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm", "‰": "phần nghìn"}
+SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm", "‰": "phần nghìn", "±": "cộng trừ",
+           "≈": "xấp xỉ", "≥": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng", "≠": "khác",
+           ">": "lớn hơn", "<": "nhỏ hơn", "=": "bằng", "~": "khoảng"}
+# What the words before a sign may have said already: "khoảng ~30%" is "khoảng ba mươi
+# phần trăm", "dưới <5%" "dưới năm phần trăm", each said once.
+_SAID_BEFORE = {sign: re.compile(rf"(?<!\w)(?:{words})[ \t]*$", re.IGNORECASE) for sign, words in
+                (("~", "khoảng|chừng|xấp xỉ|gần|ước"), ("<", "dưới|nhỏ hơn|ít hơn|chưa tới"),
+                 (">", "trên|lớn hơn|hơn|vượt|quá"))}
 
 
 def is_word(token: str) -> bool:
@@ -143,7 +150,14 @@ def born(m: re.Match, lex):
 
 
 def symbol(m: re.Match, lex):
-    return SYMBOLS[m.group()], "symbol"
+    """"&", "+", "%", "±", "≥"...; "<", ">", "=", "~" only before a number ("<5%",
+    "~30 độ"), so markup ("<b>") and "~" in a name are left alone."""
+    sign = m.group()
+    said = _SAID_BEFORE.get(sign)
+    if said and said.search(m.string, max(0, m.start() - 20), m.start()):
+        return "", "symbol"
+    glued = m.end() < len(m.string) and not m.string[m.end()].isspace()
+    return SYMBOLS[sign] + (" " if glued and sign in "<>=~" else ""), "symbol"
 
 
 # The letters-and-digits rule goes before the numeric rules, the others after.
@@ -153,6 +167,6 @@ EARLY_RULES = [
 ]
 RULES = [
     ("cp", r"(?<!\w)(?P<cp_tok>[A-ZĐ]{1,5})(?:/(?P<cp_year>\d{4}))?(?!\w)", capitals),
-    ("sy", r"[&+%‰]", symbol),
+    ("sy", r"[&+%‰±≈≥≤≠]|(?<![\w<>=~])[<>=~](?![<>=])(?=[ \t]?[-−]?\d)", symbol),
 ]
-FIRST_CHARS = "A-ZĐ&+%‰"
+FIRST_CHARS = "A-ZĐ&+%‰±≈≥≤≠<>=~"
