@@ -32,7 +32,7 @@ SPACES = " \t\u00a0\u202f"  # space, tab, no-break space, narrow no-break space
 # the kind of rewrite they make.
 CONTEXTS = (
     ("tổng đài", "phone"), (r"đường dây (?:nóng|hỗ trợ|tư vấn)", "phone"),
-    ("hotline", "phone"), (r"(?:số )?máy lẻ", "phone"), (r"(?:số )?điện thoại", "phone"),
+    ("hotline|hót-lai", "phone"), (r"(?:số )?máy lẻ", "phone"), (r"(?:số )?điện thoại", "phone"),
     ("SĐT", "phone"), (r"ĐT(?=[ \t]*:)", "phone"), ("tel", "phone"), (r"(?:số )?fax", "phone"),
     (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)?(?: số)?", "phone"),
     (r"nhắn tin(?: đến| tới)? số", "phone"), ("đầu số", "phone"),
