@@ -72,6 +72,58 @@ SYMBOLS = [
 ]
 
 
+WEB = [
+    ("Truy cập hatinh.gov.vn để biết thêm chi tiết.",
+     "Truy cập Hà Tĩnh chấm gờ o vê chấm vê en-nờ để biết thêm chi tiết."),
+    ("Xem tại www.baohatinh.vn.", "Xem tại vê kép vê kép vê kép chấm báo Hà Tĩnh chấm vê en-nờ."),
+    ("địa chỉ https://dichvucong.hatinh.gov.vn",
+     "địa chỉ dịch vụ công chấm Hà Tĩnh chấm gờ o vê chấm vê en-nờ"),
+    ("Email: stttt@hatinh.gov.vn",
+     "I-meo: ét tê tê tê tê a còng Hà Tĩnh chấm gờ o vê chấm vê en-nờ"),
+    # a label of Vietnamese syllables written without marks is read by syllables
+    ("quangbinh.gov.vn, nghean.gov.vn",
+     "quang binh chấm gờ o vê chấm vê en-nờ, nghe an chấm gờ o vê chấm vê en-nờ"),
+    ("kinhtedothi.vn", "kinh te do thi chấm vê en-nờ"),
+    ("thuvienphapluat.vn", "thu vien phap luat chấm vê en-nờ"),
+    ("vtv1.vn, 24h.com.vn", "vê tê vê một chấm vê en-nờ, hai mươi tư hát chấm com chấm vê en-nờ"),
+    ("facebook.com/sotttt", "phây-búc chấm com gạch chéo ét o tê tê tê tê"),
+    # dots that are no address
+    ("v.v.", "vân vân."), ("TP.HCM", "Thành phố Hồ Chí Minh"),
+    ("công nghiệp 4.0", "công nghiệp bốn chấm không"),
+]
+
+
+@pytest.mark.parametrize("text, spoken", WEB)
+def test_web_and_mail_addresses(text, spoken):
+    assert normalize(text) == spoken
+
+
+_SYLLABLES = ["ha", "tinh", "bao", "dich", "vu", "cong", "nguoi", "lao", "dong", "thanh",
+              "nien", "quang", "binh", "nghe", "an", "so", "tin", "kinh", "te", "vien"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=4).map("".join),
+                min_size=1, max_size=3),
+       st.sampled_from(["vn", "gov.vn", "com.vn", "com", "net", "org"]),
+       st.sampled_from(["", "www.", "https://", "http://www.", "tintuc@"]),
+       st.sampled_from(["", ".", ",", " để xem"]))
+def test_every_address_is_said_label_by_label(labels, top, prefix, after):
+    address = prefix + ".".join(labels) + "." + top
+    spoken = normalize(f"Truy cập {address}{after}")
+    said = spoken[len("Truy cập "):len(spoken) - len(after)]
+    assert not set(said) & set("./@:"), spoken
+    assert said.split().count("chấm") == address.count("."), spoken
+    assert said.split().count("còng") == address.count("@"), spoken
+    assert normalize(spoken) == spoken
+
+
+@pytest.mark.parametrize("text", [t for t, _ in WEB])
+def test_web_idempotent(text):
+    once = normalize(text)
+    assert normalize(once) == once
+
+
 @pytest.mark.parametrize("text, spoken", PLACES)
 def test_road_and_place_codes(text, spoken):
     assert normalize(text) == spoken
@@ -105,3 +157,15 @@ def test_no_sign_before_a_number_is_left_to_the_voice(before, sign, gap, number,
     assert not set(spoken) & set("±≈≥≤<>=~"), spoken
     assert numbers_in(spoken.replace("phần trăm", "")) == [number], spoken
     assert "  " not in spoken, spoken
+
+
+def test_a_whole_address_in_the_pronunciations_gives_it_its_marks():
+    from radio.speech.normalize import Lexicon, load_lexicon
+
+    base = load_lexicon()
+    lex = Lexicon(base.acronyms, {"camxa.honglinh.gov.vn": "cam xã chấm Hồng Lĩnh chấm gờ o "
+                                                          "vê chấm vê en-nờ"}, base.loanwords)
+    assert normalize("Xem camxa.honglinh.gov.vn nhé.", lex) == \
+        "Xem cam xã chấm Hồng Lĩnh chấm gờ o vê chấm vê en-nờ nhé."
+    assert normalize("Xem camxa.honglinh.gov.vn nhé.") == \
+        "Xem cam xa chấm hong linh chấm gờ o vê chấm vê en-nờ nhé."

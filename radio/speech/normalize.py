@@ -12,7 +12,8 @@ Order of work
     2. Producer pronunciations (the production's ``pronunciations.tsv``),
        whole words, case-sensitive, exactly as written in the file; then the
        loanwords of ``data/loanwords.tsv``, whole words in any case.
-    3. Codes after a code word ("tổng đài 1022"), in a pass of their own.
+    3. Web and e-mail addresses ("hatinh.gov.vn"), then codes after a code
+       word ("tổng đài 1022"), each in a pass of its own.
     4. The rules, in one left-to-right pass (``rules_places``,
        ``rules_codes``, ``rules_documents``, ``rules_numeric``,
        ``rules_words``) with the acronyms of ``data/acronyms.tsv``.
@@ -79,7 +80,7 @@ from . import loanwords, rules_codes, rules_documents, rules_numeric, rules_plac
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
          "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol",
-         "code", "loanword", "fraction", "place")
+         "code", "loanword", "fraction", "place", "web")
 ACRONYMS_PATH = Path(__file__).parent / "data" / "acronyms.tsv"
 PRONUNCIATIONS_NAME = "pronunciations.tsv"   # a production's own, at its root
 LOANWORDS_PATH = loanwords.LOANWORDS_PATH
@@ -289,7 +290,7 @@ _HANDLERS = {name: handler for name, _, handler in _RULES}
 
 
 def _rules_pattern(lex: Lexicon) -> re.Pattern:
-    keys = [k for k, _ in lex.acronyms if not k.startswith("/")]
+    keys = [k for k, _ in lex.acronyms if not k.startswith(("/", "."))]
     alternatives = [f"(?P<{name}>{pattern})" for name, pattern, _ in _RULES]
     first = rules_numeric.FIRST_CHARS + rules_words.FIRST_CHARS + rules_places.FIRST_CHARS
     if keys:
@@ -353,6 +354,8 @@ def explain(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Rewrit
         before = text
         text = _run(lex.pattern("pronunciations"), text, _pronounce, lex, rewrites)
         text = _run(lex.pattern("loanwords"), text, _loanword, lex, rewrites)
+        if rules_words.WEB_HINT.search(text):  # no ".vn", ".com"... or "@": no address
+            text = _run(rules_words.WEB, text, rules_words.web_address, lex, rewrites)
         if _DIGIT.search(text):  # no digit, no code: skip the pass (most later rounds)
             text = _run(rules_codes.PATTERN, text, _code, lex, rewrites)
         text = _run(lex.pattern("rules"), text, _dispatch, lex, rewrites)

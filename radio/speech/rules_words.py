@@ -16,6 +16,7 @@ without a tone mark (so no final p, t, c, ch: "CAT" is not a word).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .numbers import ordinal_word, read_integer_text, read_number
@@ -147,6 +148,93 @@ def born(m: re.Match, lex):
     """"(SN 1985, trú tại ...)": "sinh năm", said only before a year ("SN 12" may be
     a house number)."""
     return "sinh năm", "acronym"
+
+
+# ---------------------------------------------------------------- web addresses
+
+# The last label of an address: only these make "x.y" an address ("v.v", "4.0",
+# "TP.HCM" are not).
+TOP_LEVEL = ("vn", "com", "net", "org", "gov", "edu", "info", "biz", "int", "asia", "io")
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_TLD = "|".join(TOP_LEVEL)
+WEB = re.compile(
+    rf"(?<![\w@./-])(?:(?P<web_scheme>https?://)(?:www\.)?|www\.)?"
+    rf"(?:(?P<web_user>{_LABEL}(?:[._]{_LABEL})*)@)?"
+    rf"(?P<web_host>(?:{_LABEL}\.)+(?:{_TLD}))(?![\w@-]|\.[^\W_])"
+    rf"(?P<web_path>(?:/[\w\-.]*[\w\-])*/?)", re.IGNORECASE)
+WEB_HINT = re.compile(rf"\.(?:{_TLD})(?!\w)|@", re.IGNORECASE)
+# A label written as Vietnamese syllables without their marks ("hatinh", "dichvucong"):
+# read syllable by syllable ("ha tinh"); anything else is spelled.
+_ASCII_ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])"
+# the vowels of a syllable, without their marks (ươi → uoi, yê → ye)
+_NUCLEI = ("a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uy ye oai oay "
+           "oeo uay uoi uou uya uye uyu ieu yeu").split()
+_ASCII_SYLLABLE = (f"(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})"
+                   "(?:ng|nh|ch|[cmnpt])?")
+_WEB_SIGNS = {".": "chấm", "@": "a còng", "/": "gạch chéo", "_": "gạch dưới"}
+_ONSET_AND_SYLLABLE = re.compile(rf"({_ASCII_ONSET}?)({_ASCII_SYLLABLE})")
+
+
+@functools.lru_cache(maxsize=256)
+def _syllables(label: str) -> tuple[str, ...] | None:
+    """"baohatinh" → ("bao", "ha", "tinh"); None when it is no run of syllables.
+
+    Of all the ways to cut it, the fewest syllables with the longest onsets win
+    (the maximal onset: "hatinh" is "ha tinh", not "hat inh"; "dothi" "do thi")."""
+    best = _cuts(label)
+    return best[2] if best else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _cuts(label: str) -> tuple[int, int, tuple[str, ...]] | None:
+    """(syllables, -onset letters, syllables) of the best cut of *label*."""
+    if not label:
+        return 0, 0, ()
+    best = None
+    for end in range(len(label), 0, -1):
+        m = _ONSET_AND_SYLLABLE.fullmatch(label, 0, end)
+        if not m:
+            continue
+        rest = _cuts(label[end:])
+        if rest is None:
+            continue
+        score = (rest[0] + 1, rest[1] - len(m[1]), (label[:end], *rest[2]))
+        if best is None or score[:2] < best[:2]:
+            best = score
+    return best
+
+
+def _web_label(label: str, lex) -> str:
+    known = lex.acronym("." + label.lower())
+    if known:
+        return known
+    if not label.isascii():
+        return label  # already read: a loanword ("phây-búc") or a producer's word
+    if "-" in label:
+        return " gạch ngang ".join(_web_label(part, lex) for part in label.split("-") if part)
+    words = []
+    for run in _RUNS.findall(label):
+        if run.isdigit():
+            words.append(read_integer_text(run))
+        else:
+            lower = run.lower()
+            syllables = _syllables(lower) if len(lower) > 1 else None
+            words.append(" ".join(syllables) if syllables else spell(lower))
+    return " ".join(words)
+
+
+def web_address(m: re.Match, lex):
+    """"hatinh.gov.vn" → "ha tinh chấm gờ o vê chấm vê en-nờ", "a@b.vn" → "a a còng
+    bê chấm vê en-nờ": labels by ``.label`` lines of ``acronyms.tsv``, else read as
+    syllables or spelled; "https://" is not said."""
+    text = m.group()[len(m["web_scheme"] or ""):]
+    words = []
+    for part in re.split(r"([.@/_])", text):
+        if part in _WEB_SIGNS:
+            words.append(_WEB_SIGNS[part])
+        elif part:
+            words.append(_web_label(part, lex))
+    return " ".join(words), "web"
 
 
 def symbol(m: re.Match, lex):
