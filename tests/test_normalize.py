@@ -107,6 +107,9 @@ MONEY = [
     ("Lương 2 triệu/tháng.", "Lương hai triệu một tháng."),
     ("Doanh thu trên 3 tỷ/năm.", "Doanh thu trên ba tỷ một năm."),
     ("giá 1,2 triệu/tạ", "giá một phẩy hai triệu một tạ"),
+    # a rate: "/" after "%" is "một" too (it was left to espeak, which says nothing)
+    ("lãi suất 0,65%/tháng", "lãi suất không phẩy sáu mươi lăm phần trăm một tháng"),
+    ("tăng 5%/năm", "tăng năm phần trăm một năm"),
 ]
 UNITS = [
     ("60 km/h", "sáu mươi ki-lô-mét trên giờ"),
@@ -119,6 +122,10 @@ UNITS = [
     ("3 lần/tuần", "ba lần một tuần"),
     ("2 con/m2", "hai con trên mét vuông"),
     ("120 người/km²", "một trăm hai mươi người trên ki-lô-mét vuông"),
+    # a unit after a fraction is read with it ("ha" alone was left to espeak: "ha")
+    ("1/2 ha", "một phần hai héc-ta"), ("1/2ha đất", "một phần hai héc-ta đất"),
+    ("3/4 kg", "ba phần tư ki-lô-gam"),
+    ("huyết áp 120/80 mmHg", "huyết áp một trăm hai mươi trên tám mươi mi-li-mét thủy ngân"),
     ("1 ha cam", "một héc-ta cam"),
     ("5ha", "năm héc-ta"),
     ("thùng 10 kg", "thùng mười ki-lô-gam"),

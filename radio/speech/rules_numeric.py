@@ -30,7 +30,7 @@ UNITS = {
     "cm": "xăng-ti-mét", "mm": "mi-li-mét", "m": "mét", "ml": "mi-li-lít", "l": "lít",
     "°C": "độ xê", "ºC": "độ xê", "oC": "độ xê", "°": "độ", "kWh": "ki-lô-oát giờ",
     "kW": "ki-lô-oát", "MW": "mê-ga-oát", "MHz": "mê-ga-héc", "kHz": "ki-lô-héc",
-    "dB": "đề-xi-ben",
+    "dB": "đề-xi-ben", "mmHg": "mi-li-mét thủy ngân",
 }
 DENOMINATORS = {**UNITS, "h": "giờ", "s": "giây"}
 CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ",
@@ -181,10 +181,15 @@ def day_month(m: re.Match, lex):
     """d/m without a year: a date after "ngày", "dịp", "từ"... or in a list of
     dates ("ngày 30/4 và 1/5"); else a fraction (see ``rules_dates``)."""
     day, month = int(m["dm_d"]), int(m["dm_m"])
-    if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m):
+    if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m) and not m["dm_u"]:
         read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
         return f"{read(day)} tháng {month_word(month)}", "date"
-    return _ratio(m, day, month)
+    return _with_unit(_ratio(m, day, month), m["dm_u"])
+
+
+def _with_unit(reading: tuple[str, str], unit: str | None) -> tuple[str, str]:
+    """"1/2 ha": the unit after a fraction is read with it ("một phần hai héc-ta")."""
+    return (f"{reading[0]} {UNITS[unit]}", reading[1]) if unit else reading
 
 
 def _ratio(m: re.Match, a: int, b: int) -> tuple[str, str]:
@@ -201,7 +206,7 @@ def ratio(m: re.Match, lex):
     a, b = int(m["fr_a"]), int(m["fr_b"])
     if 1900 <= b <= 2099 and len(m["fr_b"]) == 4 and _AFTER_SO.search(_before(m)):
         return f"{read_integer_text(m['fr_a'])} năm {read_number(b)}", "document"  # "số 1234/2021"
-    return _ratio(m, a, b)
+    return _with_unit(_ratio(m, a, b), m["fr_u"])
 
 
 def press_date(m: re.Match, lex):
@@ -261,8 +266,10 @@ def measure(m: re.Match, lex):
         spoken, kind = read_decimal(english[1], english[2]), "decimal"
     if m["ms_neg"]:
         spoken = f"âm {spoken}"
-    if m["ms_pct"]:
-        return f"{spoken} {PER_MILLE[m['ms_pct']]}", "percent"
+    if m["ms_pct"]:  # "0,65%/tháng": "... phần trăm một tháng"
+        per = "".join(f" một {DENOMINATORS.get(d, d)}"
+                      for d in filter(None, (m["ms_pper"] or "").split("/")))
+        return f"{spoken} {PER_MILLE[m['ms_pct']]}{per}", "percent"
     suffix = m["ms_suffix"]
     if not suffix:
         if kind == "number" and heading(m):
@@ -342,9 +349,10 @@ RULES = [
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
     ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
            rf"(?P<my_y>(?:1[89]|20)\d\d){_END}", month_year),
-    ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}}){_END}", day_month),
+    ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}})"
+           rf"(?:{H}?(?P<dm_u>{_UNIT_ALT})(?!\w)|{_END})", day_month),
     ("fr", r"(?<![\w.,/])(?!(?:19|20)\d\d/(?:19|20)\d\d(?!\d))(?P<fr_a>[1-9]\d{0,4})/"
-           r"(?P<fr_b>[1-9]\d{0,4})(?![\w/]|[.,]\d)", ratio),
+           rf"(?P<fr_b>[1-9]\d{{0,4}})(?:{H}?(?P<fr_u>{_UNIT_ALT})(?!\w)|{_END})", ratio),
     ("px", rf"(?<![\w.,/\-–])(?P<px_d>\d{{1,2}})(?P<px_sep>[-–.])(?P<px_m>\d{{1,2}})"
            rf"(?P=px_sep)(?P<px_y>(?:1[89]|20)\d\d){_END}(?![\-–.]\d)"
            rf"|(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
@@ -353,7 +361,8 @@ RULES = [
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
     ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\dh{H})|(?<=\d%)|{_AFTER_TIME})[-–—]{H}*(?=\d)"
            r"|(?<=(?:19|20)\d\d)/(?=(?:19|20)\d\d(?!\d))", range_sign),
-    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])|"
+    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])"
+           rf"(?P<ms_pper>(?:/{_DENOM})*)|"
            rf"(?P<ms_suffix>{_SUFFIX})(?P<ms_per>(?:/{_DENOM})*))?", measure),
     ("cx", rf"(?<![\w$€£])(?P<cx_cur>{_alt(PREFIX_CURRENCIES)}){H}?"
            r"(?P<cx_num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
