@@ -188,6 +188,20 @@ ORDINALS_AND_ROMAN = [
     ("I love you", "I love you"), ("Tôi nói I am fine", "Tôi nói I am fine"),
     ("Nguyễn Văn A", "Nguyễn Văn A"), ("vitamin C", "vitamin C"),
     ("Louis XIV", "Louis XIV"), ("Vua V", "Vua V"),
+    # ranks and prizes: nhất, nhì, ba, tư
+    ("Huân chương Lao động hạng III", "Huân chương Lao động hạng ba"),
+    ("hạng I, hạng II", "hạng nhất, hạng nhì"), ("đạt giải 1", "đạt giải nhất"),
+    ("giải 2 cuộc thi", "giải nhì cuộc thi"), ("giải 4", "giải tư"), ("hạng 1", "hạng nhất"),
+    ("xếp hạng 12", "xếp hạng mười hai"), ("giải 2 triệu đồng", "giải hai triệu đồng"),
+    ("đô thị loại II", "đô thị loại hai"), ("trường cấp II", "trường cấp hai"),
+    ("giải V-League", "giải V-League"),
+    # Sunday, and a date after a weekday
+    ("thứ 7 và CN", "thứ bảy và Chủ nhật"), ("từ thứ 2 đến CN", "từ thứ hai đến Chủ nhật"),
+    ("sáng CN (5/10)", "sáng Chủ nhật (mùng năm tháng mười)"),
+    ("Thứ 2 (6/10), tỉnh", "Thứ hai (mùng sáu tháng mười), tỉnh"),
+    ("thứ Hai 6/10", "thứ Hai mùng sáu tháng mười"),
+    ("Chủ nhật (5-10)", "Chủ nhật (mùng năm tháng mười)"),
+    ("khu CN", "khu xê en-nờ"), ("thứ 3/4 tỉnh", "thứ ba trên bốn tỉnh"),
 ]
 ACRONYMS = [
     ("UBND tỉnh", "Ủy ban nhân dân tỉnh"), ("(UBND)", "(Ủy ban nhân dân)"),

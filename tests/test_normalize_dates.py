@@ -56,7 +56,8 @@ def test_idempotent(text):
 
 # ------------------------------------------------------------------ properties
 
-DATE_WORDS = ["ngày", "Ngày", "các ngày", "dịp", "từ", "sáng", "lễ"]
+DATE_WORDS = ["ngày", "Ngày", "các ngày", "dịp", "từ", "sáng", "lễ", "thứ Hai", "Chủ nhật",
+              "Sáng nay"]
 JOINS = [", ", " và ", " hoặc ", " đến ", " - ", " – "]
 DAYS = st.integers(1, 31)
 MONTHS = st.integers(1, 12)

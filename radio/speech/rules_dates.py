@@ -19,7 +19,8 @@ ngày 2, 3 và 4/9" or "ngày 2 và 3 tháng 9" take "mùng" like any day from 1
 10 ("từ 2 đến 3 tháng" is a duration and stays so).
 
 A news lead dates its story in parentheses after "nay" or "qua" ("Sáng nay
-(12/5), ...", "Hôm qua (20-10)"), and the press writes dates with dashes or
+(12/5), ...", "Hôm qua (20-10)") or after a weekday ("thứ Hai (6/10)", "Chủ
+nhật (5/10)", also without the brackets), and the press writes dates with dashes or
 dots: "Chiều 20-10", "Ngày 20-10-2025", "19.5.1890".  d-m-yyyy and d.m.yyyy are
 always dates; d-m without a year only right after a strong date word (or in
 those parentheses), and not when "tháng", a time or a duration follows ("ngày
@@ -35,12 +36,13 @@ _WEAK = r"từ|đến|tới|trước|sau|hết"
 _ITEM = r"\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?"
 _SEP = r"(?:[,;]|(?<!\w)(?:và|hoặc|hay|đến|tới)(?!\w)|[-–])"
 _S = r"[ \t\u00a0]*"
-_DIRECT = re.compile(rf"(?<!\w)(?:{_STRONG})(?:{_S}(?:nay|qua|mai))?{_S}\(?{_S}$",
-                     re.IGNORECASE)
-_LIST = re.compile(rf"(?:(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w)|[-–]){_S}"
-                   rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
-_LIST_BEFORE_DAY = re.compile(rf"(?<!\w)(?:{_STRONG}|{_WEAK})(?!\w){_S}"
-                              rf"(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
+_WEEKDAY = r"thứ[ \t]+(?:\d|hai|ba|tư|năm|sáu|bảy)|chủ[ \t]+nhật|CN"
+_DIRECT = re.compile(rf"(?<!\w)(?:(?:{_STRONG})(?:{_S}(?:nay|qua|mai))?{_S}\(?|"
+                     rf"(?:{_WEEKDAY})(?:{_S},)?{_S}\(?){_S}$", re.IGNORECASE)
+_OPENS = rf"(?<!\w)(?:(?:{_STRONG})(?:{_S}(?:nay|qua|mai))?|{_WEAK}|{_WEEKDAY})(?!\w)"
+_LIST = re.compile(rf"(?:{_OPENS}|[-–]){_S}\(?{_S}(?:{_ITEM}{_S}{_SEP}{_S})*$", re.IGNORECASE)
+_LIST_BEFORE_DAY = re.compile(rf"{_OPENS}{_S}\(?{_S}(?:{_ITEM}{_S}{_SEP}{_S})*$",
+                              re.IGNORECASE)
 _LIST_ENDS_IN_MONTH = re.compile(
     rf"(?:{_S}{_SEP}{_S}\d{{1,2}}(?![\d/]))*"
     rf"(?:{_S}{_SEP}{_S}\d{{1,2}}/\d{{1,2}}(?!\d)|[ \t]+tháng[ \t]+\d)", re.IGNORECASE)
@@ -81,7 +83,8 @@ DASHED_AFTER = "|".join(
     [rf"(?<={_cased(w)}[ \u00a0])" for w in _STRONG.split("|")]
     + [rf"(?<={_cased(w)} {x} \()" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
     + [rf"(?<={_cased(w)} {x} )" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
-    + [rf"(?<={_cased(w)}[ \u00a0]\()" for w in _STRONG.split("|")])
+    + [rf"(?<={_cased(w)}[ \u00a0]\()" for w in _STRONG.split("|")]
+    + [r"(?<=[Nn]hật \()", r"(?<=CN \()", r"(?<=[Tt]hứ \d \()"])  # "Chủ nhật (5-10)"
 # ... and not when a month, a time or a duration follows: "ngày 5-7 hằng tháng".
 DASHED_STOP = (r"(?![\w/]|[.,\-–]\d|[ \t\u00a0]*(?:tháng|giờ|h|hằng|hàng|mỗi|ngày|tuần|"
                r"lần|phút|độ|năm[ \t]+(?:trước|sau|tới|qua))(?!\w)|[ \t\u00a0]*[%‰°])")

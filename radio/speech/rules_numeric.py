@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
-                      read_integer_text, read_number)
+from .numbers import (day_words, month_word, ordinal_word, rank_word, read_decimal,
+                      read_digits, read_integer_text, read_number)
 from .rules_codes import SPACES, read_code
 from .rules_dates import DASHED_AFTER, DASHED_STOP, is_date, is_listed_day
 from .rules_words import heading
@@ -65,6 +65,8 @@ _AFTER_NGAY = _ctx(r"(?<!\w)ngày[ \t]+$")
 _AFTER_MUNG = _ctx(r"(?<!\w)(?:mùng|mồng)[ \t]+$")
 _AFTER_THANG = _ctx(r"(?<!\w)tháng[ \t]+$")
 _AFTER_THU = _ctx(r"(?<!\w)thứ[ \t]+$")
+_AFTER_RANK = _ctx(r"(?<!\w)(?:hạng|giải)[ \t]+$")  # "hạng 1", "giải 2": "nhất", "nhì"
+_SCALE_NEXT = _ctx(r"[ \t]+(?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 _AFTER_QUY = _ctx(r"(?<!\w)quý[ \t]+$")
 _AFTER_SO = _ctx(r"(?<!\w)số[ \t]*:?[ \t]*$")
 _AFTER_YEAR_WORD = _ctx(r"(?<!\w)năm[ \t]+$")
@@ -272,6 +274,9 @@ def measure(m: re.Match, lex):
         return f"{spoken} {PER_MILLE[m['ms_pct']]}{per}", "percent"
     suffix = m["ms_suffix"]
     if not suffix:
+        if m["ms_num"].isdigit() and _AFTER_RANK.search(_before(m)) and \
+                not _after(m, _SCALE_NEXT):
+            return rank_word(int(m["ms_num"])), "ordinal"
         if kind == "number" and heading(m):
             spoken = spoken.capitalize()  # "1. Kinh phí" → "Một. Kinh phí"
         return spoken, kind

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .numbers import ordinal_word, read_integer_text, read_number
+from .numbers import ordinal_word, rank_word, read_integer_text, read_number
 
 LETTER_NAMES = {
     "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "gờ",
@@ -37,8 +37,10 @@ _ROMAN = re.compile(r"(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN_CONTEXT = re.compile(r"(?<!\w)(?:thứ|quý|khóa|khoá|đại hội|chương|phần|mục|"
                             r"giai đoạn|thế kỷ|kỳ|phụ lục|thôn|xóm|khối|tổ|đội|bản|ấp|"
-                            r"khu|khu phố|tổ dân phố)[ \t]+$", re.IGNORECASE)
+                            r"khu|khu phố|tổ dân phố|hạng|giải|loại|cấp|vùng)[ \t]+$",
+                            re.IGNORECASE)
 _AFTER_THU = re.compile(r"(?<!\w)thứ[ \t]+$", re.IGNORECASE)
+_AFTER_RANK = re.compile(r"(?<!\w)(?:hạng|giải)[ \t]+$", re.IGNORECASE)
 _HEADING_PREFIX = re.compile(r"[ \t#*_>]*")
 _HEADING_SUFFIX = re.compile(r"[.)](?:[ \t*_]|$)", re.MULTILINE)
 _PREVIOUS_WORD = re.compile(r"(\w+)[ \t]+$")
@@ -116,10 +118,12 @@ def capitals(m: re.Match, lex):
     token, year = m["cp_tok"], m["cp_year"]
     before = m.string[max(0, m.start() - 24):m.start()]
     spoken, kind = token, "spelled"
-    if _ROMAN.fullmatch(token):
+    if _ROMAN.fullmatch(token) and m.string[m.end():m.end() + 1] not in ("-", "–"):
+        # ("giải V-League" is a name)
         value = roman_value(token)
         if _ROMAN_CONTEXT.search(before):
-            spoken = ordinal_word(value) if _AFTER_THU.search(before) else read_number(value)
+            spoken = (ordinal_word(value) if _AFTER_THU.search(before) else
+                      rank_word(value) if _AFTER_RANK.search(before) else read_number(value))
             if year:
                 spoken += f" năm {read_number(int(year))}"
             return spoken, "roman"
@@ -142,6 +146,20 @@ def letters_and_digits(m: re.Match, lex):
             words.append(lex.acronym(run) or (spell(run) if not is_word(run) or len(run) == 1
                                                else run))
     return " ".join(words), "spelled"
+
+
+_WEEKDAY_BEFORE = re.compile(
+    r"(?:(?<!\w)thứ[ \t]+(?:\d|hai|ba|tư|năm|sáu|bảy)[ \t]*(?:,|;|-|–|(?<!\w)(?:và|đến|tới|"
+    r"hoặc|hay)(?!\w))|(?<!\w)(?:sáng|trưa|chiều|tối|đêm|ngày|các ngày|hôm))[ \t]*$",
+    re.IGNORECASE)
+
+
+def sunday(m: re.Match, lex):
+    """"thứ 7 và CN", "sáng CN": "Chủ nhật"; elsewhere CN is spelled (it may be
+    "công nghiệp", "cử nhân")."""
+    if _WEEKDAY_BEFORE.search(m.string, max(0, m.start() - 30), m.start()):
+        return "Chủ nhật", "acronym"
+    return spell("CN"), "spelled"
 
 
 def born(m: re.Match, lex):
@@ -252,6 +270,7 @@ def symbol(m: re.Match, lex):
 EARLY_RULES = [
     ("an", r"(?<!\w)[A-ZĐ]+\d[A-ZĐ\d]*(?!\w)", letters_and_digits),
     ("sn", r"(?<!\w)SN(?:[ \t]*:)?(?=[ \t]*(?:19|20)\d\d(?!\d))", born),
+    ("cn", r"(?<!\w)CN(?!\w)", sunday),
 ]
 RULES = [
     ("cp", r"(?<!\w)(?P<cp_tok>[A-ZĐ]{1,5})(?:/(?P<cp_year>\d{4}))?(?!\w)", capitals),
