@@ -249,6 +249,7 @@ ACRONYMS = [
     ("Sở NN và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
     ("Tp. Hà Tĩnh", "thành phố Hà Tĩnh"),
     ("CBCCVC, CLB", "cán bộ, công chức, viên chức, câu lạc bộ"),
+    ("trừ 4 điểm GPLX", "trừ bốn điểm giấy phép lái xe"),
     ("Nguyễn Văn A (SN 1985, trú tại xã Thạch Hạ)",
      "Nguyễn Văn A (sinh năm một nghìn chín trăm tám mươi lăm, trú tại xã Thạch Hạ)"),
     ("anh B (SN: 2001)", "anh B (sinh năm hai nghìn không trăm linh một)"),

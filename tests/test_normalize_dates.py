@@ -154,6 +154,7 @@ TALLIES = [
     ("xếp thứ 15/34 tỉnh, thành", "xếp thứ mười lăm trên ba mươi tư tỉnh, thành"),
     ("đạt 100/100 điểm", "đạt một trăm trên một trăm điểm"),
     ("1/100 giây", "một phần một trăm giây"),
+    ("có 1.234/1.500 hộ", "có một nghìn hai trăm ba mươi tư trên một nghìn năm trăm hộ"),
     ("2/3 số xã", "hai phần ba số xã"),
     ("Quyết định số 1234/2021", "Quyết định số một nghìn hai trăm ba mươi tư năm hai nghìn "
                                 "không trăm hai mươi mốt"),
@@ -169,8 +170,11 @@ def test_tallies_and_ranks_are_read_trên(text, spoken):
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 99999), st.integers(11, 99999).filter(lambda b: not 1900 <= b <= 2099),
-       st.sampled_from(["xã", "tiêu chí", "huyện", "hộ dân", "điểm", ""]))
-def test_no_slash_between_numbers_is_left_silent(a, b, noun):
-    spoken = normalize(f"đạt {a}/{b} {noun}".strip())
+       st.sampled_from(["xã", "tiêu chí", "huyện", "hộ dân", "điểm", ""]), st.booleans())
+def test_no_slash_between_numbers_is_left_silent(a, b, noun, dotted):
+    def written(n: int) -> str:
+        return f"{n:,}".replace(",", ".") if dotted else str(n)
+
+    spoken = normalize(f"đạt {written(a)}/{written(b)} {noun}".strip())
     assert "/" not in spoken and not any(ch.isdigit() for ch in spoken), spoken
     assert numbers_in(spoken) == [a, b], spoken

@@ -205,9 +205,9 @@ def _ratio(m: re.Match, a: int, b: int) -> tuple[str, str]:
 def ratio(m: re.Match, lex):
     """a/b with a longer number: "135/216 xã" → "một trăm ba mươi lăm trên hai
     trăm mười sáu xã", "1/100" → "một phần một trăm"."""
-    a, b = int(m["fr_a"]), int(m["fr_b"])
+    a, b = int(m["fr_a"].replace(".", "")), int(m["fr_b"].replace(".", ""))
     if 1900 <= b <= 2099 and len(m["fr_b"]) == 4 and _AFTER_SO.search(_before(m)):
-        return f"{read_integer_text(m['fr_a'])} năm {read_number(b)}", "document"  # "số 1234/2021"
+        return f"{read_number(a)} năm {read_number(b)}", "document"  # "số 1234/2021"
     return _with_unit(_ratio(m, a, b), m["fr_u"])
 
 
@@ -356,8 +356,10 @@ RULES = [
            rf"(?P<my_y>(?:1[89]|20)\d\d){_END}", month_year),
     ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}})"
            rf"(?:{H}?(?P<dm_u>{_UNIT_ALT})(?!\w)|{_END})", day_month),
-    ("fr", r"(?<![\w.,/])(?!(?:19|20)\d\d/(?:19|20)\d\d(?!\d))(?P<fr_a>[1-9]\d{0,4})/"
-           rf"(?P<fr_b>[1-9]\d{{0,4}})(?:{H}?(?P<fr_u>{_UNIT_ALT})(?!\w)|{_END})", ratio),
+    ("fr", r"(?<![\w.,/])(?!(?:19|20)\d\d/(?:19|20)\d\d(?!\d))"
+           r"(?P<fr_a>[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,4})/"
+           r"(?P<fr_b>[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,4})"
+           rf"(?:{H}?(?P<fr_u>{_UNIT_ALT})(?!\w)|{_END})", ratio),
     ("px", rf"(?<![\w.,/\-–])(?P<px_d>\d{{1,2}})(?P<px_sep>[-–.])(?P<px_m>\d{{1,2}})"
            rf"(?P=px_sep)(?P<px_y>(?:1[89]|20)\d\d){_END}(?![\-–.]\d)"
            rf"|(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
