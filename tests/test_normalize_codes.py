@@ -46,6 +46,8 @@ CODES = [
     ("(0239) 3855555", "không hai ba chín, ba tám năm, năm năm năm năm"),
     ("(024) 3825 1234", "không hai bốn, ba tám hai năm, một hai ba bốn"),
     ("0239 3 855 555", "không hai ba chín, ba, tám năm năm, năm năm năm"),
+    ("(+84) 912 345 678", "cộng tám bốn, chín một hai, ba bốn năm, sáu bảy tám"),
+    ("(+84)239.3855.555", "cộng tám bốn, hai ba chín, ba tám năm năm, năm năm năm"),
     # "gọi" before a number: emergency and service numbers are said digit by digit
     ("gọi 113, 114, 115", "gọi một một ba, một một bốn, một một năm"),
     ("Gọi ngay 115", "Gọi ngay một một năm"),

@@ -338,6 +338,7 @@ _SUFFIX = (rf"{H}?(?:(?:nghìn|ngàn|triệu|tỷ){H})?(?:{_alt(CURRENCIES)})(?!
            rf"|{H}?(?:{_UNIT_ALT})(?!\w)|{H}[^\W\d_]+(?=/[^\W\d_])")
 _PHONE = "|".join([
     r"\+84(?:[ .\-]?\d{2,4}){3}",
+    r"\(\+84\)[ .\-]?\d(?:[ .\-]?\d){8,9}(?![ .\-]?\d)",  # "(+84) 912 345 678"
     r"0\d{2,3}[ .\-]\d{3,4}[ .\-]\d{3,4}",
     r"0\d{3}[ .\-]\d{6,7}",
     r"0\d{9,10}",
@@ -381,4 +382,4 @@ RULES = [
 # What a match of these rules starts with: one of these characters, or a unit
 # word (kept out of the characters: "k", "m", "c" start too many words).
 FIRST_CHARS = "0-9/+\\-–—−°º×$€£"
-FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|x(?={H}?\d)|\((?=0)"
+FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|x(?={H}?\d)|\((?=0|\+84)"
