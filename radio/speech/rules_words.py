@@ -1,5 +1,7 @@
 """Rules for letters and symbols: acronyms, unknown all-capital tokens, Roman
-numerals in safe contexts, and the symbols "&", "+", "%".
+numerals in safe contexts, the symbols "&", "+", "%", "±", "≥", "≤", "≈", "≠"
+(and "<", ">", "=", "~" before a number), "CN" after a weekday, "SN" before a
+year, and web and e-mail addresses (:func:`web_address`, a pass of its own).
 
 Unknown acronyms are spelled with these Vietnamese letter names (J, absent
 from the Vietnamese alphabet, is read "gi"):
