@@ -268,14 +268,17 @@ def clean(text: str) -> str:
 # ------------------------------------------------------------------ the passes
 
 def _literal_alternation(keys: Iterable[str]) -> str:
-    parts = []
+    """Whole words, longest first; grouped by their first character, so a
+    position is tried against the keys that can start there only (the acronym
+    list has hundreds of keys and is tried at every capital letter)."""
+    groups: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
-        part = re.escape(key)
-        if key[0].isalnum():
-            part = r"(?<!\w)" + part
-        if key[-1].isalnum():
-            part += r"(?!\w)"
-        parts.append(part)
+        rest = re.escape(key[1:])
+        groups.setdefault(key[0], []).append(rest + (r"(?!\w)" if key[-1].isalnum() else ""))
+    parts = []
+    for first, rests in groups.items():
+        before = r"(?<!\w)" if first.isalnum() else ""
+        parts.append(f"{before}{re.escape(first)}(?:{'|'.join(rests)})")
     return "|".join(parts)
 
 

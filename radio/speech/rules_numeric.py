@@ -363,7 +363,7 @@ RULES = [
            rf"(?:{H}?(?P<fr_u>{_UNIT_ALT})(?!\w)|{_END})", ratio),
     ("px", rf"(?<![\w.,/\-–])(?P<px_d>\d{{1,2}})(?P<px_sep>[-–.])(?P<px_m>\d{{1,2}})"
            rf"(?P=px_sep)(?P<px_y>(?:1[89]|20)\d\d){_END}(?![\-–.]\d)"
-           rf"|(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
+           rf"|(?=\d)(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
      press_date),
     ("tm", r"(?<![\w.,:])(?P<tm_h>\d{1,2})(?:h(?P<tm_hm>\d{2})?|:(?P<tm_m>\d{2})"
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
