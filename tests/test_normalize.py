@@ -124,6 +124,10 @@ UNITS = [
     ("120 người/km²", "một trăm hai mươi người trên ki-lô-mét vuông"),
     # a unit after a fraction is read with it ("ha" alone was left to espeak: "ha")
     ("1/2 ha", "một phần hai héc-ta"), ("1/2ha đất", "một phần hai héc-ta đất"),
+    # "ha" without a number, after a word of quantity (the demo's "hàng nghìn ha")
+    ("lên tới hàng nghìn ha", "lên tới hàng nghìn héc-ta"),
+    ("vài trăm ha cam", "vài trăm héc-ta cam"), ("3 nghìn ha", "ba nghìn héc-ta"),
+    ("nhiều ha đất", "nhiều héc-ta đất"), ("cười ha ha", "cười ha ha"),
     ("3/4 kg", "ba phần tư ki-lô-gam"),
     ("huyết áp 120/80 mmHg", "huyết áp một trăm hai mươi trên tám mươi mi-li-mét thủy ngân"),
     ("1 ha cam", "một héc-ta cam"),

@@ -48,6 +48,9 @@ SCALES = ("nghìn", "ngàn", "triệu", "tỷ")  # "2 triệu/tháng" is money
 MEASURE_WORDS = (*SCALES, "tấn", "tạ", "yến", "lít", "héc-ta", "mét", "ki-lô-mét", "sào",
                  "mẫu", "lần", "điểm", "độ", "giờ", "phút", "giây", "tuổi", "ngày", "tháng",
                  "năm", "tuần", "người", "hộ", "con", "cây", "ca", "lượt", "km", "kg", "ha")
+# "ha" alone is a hectare only after a word of quantity ("hàng nghìn ha", "vài trăm ha").
+QUANTITY_WORDS = ("nghìn", "ngàn", "trăm", "chục", "triệu", "vạn", "vài", "mấy", "nhiều")
+_AFTER_QUANTITY = "|".join(rf"(?<={w}[ \u00a0])" for w in QUANTITY_WORDS)
 # Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
 STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
                     "mg", "kWh", "kW", "°C", "ºC")
@@ -376,10 +379,12 @@ RULES = [
            r"(?P<cx_num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
            rf"(?:{H}(?P<cx_scale>nghìn|ngàn|triệu|tỷ)(?!\w))?(?![\w]|[.,]\d)", prefix_money),
     ("mu", rf"(?:(?<=\d)|(?<=\d{H})|(?<!\w))[x×](?={H}?\d)", times_sign),
-    ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)", standalone_unit),
+    ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|(?:{_AFTER_QUANTITY})ha(?!\w)",
+     standalone_unit),
     ("dg", r"\d+", digits_left),
 ]
 # What a match of these rules starts with: one of these characters, or a unit
 # word (kept out of the characters: "k", "m", "c" start too many words).
 FIRST_CHARS = "0-9/+\\-–—−°º×$€£"
-FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|x(?={H}?\d)|\((?=0|\+84)"
+FIRST_WORDS = (rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)}|ha)(?!\w)|x(?={H}?\d)|"
+               r"\((?=0|\+84)")
