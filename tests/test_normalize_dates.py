@@ -117,6 +117,9 @@ PRESS_RANGES = [
     ("tuổi 18-25", "tuổi mười tám đến hai mươi lăm"),
     ("giá 10-12 triệu đồng/ha", "giá mười đến mười hai triệu đồng một héc-ta"),
     ("Trải qua (3/4) chặng đường", "Trải qua (ba phần tư) chặng đường"),
+    ("uống ngày 2-3 viên", "uống ngày hai đến ba viên"),
+    ("ngày 2-3 bữa", "ngày hai đến ba bữa"),
+    ("Chiều dài 3-5 m", "Chiều dài ba đến năm mét"),
 ]
 
 

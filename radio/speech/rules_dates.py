@@ -86,5 +86,8 @@ DASHED_AFTER = "|".join(
     + [rf"(?<={_cased(w)}[ \u00a0]\()" for w in _STRONG.split("|")]
     + [r"(?<=[Nn]hật \()", r"(?<=CN \()", r"(?<=[Tt]hứ \d \()"])  # "Chủ nhật (5-10)"
 # ... and not when a month, a time or a duration follows: "ngày 5-7 hằng tháng".
+# ("uống ngày 2-3 viên", "ngày 2-3 bữa": a count, not a date).
 DASHED_STOP = (r"(?![\w/]|[.,\-–]\d|[ \t\u00a0]*(?:tháng|giờ|h|hằng|hàng|mỗi|ngày|tuần|"
-               r"lần|phút|độ|năm[ \t]+(?:trước|sau|tới|qua))(?!\w)|[ \t\u00a0]*[%‰°])")
+               r"lần|phút|độ|năm[ \t]+(?:trước|sau|tới|qua)|viên|bữa|cốc|ly|chén|gói|liều|"
+               r"tiếng|lượt|ca|chuyến|người|con|cái|chiếc|lít|tấn|kg|km|m|cm|mm|g|ml)(?!\w)"
+               r"|[ \t\u00a0]*[%‰°])")
