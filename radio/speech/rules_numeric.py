@@ -220,7 +220,7 @@ def press_date(m: re.Match, lex):
     year = m["px_y"]
     day, month = int(m["px_d"] or m["px_d2"]), int(m["px_m"] or m["px_m2"])
     if not (1 <= day <= 31 and 1 <= month <= 12):
-        if year:  # "1.12.2025" is no date
+        if year:  # "45.6.2025" is no date
             return numbers_only(m.group())
         return f"{read_number(day)} đến {read_number(month)}", "range"  # "ngày 10-15"
     before = _before(m)
