@@ -67,6 +67,11 @@ SYMBOLS = [
     ("khoảng ~30%", "khoảng ba mươi phần trăm"),
     ("dưới <5%", "dưới năm phần trăm"),
     ("trên >90%", "trên chín mươi phần trăm"),
+    # "+" as a bullet of a Word list is not said; between things it is "cộng"
+    ("+ Nội dung: tuyên truyền", " Nội dung: tuyên truyền"),
+    ("Nội dung:\n+ Tuyên truyền", "Nội dung:\n Tuyên truyền"),
+    ("Gồm: + tin; + bài", "Gồm:  tin;  bài"),
+    ("Kết quả: + 5%", "Kết quả: cộng năm phần trăm"), ("A + B", "A cộng B"),
     # markup and names keep their signs
     ("<b>Tổng</b>", "<b>Tổng</b>"), ("a -> b", "a -> b"),
 ]

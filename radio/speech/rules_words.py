@@ -51,6 +51,7 @@ _RUNS = re.compile(r"\d+|\D+")
 SYMBOLS = {"&": "và", "+": "cộng", "%": "phần trăm", "‰": "phần nghìn", "±": "cộng trừ",
            "≈": "xấp xỉ", "≥": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng", "≠": "khác",
            ">": "lớn hơn", "<": "nhỏ hơn", "=": "bằng", "~": "khoảng"}
+_BULLET = re.compile(r"[ \t]+[^\W\d_]")
 # What the words before a sign may have said already: "khoảng ~30%" is "khoảng ba mươi
 # phần trăm", "dưới <5%" "dưới năm phần trăm", each said once.
 _SAID_BEFORE = {sign: re.compile(rf"(?<!\w)(?:{words})[ \t]*$", re.IGNORECASE) for sign, words in
@@ -261,6 +262,11 @@ def symbol(m: re.Match, lex):
     """"&", "+", "%", "±", "≥"...; "<", ">", "=", "~" only before a number ("<5%",
     "~30 độ"), so markup ("<b>") and "~" in a name are left alone."""
     sign = m.group()
+    if sign == "+" and _BULLET.match(m.string, m.end()):
+        line = m.string[m.string.rfind("\n", 0, m.start()) + 1:m.start()]
+        if line.strip()[-1:] in ("", ":", ";"):
+            # "+ Nội dung: ...", "gồm: + tin; + bài": bullets of a Word list, not "cộng"
+            return "", "symbol"
     said = _SAID_BEFORE.get(sign)
     if said and said.search(m.string, max(0, m.start() - 20), m.start()):
         return "", "symbol"
