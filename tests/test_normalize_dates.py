@@ -106,6 +106,13 @@ PRESS_DATES = [
      "Sáng nay (mười hai tháng năm), Ủy ban nhân dân tỉnh họp"),
     ("Hôm qua (20-10), tỉnh đón đoàn", "Hôm qua (hai mươi tháng mười), tỉnh đón đoàn"),
     ("Chiều nay 5/6, hội nghị", "Chiều nay mùng năm tháng sáu, hội nghị"),
+    # lists of dashed dates, and dashed dates after a weekday
+    ("dịp 30-4 và 1-5", "dịp ba mươi tháng tư và mùng một tháng năm"),
+    ("nghỉ lễ 30-4, 1-5 và 2-9",
+     "nghỉ lễ ba mươi tháng tư, mùng một tháng năm và mùng hai tháng chín"),
+    ("Chủ nhật (5-10) và thứ Hai (6-10)",
+     "Chủ nhật (mùng năm tháng mười) và thứ Hai (mùng sáu tháng mười)"),
+    ("thứ Sáu, 10-10", "thứ Sáu, mùng mười tháng mười"),
 ]
 # Dashes that stay ranges: no date word, or a month, a time, a duration after them.
 PRESS_RANGES = [
@@ -118,6 +125,8 @@ PRESS_RANGES = [
     ("giá 10-12 triệu đồng/ha", "giá mười đến mười hai triệu đồng một héc-ta"),
     ("Trải qua (3/4) chặng đường", "Trải qua (ba phần tư) chặng đường"),
     ("uống ngày 2-3 viên", "uống ngày hai đến ba viên"),
+    ("từ 2-3 và 4-5", "từ hai đến ba và bốn đến năm"),
+    ("giá 2 và 1-5 triệu đồng/ha", "giá hai và một đến năm triệu đồng một héc-ta"),
     ("ngày 2-3 bữa", "ngày hai đến ba bữa"),
     ("Chiều dài 3-5 m", "Chiều dài ba đến năm mét"),
 ]

@@ -84,10 +84,32 @@ DASHED_AFTER = "|".join(
     + [rf"(?<={_cased(w)} {x} \()" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
     + [rf"(?<={_cased(w)} {x} )" for w in _STRONG.split("|")[:7] for x in _NEWS_DAYS]
     + [rf"(?<={_cased(w)}[ \u00a0]\()" for w in _STRONG.split("|")]
-    + [r"(?<=[Nn]hật \()", r"(?<=CN \()", r"(?<=[Tt]hứ \d \()"])  # "Chủ nhật (5-10)"
+    + [r"(?<=[Nn]hật \()", r"(?<=CN \()", r"(?<=[Tt]hứ \d \()"]  # "Chủ nhật (5-10)"
+    + [rf"(?<=[Tt]hứ {_cased(d)}{re.escape(p)})"  # "thứ Hai (6-10)", "thứ Sáu, 10-10"
+       for d in ("hai", "ba", "tư", "năm", "sáu", "bảy") for p in (" ", " (", ", ")]
+    # the next of a list ("dịp 30-4 và 1-5"): :func:`dashed_is_date` checks the list
+    + [rf"(?<=\d{j})" for j in (" và ", ", ", " hoặc ", " đến ", " tới ")])
 # ... and not when a month, a time or a duration follows: "ngày 5-7 hằng tháng".
 # ("uống ngày 2-3 viên", "ngày 2-3 bữa": a count, not a date).
 DASHED_STOP = (r"(?![\w/]|[.,\-–]\d|[ \t\u00a0]*(?:tháng|giờ|h|hằng|hàng|mỗi|ngày|tuần|"
                r"lần|phút|độ|năm[ \t]+(?:trước|sau|tới|qua)|viên|bữa|cốc|ly|chén|gói|liều|"
-               r"tiếng|lượt|ca|chuyến|người|con|cái|chiếc|lít|tấn|kg|km|m|cm|mm|g|ml)(?!\w)"
+               r"tiếng|lượt|ca|chuyến|người|con|cái|chiếc|lít|tấn|kg|km|m|cm|mm|g|ml|"
+               r"nghìn|ngàn|triệu|tỷ|đồng|đ)(?!\w)"
                r"|[ \t\u00a0]*[%‰°])")
+_DASHED_ITEM = r"\d{1,2}[-–]\d{1,2}"
+_DASHED_JOIN = rf"{_S}(?:[,;]|(?<!\w)(?:và|hoặc|hay|đến|tới)(?!\w)){_S}"
+_DASHED_LIST = re.compile(rf"(?<!\w)(?:(?:{_STRONG})(?:{_S}(?:nay|qua|mai))?|{_WEEKDAY})(?!\w)"
+                          rf"{_S}\(?{_S}{_DASHED_ITEM}(?:{_DASHED_JOIN}{_DASHED_ITEM})*"
+                          rf"{_DASHED_JOIN}$", re.IGNORECASE)
+
+
+def dashed_is_date(m: re.Match) -> bool:
+    """The d-m at *m* (found after one of :data:`DASHED_AFTER`) is a date: right
+    after a date word, or the next of a list of dashed dates that follows one."""
+    before = _before(m)
+    if not _JOINED.search(before):
+        return True  # a date word, a weekday or "nay (" right before it
+    return _DASHED_LIST.search(before) is not None
+
+
+_JOINED = re.compile(r"\d(?:, | và | hoặc | đến | tới )$")

@@ -15,7 +15,7 @@ import re
 from .numbers import (day_words, month_word, ordinal_word, rank_word, read_decimal,
                       read_digits, read_integer_text, read_number)
 from .rules_codes import SPACES, read_code
-from .rules_dates import DASHED_AFTER, DASHED_STOP, is_date, is_listed_day
+from .rules_dates import DASHED_AFTER, DASHED_STOP, dashed_is_date, is_date, is_listed_day
 from .rules_words import heading
 
 H = r"[ \t\u00a0\u202f]"  # horizontal space: a rule never reaches across lines
@@ -219,7 +219,7 @@ def press_date(m: re.Match, lex):
     ("Chiều 20-10"): the press's ways of writing a date."""
     year = m["px_y"]
     day, month = int(m["px_d"] or m["px_d2"]), int(m["px_m"] or m["px_m2"])
-    if not (1 <= day <= 31 and 1 <= month <= 12):
+    if not (1 <= day <= 31 and 1 <= month <= 12) or not (year or dashed_is_date(m)):
         if year:  # "45.6.2025" is no date
             return numbers_only(m.group())
         return f"{read_number(day)} đến {read_number(month)}", "range"  # "ngày 10-15"
