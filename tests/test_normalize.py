@@ -254,6 +254,11 @@ ACRONYMS = [
     ("Tp. Hà Tĩnh", "thành phố Hà Tĩnh"),
     ("CBCCVC, CLB", "cán bộ, công chức, viên chức, câu lạc bộ"),
     ("trừ 4 điểm GPLX", "trừ bốn điểm giấy phép lái xe"),
+    ("Cổng TTĐT tỉnh, nguồn NSNN", "Cổng thông tin điện tử tỉnh, nguồn ngân sách nhà nước"),
+    ("NLĐ đi XKLĐ, hưởng BHTN", "người lao động đi xuất khẩu lao động, hưởng bảo hiểm thất "
+                                "nghiệp"),
+    ("Đội TNTP, hội NCT, NKT", "Đội Thiếu niên Tiền phong, hội người cao tuổi, người khuyết tật"),
+    ("lực lượng PCCC&CNCH", "lực lượng phòng cháy chữa cháy và cứu nạn, cứu hộ"),
     ("Nguyễn Văn A (SN 1985, trú tại xã Thạch Hạ)",
      "Nguyễn Văn A (sinh năm một nghìn chín trăm tám mươi lăm, trú tại xã Thạch Hạ)"),
     ("anh B (SN: 2001)", "anh B (sinh năm hai nghìn không trăm linh một)"),
