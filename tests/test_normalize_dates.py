@@ -113,6 +113,11 @@ PRESS_DATES = [
     ("Chủ nhật (5-10) và thứ Hai (6-10)",
      "Chủ nhật (mùng năm tháng mười) và thứ Hai (mùng sáu tháng mười)"),
     ("thứ Sáu, 10-10", "thứ Sáu, mùng mười tháng mười"),
+    # a d/m alone in brackets, or after the name of a day
+    ("Cách mạng Tháng Tám (19/8)", "Cách mạng Tháng Tám (mười chín tháng tám)"),
+    ("ngày Thương binh - Liệt sĩ 27/7", "ngày Thương binh - Liệt sĩ hai mươi bảy tháng bảy"),
+    ("Ngày Quốc tế Phụ nữ 8/3", "Ngày Quốc tế Phụ nữ mùng tám tháng ba"),
+    ("Ngày Nhà giáo Việt Nam 20/11", "Ngày Nhà giáo Việt Nam hai mươi tháng mười một"),
 ]
 # Dashes that stay ranges: no date word, or a month, a time, a duration after them.
 PRESS_RANGES = [
@@ -126,6 +131,8 @@ PRESS_RANGES = [
     ("Trải qua (3/4) chặng đường", "Trải qua (ba phần tư) chặng đường"),
     ("uống ngày 2-3 viên", "uống ngày hai đến ba viên"),
     ("từ 2-3 và 4-5", "từ hai đến ba và bốn đến năm"),
+    ("(3/4 số hộ)", "(ba phần tư số hộ)"), ("ngày làm việc 3/4", "ngày làm việc ba phần tư"),
+    ("ngày Hà Tĩnh có 3/4 số hộ", "ngày Hà Tĩnh có ba phần tư số hộ"),
     ("giá 2 và 1-5 triệu đồng/ha", "giá hai và một đến năm triệu đồng một héc-ta"),
     ("ngày 2-3 bữa", "ngày hai đến ba bữa"),
     ("Chiều dài 3-5 m", "Chiều dài ba đến năm mét"),

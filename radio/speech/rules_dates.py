@@ -20,7 +20,9 @@ ngày 2, 3 và 4/9" or "ngày 2 và 3 tháng 9" take "mùng" like any day from 1
 
 A news lead dates its story in parentheses after "nay" or "qua" ("Sáng nay
 (12/5), ...", "Hôm qua (20-10)") or after a weekday ("thứ Hai (6/10)", "Chủ
-nhật (5/10)", also without the brackets), and the press writes dates with dashes or
+nhật (5/10)", also without the brackets), and a d/m alone in brackets
+("Cách mạng Tháng Tám (19/8)") or after the name of a day ("Ngày Thương binh -
+Liệt sĩ 27/7") is a date too; and the press writes dates with dashes or
 dots: "Chiều 20-10", "Ngày 20-10-2025", "19.5.1890".  d-m-yyyy and d.m.yyyy are
 always dates; d-m without a year only right after a strong date word (or in
 those parentheses), and not when "tháng", a time or a duration follows ("ngày
@@ -56,11 +58,31 @@ def _before(m: re.Match, size: int = 80) -> str:
     return m.string[max(0, m.start() - size):m.start()]
 
 
+# "Ngày Thương binh - Liệt sĩ 27/7", "Ngày Quốc tế Phụ nữ 8/3": a day with a name
+_NAMED_DAY = re.compile(r"(?<!\w)[Nn]gày((?:[ \t]+(?:[^\W\d_]+|[-–]))){1,8}[ \t]+$")
+_ENCLOSED = re.compile(r"[ \t]*\)")
+
+
+def _after_a_named_day(before: str) -> bool:
+    """"Ngày Quốc tế Phụ nữ": "Ngày", then words, the first with a capital."""
+    found = _NAMED_DAY.search(before)
+    if not found:
+        return False
+    words = before[found.start():].split()
+    return len(words) > 1 and words[1][0].isupper()
+
+
 def is_date(m: re.Match) -> bool:
     """True when the day/month at *m* is a date (see the module doc)."""
     before = _before(m)
     if _DIRECT.search(before):
         return True
+    if _after_a_named_day(before) and not _QUANTITY_NEXT.match(m.string, m.end()):
+        return True
+    closed = _ENCLOSED.match(m.string, m.end())
+    if before.rstrip(" \t").endswith("(") and closed and \
+            not _QUANTITY_NEXT.match(m.string, closed.end()):
+        return True  # "Cách mạng Tháng Tám (19/8)": a date alone in brackets
     return _LIST.search(before) is not None and not _QUANTITY_NEXT.match(m.string, m.end())
 
 
