@@ -52,6 +52,8 @@ CODES = [
     ("gọi 113, 114, 115", "gọi một một ba, một một bốn, một một năm"),
     ("Gọi ngay 115", "Gọi ngay một một năm"),
     ("Gọi cho số 1022", "Gọi cho số một không hai hai"),
+    ("gọi 1022 hoặc 0912 345 678",
+     "gọi một không hai hai hoặc không chín một hai, ba bốn năm, sáu bảy tám"),
 ]
 STILL_NUMBERS = [
     ("đường dây nóng đã tiếp nhận 1.250 cuộc gọi",
@@ -65,6 +67,8 @@ STILL_NUMBERS = [
     ("mã số 12", "mã số mười hai"),
     ("hotline 24/7", "hót-lai hai mươi tư trên bảy"),
     ("kêu gọi 500 doanh nghiệp", "kêu gọi năm trăm doanh nghiệp"),
+    ("tỉnh gọi 1.800 công dân nhập ngũ", "tỉnh gọi một nghìn tám trăm công dân nhập ngũ"),
+    ("gọi 150 công dân", "gọi một trăm năm mươi công dân"),
     ("Gọi 2 lần", "Gọi hai lần"),
     ("tổng đài đã nhận 1.200 cuộc gọi", "tổng đài đã nhận một nghìn hai trăm cuộc gọi"),
 ]
@@ -119,7 +123,7 @@ def test_explain_lists_only_the_code_with_its_kind():
 CONTEXT_WORDS = ["tổng đài", "Đường dây nóng", "hotline:", "số máy lẻ", "số điện thoại",
                  "SĐT", "ĐT:", "số tài khoản", "STK:", "mã bưu chính", "biển kiểm soát",
                  "CCCD", "số CMND", "chứng minh nhân dân số", "mã số thuế", "số sê-ri",
-                 "mã OTP", "tài khoản số", "đường dây nóng của Sở Y tế:", "gọi", "Gọi ngay"]
+                 "mã OTP", "tài khoản số", "đường dây nóng của Sở Y tế:", "gọi số", "Gọi ngay cho số"]
 NEUTRAL_WORDS = ["Kinh phí", "có", "Tổng cộng", "đạt", ""]
 SEPARATORS = [" ", NBSP, NNBSP, "."]
 

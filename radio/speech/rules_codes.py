@@ -34,7 +34,11 @@ CONTEXTS = (
     ("tổng đài", "phone"), (r"đường dây (?:nóng|hỗ trợ|tư vấn)", "phone"),
     ("hotline|hót-lai", "phone"), (r"(?:số )?máy lẻ", "phone"), (r"(?:số )?điện thoại", "phone"),
     ("SĐT", "phone"), (r"ĐT(?=[ \t]*:)", "phone"), ("tel", "phone"), (r"(?:số )?fax", "phone"),
-    (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)?(?: số)?", "phone"),
+    (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)? số", "phone"),
+    # "gọi" alone: before what can only be a phone or service number ("gọi 113", "gọi
+    # 0912..."), not before a count ("gọi 1.800 công dân nhập ngũ")
+    (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)?"
+     rf"(?=[{SPACES}]*(?:0|\+|11\d(?!\d)|10\d\d(?!\d)|1[89]00))", "phone"),
     (r"nhắn tin(?: đến| tới)? số", "phone"), ("đầu số", "phone"),
     (r"(?:số )?tài khoản", "code"), ("STK", "code"),
     (r"mã (?:số )?bưu (?:chính|điện)", "code"), ("postcode", "code"), ("zip code", "code"),
