@@ -17,7 +17,8 @@ CODES = [
     ("Tổng đài 113", "Tổng đài một một ba"),
     ("đường dây nóng 1900 1234", "đường dây nóng một chín không không, một hai ba bốn"),
     ("Đường dây nóng của Sở Y tế: 1022", "Đường dây nóng của Sở Y tế: một không hai hai"),
-    ("hotline: 0912.345.678", "hotline: không chín một hai, ba bốn năm, sáu bảy tám"),
+    ("hotline: 0912.345.678", "hót-lai: không chín một hai, ba bốn năm, sáu bảy tám"),
+    ("Hotline 1022", "Hót-lai một không hai hai"),
     ("số máy lẻ 101/102", "số máy lẻ một không một, một không hai"),
     ("tổng đài 1022 hoặc 1900 1234",
      "tổng đài một không hai hai hoặc một chín không không, một hai ba bốn"),
@@ -39,6 +40,20 @@ CODES = [
     ("mã 035 500", "mã không ba năm, năm không không"),
     ("035 500 000", "không ba năm, năm không không, không không không"),
     ("035.500.000", "không ba năm, năm không không, không không không"),
+    # an area code in brackets, then the number in any grouping
+    ("Điện thoại: (0239) 3 855 555",
+     "Điện thoại: không hai ba chín, ba, tám năm năm, năm năm năm"),
+    ("(0239) 3855555", "không hai ba chín, ba tám năm, năm năm năm năm"),
+    ("(024) 3825 1234", "không hai bốn, ba tám hai năm, một hai ba bốn"),
+    ("0239 3 855 555", "không hai ba chín, ba, tám năm năm, năm năm năm"),
+    ("(+84) 912 345 678", "cộng tám bốn, chín một hai, ba bốn năm, sáu bảy tám"),
+    ("(+84)239.3855.555", "cộng tám bốn, hai ba chín, ba tám năm năm, năm năm năm"),
+    # "gọi" before a number: emergency and service numbers are said digit by digit
+    ("gọi 113, 114, 115", "gọi một một ba, một một bốn, một một năm"),
+    ("Gọi ngay 115", "Gọi ngay một một năm"),
+    ("Gọi cho số 1022", "Gọi cho số một không hai hai"),
+    ("gọi 1022 hoặc 0912 345 678",
+     "gọi một không hai hai hoặc không chín một hai, ba bốn năm, sáu bảy tám"),
 ]
 STILL_NUMBERS = [
     ("đường dây nóng đã tiếp nhận 1.250 cuộc gọi",
@@ -50,7 +65,12 @@ STILL_NUMBERS = [
      "tổng đài một không hai hai tiếp nhận ba trăm cuộc gọi"),
     ("năm 2021", "năm hai nghìn không trăm hai mươi mốt"),
     ("mã số 12", "mã số mười hai"),
-    ("hotline 24/7", "hotline hai mươi tư trên bảy"),
+    ("hotline 24/7", "hót-lai hai mươi tư trên bảy"),
+    ("kêu gọi 500 doanh nghiệp", "kêu gọi năm trăm doanh nghiệp"),
+    ("tỉnh gọi 1.800 công dân nhập ngũ", "tỉnh gọi một nghìn tám trăm công dân nhập ngũ"),
+    ("gọi 150 công dân", "gọi một trăm năm mươi công dân"),
+    ("Gọi 2 lần", "Gọi hai lần"),
+    ("tổng đài đã nhận 1.200 cuộc gọi", "tổng đài đã nhận một nghìn hai trăm cuộc gọi"),
 ]
 THOUSANDS = [
     ("35 500 000 đồng", "ba mươi lăm triệu năm trăm nghìn đồng"),
@@ -103,7 +123,7 @@ def test_explain_lists_only_the_code_with_its_kind():
 CONTEXT_WORDS = ["tổng đài", "Đường dây nóng", "hotline:", "số máy lẻ", "số điện thoại",
                  "SĐT", "ĐT:", "số tài khoản", "STK:", "mã bưu chính", "biển kiểm soát",
                  "CCCD", "số CMND", "chứng minh nhân dân số", "mã số thuế", "số sê-ri",
-                 "mã OTP", "tài khoản số", "đường dây nóng của Sở Y tế:"]
+                 "mã OTP", "tài khoản số", "đường dây nóng của Sở Y tế:", "gọi số", "Gọi ngay cho số"]
 NEUTRAL_WORDS = ["Kinh phí", "có", "Tổng cộng", "đạt", ""]
 SEPARATORS = [" ", NBSP, NNBSP, "."]
 
@@ -168,3 +188,13 @@ def test_the_thousands_rule_and_the_code_rule_never_disagree(context, code, afte
         assert digits_of(rest) == digits, spoken
     else:
         assert numbers_in(rest) == [int(digits)], spoken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["(0239)", "(024)", "(0238)"]), st.sampled_from(["", " ", "."]),
+       grouped_digits(regular=False).filter(lambda code: len(code[1]) in (7, 8)),
+       st.sampled_from(["", ".", " (anh Hùng)"]))
+def test_every_number_after_an_area_code_in_brackets_reads_back(area, gap, code, after):
+    text, digits = code
+    spoken = normalize(f"Điện thoại: {area}{gap}{text}{after}")
+    assert digits_of(spoken) == area.strip("()") + digits, spoken

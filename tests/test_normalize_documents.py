@@ -46,6 +46,8 @@ STATE = [
     ("Thông tư liên tịch 12/TTLT-BTC", "Thông tư liên tịch số mười hai của Bộ Tài chính"),
     ("Luật số 50/2014/QH13",
      "Luật số năm mươi năm hai nghìn không trăm mười bốn của Quốc hội khóa mười ba"),
+    ("Nghị quyết số 1243/NQ-UBTVQH15",
+     "Nghị quyết số một nghìn hai trăm bốn mươi ba của Ủy ban Thường vụ Quốc hội khóa mười lăm"),
 ]
 
 

@@ -28,6 +28,15 @@ LOANWORDS = [
     ("lên Shopee, Lazada, Tiki, Sendo, Postmart",
      "lên Sốp-pi, La-da-đa, Ti-ki, Xen-đô, Pốt-mát"),
     ("livestream bán cam", "lai-xờ-trim bán cam"),
+    ("gọi hotline", "gọi hót-lai"),
+    ("phòng chống HIV/AIDS", "phòng chống hát i vê/Ết"),
+    ("tài khoản VNeID", "tài khoản Vê-en-i-ai-đi"),
+    ("vay Agribank, Vietcombank, VietinBank", "vay A-gờ-ri-banh, Viết-com-banh, Viết-tin-banh"),
+    ("Formosa Hà Tĩnh", "Phoóc-mô-sa Hà Tĩnh"),
+    ("được UNESCO vinh danh", "được U-nét-xcô vinh danh"),
+    ("Festival Ví, Giặm; tour, homestay, check-in",
+     "Phét-ti-van Ví, Giặm; tua, hôm-xtây, chéc-in"),
+    ("quay flycam, lắp camera", "quay phờ-lai-cam, lắp ca-mê-ra"),
     # Not inside other words, and not a word glued to a hyphenated tail.
     ("Facebooker", "Facebooker"), ("Zalo-pay", "Zalo-pay"), ("webinar", "webinar"),
 ]

@@ -32,7 +32,11 @@ def pattern(written_forms) -> re.Pattern | None:
     keys = sorted(written_forms, key=len, reverse=True)
     if not keys:
         return None
-    alternation = "|".join(re.escape(key) for key in keys)
+    groups: dict[str, list[str]] = {}  # by first letter: tried only where one can start
+    for key in keys:
+        groups.setdefault(key[0].casefold(), []).append(re.escape(key[1:]))
+    alternation = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})"
+                           for first, rests in groups.items())
     return re.compile(rf"(?<![\w-])(?:{alternation})(?!\w|-\w)", re.IGNORECASE)
 
 

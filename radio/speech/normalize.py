@@ -12,7 +12,8 @@ Order of work
     2. Producer pronunciations (the production's ``pronunciations.tsv``),
        whole words, case-sensitive, exactly as written in the file; then the
        loanwords of ``data/loanwords.tsv``, whole words in any case.
-    3. Codes after a code word ("tổng đài 1022"), in a pass of their own.
+    3. Web and e-mail addresses ("hatinh.gov.vn"), then codes after a code
+       word ("tổng đài 1022"), each in a pass of its own.
     4. The rules, in one left-to-right pass (``rules_places``,
        ``rules_codes``, ``rules_documents``, ``rules_numeric``,
        ``rules_words``) with the acronyms of ``data/acronyms.tsv``.
@@ -28,14 +29,19 @@ Decisions
       "thuý" → "thúy", "Uỷ" → "Ủy".  "quý", "hoàng", "thuyền" are the same in
       both styles and are not touched.
     * Numbers: "." followed by exactly three digits is a thousands separator
-      ("1.005" → "một nghìn không trăm linh năm"); any other dot is read
-      "chấm" ("4.0" → "bốn chấm không"); "," between digits is always the
-      decimal comma ("8,05" → "tám phẩy không năm").  Up to three digits with
+      ("1.005" → "một nghìn không trăm linh năm"); a dot before one or two
+      digits and a measure (unit, currency, "%", "tấn", "triệu"...) is a
+      decimal written the English way ("1.5 tấn" → "một phẩy năm tấn"); any
+      other dot is read "chấm" ("4.0" → "bốn chấm không"); "," between digits
+      is always the decimal comma ("8,05" → "tám phẩy không năm").  Up to three digits with
       leading zeros are a number ("03 xã" → "ba xã"), longer ones a code read
       digit by digit.
-    * "/" after a unit is read "trên" ("60 km/h" → "sáu mươi ki-lô-mét trên
-      giờ", "20 tấn/ha" → "... tấn trên héc-ta"), and "một" after a currency,
-      i.e. in a price ("30.000 đồng/kg" → "ba mươi nghìn đồng một ki-lô-gam").
+    * "/" before a unit is read "trên" ("60 km/h" → "sáu mươi ki-lô-mét trên
+      giờ", "20 tấn/ha" → "... tấn trên héc-ta"), and "một" before a counted
+      thing or a time ("45 kg/người/năm" → "... ki-lô-gam một người một năm")
+      and after a currency or a scale word, i.e. in a price ("30.000 đồng/kg"
+      → "ba mươi nghìn đồng một ki-lô-gam", "2 triệu/tháng" → "hai triệu một
+      tháng").
     * Dates: d/m/yyyy gets "ngày" in front when the text has not written it,
       and days 1–10 take "mùng"; m/yyyy gets "tháng" likewise; April is "tư".
       d/m without a year is a date only after a date word (ngày, dịp, từ,
@@ -74,7 +80,7 @@ from . import loanwords, rules_codes, rules_documents, rules_numeric, rules_plac
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
          "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol",
-         "code", "loanword", "fraction", "place")
+         "code", "loanword", "fraction", "place", "web")
 ACRONYMS_PATH = Path(__file__).parent / "data" / "acronyms.tsv"
 PRONUNCIATIONS_NAME = "pronunciations.tsv"   # a production's own, at its root
 LOANWORDS_PATH = loanwords.LOANWORDS_PATH
@@ -262,14 +268,17 @@ def clean(text: str) -> str:
 # ------------------------------------------------------------------ the passes
 
 def _literal_alternation(keys: Iterable[str]) -> str:
-    parts = []
+    """Whole words, longest first; grouped by their first character, so a
+    position is tried against the keys that can start there only (the acronym
+    list has hundreds of keys and is tried at every capital letter)."""
+    groups: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
-        part = re.escape(key)
-        if key[0].isalnum():
-            part = r"(?<!\w)" + part
-        if key[-1].isalnum():
-            part += r"(?!\w)"
-        parts.append(part)
+        rest = re.escape(key[1:])
+        groups.setdefault(key[0], []).append(rest + (r"(?!\w)" if key[-1].isalnum() else ""))
+    parts = []
+    for first, rests in groups.items():
+        before = r"(?<!\w)" if first.isalnum() else ""
+        parts.append(f"{before}{re.escape(first)}(?:{'|'.join(rests)})")
     return "|".join(parts)
 
 
@@ -284,7 +293,7 @@ _HANDLERS = {name: handler for name, _, handler in _RULES}
 
 
 def _rules_pattern(lex: Lexicon) -> re.Pattern:
-    keys = [k for k, _ in lex.acronyms if not k.startswith("/")]
+    keys = [k for k, _ in lex.acronyms if not k.startswith(("/", "."))]
     alternatives = [f"(?P<{name}>{pattern})" for name, pattern, _ in _RULES]
     first = rules_numeric.FIRST_CHARS + rules_words.FIRST_CHARS + rules_places.FIRST_CHARS
     if keys:
@@ -348,6 +357,8 @@ def explain(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Rewrit
         before = text
         text = _run(lex.pattern("pronunciations"), text, _pronounce, lex, rewrites)
         text = _run(lex.pattern("loanwords"), text, _loanword, lex, rewrites)
+        if rules_words.WEB_HINT.search(text):  # no ".vn", ".com"... or "@": no address
+            text = _run(rules_words.WEB, text, rules_words.web_address, lex, rewrites)
         if _DIGIT.search(text):  # no digit, no code: skip the pass (most later rounds)
             text = _run(rules_codes.PATTERN, text, _code, lex, rewrites)
         text = _run(lex.pattern("rules"), text, _dispatch, lex, rewrites)

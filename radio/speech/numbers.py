@@ -25,7 +25,8 @@ Conventions (all of them tested in ``tests/test_numbers.py``):
   three digits after those zeros is read as a number ("3,14" → "ba phẩy mười
   bốn"), a longer one digit by digit.
 * Ordinals: "thứ nhất", "thứ hai", "thứ ba", "thứ tư", then "thứ" + the
-  number ("thứ mười bốn", "thứ hai mươi tư").
+  number ("thứ mười bốn", "thứ hai mươi tư"); ranks and prizes: "hạng nhất",
+  "giải nhì", "hạng ba", "hạng tư".
 """
 from __future__ import annotations
 
@@ -122,6 +123,12 @@ def read_decimal(int_part: str, frac_part: str) -> str:
 def ordinal_word(n: int) -> str:
     """The word after "thứ": 1 → "nhất", 4 → "tư", otherwise the number."""
     return {1: "nhất", 4: "tư"}.get(n) or read_number(n)
+
+
+def rank_word(n: int) -> str:
+    """The word after "hạng" or "giải": 1 → "nhất", 2 → "nhì", 4 → "tư" ("Huân
+    chương Lao động hạng Nhì", "giải Nhất"), otherwise the number."""
+    return {1: "nhất", 2: "nhì", 4: "tư"}.get(n) or read_number(n)
 
 
 def read_ordinal(n: int) -> str:

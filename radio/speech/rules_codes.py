@@ -32,9 +32,14 @@ SPACES = " \t\u00a0\u202f"  # space, tab, no-break space, narrow no-break space
 # the kind of rewrite they make.
 CONTEXTS = (
     ("tổng đài", "phone"), (r"đường dây (?:nóng|hỗ trợ|tư vấn)", "phone"),
-    ("hotline", "phone"), (r"(?:số )?máy lẻ", "phone"), (r"(?:số )?điện thoại", "phone"),
+    ("hotline|hót-lai", "phone"), (r"(?:số )?máy lẻ", "phone"), (r"(?:số )?điện thoại", "phone"),
     ("SĐT", "phone"), (r"ĐT(?=[ \t]*:)", "phone"), ("tel", "phone"), (r"(?:số )?fax", "phone"),
-    (r"(?:gọi|nhắn tin)(?: đến| tới)? số", "phone"), ("đầu số", "phone"),
+    (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)? số", "phone"),
+    # "gọi" alone: before what can only be a phone or service number ("gọi 113", "gọi
+    # 0912..."), not before a count ("gọi 1.800 công dân nhập ngũ")
+    (r"(?<!kêu )gọi(?: ngay)?(?: cho| đến| tới)?"
+     rf"(?=[{SPACES}]*(?:0|\+|11\d(?!\d)|10\d\d(?!\d)|1[89]00))", "phone"),
+    (r"nhắn tin(?: đến| tới)? số", "phone"), ("đầu số", "phone"),
     (r"(?:số )?tài khoản", "code"), ("STK", "code"),
     (r"mã (?:số )?bưu (?:chính|điện)", "code"), ("postcode", "code"), ("zip code", "code"),
     (r"biển (?:số|kiểm soát)", "code"), ("BKS", "code"),
@@ -55,7 +60,7 @@ PATTERN = re.compile(
     + rf")(?!\w){_GAP}(?P<body>{CODE}(?:{_JOIN}{CODE})*)(?![\w/]|[.,]\d)",
     re.IGNORECASE)
 _QUANTITY_NEXT = re.compile(rf"{_S}*(?:[%‰]|(?:nghìn|ngàn|triệu|tỷ|đồng|đ|VNĐ|VND|USD|EUR|"
-                            r"kg|km|ha|m2|m3|m|tấn|lần|người|hộ)(?!\w))", re.IGNORECASE)
+                            r"kg|km|ha|m2|m3|m|tấn|lần|lượt|cuộc|người|hộ)(?!\w))", re.IGNORECASE)
 _GROUP_SEPARATOR = re.compile(rf"[{SPACES}.\-()]+")
 _PHONE_SIZES = {8: (4, 4), 10: (4, 3, 3), 11: (4, 4, 3)}
 
@@ -83,6 +88,8 @@ def read_code(text: str) -> str:
         plus = "+" if groups[0].startswith("+") else ""
         groups = _chunks(groups[0].lstrip("+"))
         groups[0] = plus + groups[0]
+    else:  # "(0239) 3855555": a long group after the area code is cut too
+        groups = [c for g in groups for c in ([g] if g.startswith("+") else _chunks(g))]
     return ", ".join(f"cộng {read_digits(g[1:])}" if g.startswith("+") else read_digits(g)
                      for g in groups)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .numbers import (day_words, month_word, ordinal_word, read_decimal, read_digits,
-                      read_integer_text, read_number)
+from .numbers import (day_words, month_word, ordinal_word, rank_word, read_decimal,
+                      read_digits, read_integer_text, read_number)
 from .rules_codes import SPACES, read_code
-from .rules_dates import is_date, is_listed_day
+from .rules_dates import DASHED_AFTER, DASHED_STOP, dashed_is_date, is_date, is_listed_day
 from .rules_words import heading
 
 H = r"[ \t\u00a0\u202f]"  # horizontal space: a rule never reaches across lines
@@ -30,7 +30,7 @@ UNITS = {
     "cm": "xăng-ti-mét", "mm": "mi-li-mét", "m": "mét", "ml": "mi-li-lít", "l": "lít",
     "°C": "độ xê", "ºC": "độ xê", "oC": "độ xê", "°": "độ", "kWh": "ki-lô-oát giờ",
     "kW": "ki-lô-oát", "MW": "mê-ga-oát", "MHz": "mê-ga-héc", "kHz": "ki-lô-héc",
-    "dB": "đề-xi-ben",
+    "dB": "đề-xi-ben", "mmHg": "mi-li-mét thủy ngân",
 }
 DENOMINATORS = {**UNITS, "h": "giờ", "s": "giây"}
 CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ",
@@ -41,6 +41,16 @@ CURRENCIES = {"đồng": "đồng", "đ": "đồng", "VNĐ": "đồng", "VND": "
 # Written before the number: "$100", "€50", "US$ 2 triệu".
 PREFIX_CURRENCIES = ("US$", "$", "€", "£")
 PER_MILLE = {"%": "phần trăm", "‰": "phần nghìn"}
+SCALES = ("nghìn", "ngàn", "triệu", "tỷ")  # "2 triệu/tháng" is money
+# A decimal written with an English dot ("1.5 tấn") is read "phẩy" before one of these
+# (or a unit, a currency, "%"); elsewhere a dot that is no thousands separator is
+# "chấm" ("công nghiệp 4.0", "mục 2.3").
+MEASURE_WORDS = (*SCALES, "tấn", "tạ", "yến", "lít", "héc-ta", "mét", "ki-lô-mét", "sào",
+                 "mẫu", "lần", "điểm", "độ", "giờ", "phút", "giây", "tuổi", "ngày", "tháng",
+                 "năm", "tuần", "người", "hộ", "con", "cây", "ca", "lượt", "km", "kg", "ha")
+# "ha" alone is a hectare only after a word of quantity ("hàng nghìn ha", "vài trăm ha").
+QUANTITY_WORDS = ("nghìn", "ngàn", "trăm", "chục", "triệu", "vạn", "vài", "mấy", "nhiều")
+_AFTER_QUANTITY = "|".join(rf"(?<={w}[ \u00a0])" for w in QUANTITY_WORDS)
 # Units that are unambiguous on their own ("vài trăm kg"); "m", "g", "ha" are not.
 STANDALONE_UNITS = ("km²", "km2", "m²", "m2", "m³", "m3", "kg", "km", "cm", "mm", "ml",
                     "mg", "kWh", "kW", "°C", "ºC")
@@ -58,11 +68,15 @@ _AFTER_NGAY = _ctx(r"(?<!\w)ngày[ \t]+$")
 _AFTER_MUNG = _ctx(r"(?<!\w)(?:mùng|mồng)[ \t]+$")
 _AFTER_THANG = _ctx(r"(?<!\w)tháng[ \t]+$")
 _AFTER_THU = _ctx(r"(?<!\w)thứ[ \t]+$")
+_AFTER_RANK = _ctx(r"(?<!\w)(?:hạng|giải)[ \t]+$")  # "hạng 1", "giải 2": "nhất", "nhì"
+_SCALE_NEXT = _ctx(r"[ \t]+(?:nghìn|ngàn|triệu|tỷ)(?!\w)")
 _AFTER_QUY = _ctx(r"(?<!\w)quý[ \t]+$")
 _AFTER_SO = _ctx(r"(?<!\w)số[ \t]*:?[ \t]*$")
 _AFTER_YEAR_WORD = _ctx(r"(?<!\w)năm[ \t]+$")
 _THANG_NEXT = _ctx(r"[ \t]+tháng(?!\w)")
 _TIME_UNIT_NEXT = _ctx(r"[ \t]+(?:ngày|tuần|giờ)(?!\w)")
+_ENGLISH_DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
+_MEASURE_NEXT = re.compile(r"[ \t\u00a0]*(?:%s)(?!\w)" % "|".join(MEASURE_WORDS))
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.%s])\d{3})(?:\1\d{3})*" % SPACES)
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -101,9 +115,20 @@ def numbers_only(text: str) -> tuple[str, str]:
     return _DIGIT_RUN.sub(lambda d: read_integer_text(d.group()), text), "number"
 
 
+# What a tally counts: "17/19 tiêu chí", "12/13 huyện" are "mười bảy trên mười chín",
+# never "phần" (a share of one whole: "3/4 kế hoạch", "1/2 số hộ").
+TALLY_NOUNS = ("xã", "phường", "thị trấn", "huyện", "tỉnh", "thành", "thành phố", "thị xã",
+               "quận", "thôn", "xóm", "tổ", "khối", "bản", "đơn vị", "tiêu chí", "sản phẩm",
+               "trường", "dự án", "công trình", "doanh nghiệp", "hợp tác xã", "HTX",
+               "cơ sở", "mô hình", "thủ tục", "hồ sơ", "đội", "trận", "nước", "quốc gia",
+               "thành viên", "đại biểu", "câu", "môn", "lớp", "bệnh viện", "trạm")
+_TALLY_NEXT = re.compile(r"[ \t\u00a0]+(?:%s)(?!\w)" % _alt(TALLY_NOUNS))
+
+
 def fraction(a: int, b: int) -> str:
-    """"3/4" → "ba phần tư" for a proper fraction, else "X trên Y" ("24/7")."""
-    if 0 < a < b <= 100:
+    """"3/4" → "ba phần tư" for a proper fraction of halves to tenths (or of a
+    hundred, a thousand), else "X trên Y" ("24/7", "17/19")."""
+    if 0 < a < b and (b <= 10 or b in (100, 1000)):
         return f"{read_number(a)} phần {'tư' if b == 4 else read_number(b)}"
     return f"{read_number(a)} trên {read_number(b)}"
 
@@ -149,6 +174,8 @@ def month_year(m: re.Match, lex):
         return f"{read_integer_text(m['my_m'])} năm {year}", "document"
     months = [int(first), month] if first else [month]
     if not all(1 <= x <= 12 for x in months):
+        if not first:  # "đạt 13/2025": no month
+            return _ratio(m, int(m["my_m"]), int(m["my_y"]))
         return numbers_only(m.group())
     prefix = "" if _AFTER_THANG.search(before) else "tháng "
     spoken = " đến tháng ".join(month_word(x) for x in months)
@@ -159,10 +186,51 @@ def day_month(m: re.Match, lex):
     """d/m without a year: a date after "ngày", "dịp", "từ"... or in a list of
     dates ("ngày 30/4 và 1/5"); else a fraction (see ``rules_dates``)."""
     day, month = int(m["dm_d"]), int(m["dm_m"])
-    if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m):
+    if 1 <= day <= 31 and 1 <= month <= 12 and is_date(m) and not m["dm_u"]:
         read = read_number if _AFTER_MUNG.search(_before(m)) else day_words
         return f"{read(day)} tháng {month_word(month)}", "date"
-    return fraction(day, month), "fraction"
+    return _with_unit(_ratio(m, day, month), m["dm_u"])
+
+
+def _with_unit(reading: tuple[str, str], unit: str | None) -> tuple[str, str]:
+    """"1/2 ha": the unit after a fraction is read with it ("một phần hai héc-ta")."""
+    return (f"{reading[0]} {UNITS[unit]}", reading[1]) if unit else reading
+
+
+def _ratio(m: re.Match, a: int, b: int) -> tuple[str, str]:
+    if _AFTER_THU.search(_before(m)):  # "xếp thứ 4/63 tỉnh": a rank out of a total
+        return f"{ordinal_word(a)} trên {read_number(b)}", "ordinal"
+    if _after(m, _TALLY_NEXT):  # "đạt 2/3 xã": a tally
+        return f"{read_number(a)} trên {read_number(b)}", "fraction"
+    return fraction(a, b), "fraction"
+
+
+def ratio(m: re.Match, lex):
+    """a/b with a longer number: "135/216 xã" → "một trăm ba mươi lăm trên hai
+    trăm mười sáu xã", "1/100" → "một phần một trăm"."""
+    a, b = int(m["fr_a"].replace(".", "")), int(m["fr_b"].replace(".", ""))
+    if 1900 <= b <= 2099 and len(m["fr_b"]) == 4 and _AFTER_SO.search(_before(m)):
+        return f"{read_number(a)} năm {read_number(b)}", "document"  # "số 1234/2021"
+    return _with_unit(_ratio(m, a, b), m["fr_u"])
+
+
+def press_date(m: re.Match, lex):
+    """d-m-yyyy, d.m.yyyy ("Ngày 20-10-2025") and, after a date word, d-m
+    ("Chiều 20-10"): the press's ways of writing a date."""
+    year = m["px_y"]
+    day, month = int(m["px_d"] or m["px_d2"]), int(m["px_m"] or m["px_m2"])
+    if not (1 <= day <= 31 and 1 <= month <= 12) or not (year or dashed_is_date(m)):
+        if year:  # "45.6.2025" is no date
+            return numbers_only(m.group())
+        return f"{read_number(day)} đến {read_number(month)}", "range"  # "ngày 10-15"
+    before = _before(m)
+    prefix = "" if not year or _AFTER_NGAY.search(before) or \
+        _AFTER_MUNG.search(before) else "ngày "
+    read = read_number if _AFTER_MUNG.search(before) else day_words
+    spoken = f"{prefix}{read(day)} tháng {month_word(month)}"
+    if year:
+        spoken += f" năm {read_number(int(year))}"
+    return spoken, "date"
 
 
 def time_of_day(m: re.Match, lex):
@@ -197,24 +265,36 @@ def _plain_number(m: re.Match) -> tuple[str, str]:
 def measure(m: re.Match, lex):
     """A number with its percent sign, currency or unit, and "/" denominators."""
     spoken, kind = _plain_number(m)
+    english = _ENGLISH_DECIMAL.fullmatch(m["ms_num"])
+    if english and (m["ms_pct"] or m["ms_suffix"] or _after(m, _MEASURE_NEXT)):
+        # "1.5 tấn", "2.5km", "3.5%": a decimal written the English way, said "phẩy"
+        spoken, kind = read_decimal(english[1], english[2]), "decimal"
     if m["ms_neg"]:
         spoken = f"âm {spoken}"
-    if m["ms_pct"]:
-        return f"{spoken} {PER_MILLE[m['ms_pct']]}", "percent"
+    if m["ms_pct"]:  # "0,65%/tháng": "... phần trăm một tháng"
+        per = "".join(f" một {DENOMINATORS.get(d, d)}"
+                      for d in filter(None, (m["ms_pper"] or "").split("/")))
+        return f"{spoken} {PER_MILLE[m['ms_pct']]}{per}", "percent"
     suffix = m["ms_suffix"]
     if not suffix:
+        if m["ms_num"].isdigit() and _AFTER_RANK.search(_before(m)) and \
+                not _after(m, _SCALE_NEXT):
+            return rank_word(int(m["ms_num"])), "ordinal"
         if kind == "number" and heading(m):
             spoken = spoken.capitalize()  # "1. Kinh phí" → "Một. Kinh phí"
         return spoken, kind
     words = suffix.split()
-    if words[-1] in CURRENCIES:
-        kind, per = "money", "một"  # "30.000 đồng/kg": "ba mươi nghìn đồng một ki-lô-gam"
-        words[-1] = CURRENCIES[words[-1]]
+    if words[-1] in CURRENCIES or words[-1] in SCALES:
+        # "30.000 đồng/kg": "ba mươi nghìn đồng một ki-lô-gam"; "2 triệu/tháng": "... một tháng"
+        kind, money = "money", True
+        words[-1] = CURRENCIES.get(words[-1], words[-1])
     else:
-        kind, per = "unit", "trên"  # "60 km/h": "sáu mươi ki-lô-mét trên giờ"
+        kind, money = "unit", False
         words[-1] = UNITS.get(words[-1], words[-1])
     spoken = " ".join([spoken, *words])
     for denominator in filter(None, (m["ms_per"] or "").split("/")):
+        # "60 km/h", "20 tấn/ha": "trên" a unit; "45 kg/người/năm": "một người một năm"
+        per = "trên" if not money and denominator in DENOMINATORS else "một"
         spoken += f" {per} {DENOMINATORS.get(denominator, denominator)}"
     return spoken, kind
 
@@ -261,11 +341,13 @@ _SUFFIX = (rf"{H}?(?:(?:nghìn|ngàn|triệu|tỷ){H})?(?:{_alt(CURRENCIES)})(?!
            rf"|{H}?(?:{_UNIT_ALT})(?!\w)|{H}[^\W\d_]+(?=/[^\W\d_])")
 _PHONE = "|".join([
     r"\+84(?:[ .\-]?\d{2,4}){3}",
+    r"\(\+84\)[ .\-]?\d(?:[ .\-]?\d){8,9}(?![ .\-]?\d)",  # "(+84) 912 345 678"
     r"0\d{2,3}[ .\-]\d{3,4}[ .\-]\d{3,4}",
     r"0\d{3}[ .\-]\d{6,7}",
     r"0\d{9,10}",
-    r"(?=0(?:[ .\-]?\d){9,10}(?![ .\-]?\d))0\d{1,4}(?:[ .\-]\d{2,4}){1,4}",
-    r"\(0\d{2,3}\) ?\d{3,4}[ .\-]?\d{3,4}",
+    r"(?=0(?:[ .\-]?\d){9,10}(?![ .\-]?\d))0\d{1,4}(?:[ .\-]\d{1,4}){1,4}",
+    # "(0239) 3 855 555": an area code in brackets, then 7 or 8 digits in any grouping
+    r"\(0\d{2,3}\)[ .\-\u00a0\u202f]?\d(?:[ .\-\u00a0\u202f]?\d){6,7}(?![ .\-\u00a0\u202f]?\d)",
     r"1[89]00[ .\-]?\d{3,4}(?:[ .\-]\d{2,4})?",
 ])
 
@@ -275,22 +357,34 @@ RULES = [
     ("dt", rf"(?<![\w.,/])(?:(?P<dt_d0>\d{{1,2}}){H}*[-–]{H}*)?(?P<dt_d>\d{{1,2}})/"
            rf"(?P<dt_m>\d{{1,2}})/(?P<dt_y>\d{{4}}){_END}", date),
     ("my", rf"(?<![\w.,/])(?:(?P<my_m0>\d{{1,2}}){H}*[-–]{H}*)?(?P<my_m>\d{{1,2}})/"
-           rf"(?P<my_y>\d{{4}}){_END}", month_year),
-    ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}}){_END}", day_month),
+           rf"(?P<my_y>(?:1[89]|20)\d\d){_END}", month_year),
+    ("dm", rf"(?<![\w.,/])(?P<dm_d>\d{{1,2}})/(?P<dm_m>\d{{1,2}})"
+           rf"(?:{H}?(?P<dm_u>{_UNIT_ALT})(?!\w)|{_END})", day_month),
+    ("fr", r"(?<![\w.,/])(?!(?:19|20)\d\d/(?:19|20)\d\d(?!\d))"
+           r"(?P<fr_a>[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,4})/"
+           r"(?P<fr_b>[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,4})"
+           rf"(?:{H}?(?P<fr_u>{_UNIT_ALT})(?!\w)|{_END})", ratio),
+    ("px", rf"(?<![\w.,/\-–])(?P<px_d>\d{{1,2}})(?P<px_sep>[-–.])(?P<px_m>\d{{1,2}})"
+           rf"(?P=px_sep)(?P<px_y>(?:1[89]|20)\d\d){_END}(?![\-–.]\d)"
+           rf"|(?=\d)(?:{DASHED_AFTER})(?P<px_d2>\d{{1,2}})[-–](?P<px_m2>\d{{1,2}}){DASHED_STOP}",
+     press_date),
     ("tm", r"(?<![\w.,:])(?P<tm_h>\d{1,2})(?:h(?P<tm_hm>\d{2})?|:(?P<tm_m>\d{2})"
            r"(?::(?P<tm_s>\d{2}))?)(?![\w:]|[.,]\d)", time_of_day),
     ("rg", rf"(?:(?<=\d)|(?<=\d{H})|(?<=\dh)|(?<=\dh{H})|(?<=\d%)|{_AFTER_TIME})[-–—]{H}*(?=\d)"
            r"|(?<=(?:19|20)\d\d)/(?=(?:19|20)\d\d(?!\d))", range_sign),
-    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])|"
+    ("ms", rf"(?<![\w.,])(?P<ms_neg>[-−](?=\d))?(?P<ms_num>{NUM})(?:{H}?(?P<ms_pct>[%‰])"
+           rf"(?P<ms_pper>(?:/{_DENOM})*)|"
            rf"(?P<ms_suffix>{_SUFFIX})(?P<ms_per>(?:/{_DENOM})*))?", measure),
     ("cx", rf"(?<![\w$€£])(?P<cx_cur>{_alt(PREFIX_CURRENCIES)}){H}?"
            r"(?P<cx_num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
            rf"(?:{H}(?P<cx_scale>nghìn|ngàn|triệu|tỷ)(?!\w))?(?![\w]|[.,]\d)", prefix_money),
     ("mu", rf"(?:(?<=\d)|(?<=\d{H})|(?<!\w))[x×](?={H}?\d)", times_sign),
-    ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)", standalone_unit),
+    ("su", rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|(?:{_AFTER_QUANTITY})ha(?!\w)",
+     standalone_unit),
     ("dg", r"\d+", digits_left),
 ]
 # What a match of these rules starts with: one of these characters, or a unit
 # word (kept out of the characters: "k", "m", "c" start too many words).
 FIRST_CHARS = "0-9/+\\-–—−°º×$€£"
-FIRST_WORDS = rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)})(?!\w)|x(?={H}?\d)|\((?=0)"
+FIRST_WORDS = (rf"(?<!\w)(?:{_alt(STANDALONE_UNITS)}|ha)(?!\w)|x(?={H}?\d)|"
+               r"\((?=0|\+84)")
