@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import Problem, raise_if_errors
 from ..i18n import _l, msgid
+from ..textfold import readable
 from . import frontmatter
 from .cues import CUE_LINE, parse_cue
 from .labels import read_label
@@ -37,7 +38,9 @@ def _blank_comments(text: str) -> str:
 
 
 def parse_text(text: str, name: str, path: str) -> Episode:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Invisible characters pasted from Word or the web (a zero-width space before 'MC2:'
+    # would hide the label, which would then be read aloud) are dropped.
+    text = readable(text.replace("\r\n", "\n").replace("\r", "\n"))
     problems: list[Problem] = []
     if not text.strip(" \t\n\ufeff"):
         raise_if_errors([Problem(_l("the script is empty"), path, 1,
