@@ -239,6 +239,9 @@ MISTAKES = {
         "speaker 'mc3' is not declared in the front matter", "did you mean 'MC2'?"]),
     "misspelt label on a line inside a paragraph": (_inside("MC1: Xin chào.", "MC 2: Chào anh."), [
         "'MC 2:' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "cue inside a paragraph": (_cue("MC1: Cảm ơn quý vị đã lắng nghe. [dừng: 1s]"), [
+        "the cue [dừng: 1s] is inside a paragraph: it would be read aloud",
+        "put it on a line of its own"]),
     "first paragraph without a label": (_front("MC1: Kính thưa quý vị!", "Kính thưa quý vị!"), [
         "this paragraph has no speaker label, and no paragraph before it has one",
         "start it with 'MC1: '"]),
