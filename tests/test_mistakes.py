@@ -250,6 +250,13 @@ MISTAKES = {
         "add a line '---' before line 7, where the front matter ends"]),
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
+    "front matter indented with a tab": (_front("  MC2: {name", "\tMC2: {name"), [
+        "this line of the front matter is indented with a tab",
+        "indent it with spaces (two, as the lines around it)"]),
+    "front matter in Word's curly quotes": (_front('title: "Cam Hà Tĩnh – thử nghiệm"',
+                                                   "title: “Cam Hà Tĩnh: thử nghiệm”"), [
+        "front matter is not valid YAML: curly quotes (“ ”) are not quotes for it",
+        'type straight quotes: title: "…"']),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [
         "date that is not in the calendar: 2021-02-30", 'write it as "2021-11-30"']),
     "impossible date after a good one": (_front("number: 1", "date: 2021-11-30\nnumber: 1\n"
