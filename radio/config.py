@@ -123,6 +123,8 @@ _CHOICES = {
     ("ducking", "bed_loop"): ("crossfade", "fade"),
     ("disc", "tracks"): ("episode", "chapter"),
 }
+# `[ui] language = ""`: the system's language, as the README and `radio init` say.
+_EMPTY_MEANS_DEFAULT = {("ui", "language", "")}
 _RANGES = {
     ("build", "gtts_timeout_s"): (0.5, 120),
     ("pacing", "paragraph_pause_ms"): (0, 10000),
@@ -254,6 +256,22 @@ def _key_line(text: str, section: str, key: str | None) -> int | None:
     return header_line
 
 
+# "C:\Users\..." in double quotes: TOML reads '\U' as an escape (and "anh\bia.png" as
+# a backspace): Windows paths go in single quotes or with '/'.
+_BACKSLASH = _l("a backslash (\\) inside double quotes starts an escape in TOML: a Windows "
+                "path written so is misread")
+_BACKSLASH_HINT = _l("write the path with / (\"D:/anh/bia.png\") or in single quotes "
+                     "('D:\\anh\\bia.png')")
+
+
+def _backslash_in_quotes(text: str, line: int, invalid: bool = False) -> bool:
+    r"""Whether *line* has a backslash inside double quotes (*invalid*: one that starts no
+    escape TOML knows, as in "C:\Users" or "D:\anh")."""
+    lines = text.splitlines()
+    escape = (r'\\(?![btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})' if invalid else r"\\")
+    return 0 < line <= len(lines) and re.search(f'"[^"]*{escape}', lines[line - 1]) is not None
+
+
 def read_settings(path: Path) -> Settings:
     display = path.name
     try:
@@ -273,6 +291,8 @@ def read_settings(path: Path) -> Settings:
         if line is None and match:
             line = int(match.group(1))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if line and _backslash_in_quotes(text, line, invalid=True):   # "C:\Users\..."
+            raise UserError(_BACKSLASH, path=display, line=line, hint=_BACKSLASH_HINT) from None
         raise UserError(_l("radio.toml is not valid TOML: {reason}", reason=msg), path=display,
                         line=line, hint=_l("check quotes and brackets on that line")) from None
     return settings_from_dict(data, text, display)
@@ -346,10 +366,13 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
                 section=name, key=key, value=value), display, line))
             continue
         if isinstance(value, str):
-            import unicodedata
+            if any(unicodedata.category(ch) == "Cc" for ch in value) and line and \
+                    _backslash_in_quotes(text, line):   # "anh\bia.png": \b, a backspace
+                problems.append(Problem(_BACKSLASH, display, line, _BACKSLASH_HINT))
+                continue
             value = unicodedata.normalize("NFC", value)
         choices = _CHOICES.get((name, key))
-        if choices and value not in choices:
+        if choices and value not in choices and (name, key, value) not in _EMPTY_MEANS_DEFAULT:
             hint = closest(str(value), [str(c) for c in choices])
             problems.append(Problem(_l("[{section}] {key} = {value!r} is not one of {choices}",
                                        section=name, key=key, value=value,

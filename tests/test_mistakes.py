@@ -299,6 +299,13 @@ MISTAKES = {
         "[production] date = '2021-11-31' is not a date", 'write it as "2021-11-30"']),
     "radio.toml broken TOML": (_toml('title = "Thử nghiệm"', 'title = "Thử nghiệm'), [
         "radio.toml is not valid TOML", "check quotes and brackets on that line"]),
+    "radio.toml Windows path in double quotes": (_toml(
+        'status = "draft"', 'cover = "C:\\Users\\PTV\\bia.png"\nstatus = "draft"'), [
+        "a backslash (\\) inside double quotes starts an escape in TOML",
+        "write the path with / (\"D:/anh/bia.png\") or in single quotes ('D:\\anh\\bia.png')"]),
+    "radio.toml Windows path that TOML reads as escapes": (_toml(
+        'status = "draft"', 'cover = "anh\\bia.png"\nstatus = "draft"'), [
+        "a backslash (\\) inside double quotes starts an escape in TOML"]),
     "cue level out of range": (_cue("[băng: interviews/vi_du.ogg | mức=+40dB]"), [
         "40 dB is out of range (use -60 to +24)"]),
     "fade written in milliseconds without ms": (_cue("[nhạc nền: music/bed.ogg | vào=1500]"), [
@@ -523,6 +530,17 @@ def test_a_recording_named_in_either_normalization_is_found(production, form):
     assert code == 0, err
     code, out, err = run_radio(["build", "episode1"], production)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("lang,said", [("vi_VN.UTF-8", "không thấy vấn đề nào"),
+                                       ("en_US.UTF-8", "no problems found")])
+def test_an_empty_interface_language_is_the_systems(production, lang, said):
+    """`[ui] language = ""` is documented as "the system's language"."""
+    with open(production / "radio.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[ui]\nlanguage = ""\n')
+    code, out, err = run_radio(["check"], production, env={"LANG": lang, "LC_ALL": "",
+                                                           "LANGUAGE": ""})
+    assert code == 0 and said in out, err
 
 
 def test_one_episode_too_long_for_a_cd_is_named(production):
