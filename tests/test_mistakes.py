@@ -148,6 +148,25 @@ def _asset(maker, cue_path):
     return setup
 
 
+def _silent_wav(seconds: float) -> bytes:
+    """A WAV of digital silence (a recorder left on a muted microphone)."""
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(b"\0\0" * int(seconds * 48000))
+    return buffer.getvalue()
+
+
+def _case_twins(assets):
+    write_wav(assets / "interviews" / "Ba_Huong.wav")
+    write_wav(assets / "interviews" / "ba_huong.wav")
+
+
 def _truncated(assets):
     write_wav(assets / "interviews" / "cut.wav", 4.0)
     data = (assets / "interviews" / "cut.wav").read_bytes()
@@ -333,6 +352,8 @@ MISTAKES = {
         "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
     "empty take": (_take("p001.wav", lambda path: path.write_bytes(b"")), [
         "the take p001.wav is empty (0 bytes)", "record or export it again"]),
+    "silent take": (_take("p001.wav", lambda path: path.write_bytes(_silent_wav(3.0))), [
+        "the take p001.wav is silent or shorter than 0.1 s", "record it again"]),
     "undecodable take": (_take("P001.WAV", lambda path: path.write_bytes(
         b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(3000))), [
         "cannot decode the take P001.WAV", "export the recording again"]),
@@ -344,6 +365,13 @@ MISTAKES = {
                    for form in ("NFC", "NFD")], "interviews/phỏng vấn.wav"), [
         "two files in audio_assets/interviews/ are named 'phỏng vấn.wav': they differ only in "
         "how their accents are stored (NFC and NFD)", "delete or rename it"]),
+    "two recordings whose names differ only by letter case": (_asset(
+        _case_twins, "interviews/BA_HUONG.wav"), [
+        "audio_assets/interviews/ holds Ba_Huong.wav, ba_huong.wav: which one 'BA_HUONG.wav' "
+        "means cannot be told (their names differ only in letter case)",
+        "write the name exactly as the file is named"]),
+    "recording named in another case, and misspelt": (_cue("[băng: INTERVIEWS/Vi_Du.oga]"), [
+        "audio_assets/INTERVIEWS/Vi_Du.oga does not exist", "did you mean 'interviews/vi_du.ogg'?"]),
     "recording that is a folder": (_cue("[băng: interviews]"), [
         "'interviews' is a folder, not a recording", "name a file inside it"]),
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
@@ -530,6 +558,46 @@ def test_a_recording_named_in_either_normalization_is_found(production, form):
     assert code == 0, err
     code, out, err = run_radio(["build", "episode1"], production)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("written", ["Phỏng Vấn/BÀ HƯỜNG.WAV", "phỏng vấn/bà hường.wav"])
+def test_a_recording_named_in_another_letter_case_is_found(production, written):
+    """Windows opens 'BÀ HƯỜNG.WAV' for 'Bà Hường.wav': a script written there names its
+    recordings in any case, and builds the same on Linux."""
+    folder = production / "audio_assets" / unicodedata.normalize("NFD", "Phỏng vấn")
+    folder.mkdir()
+    write_wav(folder / "Bà Hường.wav")
+    append(production / SCRIPT, f"[băng: {written}]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    code, out, err = run_radio(["build", "episode1"], production)
+    assert code == 0, err
+
+
+def test_a_silent_recording_is_warned_about_and_a_short_one_is_not(production):
+    from radio.audio.encode import write_audio
+
+    interviews = production / "audio_assets" / "interviews"
+    write_audio(interviews / "im_lang.wav", np.zeros((3 * 44100, 2), dtype=np.float32))
+    write_wav(interviews / "ngan.wav", 0.05)   # too short to be measured, still heard
+    line = append(production / SCRIPT, "[băng: interviews/im_lang.wav]\n"
+                                       "[băng: interviews/ngan.wav]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    assert err == (f"warning: {SCRIPT}:{line}: audio_assets/interviews/im_lang.wav is silent: "
+                   "3.0 s with nothing to hear — check that it is the right recording, and "
+                   "export it again; for a pause write [dừng: 2s]\n")
+
+
+def test_a_takes_folder_named_in_another_case_is_the_episodes(production):
+    """Windows opens takes/Episode1/ for takes/episode1/: the takes in it are used."""
+    assign_ids(production)
+    takes = production / "takes"
+    (takes / "episode1").rename(takes / "Episode1")
+    write_wav(takes / "Episode1" / "P001.WAV", 4.0)
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert code == 0 and out.startswith("p001\ttake\t"), err
+    assert not (takes / "episode1").exists()
 
 
 @pytest.mark.parametrize("lang,said", [("vi_VN.UTF-8", "không thấy vấn đề nào"),
