@@ -219,6 +219,15 @@ def load(root: str | os.PathLike | None = None) -> Production:
     root = find_root(root)
     return Production(root=root, settings=read_settings(root / CONFIG_NAME))
 
+    def source_or_built(self, path: Path) -> Path | None:
+        """The folder of recordings (audio_assets/, takes/) or of builds (output/) that
+        *path* is in, if any: a command writing a file there must not replace one."""
+        target = Path(path).resolve()
+        for folder in (self.assets_dir, self.takes_dir, self.output_dir):
+            if target.is_relative_to(folder.resolve()):
+                return folder
+        return None
+
 
 def _key_line(text: str, section: str, key: str | None) -> int | None:
     """The line of ``[section]`` (key None) or of ``key = ...`` in it, however written:

@@ -207,6 +207,40 @@ def test_say_refuses_a_line_with_nothing_to_say_and_skips_emoji(tmp_path):
     assert (tmp_path / "cam.wav").read_bytes() == (tmp_path / "plain.wav").read_bytes()
 
 
+def test_say_never_replaces_a_recording_or_a_built_file(production):
+    """`radio say -o` onto a recording of audio_assets/ or takes/, or onto a built
+    file, is refused before anything is spoken; a new file there is written."""
+    from test_mistakes import assign_ids, write_wav
+
+    assign_ids(production)
+    write_wav(production / "takes" / "episode1" / "p001.wav")
+    (production / "output" / "episode1").mkdir(parents=True)
+    (production / "output" / "episode1" / "episode1.mp3").write_bytes(b"built")
+    for target in ("audio_assets/interviews/vi_du.ogg", "takes/episode1/p001.wav",
+                   "output/episode1/episode1.mp3"):
+        before = (production / target).read_bytes()
+        code, out, err = run(["say", "Xin chào", "-o", target], production)
+        assert code == 2, (target, err)
+        assert f"error: {target} is a recording or a built file of the production: `radio " \
+               "say` never replaces it — write the line under a new name" in err
+        assert (production / target).read_bytes() == before
+    code, out, err = run_radio(["say", "Xin chào", "-o", "audio_assets/interviews/chao.wav"],
+                               production, check_sources=False)   # a new recording: written
+    assert code == 0 and (production / "audio_assets/interviews/chao.wav").stat().st_size > 0
+
+
+def test_say_refuses_an_unknown_voice_as_a_mistake(tmp_path):
+    code, out, err = run(["say", "Xin chào", "--voice", "vn", "-o", "x.wav"], tmp_path)
+    assert code == 2 and not (tmp_path / "x.wav").exists(), err
+    assert err == ("error: --voice vn: espeak-ng has no such voice — use one of vi, "
+                   "vi-vn-x-central, vi-vn-x-south (`radio voices` lists them)\n")
+    code, out, err = run(["say", "Xin chào", "--voice", "vi-vn-x-souht", "-o", "x.wav"],
+                         tmp_path)
+    assert code == 2 and "did you mean 'vi-vn-x-south'?" in err
+    code, out, err = run(["say", "Xin chào", "--voice", "VI", "-o", "x.wav"], tmp_path)
+    assert code == 0, err
+
+
 def test_disc_names_its_folder_inside_the_production(built):
     for _ in range(2):   # made, then unchanged
         code, out, err = run(["disc"], built)
