@@ -289,6 +289,19 @@ def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
     assert "`cd cam-ha-tinh`" in out
 
 
+@pytest.mark.parametrize("console", ["utf-8", "cp1258"])
+def test_normalize_reads_a_windows_text_file_piped_in(tmp_path, console):
+    """`type kichban.txt | radio normalize` on Vietnamese Windows: the file is UTF-8 with
+    Notepad's BOM and CRLF, and the redirected streams are cp1258."""
+    data = "\ufeffHà Tĩnh ngày 15/11\r\n115 hộ\r\n".encode("utf-8")
+    proc = subprocess.run([sys.executable, "-m", "radio.cli", "normalize"], cwd=tmp_path,
+                          input=data, capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": console})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("utf-8").splitlines() == [
+        "Hà Tĩnh ngày mười lăm tháng mười một", "một trăm mười lăm hộ"]
+
+
 def test_normalize_reads_stdin_lines(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "radio.cli", "normalize"], cwd=tmp_path,
                           input="115 hộ\nngày 01/9/2022\n", capture_output=True, text=True)

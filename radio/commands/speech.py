@@ -14,12 +14,14 @@ SAY_FORMATS = (".wav", ".mp3", ".ogg", ".flac")   # what `radio say` writes, by 
 def run_normalize(text: str | None, stdin) -> None:
     from ..speech.normalize import load_lexicon, normalize
 
+    from ..textfold import readable
+
     lexicon = _lexicon_here(load_lexicon)
     if text is not None:
-        click.echo(normalize(text, lexicon))
+        click.echo(normalize(readable(text), lexicon))
         return
-    for line in stdin:
-        click.echo(normalize(line.rstrip("\n"), lexicon))
+    for line in stdin:   # a file saved on Windows: CRLF, and a BOM before its first line
+        click.echo(normalize(readable(line.rstrip("\r\n")), lexicon))
 
 
 def _lexicon_here(load_lexicon):
