@@ -261,8 +261,8 @@ def split_lang_option(argv: list[str]) -> tuple[str | None, list[str], str | Non
             break
         if arg == "--lang" or arg.startswith("--lang="):
             value = arg.partition("=")[2] if "=" in arg else next(items, (None, ""))[1]
-            if value in LANGUAGES:
-                chosen = value
+            if value.strip().lower() in LANGUAGES:   # --lang VI too
+                chosen = value.strip().lower()
             else:
                 bad = value
             continue

@@ -41,7 +41,29 @@ class Option(_LazyHelp, click.Option):
 
 
 class Command(_LazyHelp, click.Command):
-    pass
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, expand_abbreviations(self, ctx, args))
+
+
+def expand_abbreviations(command: click.Command, ctx, args: list[str]) -> list[str]:
+    """*args* with each long option written as the start of exactly one of *command*'s
+    (``--pre broadcast``, ``--al``) written whole, as argparse takes them; a start that
+    two options share is left for click to refuse, with both named."""
+    names = [name for param in command.get_params(ctx) if isinstance(param, click.Option)
+             for name in (*param.opts, *param.secondary_opts) if name.startswith("--")]
+    expanded = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return expanded + args[index:]
+        head, equals, value = arg.partition("=")
+        if ctx.token_normalize_func and head.startswith("--"):   # --PRESET as --preset
+            head = ctx.token_normalize_func(head)
+        if head.startswith("--") and len(head) > 3 and head not in names:
+            starting = [name for name in names if name.startswith(head)]
+            if len(starting) == 1:
+                arg = starting[0] + equals + value
+        expanded.append(arg)
+    return expanded
 
 
 class Group(_LazyHelp, click.Group):

@@ -241,6 +241,16 @@ def test_say_refuses_an_unknown_voice_as_a_mistake(tmp_path):
     assert code == 0, err
 
 
+def test_say_speaker_of_an_episode_named_as_typed(production, tmp_path):
+    code, out, err = run(["say", "Xin chào", "--speaker", "mc2", "--episode", "Episode1.md",
+                          "-o", str(tmp_path / "mc2.wav")], production)
+    assert code == 0, err
+    code, out, err = run(["say", "Xin chào", "--speaker", "MC2", "--episode", "episode1",
+                          "-o", str(tmp_path / "MC2.wav")], production)
+    assert code == 0, err
+    assert (tmp_path / "mc2.wav").read_bytes() == (tmp_path / "MC2.wav").read_bytes()
+
+
 def test_disc_names_its_folder_inside_the_production(built):
     for _ in range(2):   # made, then unchanged
         code, out, err = run(["disc"], built)

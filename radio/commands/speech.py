@@ -50,10 +50,18 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     if speaker:
         from ..config import load
         from ..pipeline.prepare import load_episodes, voice_of
+        from .episode_arg import episode_name
 
         production = load()
-        eps = load_episodes(production, [episode] if episode else None)
+        named = [episode_name(episode, production)] if episode else None
+        eps = load_episodes(production, named)
         owner = next((e for e in eps if speaker in {s.label for s in e.speakers}), None)
+        if owner is None:   # `--speaker mc2` for MC2, when no episode tells them apart
+            labels = {s.label for e in eps for s in e.speakers
+                      if s.label.casefold() == speaker.casefold()}
+            if len(labels) == 1:
+                speaker = labels.pop()
+                owner = next(e for e in eps if speaker in {s.label for s in e.speakers})
         if owner is None:
             raise UserError(_l("no episode declares speaker '{speaker}'", speaker=speaker),
                             hint=_l("name one declared in a script's front matter, e.g. MC1"))
