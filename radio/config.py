@@ -17,7 +17,7 @@ from typing import Any
 
 from .audio.presets import PRESET_NAMES
 from .errors import Problem, UserError, os_reason, raise_if_errors
-from .i18n import LANGUAGES, _l
+from .i18n import LANGUAGES, Message, _l
 from .script.values import closest, unknown
 from .speech.engines import ENGINE_NAMES
 
@@ -191,10 +191,41 @@ class Production:
                                    self.scripts_dir / f"{episode}.md")
 
     def _scripts(self) -> dict[str, Path]:
+        """Every ``*.md`` in scripts/, ``.MD`` too (Windows lists it under ``*.md``)."""
+        return {unicodedata.normalize("NFC", p.stem): p for p in self._script_folder()
+                if p.suffix.lower() == ".md" and p.name.upper() not in ("README.MD", "SOURCES.MD")}
+
+    def _script_folder(self) -> list[Path]:
         if not self.scripts_dir.is_dir():
-            return {}
-        return {unicodedata.normalize("NFC", p.stem): p for p in sorted(self.scripts_dir.glob("*.md"))
-                if p.name.upper() not in ("README.MD", "SOURCES.MD")}
+            return []
+        return sorted(p for p in self.scripts_dir.iterdir() if p.is_file())
+
+    def stray_script_warnings(self) -> list[Problem]:
+        """A warning for each file of scripts/ that looks like a script but is not read."""
+        return [Problem(_l("this file is not read: the episodes are the .md files of "
+                           "scripts/"), self.rel(path), None, todo, "warning")
+                for path, todo in self.stray_scripts()]
+
+    def stray_scripts(self) -> list[tuple[Path, Message]]:
+        """Files of scripts/ that look like a script but are no episode, each with what to
+        do: ``episode2.md.txt`` (Notepad adds ``.txt``, and Windows hides it), a Word
+        document put there to be imported."""
+        found = []
+        episodes = {name.casefold() for name in self._scripts()}
+        for path in self._script_folder():
+            name = unicodedata.normalize("NFC", path.name)
+            lower = name.lower()
+            stem = (name[:-len(".md.txt")] if lower.endswith(".md.txt")
+                    else name.rsplit(".", 1)[0])
+            if stem.casefold() in episodes:
+                continue   # the Word original beside its imported script, an old copy
+            if lower.endswith(".md.txt") or (lower.endswith((".txt", ".markdown"))
+                                             and _starts_a_script(path)):
+                found.append((path, _l("rename it {name}.md (Notepad adds .txt: save with "
+                                       "'All files' as the type)", name=stem)))
+            elif lower.endswith((".docx", ".doc", ".odt", ".rtf")):
+                found.append((path, _l("import it: radio import \"scripts/{name}\"", name=name)))
+        return found
 
     def rel(self, path: Path) -> str:
         """A path as the user should see it: relative to the production root."""
@@ -202,6 +233,15 @@ class Production:
             return str(Path(path).resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+    def source_or_built(self, path: Path) -> Path | None:
+        """The folder of recordings (audio_assets/, takes/) or of builds (output/) that
+        *path* is in, if any: a command writing a file there must not replace one."""
+        target = Path(path).resolve()
+        for folder in (self.assets_dir, self.takes_dir, self.output_dir):
+            if target.is_relative_to(folder.resolve()):
+                return folder
+        return None
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
@@ -215,18 +255,23 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
                     hint=_l("run radio inside a production, or create one with `radio init PATH`"))
 
 
+def _starts_a_script(path: Path) -> bool:
+    """Whether a text file begins as a script does, with its front matter's '---' (a note
+    kept in scripts/ does not)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom):].decode(codec, "ignore").encode()
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---")
+
+
 def load(root: str | os.PathLike | None = None) -> Production:
     root = find_root(root)
     return Production(root=root, settings=read_settings(root / CONFIG_NAME))
-
-    def source_or_built(self, path: Path) -> Path | None:
-        """The folder of recordings (audio_assets/, takes/) or of builds (output/) that
-        *path* is in, if any: a command writing a file there must not replace one."""
-        target = Path(path).resolve()
-        for folder in (self.assets_dir, self.takes_dir, self.output_dir):
-            if target.is_relative_to(folder.resolve()):
-                return folder
-        return None
 
 
 def _key_line(text: str, section: str, key: str | None) -> int | None:

@@ -589,6 +589,38 @@ def test_a_silent_recording_is_warned_about_and_a_short_one_is_not(production):
                    "export it again; for a pause write [dừng: 2s]\n")
 
 
+def test_a_script_saved_with_txt_by_notepad_is_never_left_out_silently(production):
+    """Notepad saves 'episode2.md' as 'episode2.md.txt' (Windows hides the .txt): the
+    episode would be missing from `--all` and the disc without a word."""
+    scripts = production / "scripts"
+    (scripts / "episode2.md").rename(scripts / "episode2.md.txt")
+    (scripts / "ban tin.docx").write_bytes(b"PK\x03\x04")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    assert err == (
+        "warning: scripts/ban tin.docx: this file is not read: the episodes are the .md files "
+        "of scripts/ — import it: radio import \"scripts/ban tin.docx\"\n"
+        "warning: scripts/episode2.md.txt: this file is not read: the episodes are the .md "
+        "files of scripts/ — rename it episode2.md (Notepad adds .txt: save with 'All files' "
+        "as the type)\n")
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 2 and err == (
+        "error: no episode named 'episode2': scripts/episode2.md.txt is not read, the episodes "
+        "are the .md files of scripts/ — rename it episode2.md (Notepad adds .txt: save with "
+        "'All files' as the type)\n")
+    code, out, err = run_radio(["build", "--all"], production)
+    assert code == 0 and "episode2.md.txt: this file is not read" in err
+
+
+def test_a_script_whose_extension_is_in_capitals_is_an_episode(production):
+    scripts = production / "scripts"
+    (scripts / "episode2.md").rename(scripts / "Episode2.MD")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0 and "scripts/Episode2.MD: " in out, err
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 0 and "scripts/Episode2.MD: " in out, err
+
+
 def test_a_takes_folder_named_in_another_case_is_the_episodes(production):
     """Windows opens takes/Episode1/ for takes/episode1/: the takes in it are used."""
     assign_ids(production)
