@@ -326,6 +326,36 @@ def _backslash_in_quotes(text: str, line: int, invalid: bool = False) -> bool:
     return 0 < line <= len(lines) and re.search(f'"[^"]*{escape}', lines[line - 1]) is not None
 
 
+def _toml_mistake(reason: str, text: str, line: int | None):
+    """(message, hint) for the TOML mistakes people make in a text editor, said in the
+    reader's language; None for the others (shown with TOML's own reason)."""
+    lines = text.splitlines()
+    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    if any(q in written for q in "“”‘’"):
+        return (_l("radio.toml is not valid TOML: curly quotes (“ ”) are not quotes for it"),
+                _l('type straight quotes: status = "draft" (Word turns " into “ ” as you type)'))
+    if reason.startswith("Cannot overwrite a value"):
+        key = written.split("=")[0].strip()
+        return (_l("the setting '{key}' is written twice", key=key),
+                _l("keep one of the two lines: each setting is written once in its section"))
+    if declared := re.match(r"Cannot declare \((.*)\) twice", reason):
+        name = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        return (_l("the section [{name}] is written twice", name=name),
+                _l("put all its settings under one [{name}]", name=name))
+    if reason.startswith("Invalid value"):
+        return (_l("the value on this line cannot be read"),
+                _l('write text in double quotes (status = "draft"); numbers, true and false '
+                   "without quotes"))
+    if reason.startswith("Expected '=' after a key"):
+        return (_l("a setting is written as name = value"),
+                _l("put '=' between the name and the value"))
+    if reason.startswith("Expected newline or end of document"):
+        return (_l("something follows the value on this line"),
+                _l("check that each text opens and closes its quotes, and write one setting "
+                   "per line (a comment starts with #)"))
+    return None
+
+
 def read_settings(path: Path) -> Settings:
     display = path.name
     try:
@@ -347,6 +377,8 @@ def read_settings(path: Path) -> Settings:
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         if line and _backslash_in_quotes(text, line, invalid=True):   # "C:\Users\..."
             raise UserError(_BACKSLASH, path=display, line=line, hint=_BACKSLASH_HINT) from None
+        if said := _toml_mistake(msg, text, line):
+            raise UserError(said[0], path=display, line=line, hint=said[1]) from None
         raise UserError(_l("radio.toml is not valid TOML: {reason}", reason=msg), path=display,
                         line=line, hint=_l("check quotes and brackets on that line")) from None
     return settings_from_dict(data, text, display)

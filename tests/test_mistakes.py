@@ -99,6 +99,15 @@ def _toml(old, new):
     return setup
 
 
+def _twice(old, header):
+    """*old* replaced by a second *header*: the mistake is on that second one's line."""
+    def setup(p):
+        replace(p / "radio.toml", old, header)
+        lines = (p / "radio.toml").read_text(encoding="utf-8").splitlines()
+        return "radio.toml", [n for n, text in enumerate(lines, 1) if text == header][1]
+    return setup
+
+
 def _front(old, new, below=0):
     """*new* for *old* in the script's front matter; the problem is *below* lines under
     the first line of *new*."""
@@ -318,6 +327,16 @@ MISTAKES = {
         "[production] date = '2021-11-31' is not a date", 'write it as "2021-11-30"']),
     "radio.toml broken TOML": (_toml('title = "Thử nghiệm"', 'title = "Thử nghiệm'), [
         "radio.toml is not valid TOML", "check quotes and brackets on that line"]),
+    "radio.toml setting written twice": (_toml('engine = "espeak"', 'preset = "web"'), [
+        "the setting 'preset' is written twice", "keep one of the two lines"]),
+    "radio.toml section written twice": (_twice("[disc]", "[build]"), [
+        "the section [build] is written twice", "put all its settings under one [build]"]),
+    "radio.toml text without quotes": (_toml('status = "draft"', "status = draft"), [
+        "the value on this line cannot be read", 'write text in double quotes (status = "draft")']),
+    "radio.toml colon instead of =": (_toml('status = "draft"', 'status: "draft"'), [
+        "a setting is written as name = value", "put '=' between the name and the value"]),
+    "radio.toml in Word's curly quotes": (_toml('status = "draft"', "status = “draft”"), [
+        "curly quotes (“ ”) are not quotes for it", 'type straight quotes: status = "draft"']),
     "radio.toml Windows path in double quotes": (_toml(
         'status = "draft"', 'cover = "C:\\Users\\PTV\\bia.png"\nstatus = "draft"'), [
         "a backslash (\\) inside double quotes starts an escape in TOML",
