@@ -69,6 +69,24 @@ def expand_abbreviations(command: click.Command, ctx, args: list[str]) -> list[s
 class Group(_LazyHelp, click.Group):
     command_class = Command
 
+    def resolve_command(self, ctx, args):
+        """A command also by the start of its name while no other starts so (``radio
+        pub``), and a misspelt one answered with the closest (``radio biuld``)."""
+        if args and not args[0].startswith("-"):
+            typed = args[0].lower()
+            names = self.list_commands(ctx)
+            starting = [name for name in names if name.startswith(typed)]
+            if typed not in names and len(typed) >= 3 and len(starting) == 1:
+                args = [starting[0], *args[1:]]
+            elif typed not in names:
+                import difflib
+
+                near = difflib.get_close_matches(typed, names, n=1, cutoff=0.6)
+                if near:
+                    ctx.fail(_("No such command '{name}' — did you mean '{near}'?",
+                               name=args[0], near=near[0]))
+        return super().resolve_command(ctx, args)
+
 
 def option(*param_decls: str, **kwargs):
     """``click.option`` whose help is translated when shown."""

@@ -137,3 +137,17 @@ def test_commands_and_options_in_capitals_as_typed_on_windows(production):
     code, out, err = run_radio(["BUILD", "episode1", "--PRESET", "WEB"], production)
     assert code == 0, err
     assert (production / "output" / "episode1" / "episode1.web.mp3").exists()
+
+
+def test_a_misspelt_command_is_answered_with_the_closest(production):
+    code, out, err = run_radio(["biuld", "episode1"], production)
+    assert code == 2 and "No such command 'biuld' — did you mean 'build'?" in err, err
+    code, out, err = run_radio(["chek", "--lang", "vi"], production)
+    assert code == 2 and "Không có lệnh 'chek' — có phải là 'check'?" in err, err
+
+
+def test_a_command_may_be_shortened_while_unambiguous(production):
+    code, out, err = run_radio(["che", "-q"], production)
+    assert code == 0 and out == "", err
+    code, out, err = run_radio(["di"], production)   # disc or distribute: not guessed
+    assert code == 2 and "No such command 'di'" in err
