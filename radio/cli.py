@@ -30,7 +30,9 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
+                                          # `radio Build --Preset WEB`, as typed on Windows
+                                          "token_normalize_func": str.lower},
              help=_l("Turn Vietnamese radio scripts into finished programmes and CD images.\n\n"
                      "Run it inside a production (a folder with radio.toml) or any folder "
                      "below it."))
@@ -84,6 +86,9 @@ def build(ctx, episodes, all_, preset, engine, offline, no_cache, jobs, strict):
 
     if not episodes and not all_:
         raise click.UsageError(_("name an episode (e.g. radio build episode1) or use --all"))
+    if episodes and all_:   # which one was meant: every episode, or those named?
+        raise click.UsageError(_("name episodes or use --all, not both (radio build --all "
+                                 "builds every episode)"))
     options = BuildOptions.from_names(preset, engine, offline=offline, use_cache=not no_cache,
                                       jobs=jobs or default_jobs(), strict=strict)
     production = ctx.production()
@@ -395,7 +400,7 @@ def _episodes(production, given) -> list[str]:
     """Episode names, or scripts' paths (scripts/episode1.md), as episode names."""
     from .commands.episode_arg import episode_names
 
-    return episode_names(given, production.scripts_dir)
+    return episode_names(given, production)
 
 
 def default_jobs() -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .audio.presets import PRESET_NAMES
 from .errors import Problem, UserError, os_reason, raise_if_errors
-from .i18n import LANGUAGES, _l
+from .i18n import LANGUAGES, Message, _l
 from .script.values import closest, unknown
 from .speech.engines import ENGINE_NAMES
 
@@ -123,6 +123,8 @@ _CHOICES = {
     ("ducking", "bed_loop"): ("crossfade", "fade"),
     ("disc", "tracks"): ("episode", "chapter"),
 }
+# `[ui] language = ""`: the system's language, as the README and `radio init` say.
+_EMPTY_MEANS_DEFAULT = {("ui", "language", "")}
 _RANGES = {
     ("build", "gtts_timeout_s"): (0.5, 120),
     ("pacing", "paragraph_pause_ms"): (0, 10000),
@@ -189,10 +191,41 @@ class Production:
                                    self.scripts_dir / f"{episode}.md")
 
     def _scripts(self) -> dict[str, Path]:
+        """Every ``*.md`` in scripts/, ``.MD`` too (Windows lists it under ``*.md``)."""
+        return {unicodedata.normalize("NFC", p.stem): p for p in self._script_folder()
+                if p.suffix.lower() == ".md" and p.name.upper() not in ("README.MD", "SOURCES.MD")}
+
+    def _script_folder(self) -> list[Path]:
         if not self.scripts_dir.is_dir():
-            return {}
-        return {unicodedata.normalize("NFC", p.stem): p for p in sorted(self.scripts_dir.glob("*.md"))
-                if p.name.upper() not in ("README.MD", "SOURCES.MD")}
+            return []
+        return sorted(p for p in self.scripts_dir.iterdir() if p.is_file())
+
+    def stray_script_warnings(self) -> list[Problem]:
+        """A warning for each file of scripts/ that looks like a script but is not read."""
+        return [Problem(_l("this file is not read: the episodes are the .md files of "
+                           "scripts/"), self.rel(path), None, todo, "warning")
+                for path, todo in self.stray_scripts()]
+
+    def stray_scripts(self) -> list[tuple[Path, Message]]:
+        """Files of scripts/ that look like a script but are no episode, each with what to
+        do: ``episode2.md.txt`` (Notepad adds ``.txt``, and Windows hides it), a Word
+        document put there to be imported."""
+        found = []
+        episodes = {name.casefold() for name in self._scripts()}
+        for path in self._script_folder():
+            name = unicodedata.normalize("NFC", path.name)
+            lower = name.lower()
+            stem = (name[:-len(".md.txt")] if lower.endswith(".md.txt")
+                    else name.rsplit(".", 1)[0])
+            if stem.casefold() in episodes:
+                continue   # the Word original beside its imported script, an old copy
+            if lower.endswith(".md.txt") or (lower.endswith((".txt", ".markdown"))
+                                             and _starts_a_script(path)):
+                found.append((path, _l("rename it {name}.md (Notepad adds .txt: save with "
+                                       "'All files' as the type)", name=stem)))
+            elif lower.endswith((".docx", ".doc", ".odt", ".rtf")):
+                found.append((path, _l("import it: radio import \"scripts/{name}\"", name=name)))
+        return found
 
     def rel(self, path: Path) -> str:
         """A path as the user should see it: relative to the production root."""
@@ -200,6 +233,15 @@ class Production:
             return str(Path(path).resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+    def source_or_built(self, path: Path) -> Path | None:
+        """The folder of recordings (audio_assets/, takes/) or of builds (output/) that
+        *path* is in, if any: a command writing a file there must not replace one."""
+        target = Path(path).resolve()
+        for folder in (self.assets_dir, self.takes_dir, self.output_dir):
+            if target.is_relative_to(folder.resolve()):
+                return folder
+        return None
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
@@ -211,6 +253,20 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
     raise UserError(_l("no {config} in {folder} or any folder above it",
                        config=CONFIG_NAME, folder=here),
                     hint=_l("run radio inside a production, or create one with `radio init PATH`"))
+
+
+def _starts_a_script(path: Path) -> bool:
+    """Whether a text file begins as a script does, with its front matter's '---' (a note
+    kept in scripts/ does not)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom):].decode(codec, "ignore").encode()
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---")
 
 
 def load(root: str | os.PathLike | None = None) -> Production:
@@ -254,6 +310,52 @@ def _key_line(text: str, section: str, key: str | None) -> int | None:
     return header_line
 
 
+# "C:\Users\..." in double quotes: TOML reads '\U' as an escape (and "anh\bia.png" as
+# a backspace): Windows paths go in single quotes or with '/'.
+_BACKSLASH = _l("a backslash (\\) inside double quotes starts an escape in TOML: a Windows "
+                "path written so is misread")
+_BACKSLASH_HINT = _l("write the path with / (\"D:/anh/bia.png\") or in single quotes "
+                     "('D:\\anh\\bia.png')")
+
+
+def _backslash_in_quotes(text: str, line: int, invalid: bool = False) -> bool:
+    r"""Whether *line* has a backslash inside double quotes (*invalid*: one that starts no
+    escape TOML knows, as in "C:\Users" or "D:\anh")."""
+    lines = text.splitlines()
+    escape = (r'\\(?![btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})' if invalid else r"\\")
+    return 0 < line <= len(lines) and re.search(f'"[^"]*{escape}', lines[line - 1]) is not None
+
+
+def _toml_mistake(reason: str, text: str, line: int | None):
+    """(message, hint) for the TOML mistakes people make in a text editor, said in the
+    reader's language; None for the others (shown with TOML's own reason)."""
+    lines = text.splitlines()
+    written = lines[line - 1] if line and 0 < line <= len(lines) else ""
+    if any(q in written for q in "“”‘’"):
+        return (_l("radio.toml is not valid TOML: curly quotes (“ ”) are not quotes for it"),
+                _l('type straight quotes: status = "draft" (Word turns " into “ ” as you type)'))
+    if reason.startswith("Cannot overwrite a value"):
+        key = written.split("=")[0].strip()
+        return (_l("the setting '{key}' is written twice", key=key),
+                _l("keep one of the two lines: each setting is written once in its section"))
+    if declared := re.match(r"Cannot declare \((.*)\) twice", reason):
+        name = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        return (_l("the section [{name}] is written twice", name=name),
+                _l("put all its settings under one [{name}]", name=name))
+    if reason.startswith("Invalid value"):
+        return (_l("the value on this line cannot be read"),
+                _l('write text in double quotes (status = "draft"); numbers, true and false '
+                   "without quotes"))
+    if reason.startswith("Expected '=' after a key"):
+        return (_l("a setting is written as name = value"),
+                _l("put '=' between the name and the value"))
+    if reason.startswith("Expected newline or end of document"):
+        return (_l("something follows the value on this line"),
+                _l("check that each text opens and closes its quotes, and write one setting "
+                   "per line (a comment starts with #)"))
+    return None
+
+
 def read_settings(path: Path) -> Settings:
     display = path.name
     try:
@@ -273,6 +375,10 @@ def read_settings(path: Path) -> Settings:
         if line is None and match:
             line = int(match.group(1))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if line and _backslash_in_quotes(text, line, invalid=True):   # "C:\Users\..."
+            raise UserError(_BACKSLASH, path=display, line=line, hint=_BACKSLASH_HINT) from None
+        if said := _toml_mistake(msg, text, line):
+            raise UserError(said[0], path=display, line=line, hint=said[1]) from None
         raise UserError(_l("radio.toml is not valid TOML: {reason}", reason=msg), path=display,
                         line=line, hint=_l("check quotes and brackets on that line")) from None
     return settings_from_dict(data, text, display)
@@ -346,10 +452,13 @@ def _section(name: str, values: dict, text: str, display: str, problems: list[Pr
                 section=name, key=key, value=value), display, line))
             continue
         if isinstance(value, str):
-            import unicodedata
+            if any(unicodedata.category(ch) == "Cc" for ch in value) and line and \
+                    _backslash_in_quotes(text, line):   # "anh\bia.png": \b, a backspace
+                problems.append(Problem(_BACKSLASH, display, line, _BACKSLASH_HINT))
+                continue
             value = unicodedata.normalize("NFC", value)
         choices = _CHOICES.get((name, key))
-        if choices and value not in choices:
+        if choices and value not in choices and (name, key, value) not in _EMPTY_MEANS_DEFAULT:
             hint = closest(str(value), [str(c) for c in choices])
             problems.append(Problem(_l("[{section}] {key} = {value!r} is not one of {choices}",
                                        section=name, key=key, value=value,

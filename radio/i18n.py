@@ -261,8 +261,8 @@ def split_lang_option(argv: list[str]) -> tuple[str | None, list[str], str | Non
             break
         if arg == "--lang" or arg.startswith("--lang="):
             value = arg.partition("=")[2] if "=" in arg else next(items, (None, ""))[1]
-            if value in LANGUAGES:
-                chosen = value
+            if value.strip().lower() in LANGUAGES:   # --lang VI too
+                chosen = value.strip().lower()
             else:
                 bad = value
             continue
@@ -292,9 +292,16 @@ def interface(lang: str) -> Iterator[None]:
 
 
 def utf8_streams() -> None:
-    """Write stdout and stderr as UTF-8 whatever the console code page (a redirected
-    stdout on Vietnamese Windows is cp1258, which has no room for every letter)."""
+    """Write stdout and stderr, and read stdin, as UTF-8 whatever the console code page
+    (a redirected stdout on Vietnamese Windows is cp1258, which has no room for every
+    letter, and a piped stdin would be read as cp1258)."""
     for stream in (sys.stdout, sys.stderr):
         if getattr(stream, "encoding", "utf-8").lower().replace("-", "") != "utf8" \
                 and hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    # Text piped in (`type kichban.txt | radio normalize`) is UTF-8 too, with or without
+    # Notepad's BOM; a byte that is not UTF-8 becomes '�' instead of a crash.
+    stdin = sys.stdin
+    if stdin is not None and hasattr(stdin, "reconfigure") and \
+            getattr(stdin, "encoding", "utf-8").lower().replace("-", "") != "utf8":
+        stdin.reconfigure(encoding="utf-8-sig", errors="replace")

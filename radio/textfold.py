@@ -22,6 +22,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def readable(text: str) -> str:
+    """NFC text without the invisible characters that Word and web pages leave in it
+    (zero-width spaces and joiners, word joiners, byte order marks, direction marks,
+    soft hyphens): no voice can say them, and they split words for the speech rules."""
+    return nfc("".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+
+
 def ascii_fold(text: str) -> str:
     """Vietnamese text as plain printable ASCII ("Hà Tĩnh – đất" → "Ha Tinh - dat")."""
     text = "".join(_PUNCTUATION.get(ch, ch) for ch in nfc(text))

@@ -207,6 +207,50 @@ def test_say_refuses_a_line_with_nothing_to_say_and_skips_emoji(tmp_path):
     assert (tmp_path / "cam.wav").read_bytes() == (tmp_path / "plain.wav").read_bytes()
 
 
+def test_say_never_replaces_a_recording_or_a_built_file(production):
+    """`radio say -o` onto a recording of audio_assets/ or takes/, or onto a built
+    file, is refused before anything is spoken; a new file there is written."""
+    from test_mistakes import assign_ids, write_wav
+
+    assign_ids(production)
+    write_wav(production / "takes" / "episode1" / "p001.wav")
+    (production / "output" / "episode1").mkdir(parents=True)
+    (production / "output" / "episode1" / "episode1.mp3").write_bytes(b"built")
+    for target in ("audio_assets/interviews/vi_du.ogg", "takes/episode1/p001.wav",
+                   "output/episode1/episode1.mp3"):
+        before = (production / target).read_bytes()
+        code, out, err = run(["say", "Xin chào", "-o", target], production)
+        assert code == 2, (target, err)
+        assert f"error: {target} is a recording or a built file of the production: `radio " \
+               "say` never replaces it — write the line under a new name" in err
+        assert (production / target).read_bytes() == before
+    code, out, err = run_radio(["say", "Xin chào", "-o", "audio_assets/interviews/chao.wav"],
+                               production, check_sources=False)   # a new recording: written
+    assert code == 0 and (production / "audio_assets/interviews/chao.wav").stat().st_size > 0
+
+
+def test_say_refuses_an_unknown_voice_as_a_mistake(tmp_path):
+    code, out, err = run(["say", "Xin chào", "--voice", "vn", "-o", "x.wav"], tmp_path)
+    assert code == 2 and not (tmp_path / "x.wav").exists(), err
+    assert err == ("error: --voice vn: espeak-ng has no such voice — use one of vi, "
+                   "vi-vn-x-central, vi-vn-x-south (`radio voices` lists them)\n")
+    code, out, err = run(["say", "Xin chào", "--voice", "vi-vn-x-souht", "-o", "x.wav"],
+                         tmp_path)
+    assert code == 2 and "did you mean 'vi-vn-x-south'?" in err
+    code, out, err = run(["say", "Xin chào", "--voice", "VI", "-o", "x.wav"], tmp_path)
+    assert code == 0, err
+
+
+def test_say_speaker_of_an_episode_named_as_typed(production, tmp_path):
+    code, out, err = run(["say", "Xin chào", "--speaker", "mc2", "--episode", "Episode1.md",
+                          "-o", str(tmp_path / "mc2.wav")], production)
+    assert code == 0, err
+    code, out, err = run(["say", "Xin chào", "--speaker", "MC2", "--episode", "episode1",
+                          "-o", str(tmp_path / "MC2.wav")], production)
+    assert code == 0, err
+    assert (tmp_path / "mc2.wav").read_bytes() == (tmp_path / "MC2.wav").read_bytes()
+
+
 def test_disc_names_its_folder_inside_the_production(built):
     for _ in range(2):   # made, then unchanged
         code, out, err = run(["disc"], built)
@@ -253,6 +297,19 @@ def test_init_quotes_a_folder_with_spaces_in_its_hint(tmp_path):
     code, out, err = run(["init", "cam-ha-tinh"], tmp_path)
     assert code == 0, err
     assert "`cd cam-ha-tinh`" in out
+
+
+@pytest.mark.parametrize("console", ["utf-8", "cp1258"])
+def test_normalize_reads_a_windows_text_file_piped_in(tmp_path, console):
+    """`type kichban.txt | radio normalize` on Vietnamese Windows: the file is UTF-8 with
+    Notepad's BOM and CRLF, and the redirected streams are cp1258."""
+    data = "\ufeffHà Tĩnh ngày 15/11\r\n115 hộ\r\n".encode("utf-8")
+    proc = subprocess.run([sys.executable, "-m", "radio.cli", "normalize"], cwd=tmp_path,
+                          input=data, capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": console})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("utf-8").splitlines() == [
+        "Hà Tĩnh ngày mười lăm tháng mười một", "một trăm mười lăm hộ"]
 
 
 def test_normalize_reads_stdin_lines(tmp_path):

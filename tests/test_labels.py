@@ -33,9 +33,20 @@ def problems(body: str) -> list[str]:
     ("mc2: Quý vị thân mến.", "MC2"),      # another case
     ("Mc1:Quý vị thân mến.", "MC1"),
     ("MC1:\tQuý vị thân mến.", "MC1"),
+    ("**MC2:** Quý vị thân mến.", "MC2"),  # in Markdown bold, as Word writers set it
+    ("**MC2**: Quý vị thân mến.", "MC2"),
+    ("*mc1:* Quý vị thân mến.", "MC1"),
+    ("__MC2:__Quý vị thân mến.", "MC2"),
 ])
 def test_unambiguous_labels_are_taken_and_not_read(written, speaker):
     assert paragraphs(written + "\n") == [(speaker, "Quý vị thân mến.", True)]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u200e"])
+def test_an_invisible_character_pasted_before_a_label_does_not_hide_it(invisible):
+    """A zero-width space from a web page before 'MC2:' would make MC1 read 'em xi hai'."""
+    assert paragraphs(f"MC1: Xin chào.\n\n{invisible}MC2: Chào{invisible} anh.\n") == [
+        ("MC1", "Xin chào.", True), ("MC2", "Chào anh.", True)]
 
 
 def test_a_label_alone_on_its_line_labels_the_lines_below():
@@ -62,6 +73,7 @@ def test_labels_written_another_way_are_refused_with_the_label_meant(written, me
     "Lan. Hôm nay trời đẹp.", "Lúc 10:30 sáng nay, tỉnh họp.", "Ghi chú: cam ngon.",
     "A Lưới là một huyện miền núi.", "Note: cam.", "https://hatinh.gov.vn là trang tin.",
     "MC là người dẫn chương trình.", "Kinh phí: 35.500.000 đồng.",
+    "**Chú ý**: cam ngon.", "**Cam** Hà Tĩnh: ngọt.", "*Lan*: hôm nay trời đẹp.",
 ])
 def test_prose_that_merely_resembles_a_label_is_narration(prose):
     assert paragraphs(f"MC1: Xin chào.\n\n{prose}\n")[1] == ("MC1", prose, False)

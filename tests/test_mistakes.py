@@ -99,6 +99,15 @@ def _toml(old, new):
     return setup
 
 
+def _twice(old, header):
+    """*old* replaced by a second *header*: the mistake is on that second one's line."""
+    def setup(p):
+        replace(p / "radio.toml", old, header)
+        lines = (p / "radio.toml").read_text(encoding="utf-8").splitlines()
+        return "radio.toml", [n for n, text in enumerate(lines, 1) if text == header][1]
+    return setup
+
+
 def _front(old, new, below=0):
     """*new* for *old* in the script's front matter; the problem is *below* lines under
     the first line of *new*."""
@@ -146,6 +155,25 @@ def _asset(maker, cue_path):
         maker(p / "audio_assets")
         return SCRIPT, append(_script(p), f"[băng: {cue_path}]")
     return setup
+
+
+def _silent_wav(seconds: float) -> bytes:
+    """A WAV of digital silence (a recorder left on a muted microphone)."""
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(b"\0\0" * int(seconds * 48000))
+    return buffer.getvalue()
+
+
+def _case_twins(assets):
+    write_wav(assets / "interviews" / "Ba_Huong.wav")
+    write_wav(assets / "interviews" / "ba_huong.wav")
 
 
 def _truncated(assets):
@@ -239,6 +267,9 @@ MISTAKES = {
         "speaker 'mc3' is not declared in the front matter", "did you mean 'MC2'?"]),
     "misspelt label on a line inside a paragraph": (_inside("MC1: Xin chào.", "MC 2: Chào anh."), [
         "'MC 2:' is not how a speaker label is written", "did you mean 'MC2:'?"]),
+    "cue inside a paragraph": (_cue("MC1: Cảm ơn quý vị đã lắng nghe. [dừng: 1s]"), [
+        "the cue [dừng: 1s] is inside a paragraph: it would be read aloud",
+        "put it on a line of its own"]),
     "first paragraph without a label": (_front("MC1: Kính thưa quý vị!", "Kính thưa quý vị!"), [
         "this paragraph has no speaker label, and no paragraph before it has one",
         "start it with 'MC1: '"]),
@@ -247,6 +278,13 @@ MISTAKES = {
         "add a line '---' before line 7, where the front matter ends"]),
     "bad YAML": (_front("number: 1", "number: [1"), ["front matter is not valid YAML",
                                                    "check the indentation and the quotes"]),
+    "front matter indented with a tab": (_front("  MC2: {name", "\tMC2: {name"), [
+        "this line of the front matter is indented with a tab",
+        "indent it with spaces (two, as the lines around it)"]),
+    "front matter in Word's curly quotes": (_front('title: "Cam Hà Tĩnh – thử nghiệm"',
+                                                   "title: “Cam Hà Tĩnh: thử nghiệm”"), [
+        "front matter is not valid YAML: curly quotes (“ ”) are not quotes for it",
+        'type straight quotes: title: "…"']),
     "impossible date in YAML": (_front("number: 1", "subtitle: 2021-02-30\nnumber: 1"), [
         "date that is not in the calendar: 2021-02-30", 'write it as "2021-11-30"']),
     "impossible date after a good one": (_front("number: 1", "date: 2021-11-30\nnumber: 1\n"
@@ -289,6 +327,23 @@ MISTAKES = {
         "[production] date = '2021-11-31' is not a date", 'write it as "2021-11-30"']),
     "radio.toml broken TOML": (_toml('title = "Thử nghiệm"', 'title = "Thử nghiệm'), [
         "radio.toml is not valid TOML", "check quotes and brackets on that line"]),
+    "radio.toml setting written twice": (_toml('engine = "espeak"', 'preset = "web"'), [
+        "the setting 'preset' is written twice", "keep one of the two lines"]),
+    "radio.toml section written twice": (_twice("[disc]", "[build]"), [
+        "the section [build] is written twice", "put all its settings under one [build]"]),
+    "radio.toml text without quotes": (_toml('status = "draft"', "status = draft"), [
+        "the value on this line cannot be read", 'write text in double quotes (status = "draft")']),
+    "radio.toml colon instead of =": (_toml('status = "draft"', 'status: "draft"'), [
+        "a setting is written as name = value", "put '=' between the name and the value"]),
+    "radio.toml in Word's curly quotes": (_toml('status = "draft"', "status = “draft”"), [
+        "curly quotes (“ ”) are not quotes for it", 'type straight quotes: status = "draft"']),
+    "radio.toml Windows path in double quotes": (_toml(
+        'status = "draft"', 'cover = "C:\\Users\\PTV\\bia.png"\nstatus = "draft"'), [
+        "a backslash (\\) inside double quotes starts an escape in TOML",
+        "write the path with / (\"D:/anh/bia.png\") or in single quotes ('D:\\anh\\bia.png')"]),
+    "radio.toml Windows path that TOML reads as escapes": (_toml(
+        'status = "draft"', 'cover = "anh\\bia.png"\nstatus = "draft"'), [
+        "a backslash (\\) inside double quotes starts an escape in TOML"]),
     "cue level out of range": (_cue("[băng: interviews/vi_du.ogg | mức=+40dB]"), [
         "40 dB is out of range (use -60 to +24)"]),
     "fade written in milliseconds without ms": (_cue("[nhạc nền: music/bed.ogg | vào=1500]"), [
@@ -316,6 +371,8 @@ MISTAKES = {
         "rong.ogg is empty (0 bytes)", "copy or export the recording again"]),
     "empty take": (_take("p001.wav", lambda path: path.write_bytes(b"")), [
         "the take p001.wav is empty (0 bytes)", "record or export it again"]),
+    "silent take": (_take("p001.wav", lambda path: path.write_bytes(_silent_wav(3.0))), [
+        "the take p001.wav is silent or shorter than 0.1 s", "record it again"]),
     "undecodable take": (_take("P001.WAV", lambda path: path.write_bytes(
         b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(3000))), [
         "cannot decode the take P001.WAV", "export the recording again"]),
@@ -327,6 +384,13 @@ MISTAKES = {
                    for form in ("NFC", "NFD")], "interviews/phỏng vấn.wav"), [
         "two files in audio_assets/interviews/ are named 'phỏng vấn.wav': they differ only in "
         "how their accents are stored (NFC and NFD)", "delete or rename it"]),
+    "two recordings whose names differ only by letter case": (_asset(
+        _case_twins, "interviews/BA_HUONG.wav"), [
+        "audio_assets/interviews/ holds Ba_Huong.wav, ba_huong.wav: which one 'BA_HUONG.wav' "
+        "means cannot be told (their names differ only in letter case)",
+        "write the name exactly as the file is named"]),
+    "recording named in another case, and misspelt": (_cue("[băng: INTERVIEWS/Vi_Du.oga]"), [
+        "audio_assets/INTERVIEWS/Vi_Du.oga does not exist", "did you mean 'interviews/vi_du.ogg'?"]),
     "recording that is a folder": (_cue("[băng: interviews]"), [
         "'interviews' is a folder, not a recording", "name a file inside it"]),
     "path leaving audio_assets by ..": (_cue("[băng: interviews/../../radio.toml]"), [
@@ -513,6 +577,89 @@ def test_a_recording_named_in_either_normalization_is_found(production, form):
     assert code == 0, err
     code, out, err = run_radio(["build", "episode1"], production)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("written", ["Phỏng Vấn/BÀ HƯỜNG.WAV", "phỏng vấn/bà hường.wav"])
+def test_a_recording_named_in_another_letter_case_is_found(production, written):
+    """Windows opens 'BÀ HƯỜNG.WAV' for 'Bà Hường.wav': a script written there names its
+    recordings in any case, and builds the same on Linux."""
+    folder = production / "audio_assets" / unicodedata.normalize("NFD", "Phỏng vấn")
+    folder.mkdir()
+    write_wav(folder / "Bà Hường.wav")
+    append(production / SCRIPT, f"[băng: {written}]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    code, out, err = run_radio(["build", "episode1"], production)
+    assert code == 0, err
+
+
+def test_a_silent_recording_is_warned_about_and_a_short_one_is_not(production):
+    from radio.audio.encode import write_audio
+
+    interviews = production / "audio_assets" / "interviews"
+    write_audio(interviews / "im_lang.wav", np.zeros((3 * 44100, 2), dtype=np.float32))
+    write_wav(interviews / "ngan.wav", 0.05)   # too short to be measured, still heard
+    line = append(production / SCRIPT, "[băng: interviews/im_lang.wav]\n"
+                                       "[băng: interviews/ngan.wav]")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    assert err == (f"warning: {SCRIPT}:{line}: audio_assets/interviews/im_lang.wav is silent: "
+                   "3.0 s with nothing to hear — check that it is the right recording, and "
+                   "export it again; for a pause write [dừng: 2s]\n")
+
+
+def test_a_script_saved_with_txt_by_notepad_is_never_left_out_silently(production):
+    """Notepad saves 'episode2.md' as 'episode2.md.txt' (Windows hides the .txt): the
+    episode would be missing from `--all` and the disc without a word."""
+    scripts = production / "scripts"
+    (scripts / "episode2.md").rename(scripts / "episode2.md.txt")
+    (scripts / "ban tin.docx").write_bytes(b"PK\x03\x04")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0, err
+    assert err == (
+        "warning: scripts/ban tin.docx: this file is not read: the episodes are the .md files "
+        "of scripts/ — import it: radio import \"scripts/ban tin.docx\"\n"
+        "warning: scripts/episode2.md.txt: this file is not read: the episodes are the .md "
+        "files of scripts/ — rename it episode2.md (Notepad adds .txt: save with 'All files' "
+        "as the type)\n")
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 2 and err == (
+        "error: no episode named 'episode2': scripts/episode2.md.txt is not read, the episodes "
+        "are the .md files of scripts/ — rename it episode2.md (Notepad adds .txt: save with "
+        "'All files' as the type)\n")
+    code, out, err = run_radio(["build", "--all"], production)
+    assert code == 0 and "episode2.md.txt: this file is not read" in err
+
+
+def test_a_script_whose_extension_is_in_capitals_is_an_episode(production):
+    scripts = production / "scripts"
+    (scripts / "episode2.md").rename(scripts / "Episode2.MD")
+    code, out, err = run_radio(["check"], production)
+    assert code == 0 and "scripts/Episode2.MD: " in out, err
+    code, out, err = run_radio(["check", "episode2"], production)
+    assert code == 0 and "scripts/Episode2.MD: " in out, err
+
+
+def test_a_takes_folder_named_in_another_case_is_the_episodes(production):
+    """Windows opens takes/Episode1/ for takes/episode1/: the takes in it are used."""
+    assign_ids(production)
+    takes = production / "takes"
+    (takes / "episode1").rename(takes / "Episode1")
+    write_wav(takes / "Episode1" / "P001.WAV", 4.0)
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert code == 0 and out.startswith("p001\ttake\t"), err
+    assert not (takes / "episode1").exists()
+
+
+@pytest.mark.parametrize("lang,said", [("vi_VN.UTF-8", "không thấy vấn đề nào"),
+                                       ("en_US.UTF-8", "no problems found")])
+def test_an_empty_interface_language_is_the_systems(production, lang, said):
+    """`[ui] language = ""` is documented as "the system's language"."""
+    with open(production / "radio.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[ui]\nlanguage = ""\n')
+    code, out, err = run_radio(["check"], production, env={"LANG": lang, "LC_ALL": "",
+                                                           "LANGUAGE": ""})
+    assert code == 0 and said in out, err
 
 
 def test_one_episode_too_long_for_a_cd_is_named(production):

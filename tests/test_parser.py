@@ -53,6 +53,37 @@ def test_english_keywords_are_the_same_cues():
     assert ep.items[5].path is None
 
 
+def test_a_cue_in_markdown_bold_or_italics_is_the_cue():
+    ep = parse("MC1: Xin chào.\n\n**[dừng: 1s]**\n*[băng: c.ogg | tên=Ông A]*\n"
+               "__[nhạc nền: tắt]__\nMC2: Chào anh.\n")
+    assert [type(i) for i in ep.items] == [Paragraph, Pause, Clip, Bed, Paragraph]
+    assert ep.items[2].path == "c.ogg" and ep.items[4].text == "Chào anh."
+
+
+@pytest.mark.parametrize("line", ["MC2: Cảm ơn quý vị. [dừng: 1s]",
+                                  "MC2: [Nhac hieu | chờ=có] Cảm ơn quý vị.",
+                                  "Cảm ơn quý vị [băng: c.ogg] đã nghe."])
+def test_a_cue_inside_a_paragraph_is_refused_not_read(line):
+    cue = line[line.index("["):line.index("]") + 1]
+    assert errors(f"MC1: Xin chào.\n\n{line}\n") == [
+        f"scripts/episode1.md:10: the cue {cue} is inside a paragraph: it would be read aloud "
+        "— put it on a line of its own, before or after the paragraph"]
+
+
+@pytest.mark.parametrize("prose", ["Theo ông A [sic], cam ngon.", "Xem [1] và [trang 5].",
+                                   "Cam [ngọt] lắm."])
+def test_brackets_in_narration_that_name_no_cue_are_words(prose):
+    assert parse(f"MC1: {prose}\n").items[0].text == prose
+
+
+@pytest.mark.parametrize("written", ["#Kết thúc", "##Phần 2"])
+def test_a_heading_without_its_space_is_refused_not_read(written):
+    marks, title = written.rstrip("Kếtthúc Phần2"), written.lstrip("#")
+    assert errors(f"MC1: Xin chào.\n\n{written}\nMC2: Chào anh.\n") == [
+        f"scripts/episode1.md:10: '{written}' would be read aloud: a heading needs a space "
+        f"after '#' — did you mean '{marks} {title}'?"]
+
+
 def test_unknown_cue_suggests_the_vietnamese_keyword():
     assert errors("MC1: a\n\n[nhac hieu: x.ogg]\n") == [
         "scripts/episode1.md:10: unknown cue 'nhac hieu' — did you mean 'nhạc hiệu'?"]

@@ -1,7 +1,8 @@
 """The global flags (-q, -v, --debug) are accepted after the subcommand too.
 
 ``radio build --all -q`` means what ``radio -q build --all`` means: before ``--``,
-every global flag is moved in front of the subcommand, where click expects it.
+every global flag is moved in front of the subcommand, where click expects it
+(``-qv`` too, short flags run together as click takes them there).
 """
 from __future__ import annotations
 
@@ -15,5 +16,15 @@ def hoist_global_flags(argv: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(argv[index:])
             break
-        (flags if arg in GLOBAL_FLAGS else rest).append(arg)
+        if is_global(arg):
+            flags.append(arg.lower())
+        else:
+            rest.append(arg)
     return flags + rest
+
+
+def is_global(arg: str) -> bool:
+    """A global flag, or short ones run together (``-qv``, ``-vq``)."""
+    arg = arg.lower()   # -Q, --DEBUG: click takes options in any case (radio.cli)
+    return arg in GLOBAL_FLAGS or (len(arg) > 2 and arg[0] == "-" and arg[1] != "-"
+                                   and set(arg[1:]) <= {"q", "v"})

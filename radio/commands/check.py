@@ -19,6 +19,8 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     from .capacity import refuse_an_episode_too_long
     from .takes import check_takes
 
+    for stray in production.stray_script_warnings() if names is None else ():
+        log.warn(str(stray))   # episode2.md.txt: a whole episode would be left out
     results = check(production, names, load_lexicon(production))
     total = 0.0
     placeholders = 0

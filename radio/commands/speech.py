@@ -14,12 +14,14 @@ SAY_FORMATS = (".wav", ".mp3", ".ogg", ".flac")   # what `radio say` writes, by 
 def run_normalize(text: str | None, stdin) -> None:
     from ..speech.normalize import load_lexicon, normalize
 
+    from ..textfold import readable
+
     lexicon = _lexicon_here(load_lexicon)
     if text is not None:
-        click.echo(normalize(text, lexicon))
+        click.echo(normalize(readable(text), lexicon))
         return
-    for line in stdin:
-        click.echo(normalize(line.rstrip("\n"), lexicon))
+    for line in stdin:   # a file saved on Windows: CRLF, and a BOM before its first line
+        click.echo(normalize(readable(line.rstrip("\r\n")), lexicon))
 
 
 def _lexicon_here(load_lexicon):
@@ -42,14 +44,24 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
     from ..speech.sayable import has_words, strip_unsayable, unsayable
     from ..speech.voice import Synthesizer, Voice
 
+    _refuse_replacing_a_source(output)
+    voice = _known_voice(voice)
     base = Voice()
     if speaker:
         from ..config import load
         from ..pipeline.prepare import load_episodes, voice_of
+        from .episode_arg import episode_name
 
         production = load()
-        eps = load_episodes(production, [episode] if episode else None)
+        named = [episode_name(episode, production)] if episode else None
+        eps = load_episodes(production, named)
         owner = next((e for e in eps if speaker in {s.label for s in e.speakers}), None)
+        if owner is None:   # `--speaker mc2` for MC2, when no episode tells them apart
+            labels = {s.label for e in eps for s in e.speakers
+                      if s.label.casefold() == speaker.casefold()}
+            if len(labels) == 1:
+                speaker = labels.pop()
+                owner = next(e for e in eps if speaker in {s.label for s in e.speakers})
         if owner is None:
             raise UserError(_l("no episode declares speaker '{speaker}'", speaker=speaker),
                             hint=_l("name one declared in a script's front matter, e.g. MC1"))
@@ -89,6 +101,38 @@ def run_say(text, output: Path, speaker, episode, voice, engine, pitch, rate, lo
         write_audio(output, to_rate(pcm.astype(np.float32) / 32768.0, speech.rate))
     log.info(_("wrote {output} ({seconds:.1f} s, {engine})", output=output,
                seconds=len(speech.samples) / speech.rate, engine=speech.engine))
+
+
+def _known_voice(voice: str | None) -> str | None:
+    """``--voice`` as espeak-ng names it (``VI`` is ``vi``), refused before anything is
+    spoken when it names no voice."""
+    from ..script.values import closest
+    from ..speech.espeak import VOICES
+
+    if voice is None or voice in VOICES:
+        return voice
+    if voice.lower() in VOICES:
+        return voice.lower()
+    near = closest(voice, list(VOICES))
+    raise UserError(_l("--voice {voice}: espeak-ng has no such voice", voice=voice),
+                    hint=_l("did you mean '{name}'?", name=near) if near else
+                    _l("use one of {choices} (`radio voices` lists them)",
+                       choices=", ".join(VOICES)))
+
+
+def _refuse_replacing_a_source(output: Path) -> None:
+    """`radio say -o` inside a production never replaces a recording (audio_assets/,
+    takes/) or a built file (output/): a new file there is fine (an announcement)."""
+    from ..config import Production, Settings, find_root
+
+    try:   # the folders only: a radio.toml with a mistake does not stop `radio say`
+        production = Production(find_root(), Settings())
+    except UserError:
+        return   # not in a production: any file the user names
+    if production.source_or_built(output) and output.exists():
+        raise UserError(_l("{path} is a recording or a built file of the production: `radio "
+                           "say` never replaces it", path=production.rel(output)),
+                        hint=_l("write the line under a new name, e.g. -o chao.wav"))
 
 
 def run_voices(log: Log, all_variants: bool = False) -> None:

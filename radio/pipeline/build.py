@@ -59,6 +59,9 @@ def build(production: Production, names: list[str] | None, options: BuildOptions
     speech.  *on_wait* is called once when another build holds the lock.
     """
     episodes = load_episodes(production, names)
+    if names is None:   # every episode: say which files of scripts/ are none
+        for stray in production.stray_script_warnings():
+            log.warn(str(stray))
     lock = BuildLock(production.state_dir / "lock")
     lock.acquire(on_wait=on_wait or (lambda: log.info(_("waiting for another build of this "
                                                         "production..."))))

@@ -15,7 +15,7 @@ from ..i18n import _l
 from ..script.model import Bed, Clip, Episode, Jingle, Paragraph, Pending
 from ..speech.sayable import unsayable
 from ..speech.voice import estimated_speech_ms
-from .plan import Rendered, plan
+from .plan import SILENT_LUFS, Rendered, plan
 from .prepare import load_episodes
 from .sources import AssetError, Source, SourceStore, render_asset, resolve_asset
 
@@ -78,6 +78,8 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
                 source = render_asset(store, path, getattr(item, "from_ms", 0),
                                       getattr(item, "to_ms", None))
                 rendered.append(Rendered(source))
+                if source.loudness_lufs <= SILENT_LUFS and _silent(source):
+                    result.warnings.append(_silent_warning(episode, item, source))
             except AssetError as exc:
                 problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
                 rendered.append(Rendered(_estimate_source(1000, "missing")))
@@ -89,6 +91,24 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     timeline = plan(episode, rendered, production.settings.pacing, production.settings.ducking)
     result.duration_s = timeline.frames / 44100
     return result
+
+
+def _silent(source: Source) -> bool:
+    """No sample above -80 dBFS (a clip too short to be measured can still be heard)."""
+    import numpy as np
+
+    if not source.frames:
+        return True
+    samples = np.memmap(source.path, dtype="<f4", mode="r")
+    return float(np.abs(samples).max()) < 1e-4
+
+
+def _silent_warning(episode: Episode, item, source: Source) -> Problem:
+    """A recording with nothing to hear (an export of an empty track, a muted file)."""
+    return Problem(_l("audio_assets/{path} is silent: {seconds:.1f} s with nothing to hear",
+                      path=item.path, seconds=source.duration_ms / 1000), episode.path,
+                   item.line, _l("check that it is the right recording, and export it again; "
+                                 "for a pause write [dừng: 2s]"), "warning")
 
 
 def pending_warning(production: Production, episode: Episode, item: Pending) -> Problem:

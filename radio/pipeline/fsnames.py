@@ -6,6 +6,10 @@ Linux and Windows these are different names that print alike, so a cue naming
 ``music/nhạc nền.ogg`` would find nothing.  ``find_nfc`` matches every part of a
 path by its NFC form; two files in one folder whose names differ only by their
 normalization are refused (which one is meant cannot be known).
+
+Letter case too: a script written on Windows, where ``Nhac_Nen.MP3`` opens
+``nhac_nen.mp3``, names its recordings in any case.  A part that matches no entry
+exactly matches the one entry equal to it but for case (two such entries are refused).
 """
 from __future__ import annotations
 
@@ -22,6 +26,16 @@ class NameTwins(Exception):
         self.folder = folder
         self.name = name
         self.forms = forms      # "NFC", "NFD" or "mixed" for each entry
+
+
+class CaseTwins(Exception):
+    """Two entries of one folder that differ from the name asked only by letter case."""
+
+    def __init__(self, folder: Path, name: str, names: list[str]):
+        super().__init__(name)
+        self.folder = folder
+        self.name = name
+        self.names = names
 
 
 def nfc(text: str) -> str:
@@ -53,6 +67,10 @@ def find_nfc(root: Path, relative: str) -> Path | None:
         matches = [name for name in names if nfc(name) == want]
         if len(matches) > 1:
             raise NameTwins(current, want, sorted(form_of(name) for name in matches))
+        if not matches:   # another letter case: what Windows would find
+            matches = sorted(name for name in names if nfc(name).casefold() == want.casefold())
+            if len(matches) > 1:
+                raise CaseTwins(current, want, matches)
         if not matches:
             return None
         current = current / matches[0]

@@ -27,6 +27,12 @@ def load_episodes(production: Production, names: list[str] | None = None) -> lis
     if names:
         unknown = [n for n in names if n not in known]
         if unknown:
+            stray = [(path, todo) for path, todo in production.stray_scripts()
+                     if path.name.casefold().startswith(unknown[0].casefold() + ".")]
+            if stray:   # scripts/episode2.md.txt, as Notepad saved it
+                raise UserError(_l("no episode named '{name}': {path} is not read, the episodes "
+                                   "are the .md files of scripts/", name=unknown[0],
+                                   path=production.rel(stray[0][0])), hint=stray[0][1])
             raise UserError(_l("no episode named '{name}'", name=unknown[0]),
                             hint=_l("episodes here: {names}", names=", ".join(known)) if known
                             else _l("there are no episodes here yet: add scripts/*.md"))

@@ -145,7 +145,7 @@ class AssetError(Exception):
 
 def resolve_asset(assets_dir: Path, relative: str) -> Path:
     """The file a cue names, refusing anything outside audio_assets/ (symlinks too)."""
-    from .fsnames import NameTwins, find_nfc
+    from .fsnames import CaseTwins, NameTwins, find_nfc
 
     try:
         root = assets_dir.resolve()
@@ -159,6 +159,13 @@ def resolve_asset(assets_dir: Path, relative: str) -> Path:
                             first=twins.forms[0], second=twins.forms[1]),
                          _l("keep one of them (the other was probably copied from a Mac): "
                             "delete or rename it")) from None
+    except CaseTwins as twins:
+        raise AssetError(_l("{folder} holds {names}: which one '{name}' means cannot be told "
+                            "(their names differ only in letter case)",
+                            folder=_shown(assets_dir, twins.folder), name=twins.name,
+                            names=", ".join(twins.names)),
+                         _l("write the name exactly as the file is named, or delete or rename "
+                            "one of them")) from None
     except (OSError, RuntimeError, ValueError) as exc:   # loops, names too long, NUL bytes
         raise AssetError(_l("'{path}' cannot be opened: {reason}", path=relative,
                             reason=getattr(exc, "strerror", None) or exc),
@@ -187,9 +194,10 @@ def _shown(assets_dir: Path, folder: Path) -> str:
 def _nearby(assets_dir: Path, relative: str) -> str | None:
     import difflib
 
-    names = [str(p.relative_to(assets_dir)) for p in assets_dir.rglob("*") if p.is_file()]
-    match = difflib.get_close_matches(relative, names, n=1, cutoff=0.6)
-    return match[0] if match else None
+    names = {str(p.relative_to(assets_dir)).casefold(): str(p.relative_to(assets_dir))
+             for p in assets_dir.rglob("*") if p.is_file()}
+    match = difflib.get_close_matches(relative.casefold(), list(names), n=1, cutoff=0.6)
+    return names[match[0]] if match else None
 
 
 def render_asset(store: SourceStore, path: Path, start_ms: int = 0,

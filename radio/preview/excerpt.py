@@ -108,9 +108,8 @@ def refuse_sources(production: Production, output: Path) -> None:
     """An excerpt is a new file: it never replaces a recording (audio_assets/, takes/) or a
     file of a build (output/), and nothing new goes into takes/, where it would be a take."""
     target = output.resolve()
-    folders = (production.assets_dir, production.takes_dir, production.output_dir)
-    inside = [f for f in folders if target.is_relative_to(f.resolve())]
-    if inside and (target.exists() or inside[0] == production.takes_dir):
+    folder = production.source_or_built(target)
+    if folder and (target.exists() or folder == production.takes_dir):
         raise UserError(_l("{path} is a recording or a built file of the production: an excerpt "
                            "never replaces it", path=production.rel(target)),
                         hint=_l("write the excerpt under another name, e.g. -o excerpt.wav"))

@@ -30,7 +30,30 @@ ALLOWED = {
 # A cue awaiting its recording (chờ=có) takes these besides its own options.
 PENDING_OPTIONS = {"pending", "length", "label"}
 PENDING_MS = 3000
+_FOLDED_KEYWORDS = {fold(k) for k in KEYWORDS}
 OFF_WORDS = ("tắt", "off", "dừng", "stop")
+
+
+# A cue set in Markdown bold or italics (`**[băng: x.ogg]**`) is still the cue.
+EMPHASIZED_CUE = re.compile(r"^(?P<mark>\*{1,3}|_{1,3})\s*(?P<cue>\[[^\[\]]*\])\s*(?P=mark)$")
+# Square brackets inside a line of narration.
+BRACKETS = re.compile(r"\[(?P<body>[^\[\]]*)\]")
+
+
+def cue_line(line: str):
+    """The match of *line* as a cue line (its ``body`` group), or None."""
+    emphasized = EMPHASIZED_CUE.match(line)
+    return CUE_LINE.match(emphasized.group("cue") if emphasized else line)
+
+
+def cue_inside(text: str) -> str | None:
+    """A cue written inside a line of narration (``… lắng nghe. [dừng: 1s]``), which
+    would be read aloud: the bracketed text whose first word is a cue keyword."""
+    for match in BRACKETS.finditer(text):
+        head = re.split(r"[:|]", match.group("body"), maxsplit=1)[0]
+        if fold(" ".join(head.split())) in _FOLDED_KEYWORDS:
+            return match.group(0)
+    return None
 
 
 def parse_cue(body: str, line: int, path: str, problems: list[Problem]):

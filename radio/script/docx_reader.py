@@ -9,7 +9,6 @@ The run's XML is read directly, because python-docx's ``Run.text`` drops
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..i18n import _l
+from ..textfold import readable
 from .docx_fonts import W, FontResolver
 from .legacy import decode_font_text, font_encoding, vni_mark
 
@@ -56,14 +56,6 @@ class WordDocument:
     title: str                        # the document's title property
     blocks: tuple[Para | Table, ...]
     tally: Tally
-
-
-def readable(text: str) -> str:
-    """NFC text without the invisible characters that Word and web pages leave in it
-    (zero-width spaces and joiners, word joiners, byte order marks, direction marks,
-    soft hyphens): no voice can say them, and they split words for the speech rules."""
-    return unicodedata.normalize("NFC", "".join(
-        ch for ch in text if unicodedata.category(ch) != "Cf"))
 
 
 def refuse_unreadable(raw: bytes, shown: str) -> None:

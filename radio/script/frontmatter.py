@@ -67,6 +67,28 @@ def _line_of(front: str, first: int, key: str, after: int = 0) -> int:
     return first
 
 
+def _yaml_problem(exc, front: str, first: int, line: int, path: str) -> Problem:
+    """What is wrong, said for the two mistakes a text editor makes easy: a line indented
+    with Tab, and Word's curly quotes, which YAML takes for letters."""
+    lines = front.split("\n")
+    mark = getattr(exc, "problem_mark", None)
+    at = mark.line if mark else line - first
+    if 0 <= at < len(lines) and lines[at][:len(lines[at]) - len(lines[at].lstrip())].count("\t"):
+        return Problem(_l("this line of the front matter is indented with a tab"), path,
+                       first + at, _l("indent it with spaces (two, as the lines around it): "
+                                      "YAML does not accept tabs"))
+    curly = [n for n in {line - first, at} if 0 <= n < len(lines) and
+             any(q in lines[n] for q in "“”‘’")]
+    if curly:
+        return Problem(_l("front matter is not valid YAML: curly quotes (“ ”) are not quotes "
+                          "for it"), path, first + curly[0],
+                       _l('type straight quotes: title: "…" (Word turns " into “ ” as you '
+                          "type)"))
+    reason = getattr(exc, "problem", None) or "invalid YAML"
+    return Problem(_l("front matter is not valid YAML: {reason}", reason=reason), path, line,
+                   _l("check the indentation and the quotes on that line"))
+
+
 def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> dict:
     """Validate the front matter; returns the Episode fields it defines."""
     if front is None:
@@ -81,10 +103,7 @@ def parse(front: str | None, first: int, path: str, problems: list[Problem]) -> 
         # YAML noticed the problem.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first + mark.line if mark else first
-        reason = getattr(exc, "problem", None) or "invalid YAML"
-        problems.append(Problem(_l("front matter is not valid YAML: {reason}", reason=reason),
-                                path, line,
-                                _l("check the indentation and the quotes on that line")))
+        problems.append(_yaml_problem(exc, front, first, line, path))
         return {}
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # PyYAML builds dates and tagged values itself: 2021-02-30 raises ValueError.

@@ -3,8 +3,9 @@
 A label is never read aloud.  What a line may start with:
 
 - ``MC1: text`` — the label as declared in the front matter;
-- ``MC1:text`` (no space after the colon) and ``mc1: text`` (another case of
-  one declared label) — the intent is unambiguous: taken as the label;
+- ``MC1:text`` (no space after the colon), ``mc1: text`` (another case of
+  one declared label) and ``**MC1:** text`` (in Markdown bold or italics) — the
+  intent is unambiguous: taken as the label;
 - ``MC 1:``, ``MC1 :``, ``MC1.``, ``MC1 -``, ``MC1：`` (a full-width or other
   look-alike colon), ``MC1 text`` (a declared capital label and no colon) —
   a declared label written another way: an error, "did you mean 'MC1:'?";
@@ -30,6 +31,8 @@ COLON_LIKE = "\uff1a\ufe55\ufe13\u2236\ua789\u02d0"
 LABEL = re.compile(r"^(?P<label>[^\s:\[\]]{1,24}):(?P<space>\s*)(?P<text>.*)$")
 LOOKS_LIKE_LABEL = re.compile(r"^[A-Z][A-Z0-9_]{0,11}\d*$")
 SEPARATORS = ":" + COLON_LIKE + ".-–—"
+EMPHASIZED = re.compile(r"^(?P<mark>\*{1,3}|_{1,3})(?P<label>[^*_:\[\]]{1,24}?)"
+                        r"(?P<inside>:)?(?P=mark)(?P<after>:)?(?P<space>\s*)(?P<text>.*)$")
 NO_SEPARATOR = re.compile(r"^(?P<head>\S{2,24})\s+(?P<text>\S.*)$")
 
 
@@ -53,6 +56,9 @@ def _squeeze(text: str) -> str:
 
 def read_label(line: str, speakers, number: int, path: str) -> Label:
     """The label at the start of *line* (speakers: the declared labels)."""
+    plain = _without_emphasis(line)
+    if plain != line and (label := read_label(plain, speakers, number, path)).found:
+        return label
     declared = list(speakers)
     match = LABEL.match(line)
     if match:
@@ -76,6 +82,16 @@ def read_label(line: str, speakers, number: int, path: str) -> Label:
                written=written), path, number,
             _l("did you mean '{label}:'? (the label as declared, then ':')", label=label)))
     return Label(None, line)
+
+
+def _without_emphasis(line: str) -> str:
+    """*line* with a label in Markdown bold or italics as a plain one: ``**MC1:** text``,
+    ``**MC1**: text``, ``*MC1:* text`` and ``__MC1:__ text`` are ``MC1: text``, as
+    Word writers set the speaker in bold."""
+    match = EMPHASIZED.match(line)
+    if not match or not (match.group("inside") or match.group("after")):
+        return line
+    return f"{match.group('label').lstrip()}:{match.group('space')}{match.group('text')}"
 
 
 def _undeclared(label: str, space: str, declared: list[str]) -> bool:

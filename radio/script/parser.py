@@ -7,13 +7,16 @@ from pathlib import Path
 
 from ..errors import Problem, raise_if_errors
 from ..i18n import _l, msgid
+from ..textfold import readable
 from . import frontmatter
-from .cues import CUE_LINE, parse_cue
+from .cues import cue_inside, cue_line, parse_cue
 from .labels import read_label
 from .model import Episode, Heading, Paragraph
 from .unclosed import unclosed
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*$")
+# '#Kết thúc': a heading without the space Markdown needs after '#' (read aloud otherwise).
+UNSPACED_HEADING = re.compile(r"^(#{1,3})(?=[^\W\d_])(.+)$")
 PIN = re.compile(r"\s*\{#(p\d{3,4})\}\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Consequences of a front matter that could not be read, not worth repeating per paragraph.
@@ -37,7 +40,9 @@ def _blank_comments(text: str) -> str:
 
 
 def parse_text(text: str, name: str, path: str) -> Episode:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Invisible characters pasted from Word or the web (a zero-width space before 'MC2:'
+    # would hide the label, which would then be read aloud) are dropped.
+    text = readable(text.replace("\r\n", "\n").replace("\r", "\n"))
     problems: list[Problem] = []
     if not text.strip(" \t\n\ufeff"):
         raise_if_errors([Problem(_l("the script is empty"), path, 1,
@@ -88,7 +93,7 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
         if not line:
             close_paragraph()
             continue
-        cue = CUE_LINE.match(line)
+        cue = cue_line(line)
         heading = HEADING.match(line)
         if cue or heading:
             close_paragraph()
@@ -99,6 +104,13 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             if item is not None:
                 items.append(item)
             continue
+        if unspaced := UNSPACED_HEADING.match(line):
+            close_paragraph()
+            problems.append(Problem(_l("'{line}' would be read aloud: a heading needs a space "
+                                       "after '#'", line=line), path, number,
+                                    _l("did you mean '{name}'?", name=(
+                                        f"{unspaced.group(1)} {unspaced.group(2)}"))))
+            continue
         if line.startswith("[") and not para:
             problems.append(Problem(_l("a cue must be one line in square brackets"), path,
                                     number, _l("close it with ']' on the same line")))
@@ -108,6 +120,11 @@ def _body(body: str, first: int, speakers: dict, path: str, problems: list[Probl
             close_paragraph()
         if label.problem:
             problems.append(label.problem)
+        if inside := cue_inside(label.text):
+            problems.append(Problem(_l("the cue {cue} is inside a paragraph: it would be read "
+                                       "aloud", cue=inside), path, number,
+                                    _l("put it on a line of its own, before or after the "
+                                       "paragraph")))
         if not para:
             para_line = number
             para_labelled = label.found

@@ -67,7 +67,19 @@ class Takes:
         self._sidecars: dict[tuple[str, str], tuple[Path, Sidecar]] = {}   # new sidecars
 
     def folder(self, episode: Episode | str) -> Path:
-        return self.production.takes_dir / getattr(episode, "name", episode)
+        """takes/<episode>/, also when it is named in another letter case or Unicode form
+        (``takes/Episode1/``, as Windows finds it, or copied from a Mac)."""
+        from ..pipeline.fsnames import CaseTwins, NameTwins, find_nfc
+
+        name = getattr(episode, "name", episode)
+        exact = self.production.takes_dir / name
+        if exact.is_dir():
+            return exact
+        try:
+            found = find_nfc(self.production.takes_dir, name)
+        except (CaseTwins, NameTwins):
+            found = None
+        return found if found is not None and found.is_dir() else exact
 
     def ids(self, episode: Episode) -> dict[int, str]:
         """{paragraph line: id}, kept stable across edits (ids.tsv)."""

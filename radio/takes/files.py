@@ -38,6 +38,7 @@ from .ids import ID_PATTERN
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus",
                     ".wma", ".aif", ".aiff", ".caf", ".webm", ".mka")
 TRIM_VERSION = "1"
+SILENT_PEAK = 1e-4       # a take without a sample at -80 dBFS or above has nothing to hear
 WINDOW_MS = 10
 KEEP_BEFORE_MS = 120     # margin kept before the first sound
 KEEP_AFTER_MS = 250      # and after the last (breaths and decays die out slowly)
@@ -121,7 +122,8 @@ def take_source(store: SourceStore, path: Path, file_sha256: str, frozen: bool) 
                             reason=message_of(exc)),
                          _l("export the recording again as WAV or FLAC")) from None
     trimmed = trim_silence(samples)
-    if len(trimmed) < dec.RATE // 10:
+    # All silence (a muted microphone) is kept whole by the trim, which finds no sound.
+    if len(trimmed) < dec.RATE // 10 or not np.any(np.abs(samples) >= SILENT_PEAK):
         raise AssetError(_l("the take {name} is silent or shorter than 0.1 s", name=path.name),
                          _l("record it again, or delete it to use the synthesized voice"))
     return store.put(key, trimmed)
