@@ -649,6 +649,10 @@ def test_a_takes_folder_named_in_another_case_is_the_episodes(production):
     code, out, err = run_radio(["takes", "episode1", "--status"], production)
     assert code == 0 and out.startswith("p001\ttake\t"), err
     assert not (takes / "episode1").exists()
+    # the recording script sends the narrator to the folder that is there
+    code, out, err = run_radio(["takes", "episode1"], production)
+    sheet = (production / "output" / "episode1" / "episode1.takes.txt").read_text("utf-8")
+    assert code == 0 and "takes/Episode1" in sheet and "takes/episode1" not in sheet, err
 
 
 @pytest.mark.parametrize("lang,said", [("vi_VN.UTF-8", "không thấy vấn đề nào"),

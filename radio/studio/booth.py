@@ -96,10 +96,3 @@ def keep_replaced(folder: Path, pid: str, old: list[Path]) -> None:
         if sidecar.is_file():
             shutil.copy2(sidecar, keep / f"{stem}.json")
         os.replace(path, keep / f"{stem}{path.suffix.lower()}")
-
-
-def take_path(production: Production, name: str, pid: str) -> Path | None:
-    from ..takes import files
-
-    found = files.take_files(production.takes_dir / name).get(pid, [])
-    return found[0] if found else None

@@ -71,7 +71,10 @@ def write_recording_script(production: Production, episode: Episode, states,
     folder = production.output_dir / episode.name
     html_path = folder / f"{episode.name}.takes.html"
     txt_path = folder / f"{episode.name}.takes.txt"
-    takes_folder = production.rel(production.takes_dir / episode.name)
+    from . import Takes
+
+    # the folder the narrator will find (takes/Episode1/ as Windows shows it, say)
+    takes_folder = production.rel(Takes(production).folder(episode))
     write_text(html_path, render_html(episode, items, takes_folder))
     write_text(txt_path, render_text(episode, items, takes_folder))
     return [html_path, txt_path]
