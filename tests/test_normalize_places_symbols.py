@@ -174,3 +174,29 @@ def test_a_whole_address_in_the_pronunciations_gives_it_its_marks():
         "Xem cam xã chấm Hồng Lĩnh chấm gờ o vê chấm vê en-nờ nhé."
     assert normalize("Xem camxa.honglinh.gov.vn nhé.") == \
         "Xem cam xa chấm hong linh chấm gờ o vê chấm vê en-nờ nhé."
+
+
+# A result is two numbers said one after the other ("hai một"), never a range.
+SCORES = [
+    ("Hồng Lĩnh Hà Tĩnh thắng 2-1 trước Quảng Nam",
+     "Hồng Lĩnh Hà Tĩnh thắng hai một trước Quảng Nam"),
+    ("hai đội hòa 1-1", "hai đội hòa một một"), ("để thua 0 - 3", "để thua không ba"),
+    ("với tỷ số 3–0", "với tỷ số ba không"), ("tỉ số chung cuộc 2-2", "tỉ số chung cuộc hai hai"),
+    ("thắng đậm 5-0", "thắng đậm năm không"), ("cầm hòa 0-0", "cầm hòa không không"),
+    # counted wins, and ranges elsewhere, stay ranges
+    ("thắng 2-3 trận", "thắng hai đến ba trận"), ("thua 1-2 điểm", "thua một đến hai điểm"),
+    ("tăng 2-3 lần", "tăng hai đến ba lần"),
+]
+
+
+@pytest.mark.parametrize("text, spoken", SCORES)
+def test_a_score_is_two_numbers_not_a_range(text, spoken):
+    assert normalize(text) == spoken
+
+
+def test_a_score_is_explained_as_a_score():
+    from radio.speech.normalize import KINDS, explain
+
+    spoken, rewrites = explain("thắng 2-1")
+    assert spoken == "thắng hai một" and "score" in {r.kind for r in rewrites}
+    assert {r.kind for r in rewrites} <= set(KINDS)

@@ -80,7 +80,7 @@ from . import loanwords, rules_codes, rules_documents, rules_numeric, rules_plac
 
 KINDS = ("number", "decimal", "percent", "date", "time", "range", "money", "unit", "phone",
          "document", "ordinal", "roman", "acronym", "spelled", "pronunciation", "symbol",
-         "code", "loanword", "fraction", "place", "web")
+         "code", "loanword", "fraction", "place", "web", "score")
 ACRONYMS_PATH = Path(__file__).parent / "data" / "acronyms.tsv"
 PRONUNCIATIONS_NAME = "pronunciations.tsv"   # a production's own, at its root
 LOANWORDS_PATH = loanwords.LOANWORDS_PATH

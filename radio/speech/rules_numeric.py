@@ -306,11 +306,24 @@ _AFTER_TIME = "|".join(
     + [rf"(?<=giờ{H}{part}{H})" for part in ("sáng", "trưa", "chiều", "tối", "đêm")])
 
 
+# A result, not a range: "thắng 2-1", "hòa 1-1", "tỷ số 3-0" are "hai một"... (but
+# "thắng 2-3 trận", a count of wins, is a range).
+_SCORE_BEFORE = re.compile(
+    rf"(?<!\w)(?:thắng|hòa|hoà|thua|bại|tỷ{H}số|tỉ{H}số)(?:{H}+(?:chung{H}cuộc|đậm|sát{H}nút))?"
+    rf"{H}+\d{{1,2}}{H}*$", re.IGNORECASE)
+_COUNTED_AFTER = re.compile(rf"\d+{H}*(?:trận|ván|lần|điểm|bàn|ngày|tuần|tháng|năm|giờ|phút)"
+                            r"(?!\w)")
+
+
 def range_sign(m: re.Match, lex):
     """"-" or "–" between two numbers: "2022-2026" → "... đến ...", and "/"
-    between two years ("năm học 2021/2022")."""
+    between two years ("năm học 2021/2022"); in a score, the two numbers in a row."""
     before = m.string[m.start() - 1] if m.start() else ""
-    return ("" if before.isspace() else " ") + "đến ", "range"
+    space = "" if before.isspace() else " "
+    if _SCORE_BEFORE.search(m.string, 0, m.start()) and \
+            not _COUNTED_AFTER.match(m.string, m.end()):   # (the match ends at the digit)
+        return space, "score"
+    return space + "đến ", "range"
 
 
 def prefix_money(m: re.Match, lex):
