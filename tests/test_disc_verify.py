@@ -145,6 +145,38 @@ def test_truncated_bin_is_not_sector_aligned(copy):
     assert any("not a whole number of 2352-byte sectors" in p for p in report.problems)
 
 
+@pytest.mark.parametrize("ext", ["bin", "iso"])
+def test_cut_short_image_says_so_and_names_every_missing_sector(copy, ext):
+    """An interrupted copy: the missing end is named as such, and no sector the file
+    does not reach counts as matching (the silence between tracks used to)."""
+    out, manifest = copy
+    path = out / f"{manifest.label}.{ext}"
+    data = path.read_bytes()
+    sector = 2352 if ext == "bin" else 2048
+    keep = (manifest.tracks[1].start_sector - 50) * sector if ext == "bin" else len(data) // 2
+    path.write_bytes(data[:keep])
+    report = verify_image(path)
+    assert not report.ok
+    cut = [p for p in report.problems if "cut short" in p]
+    assert cut == [f"{path.name}: the file is cut short: {keep} bytes of the {len(data)} in the "
+                   f"manifest, the last {len(data) - keep} are missing (an interrupted copy or "
+                   f"download); copy the whole file again"]
+    if ext == "bin":
+        ranges = [p for p in report.problems if "sectors" in p and "differ (" in p]
+        first, last = keep // sector, len(data) // sector - 1
+        assert ranges == [f"{path.name}: sectors {first}–{last} differ (track 2, track 3)"], report.problems
+
+
+@pytest.mark.parametrize("name", ["episode1.md", "episode1.mp3", "kich ban.docx"])
+def test_a_file_that_is_no_disc_image_is_named_as_such(tmp_path, name):
+    """Not "no manifest.json beside it": the file is the wrong kind, whatever lies beside it."""
+    path = tmp_path / name
+    path.write_bytes(b"not an image")
+    with pytest.raises(UserError, match=f"cannot verify {name}") as info:
+        verify_image(path)
+    assert "give a .iso, .cue, .toc or .bin" in str(info.value.problem.hint)
+
+
 def test_missing_manifest_is_a_user_error(disc, tmp_path):
     out, manifest = disc
     lonely = tmp_path / "x.iso"
