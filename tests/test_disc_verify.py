@@ -265,6 +265,29 @@ def test_burn_runs_reads_back_verifies_and_logs(fake_tools):
     assert not list((out / ".readback").iterdir())     # read-backs removed once verified
 
 
+@pytest.mark.parametrize("ext,damage", [("toc", "flip"), ("cue", "cut"), ("iso", "flip"),
+                                         ("iso", "cut")])
+def test_burn_refuses_an_image_that_does_not_match_its_manifest(fake_tools, ext, damage):
+    """A damaged image is refused before any drive command, in a dry run too: no blank is
+    spent, no copy logged, and the technician is not told to "try another blank disc"."""
+    out, manifest, calls = fake_tools
+    image = out / f"{manifest.label}.{'iso' if ext == 'iso' else 'bin'}"
+    if damage == "flip":
+        flip(image, image.stat().st_size // 2)
+    else:
+        image.write_bytes(image.read_bytes()[:image.stat().st_size // 3])
+    for dry_run in (True, False):
+        shown: list[str] = []
+        with pytest.raises(UserError, match=f"{manifest.label}.{'iso' if ext == 'iso' else 'toc'}"
+                           " does not match its manifest.json") as info:
+            burn(out / f"{manifest.label}.{ext}", "/dev/sr1", 3, False, dry_run,
+                 log=shown.append, prompt=shown.append)
+        assert "radio verify" in str(info.value.problem.hint)
+        assert not any("cdrdao" in line or "xorriso" in line for line in shown)
+    assert not calls.exists() and not (out / "burn.log").exists()
+    assert not (out / ".readback").exists()
+
+
 def test_burn_without_the_tool_or_a_burner(copy, tmp_path, monkeypatch):
     out, manifest = copy
     empty = tmp_path / "empty"

@@ -16,6 +16,10 @@ data disc (``<label>.iso``)::
     dd if=DEV of=.readback/LABEL.copyN.iso bs=2048 count=SECTORS status=none
     eject DEV
 
+Before the first command, the image is checked against the ``manifest.json``
+beside it (``verify_image``): a damaged or cut-short image is refused, since
+every copy would carry the damage.
+
 ``generic-mmc:0x10`` is cdrdao's generic MMC driver with option 0x10, which
 enables writing CD-TEXT.  ``-n`` skips cdrdao's 10-second pause.  The disc is
 read back and checked with ``verify_image`` before it is ejected, so the write
@@ -125,6 +129,7 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
     _require(tool, target.name)
     if copies < 1:
         raise UserError(_l("--copies must be at least 1, not {copies}", copies=copies))
+    _check_before_burning(target, log)
     dev = _device(device, dry_run, log)
     folder = target.parent
     if dry_run:
@@ -155,6 +160,23 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
                              hint=_l("see {log}; try another blank disc",
                                      log=folder / "burn.log"))
     return shown
+
+
+def _check_before_burning(target: Path, log) -> None:
+    """Refuse an image that does not match its manifest: every copy would carry the damage."""
+    manifest = target.parent / "manifest.json"
+    if not manifest.is_file():
+        log(_("warning: no manifest.json beside {name}: neither the image nor the copies can "
+              "be checked", name=target.name))
+        return
+    report = verify_image(target, manifest)
+    if not report.ok:
+        raise UserError(_l("{name} does not match its manifest.json ({problem}); every copy "
+                           "would carry the damage", name=target.name,
+                           problem=report.problems[0]),
+                        hint=_l("see every difference with `radio verify {name}`, then make "
+                                "the images again with `radio disc` or copy them again",
+                                name=target.name))
 
 
 def _ask(prompt, text: str) -> None:

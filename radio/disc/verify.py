@@ -272,6 +272,7 @@ def _first_damage(track, runs) -> int | None:
 def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
     record, name = manifest.file("bin"), path.name
     result = scan_audio(path, manifest)
+    _check_size(report, name, result.size, record)      # a cut-short file: said first
     if result.size % 2352:
         report.fail(_("{name}: {size} bytes is not a whole number of 2352-byte sectors "
                       "({over} bytes over)", name=name, size=result.size,
@@ -282,7 +283,6 @@ def _check_bin(path: Path, manifest: Manifest, report: _Report) -> None:
                     sectors=result.size // 2352))
     else:
         report.fail(_("{name}: sha256 differs from the manifest", name=name))
-        _check_size(report, name, result.size, record)
         # A block the file does not reach is damaged, even where the disc is silent there.
         matches = [good and not result.missing_frames.get(("block", index))
                    for index, good in enumerate(block_matches(result, record))]
