@@ -702,7 +702,27 @@ def test_disc_refuses_episodes_that_together_do_not_fit(production):
     code, out, err = run_radio(["disc"], production)
     assert code == 2 and "Traceback" not in err, err
     assert "more than an 80-minute CD holds (1:19:57.0); nothing was built" in err
-    assert "radio disc episode1 episode2" in err
+    assert ("make 2 discs, one command each: radio disc episode1, radio disc episode2; "
+            "or shorten the scripts") in err
+    assert not (production / "output").exists()
+
+
+def test_disc_too_long_names_the_discs_to_make_with_the_production_s_own_episodes(production):
+    """The hint used to show "radio disc episode1 episode2" whatever the episodes were
+    called, and that command did not fit either."""
+    scripts = production / "scripts"
+    for name in ("episode1", "episode2"):
+        (scripts / f"{name}.md").unlink()
+    for number, (name, minutes) in enumerate([("tập 1", 30), ("tap2", 30), ("tap3", 30),
+                                              ("tap4", 10)], 1):
+        (scripts / f"{name}.md").write_text(
+            f"---\ntitle: \"Tập {number}\"\nnumber: {number}\nspeakers:\n"
+            f"  MC1: {{name: \"Người dẫn\", voice: vi}}\n---\nMC1: Kính thưa quý vị.\n" +
+            "\n".join(["[dừng: 10:00]"] * (minutes // 10)) + "\n", encoding="utf-8")
+    code, out, err = run_radio(["disc"], production)
+    assert code == 2 and "Traceback" not in err, err
+    assert ('make 2 discs, one command each: radio disc "tập 1" tap2, radio disc tap3 tap4; '
+            "or shorten the scripts") in err, err
     assert not (production / "output").exists()
 
 

@@ -36,9 +36,32 @@ def refuse_what_cannot_fit(production, names: list[str] | None) -> None:
     refuse_an_episode_too_long(results, MARGIN)
     total = sum(r.duration_s for r in results) + TRACK_GAP_S * len(results)
     if total > CD_SECONDS * MARGIN:
+        discs = split_into_discs(results, CD_SECONDS)
+        commands = ", ".join("radio disc " + " ".join(_quoted(r.episode.name) for r in disc)
+                             for disc in discs)
         raise UserError(_l("the episodes need about {duration}, more than an 80-minute CD holds "
                            "({capacity}); nothing was built",
                            duration=timecode(total, tenths=True),
                            capacity=timecode(CD_SECONDS, tenths=True)),
-                        hint=_l("make a disc of fewer episodes (radio disc episode1 episode2), "
-                                "or shorten the scripts"))
+                        hint=_l("make {count} discs, one command each: {commands}; or shorten "
+                                "the scripts", count=len(discs), commands=commands))
+
+
+def split_into_discs(results, capacity_s: float) -> list[list]:
+    """*results* in disc order, cut into runs that each fit *capacity_s* (gaps included)."""
+    ordered = sorted(results, key=lambda r: (r.episode.number, r.episode.name))
+    discs: list[list] = [[]]
+    used = 0.0
+    for result in ordered:
+        need = result.duration_s + TRACK_GAP_S
+        if discs[-1] and used + need > capacity_s:
+            discs.append([])
+            used = 0.0
+        discs[-1].append(result)
+        used += need
+    return discs
+
+
+def _quoted(name: str) -> str:
+    """An episode name as typed in a Windows or a Unix shell: double quotes around spaces."""
+    return f'"{name}"' if any(ch.isspace() for ch in name) else name
