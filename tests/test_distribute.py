@@ -198,6 +198,75 @@ def test_full_face_label_has_the_small_hole():
     assert "BẢN NHÁP" not in text
 
 
+def _tray_face(count: int, title_of=None) -> labels.DiscFace:
+    long = (" và chương trình phát thanh chuyên đề về phát triển nông nghiệp công nghệ cao "
+            "gắn với xây dựng nông thôn mới kiểu mẫu giai đoạn 2021–2025 trên địa bàn huyện")
+    tracks = tuple((n, (title_of or (lambda n: f"Bản tin số {n} – Đường về xã Kỳ Anh"
+                                     + (long if n % 3 == 0 else "")))(n), 241.0)
+                   for n in range(1, count + 1))
+    return labels.DiscFace("Chuyên đề thử", "Đài Truyền thanh xã Kỳ Anh", "X-2026-12-07-a1",
+                           "2026-12-07", "X", "Đĩa cho đài truyền thanh cấp xã", tracks, True)
+
+
+def _texts(page) -> list:
+    return [t for t in page.shapes if isinstance(t, printing.Text) and not t.rotate]
+
+
+@pytest.mark.parametrize("count", [1, 4, 12, 20, 40, 99])
+def test_tray_card_lists_every_track_inside_the_card(count):
+    """20 episodes used to run the list off the bottom of the 118 mm card, over the
+    publisher and edition lines; long titles were cut after two lines without a mark."""
+    page = labels.tray(_tray_face(count))
+    texts = _texts(page)
+    bottom_block = min(t.y for t in texts if t.text == "Đài Truyền thanh xã Kỳ Anh")
+    total = next(t for t in texts if t.text.startswith("Tổng thời lượng"))
+    assert total.y < bottom_block - 3
+    listed = [t for t in texts if re.fullmatch(r"\d\d", t.text) and t.bold]
+    more = [t for t in texts if t.text.startswith("… và ")]
+    shown = [int(t.text) for t in listed]
+    assert shown == list(range(1, len(shown) + 1))
+    if more:
+        assert count == 99 and more[0].text == f"… và {count - len(shown)} bài nữa (xem ĐỌC TRƯỚC.txt)"
+        assert len(shown) >= 40
+    else:
+        assert len(shown) == count
+    for t in texts:
+        w = printing.text_width(t.text, t.size_pt, t.bold)
+        left = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
+        assert labels.SPINE_MM <= left and left + w <= labels.TRAY_MM[0] - labels.SPINE_MM, t
+        assert t in (total,) or t.y < total.y - 3 or t.y >= bottom_block, t
+        assert t.size_pt >= 3.0
+    lines = [t.text for t in texts if t.y < total.y and t.anchor == "start" and not t.bold]
+    cut = [line for line in lines if line.endswith("…")]
+    assert all(line[:-1].strip() for line in cut) and (cut or count < 3)
+    # No title line overlaps the duration beside it or the next column.
+    for t in texts:
+        if t.anchor == "start" and not t.bold and t.y < total.y and t.text != "DANH SÁCH BÀI":
+            w = printing.text_width(t.text, t.size_pt)
+            right_edges = [d.x - printing.text_width(d.text, d.size_pt) for d in texts
+                           if d.anchor == "end" and d.y < total.y and d.x > t.x]
+            if not t.text.startswith("… và "):
+                assert t.x + w <= min(right_edges), t
+
+
+def test_printed_pieces_leave_out_what_the_font_cannot_draw(tmp_path, caplog):
+    """An emoji in a title printed as an empty box, and fpdf2 warned in English."""
+    for tool in ("pdftotext",):
+        require_tool(tool)
+    face = _tray_face(3, lambda n: "Cà: “Ước mơ” 😀 ở Hà Tĩnh 🍊" if n == 1 else f"Bài {n}")
+    face = labels.DiscFace("Mùa cam 🍊 Hà Tĩnh", *list(face.__dict__.values())[1:])
+    pdf = printing.new_pdf("x", "y", 0)
+    for page in (labels.front(face), labels.tray(face),
+                 labels.disc_label(face, LabelSize(117.0, 41.0))):
+        printing.draw_page(pdf, page)
+        assert "😀" not in printing.svg(page, "x") and "🍊" not in printing.svg(page, "x")
+    (tmp_path / "x.pdf").write_bytes(printing.pdf_bytes(pdf))
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
+    text = subprocess.run(["pdftotext", str(tmp_path / "x.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Cà: “Ước mơ” ở Hà Tĩnh" in text and "Mùa cam Hà Tĩnh" in text
+
+
 def test_pdfs_render_with_the_font_embedded_and_diacritics_intact(distributed, tmp_path):
     for tool in ("pdftoppm", "pdftotext", "pdffonts", "pdfinfo"):
         require_tool(tool)

@@ -113,6 +113,99 @@ def front(face: DiscFace) -> Page:
     return Page(w, h, tuple(shapes))
 
 
+TRAY_TOTAL_MM = 10.0         # the rule and the total line below the track list
+TRACK_SIZES_PT = (9.0, 8.0, 7.0, 6.0)
+COLUMN_GAP_MM = 5.0
+
+
+def ellipsize(text: str, pt: float, width: float, bold: bool = False) -> str:
+    """*text* cut at a word (or a letter) and ended with "…" so that it fits *width*."""
+    if text_width(text, pt, bold) <= width:
+        return text
+    words = text.split()
+    while len(words) > 1 and text_width(" ".join(words) + "…", pt, bold) > width:
+        words.pop()
+    cut = " ".join(words).rstrip(" ,;:–-")
+    while cut and text_width(cut + "…", pt, bold) > width:
+        cut = cut[:-1]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def _title_lines(title: str, pt: float, width: float, most: int) -> list[str]:
+    lines = [ellipsize(line, pt, width) for line in wrap(title, pt, width)]
+    if len(lines) > most:
+        lines = lines[:most - 1] + [ellipsize(" ".join(lines[most - 1:]) + " …", pt, width)]
+    return lines
+
+
+def _columns(tracks, pt: float, count: int, most: int, x0: float, x1: float, height: float,
+             gap: float | None = None):
+    """The tracks in *count* columns at *pt*: [(x, width, number width, rows)], rows being
+    [(track, title lines)]; None if they do not all fit *height*."""
+    lead, gap = pt * 0.51, pt * 0.22 if gap is None else gap
+    column_w = (x1 - x0 - COLUMN_GAP_MM * (count - 1)) / count
+    number_w = text_width("00", pt, True) + 2.5
+    time_w = max((text_width(timecode(t[2], pad=True, hours=True), pt) for t in tracks),
+                 default=0.0) + 3.0
+    title_w = column_w - number_w - time_w
+    if title_w < 20:
+        return None
+    columns, used = [(x0, [])], 0.0
+    for track in tracks:
+        lines = _title_lines(track[1], pt, title_w, most)
+        need = len(lines) * lead + gap
+        if used + need > height and columns[-1][1]:
+            if len(columns) == count:
+                return None
+            columns.append((x0 + len(columns) * (column_w + COLUMN_GAP_MM), []))
+            used = 0.0
+        columns[-1][1].append((track, lines))
+        used += need
+    return [(x, column_w, number_w, rows) for x, rows in columns]
+
+
+def _track_list(shapes: list, tracks, x0: float, x1: float, top: float, bottom: float) -> float:
+    """Every track (number, title on at most two lines, duration) between *top* and
+    *bottom*: smaller type and more columns as the list grows; past what the card can
+    hold, a last line says how many more there are.  Returns the y below the list."""
+    height = bottom - top
+    for pt in TRACK_SIZES_PT:
+        for count in (1, 2, 3):
+            for most in (2, 1):
+                layout = _columns(tracks, pt, count, most, x0, x1, height)
+                if layout is not None:
+                    return _draw_tracks(shapes, layout, pt, pt * 0.22, top)
+    # More than three columns of one line each can hold: as many as fit, then a count.
+    pt, gap = TRACK_SIZES_PT[-1], 0.3
+    lead = pt * 0.51
+    shown = max(3 * int(height // (lead + gap)) - 1, 0)
+    layout = _columns(tracks[:shown], pt, 3, 1, x0, x1, height, gap) or []
+    y = _draw_tracks(shapes, layout, pt, gap, top)
+    x, width = (layout[-1][0], layout[-1][1]) if layout else (x0, x1 - x0)
+    rows = layout[-1][3] if layout else []
+    more = "… và {n} bài nữa (xem ĐỌC TRƯỚC.txt)".format(n=len(tracks) - shown)
+    shapes.append(Text(x, top + len(rows) * (lead + gap), more,
+                       fit(more, pt, width, smallest_pt=3.0), anchor="start"))
+    return y
+
+
+def _draw_tracks(shapes: list, layout, pt: float, gap: float, top: float) -> float:
+    lead = pt * 0.51
+    lowest = top + lead
+    for x, column_w, number_w, rows in layout:
+        y = top
+        for (number, _title, seconds), lines in rows:
+            shapes.append(Text(x, y, "{n:02d}".format(n=number), pt, True, anchor="start"))
+            shapes.append(Text(x + column_w, y, timecode(seconds, pad=True, hours=True), pt,
+                               anchor="end"))
+            for line in lines:
+                shapes.append(Text(x + number_w, y, line, pt, anchor="start"))
+                y += lead
+            y += gap
+        lowest = max(lowest, y)
+    return lowest + 2.0
+
+
 def tray(face: DiscFace) -> Page:
     w, h = TRAY_MM
     left, right = SPINE_MM, w - SPINE_MM
@@ -129,15 +222,8 @@ def tray(face: DiscFace) -> Page:
     if face.draft:
         shapes.append(Text(w / 2, 8, DRAFT_LINE, 8, True, color=RED))
     shapes.append(Text(left + 6, y + 3, "DANH SÁCH BÀI", 10, True, anchor="start"))
-    y += 11.0
-    for number, title, seconds in face.tracks:
-        lines = wrap(title, 9, right - left - 34)
-        shapes.append(Text(left + 6, y, "{n:02d}".format(n=number), 9, True, anchor="start"))
-        shapes.append(Text(right - 6, y, timecode(seconds, pad=True, hours=True), 9, anchor="end"))
-        for line in lines[:2]:
-            shapes.append(Text(left + 16, y, line, 9, anchor="start"))
-            y += 4.6
-        y += 2.0
+    list_bottom = h - 8.0 - 4.5 * 3 - TRAY_TOTAL_MM
+    y = _track_list(shapes, face.tracks, left + 6, right - 6, y + 11.0, list_bottom)
     shapes.append(Line(left + 6, y - 2, right - 6, y - 2, color=GREY))
     shapes.append(Text(right - 6, y + 3, "Tổng thời lượng: {total}".format(
         total=timecode(face.total_s, pad=True, hours=True)), 9, True, anchor="end"))

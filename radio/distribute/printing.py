@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -37,6 +39,32 @@ class Text:
     anchor: str = "middle"      # start, middle, end
     rotate: float = 0.0         # degrees, counter-clockwise, about (x, y)
     color: tuple = INK
+
+    def __post_init__(self):
+        object.__setattr__(self, "text", printable(self.text))
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    """The code points both faces of the font can draw."""
+    pdf = _metrics()
+    points = []
+    for style in ("", "B"):
+        pdf.set_font(FAMILY, style, 9)
+        points.append(set(pdf.current_font.cmap))
+    return frozenset(points[0] & points[1])
+
+
+def printable(text: str) -> str:
+    """*text* (NFC) without what the font cannot draw (an emoji in a title...), which
+    would print as an empty box; the spaces around a dropped character are merged."""
+    text = unicodedata.normalize("NFC", text)
+    glyphs = _glyphs()
+    if all(ord(ch) in glyphs or ch.isspace() for ch in text):
+        return text
+    kept = "".join(ch if ord(ch) in glyphs or ch.isspace() else " " for ch in text
+                   if unicodedata.category(ch) not in ("Mn", "Cf") or ord(ch) in glyphs)
+    return re.sub(r"\s+", " ", kept).strip()
 
 
 @dataclass(frozen=True)
@@ -90,6 +118,7 @@ def _metrics():
 
 
 def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    text = printable(text)
     pdf = _metrics()
     pdf.set_font(FAMILY, "B" if bold else "", size_pt)
     return pdf.get_string_width(text)
