@@ -288,6 +288,23 @@ def test_burn_refuses_an_image_that_does_not_match_its_manifest(fake_tools, ext,
     assert not (out / ".readback").exists()
 
 
+def test_burn_says_a_draft_is_a_draft(fake_tools, tmp_path, items):  # noqa: F811
+    """A draft image was burned in 20 copies without a word; the file name alone said _NHAP."""
+    out, manifest, calls = fake_tools
+    shown: list[str] = []
+    burn(out / f"{manifest.label}.iso", "/dev/sr1", 1, False, True, log=shown.append)
+    assert not any("DRAFT" in line for line in shown)
+    draft = tmp_path / "draft"
+    spec = make_spec(items)
+    import dataclasses
+    written = write_disc(dataclasses.replace(spec, draft=True), draft, log=lambda line: None)
+    for ext in ("iso", "toc"):
+        shown = []
+        burn(draft / f"{written.label}.{ext}", "/dev/sr1", 1, False, True, log=shown.append)
+        assert f"warning: {written.label}.{ext} is a DRAFT disc (BẢN NHÁP): burn it for " \
+               "listening tests, do not send it to the stations" in shown
+
+
 def test_burn_without_the_tool_or_a_burner(copy, tmp_path, monkeypatch):
     out, manifest = copy
     empty = tmp_path / "empty"

@@ -48,6 +48,7 @@ from typing import Callable
 from ..errors import BuildError, UserError, os_reason
 from ..i18n import _, _l
 from ..fsio import write_text
+from .manifest import load_manifest
 from .verify import verify_image
 
 DEVICE_GLOB = "/dev/sr*"
@@ -170,6 +171,9 @@ def _check_before_burning(target: Path, log) -> None:
               "be checked", name=target.name))
         return
     report = verify_image(target, manifest)
+    if report.ok and load_manifest(manifest).draft:
+        log(_("warning: {name} is a DRAFT disc (BẢN NHÁP): burn it for listening tests, do "
+              "not send it to the stations", name=target.name))
     if not report.ok:
         raise UserError(_l("{name} does not match its manifest.json ({problem}); every copy "
                            "would carry the damage", name=target.name,
@@ -258,8 +262,6 @@ class LogEntry:
 
 
 def _edition(folder: Path) -> str | None:
-    from .manifest import load_manifest
-
     try:
         return load_manifest(folder / "manifest.json").edition
     except UserError:
