@@ -719,10 +719,11 @@ def test_disc_too_long_names_the_discs_to_make_with_the_production_s_own_episode
             f"---\ntitle: \"Tập {number}\"\nnumber: {number}\nspeakers:\n"
             f"  MC1: {{name: \"Người dẫn\", voice: vi}}\n---\nMC1: Kính thưa quý vị.\n" +
             "\n".join(["[dừng: 10:00]"] * (minutes // 10)) + "\n", encoding="utf-8")
-    code, out, err = run_radio(["disc"], production)
-    assert code == 2 and "Traceback" not in err, err
-    assert ('make 2 discs, one command each: radio disc "tập 1" tap2, radio disc tap3 tap4; '
-            "or shorten the scripts") in err, err
+    for command in ("disc", "check"):
+        code, out, err = run_radio([command], production)
+        assert code == 2 and "Traceback" not in err, err
+        assert ('make 2 discs, one command each: radio disc "tập 1" tap2, radio disc tap3 tap4; '
+                "or shorten the scripts") in err, (command, err)
     assert not (production / "output").exists()
 
 

@@ -36,15 +36,22 @@ def refuse_what_cannot_fit(production, names: list[str] | None) -> None:
     refuse_an_episode_too_long(results, MARGIN)
     total = sum(r.duration_s for r in results) + TRACK_GAP_S * len(results)
     if total > CD_SECONDS * MARGIN:
-        discs = split_into_discs(results, CD_SECONDS)
-        commands = ", ".join("radio disc " + " ".join(_quoted(r.episode.name) for r in disc)
-                             for disc in discs)
         raise UserError(_l("the episodes need about {duration}, more than an 80-minute CD holds "
                            "({capacity}); nothing was built",
                            duration=timecode(total, tenths=True),
                            capacity=timecode(CD_SECONDS, tenths=True)),
-                        hint=_l("make {count} discs, one command each: {commands}; or shorten "
-                                "the scripts", count=len(discs), commands=commands))
+                        hint=discs_hint(results))
+
+
+def discs_hint(results):
+    """What to do when *results* (check's) do not fit one CD: the command of each disc."""
+    from ..pipeline.check import CD_SECONDS
+
+    discs = split_into_discs(results, CD_SECONDS)
+    commands = ", ".join("radio disc " + " ".join(_quoted(r.episode.name) for r in disc)
+                         for disc in discs)
+    return _l("make {count} discs, one command each: {commands}; or shorten the scripts",
+              count=len(discs), commands=commands)
 
 
 def split_into_discs(results, capacity_s: float) -> list[list]:

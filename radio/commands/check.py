@@ -16,7 +16,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
     from ..pipeline.build import load_lexicon
     from ..pipeline.check import CD74_SECONDS, CD_SECONDS, check
     from ..script.labels import continued_paragraphs
-    from .capacity import refuse_an_episode_too_long
+    from .capacity import discs_hint, refuse_an_episode_too_long
     from .takes import check_takes
 
     for stray in production.stray_script_warnings() if names is None else ():
@@ -52,7 +52,7 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
         raise UserError(_l("the episodes need about {duration}, {over} more than an 80-minute "
                            "CD holds", duration=timecode(disc, tenths=True),
                            over=timecode(disc - CD_SECONDS, tenths=True)),
-                        hint=_l("shorten the scripts or put the episodes on two discs"))
+                        hint=discs_hint(results))
     if disc > CD74_SECONDS:
         log.warn(_("the disc is longer than 74 minutes: use 80-minute blanks"))
     if placeholders:
