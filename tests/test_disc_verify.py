@@ -137,6 +137,23 @@ def test_toc_without_swap_and_moved_track_fail(copy):
     assert f"{manifest.label}.cue: track 2 starts at sector" in problems
 
 
+def test_sheets_of_another_edition_do_not_pass(disc, tmp_path, items):  # noqa: F811
+    """The draft's CUE/TOC (CD-TEXT "BAN NHAP", another label) verified against the final
+    disc's manifest said "everything matches": the samples are the same, and a sheet whose
+    name was not the manifest's was never compared."""
+    import dataclasses
+
+    out, manifest = disc
+    draft = write_disc(dataclasses.replace(make_spec(items), draft=True), tmp_path,
+                       log=lambda line: None)
+    assert draft.label != manifest.label
+    for ext in ("cue", "toc"):
+        report = verify_image(tmp_path / f"{draft.label}.{ext}", out / "manifest.json")
+        assert not report.ok, report.lines
+        for sheet in ("cue", "toc"):
+            assert f"{draft.label}.{sheet}: differs from the manifest (sha256)" in report.problems
+
+
 def test_truncated_bin_is_not_sector_aligned(copy):
     out, manifest = copy
     path = out / f"{manifest.label}.bin"
