@@ -702,7 +702,8 @@ def test_disc_refuses_episodes_that_together_do_not_fit(production):
     code, out, err = run_radio(["disc"], production)
     assert code == 2 and "Traceback" not in err, err
     assert "more than an 80-minute CD holds (1:19:57.0); nothing was built" in err
-    assert ("make 2 discs, one command each: radio disc episode1, radio disc episode2; "
+    assert ("make 2 discs, one command each: radio disc episode1, radio disc episode2 (each "
+            "command replaces output/disc/: burn or copy a disc before making the next); "
             "or shorten the scripts") in err
     assert not (production / "output").exists()
 
@@ -722,8 +723,9 @@ def test_disc_too_long_names_the_discs_to_make_with_the_production_s_own_episode
     for command in ("disc", "check"):
         code, out, err = run_radio([command], production)
         assert code == 2 and "Traceback" not in err, err
-        assert ('make 2 discs, one command each: radio disc "tập 1" tap2, radio disc tap3 tap4; '
-                "or shorten the scripts") in err, (command, err)
+        assert ('make 2 discs, one command each: radio disc "tập 1" tap2, radio disc tap3 tap4 '
+                "(each command replaces output/disc/: burn or copy a disc before making the "
+                "next); or shorten the scripts") in err, (command, err)
     assert not (production / "output").exists()
 
 

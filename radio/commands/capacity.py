@@ -50,8 +50,9 @@ def discs_hint(results):
     discs = split_into_discs(results, CD_SECONDS)
     commands = ", ".join("radio disc " + " ".join(_quoted(r.episode.name) for r in disc)
                          for disc in discs)
-    return _l("make {count} discs, one command each: {commands}; or shorten the scripts",
-              count=len(discs), commands=commands)
+    return _l("make {count} discs, one command each: {commands} (each command replaces "
+              "output/disc/: burn or copy a disc before making the next); or shorten the "
+              "scripts", count=len(discs), commands=commands)
 
 
 def split_into_discs(results, capacity_s: float) -> list[list]:
