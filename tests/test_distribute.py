@@ -249,6 +249,31 @@ def test_tray_card_lists_every_track_inside_the_card(count):
                 assert t.x + w <= min(right_edges), t
 
 
+def test_a_title_too_long_for_its_place_is_cut_with_an_ellipsis_and_stays_inside():
+    """The label and front used to drop the end of a long title without a mark, and the
+    spines shrank it until it ran past the card's edge."""
+    title = ("Chương trình phát thanh chuyên đề về phát triển nông nghiệp công nghệ cao gắn với "
+             "xây dựng nông thôn mới kiểu mẫu giai đoạn 2021–2025 trên địa bàn huyện Hương Khê")
+    face = labels.DiscFace(title, "Sở Thông tin và Truyền thông tỉnh Hà Tĩnh", "E-1",
+                           "2026-12-07", "CHUONG_TRINH_NHAP", "Đĩa cho đài", ((1, "Bài", 60.0),),
+                           True)
+    label = labels.disc_label(face, LabelSize(117.0, 41.0))
+    front = labels.front(face)
+    for page in (label, front):
+        bold = [t.text for t in _texts(page) if t.bold and t.size_pt >= 10]
+        assert bold[-1].endswith("…"), bold
+        shown = " ".join(bold)[:-1].split()
+        assert shown == title.split()[:len(shown)]
+    spines = [t for t in labels.tray(face).shapes
+              if isinstance(t, printing.Text) and t.rotate == 90]
+    assert len(spines) == 2
+    for t in spines:
+        assert t.text.startswith("BẢN NHÁP · Chương trình") and t.text.endswith(
+            "… · CHUONG_TRINH_NHAP"), t.text
+        assert printing.text_width(t.text, t.size_pt, True) <= labels.TRAY_MM[1] - 10
+        assert t.size_pt >= 5.5
+
+
 def test_printed_pieces_leave_out_what_the_font_cannot_draw(tmp_path, caplog):
     """An emoji in a title printed as an empty box, and fpdf2 warned in English."""
     for tool in ("pdftotext",):

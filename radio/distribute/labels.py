@@ -84,13 +84,19 @@ def _flow(shapes: list, text: str, pt: float, bold: bool, color: tuple, y: float
     chord at its height; a line that would pass *limit* is left out."""
     height = pt * 25.4 / 72
     words = text.split()
+    last = None
     while words and y <= limit:
         width = width_at(y - height, y + height * 0.25)
         line = words.pop(0)
         while words and text_width(line + " " + words[0], pt, bold) <= width:
             line += " " + words.pop(0)
-        shapes.append(Text(cx, y, line, fit(line, pt, width, bold), bold, color=color))
+        last = Text(cx, y, line, fit(line, pt, width, bold), bold, color=color)
+        shapes.append(last)
         y += height * 1.25
+    if words and last is not None:          # the rest does not fit: say that it is cut
+        width = width_at(last.y - height, last.y + height * 0.25)
+        shapes[-1] = Text(cx, last.y, ellipsize(last.text + " " + " ".join(words), last.size_pt,
+                                                width, bold), last.size_pt, bold, color=color)
     return y
 
 
@@ -103,7 +109,7 @@ def front(face: DiscFace) -> Page:
                            color=RED))
     shapes.append(Text(w / 2, 18, face.publisher, fit(face.publisher, 9, w - 16), color=GREY))
     y = 38.0
-    for line in wrap(face.title, 20, w - 20, True)[:4]:
+    for line in _title_lines(face.title, 20, w - 20, 4, True):
         shapes.append(Text(w / 2, y, line, fit(line, 20, w - 20, True), True))
         y += 9.0
     shapes.append(Text(w / 2, y + 4, _count_line(face), fit(_count_line(face), 10, w - 16)))
@@ -131,10 +137,13 @@ def ellipsize(text: str, pt: float, width: float, bold: bool = False) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def _title_lines(title: str, pt: float, width: float, most: int) -> list[str]:
-    lines = [ellipsize(line, pt, width) for line in wrap(title, pt, width)]
+def _title_lines(title: str, pt: float, width: float, most: int,
+                 bold: bool = False) -> list[str]:
+    """*title* wrapped to *width* on at most *most* lines, the last ending in "…" if cut."""
+    lines = [ellipsize(line, pt, width, bold) for line in wrap(title, pt, width, bold)]
     if len(lines) > most:
-        lines = lines[:most - 1] + [ellipsize(" ".join(lines[most - 1:]) + " …", pt, width)]
+        lines = lines[:most - 1] + [ellipsize(" ".join(lines[most - 1:]) + " …", pt, width,
+                                              bold)]
     return lines
 
 
@@ -215,7 +224,12 @@ def tray(face: DiscFace) -> Page:
     if face.draft:
         spine = "{mark} · {spine}".format(mark=DRAFT_MARK, spine=spine)
         shapes.append(Text(w / 2, h / 2 + 12, DRAFT_MARK, 40, True, rotate=25, color=DRAFT_INK))
-    size = fit(spine, 7, h - 10, True)
+    size = fit(spine, 7, h - 10, True, smallest_pt=5.5)
+    if text_width(spine, size, True) > h - 10:     # cut the title, keep the mark and label
+        head = "{mark} · ".format(mark=DRAFT_MARK) if face.draft else ""
+        tail = " · {label}".format(label=face.volume_label)
+        room = h - 10 - text_width(head + tail, size, True)
+        spine = head + ellipsize(face.title, size, room, True) + tail
     for x in (left / 2 + 1.2, right + SPINE_MM / 2 + 1.2):
         shapes.append(Text(x, h / 2, spine, size, True, rotate=90))
     y = 12.0
