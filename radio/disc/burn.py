@@ -130,8 +130,8 @@ def burn(image: Path, device: str | None, copies: int, simulate: bool, dry_run: 
     _require(tool, target.name)
     if copies < 1:
         raise UserError(_l("--copies must be at least 1, not {copies}", copies=copies))
+    dev = _device(device, dry_run, log)          # no burner: said before a long check
     _check_before_burning(target, log)
-    dev = _device(device, dry_run, log)
     folder = target.parent
     if dry_run:
         log(_("dry run: these commands would run in {folder}", folder=folder))
