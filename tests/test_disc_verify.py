@@ -337,3 +337,6 @@ def test_burn_without_the_tool_or_a_burner(copy, tmp_path, monkeypatch):
     monkeypatch.setattr(burn_module, "DEVICE_GLOB", str(tmp_path / "sr*"))
     with pytest.raises(UserError, match="no CD burner found"):
         burn(out / f"{manifest.label}.iso", None, 1, False, False)
+    flip(out / f"{manifest.label}.iso", 40000)     # no burner is said first, before any check
+    with pytest.raises(UserError, match="no CD burner found"):
+        burn(out / f"{manifest.label}.iso", None, 1, False, False)
