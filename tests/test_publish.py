@@ -642,3 +642,33 @@ def test_a_cmyk_cover_made_for_print_is_refused(production):
     code, _, err = run_radio(["publish", "--allow-draft"], production)
     assert code == 0, err
     assert (production / "output" / "web" / "cover.jpg").read_bytes() == path.read_bytes()
+
+
+# --- what podcast apps and the portal's visitors get (QA round 2) --------------------------
+
+@pytest.mark.parametrize("lines, advice", [
+    ('category = "Tin tức"', "News"),
+    ('category = "Government & Organizations"', "Government"),
+    ('category = "News"\nsubcategory = "Local News"', "Daily News"),
+])
+def test_a_category_apple_does_not_list_is_refused(production, lines, advice):
+    """Apple Podcasts (and Spotify, which reads the same tag) take only the categories of
+    Apple's list: another is refused at its line of radio.toml, before anything is built."""
+    config = production / "radio.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + f"\n[web]\n{lines}\n", encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], production)
+    line = len((text + "\n[web]\n").splitlines()) + len(lines.splitlines())
+    assert code == 2 and err.startswith(f"radio.toml:{line}: "), err
+    assert "Apple" in err and advice in err, err
+    assert not (production / "output").exists()
+
+
+def test_categories_as_people_write_them():
+    from radio.web.feed import apple_category
+
+    assert apple_category("government", "") == ("Government", "")
+    assert apple_category(" news ", "daily news") == ("News", "Daily News")
+    assert apple_category("Society and Culture", "") == ("Society & Culture", "")
+    assert apple_category("Tin tức", "") is None
+    assert apple_category("News", "Local") is None

@@ -14,6 +14,56 @@ ATOM = "http://www.w3.org/2005/Atom"
 # podcast:guid is a UUIDv5 of the feed URL in this namespace (Podcasting 2.0).
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
+# Apple Podcasts' categories and their subcategories, as the feed must spell them
+# (Apple refuses any other; Spotify and Podcast Index read the same tag).
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
+                 "Non-Profit"),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health",
+                         "Nutrition", "Sexuality"),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+                "Home & Garden", "Video Games"),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary",
+             "Politics", "Sports News", "Tech News"),
+    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
+                                "Religion", "Spirituality"),
+    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+                "Natural Sciences", "Nature", "Physics", "Social Sciences"),
+    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel",
+                          "Relationships"),
+    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
+               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
+               "Wilderness", "Wrestling"),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews",
+                  "TV Reviews"),
+}
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.replace(" and ", " & ").split()).casefold()
+
+
+def apple_category(category: str, subcategory: str) -> tuple[str, str] | None:
+    """(category, subcategory) as Apple spells them, written in any letter case and
+    with "and" for "&"; None when Apple does not list them."""
+    found = {_folded(k): k for k in APPLE_CATEGORIES}.get(_folded(category))
+    if found is None:
+        return None
+    if not subcategory.strip():
+        return found, ""
+    sub = {_folded(k): k for k in APPLE_CATEGORIES[found]}.get(_folded(subcategory))
+    return (found, sub) if sub else None
+
 
 @dataclass(frozen=True)
 class FeedItem:

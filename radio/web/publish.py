@@ -64,6 +64,7 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
             log: Log, offline: bool = False) -> SiteWriter:
     settings = production.settings
     base = site_url(base_url) if base_url else _configured_base(production)
+    category = _category(production)
     if settings.production.status == "draft" and not allow_draft:
         raise UserError(_l("this production is a draft (status = \"draft\") and is not "
                            "published"), path="radio.toml", hint=DRAFT_HINT)
@@ -83,7 +84,7 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
         cover="", draft=settings.production.status == "draft" or placeholders > 0,
         feed=bool(base))
     with BuildLock(production.state_dir / "lock"):
-        writer = _write_site(production, site, reports, base, log)
+        writer = _write_site(production, site, reports, base, category, log)
     where = production.rel(production.output_dir / "web")
     log.info(_("published {where}/: files written: {written}, unchanged: {same}",
                where=where, written=len(writer.written), same=len(writer.unchanged)))
@@ -110,12 +111,40 @@ def _configured_base(production: Production) -> str:
     return site_url(configured, CONFIG_NAME, _key_line(text, "web", "base_url"))
 
 
+def _category(production: Production) -> tuple[str, str]:
+    """[web] category and subcategory as Apple Podcasts spells them; one Apple does not
+    list (a Vietnamese name, an old one) is refused at its line of radio.toml."""
+    web = production.settings.web
+    found = feed.apple_category(web.category, web.subcategory)
+    if found:
+        return found
+    try:
+        text = (production.root / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        text = ""
+    if feed.apple_category(web.category, "") is None:
+        raise UserError(_l("[web] category = \"{value}\" is not a category of Apple Podcasts: "
+                           "podcast apps would refuse the feed", value=web.category),
+                        path=CONFIG_NAME, line=_key_line(text, "web", "category"),
+                        hint=_l("write one of Apple's categories, in English: {names}",
+                                names=", ".join(feed.APPLE_CATEGORIES)))
+    category = feed.apple_category(web.category, "")[0]
+    names = feed.APPLE_CATEGORIES[category]
+    raise UserError(_l("[web] subcategory = \"{value}\" is not one of Apple Podcasts' "
+                       "subcategories of {category}", value=web.subcategory, category=category),
+                    path=CONFIG_NAME, line=_key_line(text, "web", "subcategory"),
+                    hint=_l("write one of them: {names}; or subcategory = \"\"",
+                            names=", ".join(names)) if names else
+                    _l("{category} has no subcategories: write subcategory = \"\"",
+                       category=category))
+
+
 DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
                 "with `radio publish --allow-draft`")
 
 
 def _write_site(production: Production, site: pages.Site, reports, base: str,
-                log: Log) -> SiteWriter:
+                category: tuple[str, str], log: Log) -> SiteWriter:
     from dataclasses import replace
 
     from ..speech.cache import SpeechCache
@@ -139,7 +168,8 @@ def _write_site(production: Production, site: pages.Site, reports, base: str,
         timings.close()
     writer.write("index.html", pages.series_html(site, built))
     if base:
-        writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base)))
+        writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base,
+                                                          category)))
     return writer
 
 
@@ -176,7 +206,8 @@ def _speakers(report, episode) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def _feed_info(production: Production, site: pages.Site, built, base: str) -> feed.FeedInfo:
+def _feed_info(production: Production, site: pages.Site, built, base: str,
+               category: tuple[str, str]) -> feed.FeedInfo:
     web = production.settings.web
     publisher = production.settings.production.publisher
     items = tuple(feed.FeedItem(
@@ -189,5 +220,5 @@ def _feed_info(production: Production, site: pages.Site, built, base: str) -> fe
     return feed.FeedInfo(
         base_url=base, title=title, description=site.description, language=site.language,
         author=web.author or publisher, owner_name=web.owner_name or publisher,
-        owner_email=web.owner_email, category=web.category, subcategory=web.subcategory,
+        owner_email=web.owner_email, category=category[0], subcategory=category[1],
         explicit=web.explicit, locked=web.locked, cover_name=site.cover, items=items)
