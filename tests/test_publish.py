@@ -120,7 +120,7 @@ def test_feed_has_every_tag_apple_and_podcast_index_need(web):
     items = {i.findtext(f"{ITUNES}episode"): i for i in channel.findall("item")}
     first = items["1"]
     assert first.findtext("pubDate") == "Sat, 15 Jan 2022 12:00:00 +0000"   # date: in the script
-    assert items["2"].findtext("pubDate") == "Tue, 30 Nov 2021 12:00:00 +0000"   # the build clock
+    assert items["2"].findtext("pubDate") == "Tue, 30 Nov 2021 12:00:01 +0000"   # the build clock
     for name, item in (("tin1", first), ("tin2", items["2"])):
         guid = item.find("guid")
         assert guid.get("isPermaLink") == "false" and guid.text
@@ -672,3 +672,45 @@ def test_categories_as_people_write_them():
     assert apple_category("Society and Culture", "") == ("Society & Culture", "")
     assert apple_category("Tin tức", "") is None
     assert apple_category("News", "Local") is None
+
+
+def _item(number: int, date: str, **more):
+    from radio.web.feed import FeedItem
+
+    return FeedItem(name=f"tin{number}", title=f"Tin {number}", description="", number=number,
+                    date=date, duration_s=60.0, mp3_name=f"tin{number}.mp3", mp3_bytes=1000,
+                    **more)
+
+
+def _info(items):
+    from radio.web.feed import FeedInfo
+
+    return FeedInfo(base_url=BASE, title="Cam", description="Cam", language="vi",
+                    author="Sở", owner_name="Sở", owner_email="", category="Government",
+                    subcategory="", explicit=False, locked=False, cover_name="cover.png",
+                    items=tuple(items))
+
+
+def test_episodes_of_one_day_keep_their_order_in_podcast_apps():
+    """Apps order episodes by pubDate: two episodes published the same day (no date: in
+    their scripts, so both take the build's date) must not share one time, or an app
+    shows them in any order.  The later number is the later time, the same at each run."""
+    import email.utils
+
+    from radio.web.feed import feed_xml
+
+    data = feed_xml(_info([_item(1, "2021-11-30"), _item(2, "2021-11-30"),
+                           _item(3, "2021-12-01")]))
+    items = ET.fromstring(data).find("channel").findall("item")
+    moments = {i.findtext(f"{ITUNES}episode"): email.utils.parsedate_to_datetime(
+        i.findtext("pubDate")) for i in items}
+    assert moments["1"] < moments["2"] < moments["3"]
+    assert moments["1"].date() == moments["2"].date() == dt_date(2021, 11, 30)
+    assert data == feed_xml(_info([_item(1, "2021-11-30"), _item(2, "2021-11-30"),
+                                   _item(3, "2021-12-01")]))
+
+
+def dt_date(*args):
+    import datetime
+
+    return datetime.date(*args)

@@ -100,8 +100,11 @@ def feed_guid(feed_url: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, bare))
 
 
-def rfc2822(day: str) -> str:
+def rfc2822(day: str, number: int = 1) -> str:
+    """Noon UTC of *day*, and a second later for each episode number: apps order the
+    episodes by pubDate, and two published the same day must not share one time."""
     moment = dt.datetime.fromisoformat(day).replace(hour=12, tzinfo=dt.timezone.utc)
+    moment += dt.timedelta(seconds=min(max(number - 1, 0), 12 * 3600 - 1))
     return email.utils.format_datetime(moment)
 
 
@@ -156,7 +159,7 @@ def _item(channel, info: FeedInfo, item: FeedItem, url) -> None:
     _sub(entry, "link", url(folder))
     _sub(entry, "guid", str(uuid.uuid5(uuid.UUID(feed_guid(url("feed.xml"))), item.name)),
          isPermaLink="false")
-    _sub(entry, "pubDate", rfc2822(item.date))
+    _sub(entry, "pubDate", rfc2822(item.date, item.number))
     _sub(entry, "enclosure", url=url(folder + item.mp3_name), length=str(item.mp3_bytes),
          type="audio/mpeg")
     _sub(entry, f"{{{ITUNES}}}title", item.title)
