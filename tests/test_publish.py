@@ -714,3 +714,24 @@ def dt_date(*args):
     import datetime
 
     return datetime.date(*args)
+
+
+def test_an_episode_without_chapters_announces_none():
+    """A script without '# ' headings has no chapters: the feed does not point podcast
+    apps at an empty chapters file, and the page has no empty 'Chapters' list."""
+    from radio.targets.report import Report
+    from radio.web.feed import feed_xml
+    from radio.web.pages import EpisodePage, Site, embed_html, episode_html
+
+    items = ET.fromstring(feed_xml(_info([_item(1, "2021-11-30", has_chapters=False),
+                                          _item(2, "2021-11-30")]))).find(
+        "channel").findall("item")
+    found = {i.findtext(f"{ITUNES}episode"): i.find(f"{PODCAST}chapters") for i in items}
+    assert found["1"] is None and found["2"] is not None
+    report = Report(Path("tin1.json"), "tin1", "scripts/tin1.md", "Cam", 1, False, 125.0, (),
+                    (), "web", {}, {}, {}, (), {}, 0)
+    page = EpisodePage(report, "", "", "2022-01-15", "tin1.mp3", 1_250_000, (), ())
+    html = episode_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page)
+    assert 'class="chapters"' not in html and "chapters.json" not in html
+    embed = embed_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page, BASE)
+    assert "<ol" not in embed and "<audio" in embed

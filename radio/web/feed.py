@@ -75,6 +75,7 @@ class FeedItem:
     duration_s: float
     mp3_name: str
     mp3_bytes: int
+    has_chapters: bool = True   # else no chapters.json: apps are not sent to an empty one
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,9 @@ def _item(channel, info: FeedInfo, item: FeedItem, url) -> None:
     _sub(entry, f"{{{ITUNES}}}episodeType", "full")
     _sub(entry, f"{{{ITUNES}}}explicit", "true" if info.explicit else "false")
     _sub(entry, f"{{{ITUNES}}}image", href=url(info.cover_name))
-    _sub(entry, f"{{{PODCAST}}}chapters", url=url(f"{folder}chapters.json"),
-         type="application/json+chapters")
+    if item.has_chapters:
+        _sub(entry, f"{{{PODCAST}}}chapters", url=url(f"{folder}chapters.json"),
+             type="application/json+chapters")
     for ext, kind in (("vtt", "text/vtt"), ("srt", "application/x-subrip")):
         _sub(entry, f"{{{PODCAST}}}transcript", url=url(f"{folder}{item.name}.{ext}"),
              type=kind, language=info.language, rel="captions")

@@ -182,7 +182,8 @@ def _write_episode(production, writer: SiteWriter, site, report, episode, timing
     cues = subtitles.all_cues(sentences, report.duration_ms)
     writer.write(f"{name}/{name}.vtt", subtitles.webvtt(cues))
     writer.write(f"{name}/{name}.srt", subtitles.srt(cues))
-    writer.write(f"{name}/chapters.json", chapters.chapters_json(report))
+    if report.chapters:   # a script without headings has none: no empty file to announce
+        writer.write(f"{name}/chapters.json", chapters.chapters_json(report))
     date = episode.date or build_date(build_epoch(production.settings.production.date))
     page = pages.EpisodePage(report=report, subtitle=episode.subtitle,
                              description=episode.description, date=date,
@@ -214,7 +215,7 @@ def _feed_info(production: Production, site: pages.Site, built, base: str,
         name=p.report.episode, title=p.report.title,
         description=p.description or p.subtitle or p.report.title, number=p.report.number,
         date=p.date, duration_s=p.report.duration_s, mp3_name=p.mp3_name,
-        mp3_bytes=p.mp3_bytes) for p in built)
+        mp3_bytes=p.mp3_bytes, has_chapters=bool(p.report.chapters)) for p in built)
     with language(site.language):
         title = site.series + (f" ({pages.draft_word()})" if site.draft else "")
     return feed.FeedInfo(
