@@ -646,6 +646,22 @@ def test_a_cmyk_cover_made_for_print_is_refused(production):
 
 # --- what podcast apps and the portal's visitors get (QA round 2) --------------------------
 
+def test_episode_page_fits_a_phone_screen(browser, web):
+    """At a phone's width (390 px) nothing runs off the side: the row of links under
+    the player (MP3, captions, chapters, embed) wraps instead of scrolling sideways."""
+    for page in (web / "tin1" / "index.html", web / "index.html"):
+        browser.set_window_size(390, 900)
+        try:
+            browser.get(page.as_uri())
+            wait_for(lambda: js(browser, "return document.readyState") == "complete", 10,
+                     "the page")
+            wide = js(browser, "return document.documentElement.scrollWidth")
+            inner = js(browser, "return document.documentElement.clientWidth")
+            assert wide <= inner, (page.name, wide, inner)
+        finally:
+            browser.set_window_size(1280, 1000)
+
+
 @pytest.mark.parametrize("lines, advice", [
     ('category = "Tin tức"', "News"),
     ('category = "Government & Organizations"', "Government"),
