@@ -662,6 +662,41 @@ def test_episode_page_fits_a_phone_screen(browser, web):
             browser.set_window_size(1280, 1000)
 
 
+def test_a_removed_episode_is_taken_off_the_site(tmp_path, example_assets):
+    """An episode whose script is removed (withdrawn, or renamed) no longer stays on the
+    portal: its folder of publish's files goes, while a file someone put beside them stays."""
+    root = tmp_path / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    web = root / "output" / "web"
+    assert (web / "tin1" / "tin1.mp3").is_file()
+    (web / "tin2" / "ghi chú.txt").write_text("của biên tập viên", encoding="utf-8")
+    (web / "giới thiệu").mkdir()   # the portal's own page beside the site
+    (web / "giới thiệu" / "index.html").write_text("<p>Giới thiệu</p>", encoding="utf-8")
+    (root / "scripts" / "tin1.md").unlink()
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    assert not (web / "tin1").exists() and "tin1" in out
+    assert (web / "tin2" / "tin2.mp3").is_file() and (web / "tin2" / "ghi chú.txt").is_file()
+    assert (web / "giới thiệu" / "index.html").is_file()
+    assert "tin1" not in (web / "feed.xml").read_text(encoding="utf-8")
+    assert "tin1/" not in (web / "index.html").read_text(encoding="utf-8")
+    (root / "scripts" / "tin2.md").rename(root / "scripts" / "tin3.md")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    assert (web / "tin3" / "tin3.mp3").is_file()
+    assert sorted(p.name for p in (web / "tin2").iterdir()) == ["ghi chú.txt"]
+    # without a base URL no feed is written: the last one, listing tin2, does not stay
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'base_url = "https://example.gov.vn/podcast/"', ""), encoding="utf-8")
+    code, out, err = run_radio(["publish", "--allow-draft"], root)
+    assert code == 0 and "no feed was written" in err, err
+    assert not (web / "feed.xml").exists() and (web / "index.html").is_file()
+
+
 @pytest.mark.parametrize("lines, advice", [
     ('category = "Tin tức"', "News"),
     ('category = "Government & Organizations"', "Government"),

@@ -170,7 +170,48 @@ def _write_site(production: Production, site: pages.Site, reports, base: str,
     if base:
         writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base,
                                                           category)))
+    _remove_unpublished(writer, built, site, log)
     return writer
+
+
+def _episode_files(name: str) -> tuple[str, ...]:
+    """The files publish writes in an episode's folder."""
+    return ("index.html", "embed.html", "chapters.json", f"{name}.mp3", f"{name}.vtt",
+            f"{name}.srt")
+
+
+def _remove_unpublished(writer: SiteWriter, built, site: pages.Site, log: Log) -> None:
+    """Take off the site what this publish no longer makes: the folder of an episode whose
+    script was removed or renamed (else the portal keeps serving it), an episode's
+    chapters.json once it has no chapters, a feed.xml without base_url, the other cover.
+    Only publish's own files go (in a folder with its NAME/NAME.vtt): anything else
+    someone put in output/web/ stays."""
+    names = {p.report.episode for p in built}
+    try:
+        folders = sorted(p.name for p in writer.root.iterdir() if p.is_dir())
+    except OSError:
+        folders = []
+    gone = []
+    for folder in folders:
+        own = writer.root / folder / f"{folder}.vtt"   # publish's mark on its episode folders
+        if folder in names or not own.is_file():
+            continue
+        before = len(writer.removed)
+        for piece in _episode_files(folder):
+            writer.remove(f"{folder}/{piece}")
+        if len(writer.removed) > before:
+            gone.append(folder)
+    for page in built:
+        if not page.report.chapters:
+            writer.remove(f"{page.report.episode}/chapters.json")
+    if not site.feed:
+        writer.remove("feed.xml")
+    for cover in ("cover.png", "cover.jpg"):
+        if cover != site.cover:
+            writer.remove(cover)
+    if gone:
+        log.info(_("taken off the site (their scripts are no longer in scripts/): {names}",
+                   names=", ".join(gone)))
 
 
 def _write_episode(production, writer: SiteWriter, site, report, episode, timings, lexicon,
