@@ -728,9 +728,9 @@ def test_categories_as_people_write_them():
 def _item(number: int, date: str, **more):
     from radio.web.feed import FeedItem
 
-    return FeedItem(name=f"tin{number}", title=f"Tin {number}", description="", number=number,
-                    date=date, duration_s=60.0, mp3_name=f"tin{number}.mp3", mp3_bytes=1000,
-                    **more)
+    more.setdefault("description", "")
+    return FeedItem(name=f"tin{number}", title=f"Tin {number}", number=number, date=date,
+                    duration_s=60.0, mp3_name=f"tin{number}.mp3", mp3_bytes=1000, **more)
 
 
 def _info(items):
@@ -786,3 +786,34 @@ def test_an_episode_without_chapters_announces_none():
     assert 'class="chapters"' not in html and "chapters.json" not in html
     embed = embed_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page, BASE)
     assert "<ol" not in embed and "<audio" in embed
+
+
+def test_a_description_longer_than_apple_takes_is_cut_in_the_feed_only():
+    """Apple Podcasts takes at most 4000 characters of a description: the feed carries the
+    first ones, cut at a word and ended with '…'; the page keeps the whole text."""
+    from dataclasses import replace
+
+    from radio.web.feed import DESCRIPTION_MAX, feed_text, feed_xml
+
+    words = "Người dân Hà Tĩnh “vui mừng” & phấn khởi <đón> Tết 🎉. " * 120   # 6000+ characters
+    cut = feed_text(words)
+    assert len(cut) <= DESCRIPTION_MAX == 4000 and cut.endswith("…")
+    assert words.startswith(cut[:-1]) and cut[-2] != " " and words[len(cut) - 1] == " "
+    assert feed_text("Ngắn & gọn.") == "Ngắn & gọn."
+    info = _info([_item(1, "2021-11-30", description=words)])
+    channel = ET.fromstring(feed_xml(replace(info, description=words))).find("channel")
+    assert channel.findtext("description") == cut
+    assert channel.find("item").findtext("description") == cut
+
+
+def test_publish_says_whose_description_the_feed_cuts(production):
+    config = production / "radio.toml"
+    text = "Chuyên đề về cam Hà Tĩnh, “đặc sản” & niềm tự hào. " * 90
+    config.write_text(config.read_text(encoding="utf-8")
+                      + f'\n[web]\ndescription = "{text}"\n', encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], production)
+    assert code == 0, err
+    assert f"radio.toml: the description has {len(text)} characters" in err, err
+    feed = ET.parse(production / "output" / "web" / "feed.xml").find("channel")
+    assert text.startswith(feed.findtext("description")[:-1])
+    assert len(feed.findtext("description")) <= 4000

@@ -49,6 +49,18 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 
+DESCRIPTION_MAX = 4000   # characters of a description Apple Podcasts takes
+
+
+def feed_text(text: str, limit: int = DESCRIPTION_MAX) -> str:
+    """*text* as the feed can carry it: at most *limit* characters, cut after a word
+    and ended with '…' when longer (the page keeps the whole text)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(None, 1)[0] if " " in text[:limit] else text[:limit - 1]
+    return head.rstrip(" ,;:–—") + "…"
+
+
 def _folded(name: str) -> str:
     return " ".join(name.replace(" and ", " & ").split()).casefold()
 
@@ -125,7 +137,7 @@ def _channel(rss, info: FeedInfo, url) -> ET.Element:
     channel = _sub(rss, "channel")
     _sub(channel, "title", info.title)
     _sub(channel, "link", url(""))
-    _sub(channel, "description", info.description)
+    _sub(channel, "description", feed_text(info.description))
     _sub(channel, "language", info.language)
     _sub(channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self",
          type="application/rss+xml")
@@ -156,7 +168,7 @@ def _item(channel, info: FeedInfo, item: FeedItem, url) -> None:
     entry = _sub(channel, "item")
     folder = f"{item.name}/"
     _sub(entry, "title", item.title)
-    _sub(entry, "description", item.description or item.title)
+    _sub(entry, "description", feed_text(item.description or item.title))
     _sub(entry, "link", url(folder))
     _sub(entry, "guid", str(uuid.uuid5(uuid.UUID(feed_guid(url("feed.xml"))), item.name)),
          isPermaLink="false")

@@ -170,8 +170,21 @@ def _write_site(production: Production, site: pages.Site, reports, base: str,
     if base:
         writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base,
                                                           category)))
+        _warn_long_descriptions(production, site, built, log)
     _remove_unpublished(writer, built, site, log)
     return writer
+
+
+def _warn_long_descriptions(production: Production, site: pages.Site, built,
+                            log: Log) -> None:
+    """Apple Podcasts takes 4000 characters of a description: say whose was cut."""
+    texts = [(CONFIG_NAME, site.description)]
+    texts += [(p.report.script, p.description or p.subtitle) for p in built]
+    for path, text in texts:
+        if len(text) > feed.DESCRIPTION_MAX:
+            log.warn(_l("{path}: the description has {count} characters; Apple Podcasts "
+                        "takes {limit}: the feed carries its beginning, the page all of it",
+                        path=path, count=len(text), limit=feed.DESCRIPTION_MAX))
 
 
 def _episode_files(name: str) -> tuple[str, ...]:
