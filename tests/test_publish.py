@@ -222,6 +222,7 @@ def test_draft_is_refused_then_marked(production):
     code, out, err = run_radio(["publish", "--allow-draft"], production)
     assert code == 0, err
     assert "no feed was written" in err and "base_url" in err   # no base URL: no feed
+    assert "embed.html" in err and "relative" in err   # nor a snippet to paste elsewhere
     web = production / "output" / "web"
     assert not (web / "feed.xml").exists()
     for page in [web / "index.html", *web.glob("*/index.html"), *web.glob("*/embed.html")]:

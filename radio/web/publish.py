@@ -93,6 +93,9 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
     if not base:
         log.warn(_l("no feed was written: podcast apps need absolute addresses; set "
                     "[web] base_url in radio.toml or give --base-url"))
+        log.warn(_l("the embed.html snippets link to their MP3 and page by relative "
+                    "addresses, which work only inside output/web/: pasted into a portal "
+                    "article they play nothing until [web] base_url is set"))
     elif not settings.web.owner_email:
         log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
                     "in radio.toml"))
