@@ -818,3 +818,34 @@ def test_publish_says_whose_description_the_feed_cuts(production):
     feed = ET.parse(production / "output" / "web" / "feed.xml").find("channel")
     assert text.startswith(feed.findtext("description")[:-1])
     assert len(feed.findtext("description")) <= 4000
+
+
+def test_a_web_address_in_the_script_does_not_widen_the_phone_page(browser, tmp_path):
+    """Provincial news gives addresses ('dichvucong.hatinh.gov.vn/...'): such a word,
+    longer than a phone's line, is broken in the transcript instead of pushing the page
+    wider than the screen."""
+    from radio.targets.report import Report
+    from radio.web.pages import EpisodePage, Site, episode_html, static_file
+    from radio.web.timings import Sentence
+
+    address = "dichvucong.hatinh.gov.vn/portaldvc/KenhTin/dich-vu-cong-truc-tuyen.aspx"
+    report = Report(Path("tin1.json"), "tin1", "scripts/tin1.md", "Cam", 1, False, 125.0, (),
+                    (), "web", {}, {}, {}, (), {}, 0)
+    sentence = Sentence(0, 5000, f"Xem thêm tại {address} hoặc gọi 02393855555.",
+                        "Người dẫn", "", True)
+    page = EpisodePage(report, "", address, "2022-01-15", "tin1.mp3", 1_250_000, (sentence,),
+                       (("Người dẫn", ("espeak",)),))
+    (tmp_path / "tin1").mkdir()
+    (tmp_path / "site.css").write_bytes(static_file("site.css"))
+    (tmp_path / "tin1" / "index.html").write_text(
+        episode_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page),
+        encoding="utf-8")
+    browser.set_window_size(390, 900)
+    try:
+        browser.get((tmp_path / "tin1" / "index.html").as_uri())
+        wait_for(lambda: js(browser, "return document.readyState") == "complete", 10, "the page")
+        wide = js(browser, "return document.documentElement.scrollWidth")
+        inner = js(browser, "return document.documentElement.clientWidth")
+        assert wide <= inner, (wide, inner)
+    finally:
+        browser.set_window_size(1280, 1000)
