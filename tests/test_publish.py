@@ -849,3 +849,21 @@ def test_a_web_address_in_the_script_does_not_widen_the_phone_page(browser, tmp_
         assert wide <= inner, (wide, inner)
     finally:
         browser.set_window_size(1280, 1000)
+
+
+def test_a_web_address_in_a_sentence_is_captioned_in_few_short_cues():
+    """A word longer than a caption line (a web address, read letter by letter) used to
+    cut its sentence into one cue per word: 'Xem', 'thêm', 'tại', then the address alone
+    on a 70-character line for 12 s.  It is now broken after a '/' or '.' like any long
+    line, and the sentence gets the cues its length needs."""
+    from radio.web.subtitles import all_cues, webvtt
+    from radio.web.timings import Sentence
+
+    address = "dichvucong.hatinh.gov.vn/portaldvc/KenhTin/dich-vu-cong-truc-tuyen.aspx"
+    text = f"Xem thêm tại {address} hoặc gọi 02393855555."
+    cues = all_cues((Sentence(2830, 20641, text, "Người dẫn", "", True),), 30_000)
+    assert 3 <= len(cues) <= 4 and all(len(" ".join(c.lines)) >= 10 for c in cues), cues
+    assert all(c.end_ms - c.start_ms <= 7000 for c in cues)
+    assert all(len(line) <= 42 for c in cues for line in c.lines), cues
+    assert "".join("".join(c.lines) for c in cues).replace(" ", "") == text.replace(" ", "")
+    assert "dichvucong.hatinh.gov.vn/" in webvtt(cues) and "\u2060" not in webvtt(cues)
