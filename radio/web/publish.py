@@ -202,7 +202,9 @@ def _remove_unpublished(writer: SiteWriter, built, site: pages.Site, log: Log) -
     chapters.json once it has no chapters, a feed.xml without base_url, the other cover.
     Only publish's own files go (in a folder with its NAME/NAME.vtt): anything else
     someone put in output/web/ stays."""
-    names = {p.report.episode for p in built}
+    # casefolded: on Windows a script renamed Tin1.md -> tin1.md keeps its folder "Tin1",
+    # which is the published episode's folder and must not be emptied
+    names = {p.report.episode.casefold() for p in built}
     try:
         folders = sorted(p.name for p in writer.root.iterdir() if p.is_dir())
     except OSError:
@@ -210,7 +212,7 @@ def _remove_unpublished(writer: SiteWriter, built, site: pages.Site, log: Log) -
     gone = []
     for folder in folders:
         own = writer.root / folder / f"{folder}.vtt"   # publish's mark on its episode folders
-        if folder in names or not own.is_file():
+        if folder.casefold() in names or not own.is_file():
             continue
         before = len(writer.removed)
         for piece in _episode_files(folder):
