@@ -120,7 +120,7 @@ def test_feed_has_every_tag_apple_and_podcast_index_need(web):
     items = {i.findtext(f"{ITUNES}episode"): i for i in channel.findall("item")}
     first = items["1"]
     assert first.findtext("pubDate") == "Sat, 15 Jan 2022 12:00:00 +0000"   # date: in the script
-    assert items["2"].findtext("pubDate") == "Tue, 30 Nov 2021 12:00:00 +0000"   # the build clock
+    assert items["2"].findtext("pubDate") == "Tue, 30 Nov 2021 12:00:01 +0000"   # the build clock
     for name, item in (("tin1", first), ("tin2", items["2"])):
         guid = item.find("guid")
         assert guid.get("isPermaLink") == "false" and guid.text
@@ -222,6 +222,7 @@ def test_draft_is_refused_then_marked(production):
     code, out, err = run_radio(["publish", "--allow-draft"], production)
     assert code == 0, err
     assert "no feed was written" in err and "base_url" in err   # no base URL: no feed
+    assert "embed.html" in err and "relative" in err   # nor a snippet to paste elsewhere
     web = production / "output" / "web"
     assert not (web / "feed.xml").exists()
     for page in [web / "index.html", *web.glob("*/index.html"), *web.glob("*/embed.html")]:
@@ -642,3 +643,227 @@ def test_a_cmyk_cover_made_for_print_is_refused(production):
     code, _, err = run_radio(["publish", "--allow-draft"], production)
     assert code == 0, err
     assert (production / "output" / "web" / "cover.jpg").read_bytes() == path.read_bytes()
+
+
+# --- what podcast apps and the portal's visitors get (QA round 2) --------------------------
+
+def test_episode_page_fits_a_phone_screen(browser, web):
+    """At a phone's width (390 px) nothing runs off the side: the row of links under
+    the player (MP3, captions, chapters, embed) wraps instead of scrolling sideways."""
+    for page in (web / "tin1" / "index.html", web / "index.html"):
+        browser.set_window_size(390, 900)
+        try:
+            browser.get(page.as_uri())
+            wait_for(lambda: js(browser, "return document.readyState") == "complete", 10,
+                     "the page")
+            wide = js(browser, "return document.documentElement.scrollWidth")
+            inner = js(browser, "return document.documentElement.clientWidth")
+            assert wide <= inner, (page.name, wide, inner)
+        finally:
+            browser.set_window_size(1280, 1000)
+
+
+def test_a_removed_episode_is_taken_off_the_site(tmp_path, example_assets):
+    """An episode whose script is removed (withdrawn, or renamed) no longer stays on the
+    portal: its folder of publish's files goes, while a file someone put beside them stays."""
+    root = tmp_path / "web"
+    shutil.copytree(ROOTS / "web", root)
+    shutil.copytree(example_assets, root / "audio_assets")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    web = root / "output" / "web"
+    assert (web / "tin1" / "tin1.mp3").is_file()
+    (web / "tin2" / "ghi chú.txt").write_text("của biên tập viên", encoding="utf-8")
+    (web / "giới thiệu").mkdir()   # the portal's own page beside the site
+    (web / "giới thiệu" / "index.html").write_text("<p>Giới thiệu</p>", encoding="utf-8")
+    (root / "scripts" / "tin1.md").unlink()
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    assert not (web / "tin1").exists() and "tin1" in out
+    assert (web / "tin2" / "tin2.mp3").is_file() and (web / "tin2" / "ghi chú.txt").is_file()
+    assert (web / "giới thiệu" / "index.html").is_file()
+    assert "tin1" not in (web / "feed.xml").read_text(encoding="utf-8")
+    assert "tin1/" not in (web / "index.html").read_text(encoding="utf-8")
+    (root / "scripts" / "tin2.md").rename(root / "scripts" / "tin3.md")
+    code, out, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], root)
+    assert code == 0, err
+    assert (web / "tin3" / "tin3.mp3").is_file()
+    assert sorted(p.name for p in (web / "tin2").iterdir()) == ["ghi chú.txt"]
+    # without a base URL no feed is written: the last one, listing tin2, does not stay
+    config = root / "radio.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'base_url = "https://example.gov.vn/podcast/"', ""), encoding="utf-8")
+    code, out, err = run_radio(["publish", "--allow-draft"], root)
+    assert code == 0 and "no feed was written" in err, err
+    assert not (web / "feed.xml").exists() and (web / "index.html").is_file()
+
+
+@pytest.mark.parametrize("lines, advice", [
+    ('category = "Tin tức"', "News"),
+    ('category = "Government & Organizations"', "Government"),
+    ('category = "News"\nsubcategory = "Local News"', "Daily News"),
+])
+def test_a_category_apple_does_not_list_is_refused(production, lines, advice):
+    """Apple Podcasts (and Spotify, which reads the same tag) take only the categories of
+    Apple's list: another is refused at its line of radio.toml, before anything is built."""
+    config = production / "radio.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + f"\n[web]\n{lines}\n", encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], production)
+    line = len((text + "\n[web]\n").splitlines()) + len(lines.splitlines())
+    assert code == 2 and err.startswith(f"radio.toml:{line}: "), err
+    assert "Apple" in err and advice in err, err
+    assert not (production / "output").exists()
+
+
+def test_categories_as_people_write_them():
+    from radio.web.feed import apple_category
+
+    assert apple_category("government", "") == ("Government", "")
+    assert apple_category(" news ", "daily news") == ("News", "Daily News")
+    assert apple_category("Society and Culture", "") == ("Society & Culture", "")
+    assert apple_category("Tin tức", "") is None
+    assert apple_category("News", "Local") is None
+
+
+def _item(number: int, date: str, **more):
+    from radio.web.feed import FeedItem
+
+    more.setdefault("description", "")
+    return FeedItem(name=f"tin{number}", title=f"Tin {number}", number=number, date=date,
+                    duration_s=60.0, mp3_name=f"tin{number}.mp3", mp3_bytes=1000, **more)
+
+
+def _info(items):
+    from radio.web.feed import FeedInfo
+
+    return FeedInfo(base_url=BASE, title="Cam", description="Cam", language="vi",
+                    author="Sở", owner_name="Sở", owner_email="", category="Government",
+                    subcategory="", explicit=False, locked=False, cover_name="cover.png",
+                    items=tuple(items))
+
+
+def test_episodes_of_one_day_keep_their_order_in_podcast_apps():
+    """Apps order episodes by pubDate: two episodes published the same day (no date: in
+    their scripts, so both take the build's date) must not share one time, or an app
+    shows them in any order.  The later number is the later time, the same at each run."""
+    import email.utils
+
+    from radio.web.feed import feed_xml
+
+    data = feed_xml(_info([_item(1, "2021-11-30"), _item(2, "2021-11-30"),
+                           _item(3, "2021-12-01")]))
+    items = ET.fromstring(data).find("channel").findall("item")
+    moments = {i.findtext(f"{ITUNES}episode"): email.utils.parsedate_to_datetime(
+        i.findtext("pubDate")) for i in items}
+    assert moments["1"] < moments["2"] < moments["3"]
+    assert moments["1"].date() == moments["2"].date() == dt_date(2021, 11, 30)
+    assert data == feed_xml(_info([_item(1, "2021-11-30"), _item(2, "2021-11-30"),
+                                   _item(3, "2021-12-01")]))
+
+
+def dt_date(*args):
+    import datetime
+
+    return datetime.date(*args)
+
+
+def test_an_episode_without_chapters_announces_none():
+    """A script without '# ' headings has no chapters: the feed does not point podcast
+    apps at an empty chapters file, and the page has no empty 'Chapters' list."""
+    from radio.targets.report import Report
+    from radio.web.feed import feed_xml
+    from radio.web.pages import EpisodePage, Site, embed_html, episode_html
+
+    items = ET.fromstring(feed_xml(_info([_item(1, "2021-11-30", has_chapters=False),
+                                          _item(2, "2021-11-30")]))).find(
+        "channel").findall("item")
+    found = {i.findtext(f"{ITUNES}episode"): i.find(f"{PODCAST}chapters") for i in items}
+    assert found["1"] is None and found["2"] is not None
+    report = Report(Path("tin1.json"), "tin1", "scripts/tin1.md", "Cam", 1, False, 125.0, (),
+                    (), "web", {}, {}, {}, (), {}, 0)
+    page = EpisodePage(report, "", "", "2022-01-15", "tin1.mp3", 1_250_000, (), ())
+    html = episode_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page)
+    assert 'class="chapters"' not in html and "chapters.json" not in html
+    embed = embed_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page, BASE)
+    assert "<ol" not in embed and "<audio" in embed
+
+
+def test_a_description_longer_than_apple_takes_is_cut_in_the_feed_only():
+    """Apple Podcasts takes at most 4000 characters of a description: the feed carries the
+    first ones, cut at a word and ended with '…'; the page keeps the whole text."""
+    from dataclasses import replace
+
+    from radio.web.feed import DESCRIPTION_MAX, feed_text, feed_xml
+
+    words = "Người dân Hà Tĩnh “vui mừng” & phấn khởi <đón> Tết 🎉. " * 120   # 6000+ characters
+    cut = feed_text(words)
+    assert len(cut) <= DESCRIPTION_MAX == 4000 and cut.endswith("…")
+    assert words.startswith(cut[:-1]) and cut[-2] != " " and words[len(cut) - 1] == " "
+    assert feed_text("Ngắn & gọn.") == "Ngắn & gọn."
+    info = _info([_item(1, "2021-11-30", description=words)])
+    channel = ET.fromstring(feed_xml(replace(info, description=words))).find("channel")
+    assert channel.findtext("description") == cut
+    assert channel.find("item").findtext("description") == cut
+
+
+def test_publish_says_whose_description_the_feed_cuts(production):
+    config = production / "radio.toml"
+    text = "Chuyên đề về cam Hà Tĩnh, “đặc sản” & niềm tự hào. " * 90
+    config.write_text(config.read_text(encoding="utf-8")
+                      + f'\n[web]\ndescription = "{text}"\n', encoding="utf-8")
+    code, _, err = run_radio(["publish", "--allow-draft", "--base-url", BASE], production)
+    assert code == 0, err
+    assert f"radio.toml: the description has {len(text)} characters" in err, err
+    feed = ET.parse(production / "output" / "web" / "feed.xml").find("channel")
+    assert text.startswith(feed.findtext("description")[:-1])
+    assert len(feed.findtext("description")) <= 4000
+
+
+def test_a_web_address_in_the_script_does_not_widen_the_phone_page(browser, tmp_path):
+    """Provincial news gives addresses ('dichvucong.hatinh.gov.vn/...'): such a word,
+    longer than a phone's line, is broken in the transcript instead of pushing the page
+    wider than the screen."""
+    from radio.targets.report import Report
+    from radio.web.pages import EpisodePage, Site, episode_html, static_file
+    from radio.web.timings import Sentence
+
+    address = "dichvucong.hatinh.gov.vn/portaldvc/KenhTin/dich-vu-cong-truc-tuyen.aspx"
+    report = Report(Path("tin1.json"), "tin1", "scripts/tin1.md", "Cam", 1, False, 125.0, (),
+                    (), "web", {}, {}, {}, (), {}, 0)
+    sentence = Sentence(0, 5000, f"Xem thêm tại {address} hoặc gọi 02393855555.",
+                        "Người dẫn", "", True)
+    page = EpisodePage(report, "", address, "2022-01-15", "tin1.mp3", 1_250_000, (sentence,),
+                       (("Người dẫn", ("espeak",)),))
+    (tmp_path / "tin1").mkdir()
+    (tmp_path / "site.css").write_bytes(static_file("site.css"))
+    (tmp_path / "tin1" / "index.html").write_text(
+        episode_html(Site("Cam", "Sở", "", "vi", "cover.png", False, True), page),
+        encoding="utf-8")
+    browser.set_window_size(390, 900)
+    try:
+        browser.get((tmp_path / "tin1" / "index.html").as_uri())
+        wait_for(lambda: js(browser, "return document.readyState") == "complete", 10, "the page")
+        wide = js(browser, "return document.documentElement.scrollWidth")
+        inner = js(browser, "return document.documentElement.clientWidth")
+        assert wide <= inner, (wide, inner)
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+def test_a_web_address_in_a_sentence_is_captioned_in_few_short_cues():
+    """A word longer than a caption line (a web address, read letter by letter) used to
+    cut its sentence into one cue per word: 'Xem', 'thêm', 'tại', then the address alone
+    on a 70-character line for 12 s.  It is now broken after a '/' or '.' like any long
+    line, and the sentence gets the cues its length needs."""
+    from radio.web.subtitles import all_cues, webvtt
+    from radio.web.timings import Sentence
+
+    address = "dichvucong.hatinh.gov.vn/portaldvc/KenhTin/dich-vu-cong-truc-tuyen.aspx"
+    text = f"Xem thêm tại {address} hoặc gọi 02393855555."
+    cues = all_cues((Sentence(2830, 20641, text, "Người dẫn", "", True),), 30_000)
+    assert 3 <= len(cues) <= 4 and all(len(" ".join(c.lines)) >= 10 for c in cues), cues
+    assert all(c.end_ms - c.start_ms <= 7000 for c in cues)
+    assert all(len(line) <= 42 for c in cues for line in c.lines), cues
+    assert "".join("".join(c.lines) for c in cues).replace(" ", "") == text.replace(" ", "")
+    assert "dichvucong.hatinh.gov.vn/" in webvtt(cues) and "\u2060" not in webvtt(cues)

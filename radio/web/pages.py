@@ -108,6 +108,21 @@ def _chapters(report: Report) -> str:
                    for c in report.chapters)
 
 
+def _chapters_section(report: Report) -> str:
+    """The chapter list; none for a script without headings (no empty list)."""
+    if not report.chapters:
+        return ""
+    heading = _("Chapters")
+    return (f'<section>\n<h2>{e(heading)}</h2>\n<ol class="chapters">\n'
+            f"{_chapters(report)}</ol>\n</section>\n")
+
+
+def _json_link(report: Report) -> str:
+    """The link to chapters.json, written only when the episode has chapters."""
+    label = _("Chapters (JSON)")
+    return f'<a href="chapters.json">{e(label)}</a>' if report.chapters else ""
+
+
 def _note(start_ms: int, label: str) -> str:
     text = _("[Recording: {label}]", label=label)
     return f'<p class="note" data-start="{start_ms / 1000:.3f}">{e(text)}</p>\n'
@@ -167,11 +182,11 @@ def _episode_html(site: Site, page: EpisodePage) -> str:
         vtt=e(url_part(f"{name}.vtt")), srt=e(url_part(f"{name}.srt")),
         l_captions=e(_("Captions")),
         l_download=e(download_text(page.mp3_bytes)), l_vtt=e(_("WebVTT captions")),
-        l_srt=e(_("SRT captions")), l_json=e(_("Chapters (JSON)")),
-        l_embed=e(_("Embed code")), l_chapters=e(_("Chapters")),
+        l_srt=e(_("SRT captions")), json_link=_json_link(report),
+        l_embed=e(_("Embed code")), chapters_section=_chapters_section(report),
         l_transcript=e(_("Transcript")), l_credits=e(_("Credits")),
         description_html=f"<p>{e(page.description)}</p>\n" if page.description else "",
-        chapters=_chapters(report), transcript=_transcript(page),
+        transcript=_transcript(page),
         credits=_credits(site, page))
 
 
@@ -182,6 +197,8 @@ def embed_html(site: Site, page: EpisodePage, base: str) -> str:
     chapters = "".join(f'<li><a href="{e(page_url)}#t={c.start_ms / 1000:.3f}">'
                        f"{clock(c.start_ms / 1000)} — {e(c.title)}</a></li>\n"
                        for c in report.chapters)
+    if chapters:
+        chapters = f'<ol style="margin:8px 0;padding-left:20px;font-size:14px">\n{chapters}</ol>\n'
     with language(site.language):
         note = _("{title}: paste this snippet into the article editor of the portal "
                  "(in its HTML mode).", title=report.title)

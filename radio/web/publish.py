@@ -64,6 +64,7 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
             log: Log, offline: bool = False) -> SiteWriter:
     settings = production.settings
     base = site_url(base_url) if base_url else _configured_base(production)
+    category = _category(production)
     if settings.production.status == "draft" and not allow_draft:
         raise UserError(_l("this production is a draft (status = \"draft\") and is not "
                            "published"), path="radio.toml", hint=DRAFT_HINT)
@@ -83,7 +84,7 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
         cover="", draft=settings.production.status == "draft" or placeholders > 0,
         feed=bool(base))
     with BuildLock(production.state_dir / "lock"):
-        writer = _write_site(production, site, reports, base, log)
+        writer = _write_site(production, site, reports, base, category, log)
     where = production.rel(production.output_dir / "web")
     log.info(_("published {where}/: files written: {written}, unchanged: {same}",
                where=where, written=len(writer.written), same=len(writer.unchanged)))
@@ -92,6 +93,9 @@ def publish(production: Production, base_url: str | None, allow_draft: bool, job
     if not base:
         log.warn(_l("no feed was written: podcast apps need absolute addresses; set "
                     "[web] base_url in radio.toml or give --base-url"))
+        log.warn(_l("the embed.html snippets link to their MP3 and page by relative "
+                    "addresses, which work only inside output/web/: pasted into a portal "
+                    "article they play nothing until [web] base_url is set"))
     elif not settings.web.owner_email:
         log.warn(_l("Apple Podcasts needs an owner e-mail in the feed: set [web] owner_email "
                     "in radio.toml"))
@@ -110,12 +114,40 @@ def _configured_base(production: Production) -> str:
     return site_url(configured, CONFIG_NAME, _key_line(text, "web", "base_url"))
 
 
+def _category(production: Production) -> tuple[str, str]:
+    """[web] category and subcategory as Apple Podcasts spells them; one Apple does not
+    list (a Vietnamese name, an old one) is refused at its line of radio.toml."""
+    web = production.settings.web
+    found = feed.apple_category(web.category, web.subcategory)
+    if found:
+        return found
+    try:
+        text = (production.root / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except OSError:
+        text = ""
+    if feed.apple_category(web.category, "") is None:
+        raise UserError(_l("[web] category = \"{value}\" is not a category of Apple Podcasts: "
+                           "podcast apps would refuse the feed", value=web.category),
+                        path=CONFIG_NAME, line=_key_line(text, "web", "category"),
+                        hint=_l("write one of Apple's categories, in English: {names}",
+                                names=", ".join(feed.APPLE_CATEGORIES)))
+    category = feed.apple_category(web.category, "")[0]
+    names = feed.APPLE_CATEGORIES[category]
+    raise UserError(_l("[web] subcategory = \"{value}\" is not one of Apple Podcasts' "
+                       "subcategories of {category}", value=web.subcategory, category=category),
+                    path=CONFIG_NAME, line=_key_line(text, "web", "subcategory"),
+                    hint=_l("write one of them: {names}; or subcategory = \"\"",
+                            names=", ".join(names)) if names else
+                    _l("{category} has no subcategories: write subcategory = \"\"",
+                       category=category))
+
+
 DRAFT_HINT = _l("set status = \"final\" when it is ready, or publish it marked as a draft "
                 "with `radio publish --allow-draft`")
 
 
 def _write_site(production: Production, site: pages.Site, reports, base: str,
-                log: Log) -> SiteWriter:
+                category: tuple[str, str], log: Log) -> SiteWriter:
     from dataclasses import replace
 
     from ..speech.cache import SpeechCache
@@ -139,8 +171,65 @@ def _write_site(production: Production, site: pages.Site, reports, base: str,
         timings.close()
     writer.write("index.html", pages.series_html(site, built))
     if base:
-        writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base)))
+        writer.write("feed.xml", feed.feed_xml(_feed_info(production, site, built, base,
+                                                          category)))
+        _warn_long_descriptions(production, site, built, log)
+    _remove_unpublished(writer, built, site, log)
     return writer
+
+
+def _warn_long_descriptions(production: Production, site: pages.Site, built,
+                            log: Log) -> None:
+    """Apple Podcasts takes 4000 characters of a description: say whose was cut."""
+    texts = [(CONFIG_NAME, site.description)]
+    texts += [(p.report.script, p.description or p.subtitle) for p in built]
+    for path, text in texts:
+        if len(text) > feed.DESCRIPTION_MAX:
+            log.warn(_l("{path}: the description has {count} characters; Apple Podcasts "
+                        "takes {limit}: the feed carries its beginning, the page all of it",
+                        path=path, count=len(text), limit=feed.DESCRIPTION_MAX))
+
+
+def _episode_files(name: str) -> tuple[str, ...]:
+    """The files publish writes in an episode's folder."""
+    return ("index.html", "embed.html", "chapters.json", f"{name}.mp3", f"{name}.vtt",
+            f"{name}.srt")
+
+
+def _remove_unpublished(writer: SiteWriter, built, site: pages.Site, log: Log) -> None:
+    """Take off the site what this publish no longer makes: the folder of an episode whose
+    script was removed or renamed (else the portal keeps serving it), an episode's
+    chapters.json once it has no chapters, a feed.xml without base_url, the other cover.
+    Only publish's own files go (in a folder with its NAME/NAME.vtt): anything else
+    someone put in output/web/ stays."""
+    # casefolded: on Windows a script renamed Tin1.md -> tin1.md keeps its folder "Tin1",
+    # which is the published episode's folder and must not be emptied
+    names = {p.report.episode.casefold() for p in built}
+    try:
+        folders = sorted(p.name for p in writer.root.iterdir() if p.is_dir())
+    except OSError:
+        folders = []
+    gone = []
+    for folder in folders:
+        own = writer.root / folder / f"{folder}.vtt"   # publish's mark on its episode folders
+        if folder.casefold() in names or not own.is_file():
+            continue
+        before = len(writer.removed)
+        for piece in _episode_files(folder):
+            writer.remove(f"{folder}/{piece}")
+        if len(writer.removed) > before:
+            gone.append(folder)
+    for page in built:
+        if not page.report.chapters:
+            writer.remove(f"{page.report.episode}/chapters.json")
+    if not site.feed:
+        writer.remove("feed.xml")
+    for cover in ("cover.png", "cover.jpg"):
+        if cover != site.cover:
+            writer.remove(cover)
+    if gone:
+        log.info(_("taken off the site (their scripts are no longer in scripts/): {names}",
+                   names=", ".join(gone)))
 
 
 def _write_episode(production, writer: SiteWriter, site, report, episode, timings, lexicon,
@@ -152,7 +241,8 @@ def _write_episode(production, writer: SiteWriter, site, report, episode, timing
     cues = subtitles.all_cues(sentences, report.duration_ms)
     writer.write(f"{name}/{name}.vtt", subtitles.webvtt(cues))
     writer.write(f"{name}/{name}.srt", subtitles.srt(cues))
-    writer.write(f"{name}/chapters.json", chapters.chapters_json(report))
+    if report.chapters:   # a script without headings has none: no empty file to announce
+        writer.write(f"{name}/chapters.json", chapters.chapters_json(report))
     date = episode.date or build_date(build_epoch(production.settings.production.date))
     page = pages.EpisodePage(report=report, subtitle=episode.subtitle,
                              description=episode.description, date=date,
@@ -176,18 +266,19 @@ def _speakers(report, episode) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def _feed_info(production: Production, site: pages.Site, built, base: str) -> feed.FeedInfo:
+def _feed_info(production: Production, site: pages.Site, built, base: str,
+               category: tuple[str, str]) -> feed.FeedInfo:
     web = production.settings.web
     publisher = production.settings.production.publisher
     items = tuple(feed.FeedItem(
         name=p.report.episode, title=p.report.title,
         description=p.description or p.subtitle or p.report.title, number=p.report.number,
         date=p.date, duration_s=p.report.duration_s, mp3_name=p.mp3_name,
-        mp3_bytes=p.mp3_bytes) for p in built)
+        mp3_bytes=p.mp3_bytes, has_chapters=bool(p.report.chapters)) for p in built)
     with language(site.language):
         title = site.series + (f" ({pages.draft_word()})" if site.draft else "")
     return feed.FeedInfo(
         base_url=base, title=title, description=site.description, language=site.language,
         author=web.author or publisher, owner_name=web.owner_name or publisher,
-        owner_email=web.owner_email, category=web.category, subcategory=web.subcategory,
+        owner_email=web.owner_email, category=category[0], subcategory=category[1],
         explicit=web.explicit, locked=web.locked, cover_name=site.cover, items=items)

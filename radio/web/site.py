@@ -11,6 +11,7 @@ class SiteWriter:
         self.root = root
         self.written: list[str] = []
         self.unchanged: list[str] = []
+        self.removed: list[str] = []
 
     def _same(self, path: Path, data: bytes) -> bool:
         try:
@@ -27,6 +28,20 @@ class SiteWriter:
             return
         write_bytes(path, data)
         self.written.append(relative)
+
+    def remove(self, relative: str) -> None:
+        """Remove a file this site no longer has, and its folder once empty."""
+        path = self.root / relative
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        self.removed.append(relative)
+        if path.parent != self.root:
+            try:
+                path.parent.rmdir()
+            except OSError:   # something else is still in it (a file someone put there)
+                pass
 
     def copy(self, relative: str, source: Path) -> None:
         """Copy a (large) file in chunks, unless the copy already has its bytes."""

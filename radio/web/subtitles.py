@@ -44,6 +44,36 @@ def wrap(words: list[str], width: int = MAX_LINE) -> list[str]:
     return lines
 
 
+GLUE = "\u2060"   # marks the piece of a long word that goes on without a space
+BREAK_AFTER = "/.-_?&=#"
+
+
+def _split_word(word: str, width: int = MAX_LINE - 1) -> list[str]:
+    """A word longer than a line (a web address) in pieces of at most *width*
+    characters, each cut after a '/' or '.' where one is far enough along; the pieces
+    after the first carry GLUE, so they are written back without a space."""
+    if len(word) <= MAX_LINE:
+        return [word]
+    pieces = []
+    while len(word) > width:
+        cut = max(word.rfind(mark, 0, width) for mark in BREAK_AFTER) + 1
+        if cut < width // 3:
+            cut = width
+        pieces.append(word[:cut])
+        word = word[cut:]
+    pieces.append(word)
+    return [pieces[0], *(GLUE + piece for piece in pieces[1:])]
+
+
+def _tokens(text: str) -> list[str]:
+    return [piece for word in text.split() for piece in _split_word(word)]
+
+
+def _written(line: str) -> str:
+    """A line as shown: the pieces of a long word joined again."""
+    return line.replace(" " + GLUE, "").replace(GLUE, "")
+
+
 PAUSE_MARKS = (",", ";", ":", "–", "—")
 PAUSE_BONUS = 12   # characters a cut may move to fall after a comma instead
 
@@ -79,7 +109,7 @@ def _fits(pieces: list[list[str]], duration_ms: int) -> bool:
 
 
 def sentence_cues(sentence: Sentence) -> list[Cue]:
-    words = sentence.text.split()
+    words = _tokens(sentence.text)
     if not words:
         return []
     duration = sentence.end_ms - sentence.start_ms
@@ -96,7 +126,7 @@ def sentence_cues(sentence: Sentence) -> list[Cue]:
         start = sentence.start_ms + round(before / total * duration)
         before += length
         end = sentence.start_ms + round(before / total * duration)
-        cues.append(Cue(start, end, sentence.speaker, tuple(wrap(piece))))
+        cues.append(Cue(start, end, sentence.speaker, tuple(_written(l) for l in wrap(piece))))
     return cues
 
 
