@@ -22,11 +22,19 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Line breaks that editors do not show as new lines: Word's Shift+Enter (a vertical
+# tab when pasted), its page break, web pages' line and paragraph separators, NEL.
+_SOFT_BREAKS = str.maketrans({"\x0b": " ", "\x0c": " ", "\x85": " ", "\u2028": " ",
+                              "\u2029": " "})
+
+
 def readable(text: str) -> str:
     """NFC text without the invisible characters that Word and web pages leave in it
     (zero-width spaces and joiners, word joiners, byte order marks, direction marks,
-    soft hyphens): no voice can say them, and they split words for the speech rules."""
-    return nfc("".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+    soft hyphens): no voice can say them, and they split words for the speech rules.
+    Their soft line breaks are spaces (no editor starts a new line there)."""
+    return nfc("".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+               .translate(_SOFT_BREAKS))
 
 
 def ascii_fold(text: str) -> str:

@@ -194,3 +194,22 @@ def test_front_matter_never_closed_and_nothing_after_it():
     assert errors("", "---\ntitle: x\n") == [
         "scripts/episode1.md:1: the front matter that starts on line 1 is never closed: there "
         "is no '---' line after it — add a line '---' after the front matter"]
+
+
+@pytest.mark.parametrize("brk", ["\x0b", "\x0c", "\u2028", "\u2029", "\x85"])
+def test_a_line_break_pasted_from_word_is_a_space(brk):
+    """Word's line break (Shift+Enter) pastes as a vertical tab, web pages' as U+2028: an
+    editor shows no new line there, so neither is one; in the title, YAML refused it."""
+    front = FRONT.replace("Cam Hà Tĩnh – hương", f"Cam Hà Tĩnh{brk}– hương")
+    episode = parse_text(front + f"MC1: Xin chào{brk}quý vị.\n\nMC2: Chào anh.\n",
+                         "episode1", "scripts/episode1.md")
+    assert episode.title == "Cam Hà Tĩnh – hương vị đất Hồng Lam"
+    assert [(p.text, p.line) for p in episode.paragraphs] == [("Xin chào quý vị.", 8),
+                                                              ("Chào anh.", 10)]
+
+
+def test_a_control_character_in_the_front_matter_is_named():
+    front = FRONT.replace("number: 1", "number: 1\x07")
+    assert errors("MC1: Xin chào.\n", front) == [
+        "scripts/episode1.md:3: the front matter holds an invisible control character "
+        "(U+0007) — delete it (retype the line)"]

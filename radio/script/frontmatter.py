@@ -84,6 +84,12 @@ def _yaml_problem(exc, front: str, first: int, line: int, path: str) -> Problem:
                           "for it"), path, first + curly[0],
                        _l('type straight quotes: title: "…" (Word turns " into “ ” as you '
                           "type)"))
+    if isinstance(exc, yaml.reader.ReaderError):   # a control character ("\x07")
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        return Problem(_l("the front matter holds an invisible control character (U+{code})",
+                          code=f"{code:04X}"), path,
+                       first + front[:exc.position].count("\n"),
+                       _l("delete it (retype the line)"))
     reason = getattr(exc, "problem", None) or "invalid YAML"
     return Problem(_l("front matter is not valid YAML: {reason}", reason=reason), path, line,
                    _l("check the indentation and the quotes on that line"))
