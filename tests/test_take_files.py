@@ -2,7 +2,13 @@
 told about, ids in any case, and a take far from its paragraph's length is warned."""
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
 from clirun import run_radio
+from conftest import ffmpeg_exe
 from test_mistakes import SCRIPT, append, assign_ids, write_wav
 
 LONG = ("MC2: Kính thưa quý vị, theo kế hoạch của tỉnh, trong những năm tới diện tích trồng "
@@ -78,3 +84,50 @@ def test_a_take_far_from_its_paragraph_length_is_warned(production):
                                 "the paragraph takes about ")
     assert warned[1].endswith("— listen to takes/episode1/p004.wav; record it again if it is "
                               "cut short or belongs to another paragraph")
+
+
+def _voice_like(seconds: float, rate: int = 48000) -> np.ndarray:
+    """A voiced sound with syllables (150 Hz and harmonics under a 4 Hz envelope)."""
+    t = np.arange(int(seconds * rate)) / rate
+    tone = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 6))
+    envelope = 0.5 - 0.5 * np.cos(2 * np.pi * 4 * t)
+    x = tone * envelope
+    return x / np.abs(x).max()
+
+
+def _write(path: Path, samples: np.ndarray, rate: int = 48000, codec: str = "pcm_s16le"):
+    pcm = np.clip(samples * 32768, -32768, 32767).astype("<i2")
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac",
+                    "1", "-i", "pipe:0", "-c:a", codec, str(path)], input=pcm.tobytes(),
+                   check=True)
+
+
+def test_a_clipped_or_far_too_quiet_take_is_warned_and_used(production):
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    voice = _voice_like(4.0)
+    _write(folder / "p001.wav", voice * 4.0)                      # shouted into the phone
+    _write(folder / "p002.mp3", voice * 3.0, codec="libmp3lame")  # the same, as an MP3
+    _write(folder / "p003.wav", voice * 0.003)                    # peaks at -50 dBFS
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    assert "takes: 3 recorded, 0 stale, 0 synthesized" in out, out
+    clipped = [l for l in err.splitlines() if "is clipped (too loud when recorded)" in l]
+    assert [l.split(": the take of ")[1][:4] for l in clipped] == ["p001", "p002"], err
+    assert clipped[0].endswith("the distortion stays after levelling — record "
+                               "takes/episode1/p001.wav again with a lower input level "
+                               "(loudest sounds around -6 dBFS)"), err
+    quiet = [l for l in err.splitlines() if "is very quiet" in l]
+    assert len(quiet) == 1 and "the take of p003 is very quiet (its loudest sound is at " \
+        "-50 dBFS)" in quiet[0] and "takes/episode1/p003.wav" in quiet[0], err
+    code, out, err = run_radio(["build", "episode1"], production)   # used, with the warnings
+    assert code == 0 and "is clipped" in err and "is very quiet" in err, err
+
+
+def test_a_take_normalized_to_full_scale_is_not_called_clipped(production):
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    _write(folder / "p001.wav", _voice_like(4.0) * (32767 / 32768))   # peaks at 0 dBFS
+    _write(folder / "p002.wav", _voice_like(4.0, 44100) * 0.5, rate=44100)   # -6 dBFS
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0 and "clipped" not in err and "quiet" not in err, err
