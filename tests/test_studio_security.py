@@ -732,3 +732,30 @@ def test_accepting_the_same_recording_again_makes_a_stale_take_current(make_clie
     assert state() == "take"
     sidecar = json.loads((production / "takes" / "episode1" / "p002.json").read_text("utf-8"))
     assert "ban hành," in sidecar["text"]
+
+
+@pytest.mark.parametrize("kind, args", [
+    ("aac", ["-c:a", "aac", "-f", "adts"]),                          # a Zalo voice message
+    ("mp3", ["-ar", "8000", "-c:a", "libmp3lame", "-id3v2_version", "0"]),   # a phone at 8 kHz
+    ("mp3", ["-ar", "16000", "-c:a", "libmp3lame", "-id3v2_version", "0"]),
+    ("m4a", ["-c:a", "aac"]),                                        # an iPhone voice memo
+    ("opus", ["-c:a", "libopus", "-f", "ogg"]),                      # WhatsApp
+    ("webm", ["-c:a", "libopus"]),                                   # a browser's recording
+    ("aiff", ["-c:a", "pcm_s16be"]),
+])
+def test_a_take_dropped_in_any_format_the_takes_read_is_accepted(make_client, production,
+                                                                  tmp_path, kind, args):
+    """Dropped on a paragraph, a recording is a take when `radio takes` would read it
+    from takes/<episode>/: the booth accepts the same formats."""
+    client = make_client()
+    token = csrf(client)
+    source = tmp_path / f"memo.{kind}"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=f=330:d=2", "-ac", "1", *args, str(source)], check=True)
+    response = client.post(f"/api/episodes/episode1/takes/p002?type={kind}",
+                           content=source.read_bytes(),
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+    assert response.status_code == 201, response.text
+    takes = production / "takes" / "episode1"
+    assert (takes / f"p002.{kind}").read_bytes() == source.read_bytes()
+    assert json.loads((takes / "p002.json").read_text())["file"] == f"p002.{kind}"

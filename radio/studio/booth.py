@@ -18,7 +18,17 @@ from ..fsio import atomic_path
 from ..i18n import _l
 from .uploads import Refused, looks_like_audio, refuse_undecodable
 
-TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+# Every format `radio takes` reads from takes/<episode>/ can be dropped on a paragraph:
+# a Zalo voice message (.aac), a WhatsApp one (.opus), an iPhone memo (.m4a), a recorder's
+# WAV, Chromium's own WebM.
+def _take_types() -> tuple[str, ...]:
+    from ..takes.files import AUDIO_EXTENSIONS
+    from .uploads import SIGNATURES
+
+    return tuple(ext for ext in AUDIO_EXTENSIONS if ext in SIGNATURES)
+
+
+TAKE_TYPES = _take_types()
 REPLACED = "replaced"
 
 
