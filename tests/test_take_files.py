@@ -131,3 +131,30 @@ def test_a_take_normalized_to_full_scale_is_not_called_clipped(production):
     _write(folder / "p002.wav", _voice_like(4.0, 44100) * 0.5, rate=44100)   # -6 dBFS
     code, out, err = run_radio(["check", "episode1"], production)
     assert code == 0 and "clipped" not in err and "quiet" not in err, err
+
+
+def test_a_take_named_by_its_paragraph_number_is_pointed_at_its_id(production):
+    """A narrator names the file after the paragraph's number ("đoạn 2.wav", "Doan_03.mp3",
+    "002.wav", also in a Mac's NFD): the warning names the id to rename it to."""
+    import unicodedata
+
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    write_wav(folder / "đoạn 2.wav")
+    write_wav(folder / unicodedata.normalize("NFD", "Đoạn 01.wav"))
+    write_wav(folder / "Doan_03.wav")
+    write_wav(folder / "002.wav")
+    write_wav(folder / "đoạn 9.wav")            # no p009: not pointed anywhere
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    hints = {l.split(": ")[1]: l.split(" — ")[1] for l in err.splitlines()
+             if "takes/episode1/" in l}
+    assert hints == {
+        "takes/episode1/002.wav": "did you mean p002.wav? rename it",
+        "takes/episode1/Doan_03.wav": "did you mean p003.wav? rename it",
+        f"takes/episode1/{unicodedata.normalize('NFD', 'Đoạn 01.wav')}":
+            "did you mean p001.wav? rename it",
+        "takes/episode1/đoạn 2.wav": "did you mean p002.wav? rename it",
+        "takes/episode1/đoạn 9.wav": "name it by the paragraph's id, e.g. p003.wav (`radio "
+                                     "takes episode1 --status` lists the ids)",
+    }, err
