@@ -158,3 +158,15 @@ def test_a_take_named_by_its_paragraph_number_is_pointed_at_its_id(production):
         "takes/episode1/đoạn 9.wav": "name it by the paragraph's id, e.g. p003.wav (`radio "
                                      "takes episode1 --status` lists the ids)",
     }, err
+
+
+def test_check_with_warnings_does_not_say_no_problems(production):
+    assign_ids(production)
+    write_wav(production / "takes" / "episode1" / "p009.wav")
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0 and err.count("warning: ") == 1, err
+    assert "no problems found" not in out and out.rstrip().endswith(
+        "no errors, 1 warning (see above)"), out
+    (production / "takes" / "episode1" / "p009.wav").unlink()
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0 and out.rstrip().endswith("no problems found"), (out, err)
