@@ -759,3 +759,29 @@ def test_a_take_dropped_in_any_format_the_takes_read_is_accepted(make_client, pr
     takes = production / "takes" / "episode1"
     assert (takes / f"p002.{kind}").read_bytes() == source.read_bytes()
     assert json.loads((takes / "p002.json").read_text())["file"] == f"p002.{kind}"
+
+
+def test_a_paragraph_with_two_takes_keeps_the_booth_open_and_recording_it_resolves(
+        make_client, production):
+    """The same take dropped twice into takes/episode1/ (p002.mp3 from the phone and
+    p002.wav from the recorder): the booth still lists every paragraph, says what is wrong
+    with p002, and accepting a new p002 moves both old files into replaced/."""
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+    assert client.post("/api/episodes/episode1/takes/p001?type=wav", content=_tone_wav(),
+                       headers={"X-CSRF-Token": token, "Origin": ORIGIN}).status_code == 201
+    (takes / "p002.wav").write_bytes(_tone_wav(440))
+    (takes / "P002.WAV").write_bytes(_tone_wav(550))
+    response = client.get("/api/episodes/episode1/booth")
+    assert response.status_code == 200, response.text
+    rows = {row["pid"]: row for row in response.json()}
+    assert rows["p001"]["state"] == "take" and rows["p003"]["state"] == "synth"
+    assert rows["p002"]["state"] == "synth" and "P002.WAV, p002.wav" in rows["p002"]["problem"]
+    assert rows["p001"]["problem"] is None
+    assert client.post("/api/episodes/episode1/takes/p002?type=wav", content=_tone_wav(660),
+                       headers={"X-CSRF-Token": token, "Origin": ORIGIN}).status_code == 201
+    rows = {row["pid"]: row for row in client.get("/api/episodes/episode1/booth").json()}
+    assert rows["p002"]["state"] == "take" and rows["p002"]["problem"] is None
+    kept = [p.read_bytes() for p in (takes / "replaced").iterdir() if p.suffix == ".wav"]
+    assert sorted(kept) == sorted([_tone_wav(440), _tone_wav(550)])

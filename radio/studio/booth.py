@@ -33,17 +33,29 @@ REPLACED = "replaced"
 
 
 def booth_rows(production: Production, name: str) -> list[dict]:
+    from ..errors import message_of
     from ..pipeline.build import load_lexicon
     from ..pipeline.prepare import load_episodes
+    from ..pipeline.sources import AssetError
     from ..speech.normalize import normalize
     from ..speech.voice import estimated_speech_ms
-    from ..takes import Takes
+    from ..takes import ParagraphState, Takes
 
     episode = load_episodes(production, [name])[0]
     lexicon = load_lexicon(production)
+    takes = Takes(production)
+    ids = takes.ids(episode)
     rows = []
-    for state in Takes(production).states(episode):
-        paragraph = state.paragraph
+    for paragraph in episode.paragraphs:
+        # A paragraph whose take cannot be used (two files for it) is still listed, with
+        # what is wrong: recording it again in the booth is the way out.
+        pid, problem = ids[paragraph.line], None
+        try:
+            take = takes.take_for(episode, pid, paragraph.text)
+        except AssetError as exc:
+            take, problem = None, f"{message_of(exc)} — {exc.hint}" if exc.hint \
+                else message_of(exc)
+        state = ParagraphState(pid, paragraph, take)
         spoken = normalize(paragraph.text, lexicon)
         speaker = episode.speaker(paragraph.speaker)
         rows.append({"pid": state.pid, "line": paragraph.line, "speaker": paragraph.speaker,
@@ -51,7 +63,7 @@ def booth_rows(production: Production, name: str) -> list[dict]:
                      "spoken": spoken if spoken != paragraph.text else None,
                      "expected_s": round(estimated_speech_ms(len(spoken.split()),
                                                              speaker.rate_wpm) / 1000, 1),
-                     "state": state.state})
+                     "state": state.state, "problem": problem})
     return rows
 
 
