@@ -170,3 +170,20 @@ def test_check_with_warnings_does_not_say_no_problems(production):
     (production / "takes" / "episode1" / "p009.wav").unlink()
     code, out, err = run_radio(["check", "episode1"], production)
     assert code == 0 and out.rstrip().endswith("no problems found"), (out, err)
+
+
+def test_a_float_take_is_clipped_only_where_it_sits_at_full_scale(production):
+    """32-bit float WAV (Audacity's default) holds sounds over 0 dBFS without clipping
+    them: levelling brings them back, so only flat tops at full scale are clipping."""
+    assign_ids(production)
+    folder = production / "takes" / "episode1"
+    voice = _voice_like(4.0)
+    for name, samples in (("p001.wav", voice * 1.6),                   # over 0 dBFS: kept
+                          ("p002.wav", np.clip(voice * 3.0, -1, 1))):  # clipped, then saved
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "f32le", "-ar", "48000",
+                        "-ac", "1", "-i", "pipe:0", "-c:a", "pcm_f32le", str(folder / name)],
+                       input=samples.astype("<f4").tobytes(), check=True)
+    code, out, err = run_radio(["check", "episode1"], production)
+    assert code == 0, err
+    clipped = [l for l in err.splitlines() if "is clipped" in l]
+    assert len(clipped) == 1 and "the take of p002 is clipped" in clipped[0], err

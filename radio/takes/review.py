@@ -26,8 +26,8 @@ FAR_RATIO = 2.0
 FAR_MARGIN_MS = 3000
 QUIET_PEAK = 0.01        # -40 dBFS: the booth calls a take this quiet silent
 CLIP_SUSPECT = 0.9       # only a take peaking above -1 dBFS is decoded again for clipping
-FULL_SCALE = 32766       # int16 at (or beyond) full scale
-CLIP_RUN = 3             # consecutive full-scale samples: a flat top, not a normalized peak
+FULL_SCALE = 32766 / 32768   # full scale, as int16 (or beyond, as float)
+CLIP_RUN = 3             # consecutive equal full-scale samples: a flat top, not a peak
 CLIP_PLACES = 3          # flat tops before a take is called clipped
 
 
@@ -47,23 +47,42 @@ def length_warning(script: str, line: int, pid: str, shown: str, take_ms: int,
 
 
 def clipped_places(samples: np.ndarray) -> int:
-    """How many flat tops (CLIP_RUN or more consecutive int16 samples at full scale) the
-    take's own samples have: a take normalized to 0 dBFS touches it once, a clipped one
-    sits on it."""
-    full = np.abs(np.asarray(samples, dtype=np.int32)) >= FULL_SCALE
-    if not full.any():
+    """How many flat tops the take's own samples (at its own rate, full scale 1.0) have:
+    CLIP_RUN or more consecutive equal samples at full scale.  A take normalized to
+    0 dBFS touches it once; a clipped one sits on it; a float take's sounds over 0 dBFS
+    are not flat (nothing was cut off)."""
+    x = np.asarray(samples, dtype=np.float32)
+    flat = (np.abs(x[1:]) >= FULL_SCALE) & (x[1:] == x[:-1])   # sample i+1 equals sample i
+    if not flat.any():
         return 0
-    edges = np.diff(np.concatenate(([0], full.astype(np.int8), [0])))
+    edges = np.diff(np.concatenate(([0], flat.astype(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return int(np.count_nonzero(ends - starts >= CLIP_RUN))
+    return int(np.count_nonzero(ends - starts >= CLIP_RUN - 1))
+
+
+def own_samples(path: Path) -> np.ndarray:
+    """The take's samples, mono, at its own rate (no resampling, which would round off a
+    flat top): as float when it is stored as float, else as int16 (a lossy decoder's
+    overshoot saturates there, as when it is played)."""
+    import subprocess
+
+    from ..audio import decode as dec
+    from ..procs import child_options
+
+    is_float = dec.probe(path).codec.startswith("pcm_f")
+    proc = subprocess.run([dec.ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error",
+                           "-i", str(path), "-vn", "-ac", "1", "-f",
+                           "f32le" if is_float else "s16le", "-"],
+                          capture_output=True, check=True, **child_options())
+    if is_float:
+        return np.frombuffer(proc.stdout, dtype="<f4")
+    return np.frombuffer(proc.stdout, dtype="<i2").astype(np.float32) / 32768
 
 
 def level_warnings(script: str, line: int, pid: str, shown: str, path: Path,
                    source) -> list[Problem]:
     """Warnings for a recorded take (*source*: trimmed, not yet levelled) that is clipped or
     far too quiet; it is still used."""
-    from .files import read_pcm16
-
     if not source.frames:
         return []
     peak = float(np.abs(np.memmap(source.path, dtype="<f4", mode="r")).max())
@@ -77,7 +96,7 @@ def level_warnings(script: str, line: int, pid: str, shown: str, path: Path,
     if peak < CLIP_SUSPECT:
         return []
     try:
-        places = clipped_places(read_pcm16(path)[0])
+        places = clipped_places(own_samples(path))
     except Exception:   # the take was decoded once already; the build reports what fails
         return []
     if places < CLIP_PLACES:
