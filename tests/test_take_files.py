@@ -187,3 +187,36 @@ def test_a_float_take_is_clipped_only_where_it_sits_at_full_scale(production):
     assert code == 0, err
     clipped = [l for l in err.splitlines() if "is clipped" in l]
     assert len(clipped) == 1 and "the take of p002 is clipped" in clipped[0], err
+
+
+def test_two_takes_folders_for_one_episode_are_refused_not_half_used(production):
+    """takes/Tập 2/ made by radio and takes/Tập 2/ copied from a Mac (its accents stored
+    apart, NFD): the same name to the eye, two folders to Windows and Linux. The takes
+    of one would be left out without a word, so build and check stop and name both."""
+    import shutil
+    import unicodedata
+
+    name = "Tập 2"
+    shutil.copy(production / SCRIPT, production / "scripts" / f"{name}.md")
+    code, out, err = run_radio(["takes", name, "--status"], production)   # writes ids.tsv
+    assert code == 0 and (production / "takes" / name / "ids.tsv").is_file(), err
+    mac = production / "takes" / unicodedata.normalize("NFD", name)
+    mac.mkdir()
+    write_wav(mac / "p002.wav")
+    def files():
+        return sorted(p.relative_to(production).as_posix() for p in production.rglob("*")
+                      if not p.relative_to(production).as_posix().startswith((".radio",
+                                                                              "output")))
+
+    before = files()
+    for command in (["check", name], ["build", name], ["takes", name, "--status"]):
+        code, out, err = run_radio(command, production)
+        assert code == 2, (command, out, err)
+        assert f"takes/ holds 2 folders for the episode {name}: takes/{name}/, " \
+               f"takes/{unicodedata.normalize('NFD', name)}/ (NFD)" in err, err
+        assert "move the files of one into the other" in err, err
+    assert files() == before
+    (mac / "p002.wav").rename(production / "takes" / name / "p002.wav")   # as told
+    mac.rmdir()
+    code, out, err = run_radio(["takes", name, "--status"], production)
+    assert code == 0 and out.splitlines()[1].startswith("p002\ttake\t"), (out, err)
