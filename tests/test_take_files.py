@@ -220,3 +220,30 @@ def test_two_takes_folders_for_one_episode_are_refused_not_half_used(production)
     mac.rmdir()
     code, out, err = run_radio(["takes", name, "--status"], production)
     assert code == 0 and out.splitlines()[1].startswith("p002\ttake\t"), (out, err)
+
+
+def test_a_typographic_change_leaves_the_take_current(production):
+    """Word's AutoFormat (curly quotes, dashes, an ellipsis character, a non-breaking
+    space, a soft hyphen) changes how the paragraph is typed, not what the narrator
+    read: the take stays current. A changed word makes it stale."""
+    script = production / SCRIPT
+    text = script.read_text(encoding="utf-8")
+    typed = 'MC1: Kính thưa "quý vị" - các bạn... Đây là bản thử nghiệm ngắn.'
+    script.write_text(text.replace("MC1: Kính thưa quý vị! Đây là bản thử nghiệm ngắn.",
+                                   typed), encoding="utf-8")
+    assign_ids(production)
+    write_wav(production / "takes" / "episode1" / "p001.wav", 4.0)
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert code == 0 and out.startswith("p001\ttake\t"), (out, err)
+    word = "MC1: Kính thưa \u201cquý\u00a0vị\u201d \u2013 các b\u00adạn\u2026 Đây là bản thử " \
+           "nghiệm ngắn."
+    script.write_text(text.replace("MC1: Kính thưa quý vị! Đây là bản thử nghiệm ngắn.", word),
+                      encoding="utf-8")
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert code == 0 and out.startswith("p001\ttake\t"), (out, err)
+    code, out, err = run_radio(["build", "episode1", "--strict"], production)
+    assert code == 0, err
+    script.write_text(text.replace("MC1: Kính thưa quý vị! Đây là bản thử nghiệm ngắn.",
+                                   word.replace("các b\u00adạn", "các anh chị")), encoding="utf-8")
+    code, out, err = run_radio(["takes", "episode1", "--status"], production)
+    assert code == 0 and out.startswith("p001\tstale\t"), (out, err)

@@ -21,7 +21,7 @@ from ..pipeline.sources import AssetError, Source, SourceStore
 from ..script.model import Episode, Paragraph
 from . import files
 from .files import Sidecar
-from .ids import assign, read_records, save_records, text_hash
+from .ids import assign, read_records, same_reading, save_records, text_hash
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,10 @@ class Takes:
         if sidecar is None or sidecar.file_sha256 != digest or sidecar.file != path.name:
             sidecar = Sidecar(pid, path.name, digest, speaker, text, current)
             self._sidecars[(episode.name, pid)] = (path, sidecar)
-        state = "take" if sidecar.text_hash == current else "stale"
+        # retyped by a word processor (curly quotes, dashes...): read the same, still current
+        same = sidecar.text_hash == current or (sidecar.speaker == speaker
+                                                and same_reading(sidecar.text, text))
+        state = "take" if same else "stale"
         return Take(pid, path, state, sidecar.frozen, digest, sidecar.text)
 
     def register(self, episode: Episode) -> None:
