@@ -785,3 +785,27 @@ def test_a_paragraph_with_two_takes_keeps_the_booth_open_and_recording_it_resolv
     assert rows["p002"]["state"] == "take" and rows["p002"]["problem"] is None
     kept = [p.read_bytes() for p in (takes / "replaced").iterdir() if p.suffix == ".wav"]
     assert sorted(kept) == sorted([_tone_wav(440), _tone_wav(550)])
+
+
+def test_a_take_named_with_the_wrong_extension_is_saved_as_what_it_is(make_client, production,
+                                                                       tmp_path):
+    """A phone app that names its M4A "ghi_am.mp3", an ADTS file called ".m4a": dropped on
+    a paragraph, the take is saved under the extension of what it holds; something that
+    is no audio is still refused."""
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+    headers = {"X-CSRF-Token": token, "Origin": ORIGIN}
+    for made, declared, pid in ((["-c:a", "aac", "-f", "mp4"], "mp3", "p001"),
+                                (["-c:a", "aac", "-f", "adts"], "m4a", "p002")):
+        source = tmp_path / f"memo-{pid}"
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                        "sine=f=330:d=2", "-ac", "1", *made, str(source)], check=True)
+        response = client.post(f"/api/episodes/episode1/takes/{pid}?type={declared}",
+                               content=source.read_bytes(), headers=headers)
+        assert response.status_code == 201, response.text
+    assert (takes / "p001.m4a").is_file() and (takes / "p002.aac").is_file()
+    assert not (takes / "p001.mp3").exists() and not (takes / "p002.m4a").exists()
+    response = client.post("/api/episodes/episode1/takes/p003?type=mp3",
+                           content=b"<html>" * 100, headers=headers)
+    assert response.status_code == 415 and not list(takes.glob("p003.*"))

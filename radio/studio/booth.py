@@ -16,7 +16,7 @@ from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_path
 from ..i18n import _l
-from .uploads import Refused, looks_like_audio, refuse_undecodable
+from .uploads import Refused, audio_type, looks_like_audio, refuse_undecodable
 
 # Every format `radio takes` reads from takes/<episode>/ can be dropped on a paragraph:
 # a Zalo voice message (.aac), a WhatsApp one (.opus), an iPhone memo (.m4a), a recorder's
@@ -79,6 +79,9 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
         raise UserError(_l("{name} has no paragraph {pid}", name=name, pid=pid),
                         hint=_l("choose one of the booth's list"))
     suffix = suffix.lower()
+    if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
+        # named for another format (a phone app's M4A called .mp3): saved as what it holds
+        suffix = audio_type(data[:64], TAKE_TYPES) or suffix
     if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
         raise Refused(415, "error.type", name=f"{pid}{suffix}")
     takes.register(episode)   # the ids first: a new file must not be taken for a new id

@@ -65,6 +65,12 @@ def looks_like_audio(name: str, head: bytes) -> bool:
     return head.startswith(wanted)
 
 
+def audio_type(head: bytes, among: tuple[str, ...]) -> str | None:
+    """The extension (of *among*, in order) whose signature *head* has, or None: what a
+    file holds, whatever its name says."""
+    return next((suffix for suffix in among if looks_like_audio(f"x{suffix}", head)), None)
+
+
 def refuse_undecodable(path: Path, name: str, whole: bool = False) -> None:
     """Refused (415) unless ffmpeg reads *path* as audio: its header (a probe), or with
     *whole* every sample as the build will (a take is decoded whole by the next build).
