@@ -203,3 +203,31 @@ def test_booth_keys_stay_on_the_narrators_rows(studio, mic_browser):  # noqa: F8
         if folder.exists() else {}
     assert {k: v for k, v in after.items() if k != "ids.tsv"} == \
         {k: v for k, v in before.items() if k != "ids.tsv"}
+
+
+def test_a_paragraph_with_two_takes_is_listed_with_what_is_wrong(studio, mic_browser,
+                                                                 fake_mic):  # noqa: F811
+    """Two files for p002 in takes/episode1/ (one dropped twice, in two cases): the booth
+    still lists every paragraph and shows p002's problem in its row."""
+    from selenium.webdriver.common.by import By
+
+    server, root = studio
+    driver = mic_browser
+    folder = root / "takes" / "episode1"
+    extra = [folder / "p002.wav", folder / "P002.WAV"]
+    assert not any(p.exists() for p in extra)
+    try:
+        for path in extra:
+            path.write_bytes(fake_mic.read_bytes())
+        driver.get(server.url + "#/booth/episode1")
+        driver.refresh()
+        rows = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#booth-list li"), 15,
+                        "the booth's paragraphs")
+        assert [r.get_attribute("data-pid") for r in rows] == ["p001", "p002", "p003"]
+        problem = rows[1].find_element(By.CSS_SELECTOR, ".problem").text
+        assert "P002.WAV, p002.wav" in problem and "một bản thu" in problem, problem
+        assert not rows[0].find_elements(By.CSS_SELECTOR, ".problem")
+        screenshot(driver, "studio-booth-two-takes.png")
+    finally:
+        for path in extra:
+            path.unlink(missing_ok=True)

@@ -732,3 +732,80 @@ def test_accepting_the_same_recording_again_makes_a_stale_take_current(make_clie
     assert state() == "take"
     sidecar = json.loads((production / "takes" / "episode1" / "p002.json").read_text("utf-8"))
     assert "ban hành," in sidecar["text"]
+
+
+@pytest.mark.parametrize("kind, args", [
+    ("aac", ["-c:a", "aac", "-f", "adts"]),                          # a Zalo voice message
+    ("mp3", ["-ar", "8000", "-c:a", "libmp3lame", "-id3v2_version", "0"]),   # a phone at 8 kHz
+    ("mp3", ["-ar", "16000", "-c:a", "libmp3lame", "-id3v2_version", "0"]),
+    ("m4a", ["-c:a", "aac"]),                                        # an iPhone voice memo
+    ("opus", ["-c:a", "libopus", "-f", "ogg"]),                      # WhatsApp
+    ("webm", ["-c:a", "libopus"]),                                   # a browser's recording
+    ("aiff", ["-c:a", "pcm_s16be"]),
+])
+def test_a_take_dropped_in_any_format_the_takes_read_is_accepted(make_client, production,
+                                                                  tmp_path, kind, args):
+    """Dropped on a paragraph, a recording is a take when `radio takes` would read it
+    from takes/<episode>/: the booth accepts the same formats."""
+    client = make_client()
+    token = csrf(client)
+    source = tmp_path / f"memo.{kind}"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=f=330:d=2", "-ac", "1", *args, str(source)], check=True)
+    response = client.post(f"/api/episodes/episode1/takes/p002?type={kind}",
+                           content=source.read_bytes(),
+                           headers={"X-CSRF-Token": token, "Origin": ORIGIN})
+    assert response.status_code == 201, response.text
+    takes = production / "takes" / "episode1"
+    assert (takes / f"p002.{kind}").read_bytes() == source.read_bytes()
+    assert json.loads((takes / "p002.json").read_text())["file"] == f"p002.{kind}"
+
+
+def test_a_paragraph_with_two_takes_keeps_the_booth_open_and_recording_it_resolves(
+        make_client, production):
+    """The same take dropped twice into takes/episode1/ (p002.mp3 from the phone and
+    p002.wav from the recorder): the booth still lists every paragraph, says what is wrong
+    with p002, and accepting a new p002 moves both old files into replaced/."""
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+    assert client.post("/api/episodes/episode1/takes/p001?type=wav", content=_tone_wav(),
+                       headers={"X-CSRF-Token": token, "Origin": ORIGIN}).status_code == 201
+    (takes / "p002.wav").write_bytes(_tone_wav(440))
+    (takes / "P002.WAV").write_bytes(_tone_wav(550))
+    response = client.get("/api/episodes/episode1/booth")
+    assert response.status_code == 200, response.text
+    rows = {row["pid"]: row for row in response.json()}
+    assert rows["p001"]["state"] == "take" and rows["p003"]["state"] == "synth"
+    assert rows["p002"]["state"] == "synth" and "P002.WAV, p002.wav" in rows["p002"]["problem"]
+    assert rows["p001"]["problem"] is None
+    assert client.post("/api/episodes/episode1/takes/p002?type=wav", content=_tone_wav(660),
+                       headers={"X-CSRF-Token": token, "Origin": ORIGIN}).status_code == 201
+    rows = {row["pid"]: row for row in client.get("/api/episodes/episode1/booth").json()}
+    assert rows["p002"]["state"] == "take" and rows["p002"]["problem"] is None
+    kept = [p.read_bytes() for p in (takes / "replaced").iterdir() if p.suffix == ".wav"]
+    assert sorted(kept) == sorted([_tone_wav(440), _tone_wav(550)])
+
+
+def test_a_take_named_with_the_wrong_extension_is_saved_as_what_it_is(make_client, production,
+                                                                       tmp_path):
+    """A phone app that names its M4A "ghi_am.mp3", an ADTS file called ".m4a": dropped on
+    a paragraph, the take is saved under the extension of what it holds; something that
+    is no audio is still refused."""
+    client = make_client()
+    token = csrf(client)
+    takes = production / "takes" / "episode1"
+    headers = {"X-CSRF-Token": token, "Origin": ORIGIN}
+    for made, declared, pid in ((["-c:a", "aac", "-f", "mp4"], "mp3", "p001"),
+                                (["-c:a", "aac", "-f", "adts"], "m4a", "p002")):
+        source = tmp_path / f"memo-{pid}"
+        subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
+                        "sine=f=330:d=2", "-ac", "1", *made, str(source)], check=True)
+        response = client.post(f"/api/episodes/episode1/takes/{pid}?type={declared}",
+                               content=source.read_bytes(), headers=headers)
+        assert response.status_code == 201, response.text
+    assert (takes / "p001.m4a").is_file() and (takes / "p002.aac").is_file()
+    assert not (takes / "p001.mp3").exists() and not (takes / "p002.m4a").exists()
+    response = client.post("/api/episodes/episode1/takes/p003?type=mp3",
+                           content=b"<html>" * 100, headers=headers)
+    assert response.status_code == 415 and not list(takes.glob("p003.*"))

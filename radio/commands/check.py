@@ -61,4 +61,8 @@ def run_check(production: Production, names: list[str] | None, rewrites: bool, l
                           "takes: {n} placeholders (paragraphs still synthesized, cues "
                           "awaiting their recording): a disc made now is marked as a draft",
                           placeholders))
-    log.info(_("no problems found"))
+    if log.warnings:   # a stale, clipped or misnamed take: told above, not "no problems"
+        log.info(ngettext("no errors, {n} warning (see above)", "no errors, {n} warnings "
+                          "(see above)", len(log.warnings)))
+    else:
+        log.info(_("no problems found"))

@@ -176,6 +176,7 @@ def load_lexicon(production: Production):
 def build_episode(production: Production, episode, synth: Synthesizer, options: BuildOptions,
                   log: Log) -> EpisodeResult:
     from ..takes import Takes
+    from ..takes.review import take_warnings
 
     store = SourceStore(production.cache_dir / "sources")
     takes = Takes(production, log)
@@ -185,6 +186,10 @@ def build_episode(production: Production, episode, synth: Synthesizer, options: 
     for problem in unsayable_warnings(episode, lexicon):   # emoji, Chinese...: skipped
         log.warn(str(problem))
     prepared = prepare(production, episode, synth, store, lexicon, takes)
+    for item, done in zip(episode.items, prepared.rendered):   # a long, clipped, quiet take
+        if done.engine == "take":
+            for problem in take_warnings(production, episode, takes, item, done):
+                log.warn(problem)
     preset = options.preset_for(production)
     paths = output_names(production, episode.name, preset.name, options.output_dir)
     fingerprint = _fingerprint(production, prepared, preset.name, options)

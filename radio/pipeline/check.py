@@ -44,6 +44,7 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
     mode, *takes*), estimated from the speaker's rate for the others."""
     from ..speech.normalize import explain
     from ..speech.voice import CacheMiss
+    from ..takes.review import take_warnings
     from .prepare import render_paragraph
 
     problems: list[Problem] = []
@@ -64,9 +65,8 @@ def check_episode(production: Production, episode: Episode, store: SourceStore,
             try:
                 done = render_paragraph(production, episode, item, synth, store, lexicon, ids,
                                         takes)
-                if done.engine == "take" and (far := _take_length(
-                        production, episode, item, takes, done, expected_ms)):
-                    result.warnings.append(far)
+                if done.engine == "take":
+                    result.warnings += take_warnings(production, episode, takes, item, done)
             except (CacheMiss, AssetError) as exc:   # AssetError: a take that cannot be used
                 if isinstance(exc, AssetError):
                     problems.append(Problem(str(exc), episode.path, item.line, exc.hint or None))
@@ -128,14 +128,6 @@ def pending_warning(production: Production, episode: Episode, item: Pending) -> 
     else:
         hint = _l("put the recording in audio_assets/, name it in the cue and remove chờ=có")
     return Problem(message, episode.path, item.line, hint, "warning")
-
-
-def _take_length(production, episode, item, takes, done, expected_ms):
-    from ..takes.review import length_warning, take_path
-
-    shown = production.rel(take_path(takes, episode, done.paragraph_id, item.text))
-    return length_warning(episode.path, item.line, done.paragraph_id, shown,
-                          done.source.duration_ms, expected_ms)
 
 
 def check(production: Production, names: list[str] | None, lexicon) -> list[EpisodeCheck]:

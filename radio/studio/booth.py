@@ -16,24 +16,46 @@ from ..config import Production
 from ..errors import UserError
 from ..fsio import atomic_path
 from ..i18n import _l
-from .uploads import Refused, looks_like_audio, refuse_undecodable
+from .uploads import Refused, audio_type, looks_like_audio, refuse_undecodable
 
-TAKE_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+# Every format `radio takes` reads from takes/<episode>/ can be dropped on a paragraph:
+# a Zalo voice message (.aac), a WhatsApp one (.opus), an iPhone memo (.m4a), a recorder's
+# WAV, Chromium's own WebM.
+def _take_types() -> tuple[str, ...]:
+    from ..takes.files import AUDIO_EXTENSIONS
+    from .uploads import SIGNATURES
+
+    return tuple(ext for ext in AUDIO_EXTENSIONS if ext in SIGNATURES)
+
+
+TAKE_TYPES = _take_types()
 REPLACED = "replaced"
 
 
 def booth_rows(production: Production, name: str) -> list[dict]:
+    from ..errors import message_of
     from ..pipeline.build import load_lexicon
     from ..pipeline.prepare import load_episodes
+    from ..pipeline.sources import AssetError
     from ..speech.normalize import normalize
     from ..speech.voice import estimated_speech_ms
-    from ..takes import Takes
+    from ..takes import ParagraphState, Takes
 
     episode = load_episodes(production, [name])[0]
     lexicon = load_lexicon(production)
+    takes = Takes(production)
+    ids = takes.ids(episode)
     rows = []
-    for state in Takes(production).states(episode):
-        paragraph = state.paragraph
+    for paragraph in episode.paragraphs:
+        # A paragraph whose take cannot be used (two files for it) is still listed, with
+        # what is wrong: recording it again in the booth is the way out.
+        pid, problem = ids[paragraph.line], None
+        try:
+            take = takes.take_for(episode, pid, paragraph.text)
+        except AssetError as exc:
+            take, problem = None, f"{message_of(exc)} — {exc.hint}" if exc.hint \
+                else message_of(exc)
+        state = ParagraphState(pid, paragraph, take)
         spoken = normalize(paragraph.text, lexicon)
         speaker = episode.speaker(paragraph.speaker)
         rows.append({"pid": state.pid, "line": paragraph.line, "speaker": paragraph.speaker,
@@ -41,7 +63,7 @@ def booth_rows(production: Production, name: str) -> list[dict]:
                      "spoken": spoken if spoken != paragraph.text else None,
                      "expected_s": round(estimated_speech_ms(len(spoken.split()),
                                                              speaker.rate_wpm) / 1000, 1),
-                     "state": state.state})
+                     "state": state.state, "problem": problem})
     return rows
 
 
@@ -57,6 +79,9 @@ def accept_take(production: Production, name: str, pid: str, suffix: str, data: 
         raise UserError(_l("{name} has no paragraph {pid}", name=name, pid=pid),
                         hint=_l("choose one of the booth's list"))
     suffix = suffix.lower()
+    if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
+        # named for another format (a phone app's M4A called .mp3): saved as what it holds
+        suffix = audio_type(data[:64], TAKE_TYPES) or suffix
     if suffix not in TAKE_TYPES or not looks_like_audio(f"x{suffix}", data[:64]):
         raise Refused(415, "error.type", name=f"{pid}{suffix}")
     takes.register(episode)   # the ids first: a new file must not be taken for a new id

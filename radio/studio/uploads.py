@@ -12,10 +12,15 @@ from pathlib import Path
 from ..fsio import atomic_open
 
 FOLDERS = ("jingles", "music", "interviews", "sfx")
+ASSET_TYPES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+# What each kind of file starts with.  MP3 and ADTS AAC (a Zalo voice message) are told
+# by their frame sync in ``looks_like_audio``: an MP3 from a phone at 8 or 16 kHz
+# (MPEG-2 and 2.5) starts with other bytes than one at 44.1 kHz.
 SIGNATURES = {
     ".wav": (b"RIFF", b"RF64"), ".flac": (b"fLaC",), ".ogg": (b"OggS",), ".opus": (b"OggS",),
-    ".mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xfa"),
-    ".m4a": (b"ftyp",),
+    ".oga": (b"OggS",), ".mp3": (b"ID3",), ".aac": (b"ID3", b"ADIF"), ".m4a": (b"ftyp",),
+    ".wma": (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11",), ".aif": (b"FORM",), ".aiff": (b"FORM",),
+    ".caf": (b"caff",), ".webm": (b"\x1a\x45\xdf\xa3",), ".mka": (b"\x1a\x45\xdf\xa3",),
 }
 
 
@@ -51,9 +56,19 @@ def looks_like_audio(name: str, head: bytes) -> bool:
         return False
     if suffix == ".m4a":
         return head[4:8] == b"ftyp"
+    if suffix in (".mp3", ".aac") and len(head) >= 2 and head[0] == 0xFF \
+            and head[1] & 0xE0 == 0xE0:
+        layer = head[1] & 0x06        # MPEG audio: 01 is Layer III; ADTS (AAC) writes 00
+        return layer == (0x02 if suffix == ".mp3" else 0x00)
     if suffix == ".wav" and head[8:12] != b"WAVE":
         return False
     return head.startswith(wanted)
+
+
+def audio_type(head: bytes, among: tuple[str, ...]) -> str | None:
+    """The extension (of *among*, in order) whose signature *head* has, or None: what a
+    file holds, whatever its name says."""
+    return next((suffix for suffix in among if looks_like_audio(f"x{suffix}", head)), None)
 
 
 def refuse_undecodable(path: Path, name: str, whole: bool = False) -> None:
@@ -77,7 +92,7 @@ def target_path(assets_dir: Path, folder: str, name: str) -> Path:
     if folder not in FOLDERS:
         raise Refused(400, "error.path", path=folder or "?")
     name = clean_name(name)
-    if Path(name).suffix.lower() not in SIGNATURES:
+    if Path(name).suffix.lower() not in ASSET_TYPES:
         raise Refused(415, "error.type", name=name)
     base = assets_dir.resolve()
     target = (base / folder / name)

@@ -10,17 +10,18 @@ take: the synthesized voice is a placeholder).  The commands behind
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Production
-from ..errors import Problem, ProblemsError, message_of, raise_if_errors
+from ..errors import Problem, ProblemsError, UserError, message_of, raise_if_errors
 from ..i18n import _, _l
 from ..pipeline.sources import AssetError, Source, SourceStore
 from ..script.model import Episode, Paragraph
 from . import files
 from .files import Sidecar
-from .ids import assign, read_records, save_records, text_hash
+from .ids import assign, read_records, same_reading, save_records, text_hash
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Takes:
         self._takes: dict[tuple[str, str], Take | None] = {}
         self._records: dict[str, tuple[Path, list]] = {}      # ids.tsv to write
         self._sidecars: dict[tuple[str, str], tuple[Path, Sidecar]] = {}   # new sidecars
+        self._single: set[str] = set()    # episodes with one takes folder at most
 
     def folder(self, episode: Episode | str) -> Path:
         """takes/<episode>/, also when it is named in another letter case or Unicode form
@@ -73,6 +75,7 @@ class Takes:
 
         name = getattr(episode, "name", episode)
         exact = self.production.takes_dir / name
+        self._refuse_twins(name)
         if exact.is_dir():
             return exact
         try:
@@ -80,6 +83,40 @@ class Takes:
         except (CaseTwins, NameTwins):
             found = None
         return found if found is not None and found.is_dir() else exact
+
+    def _refuse_twins(self, name: str) -> None:
+        """Two folders with files for one episode (``takes/Tập 2/`` and the same name
+        copied from a Mac, its accents stored apart; or two letter cases): the takes of
+        one would be left out without a word, so nothing goes on until they are one."""
+        import unicodedata
+
+        if name in self._single:
+            return
+
+        def key(text: str) -> str:
+            return unicodedata.normalize("NFC", text).casefold()
+
+        root = self.production.takes_dir
+        try:
+            entries = sorted(os.listdir(root))
+        except OSError:
+            return
+        twins = [n for n in entries if key(n) == key(name) and (root / n).is_dir()
+                 and any(not f.startswith(".") and f.lower() not in ("thumbs.db",
+                                                                    "desktop.ini")
+                         for f in os.listdir(root / n))]
+        if len(twins) < 2:
+            self._single.add(name)
+            return
+        twins.sort(key=lambda n: (not unicodedata.is_normalized("NFC", n), n))
+        shown = ", ".join(f"takes/{n}/" + ("" if unicodedata.is_normalized("NFC", n)
+                                            else " (NFD)") for n in twins)
+        raise UserError(
+            _l("takes/ holds {count} folders for the episode {episode}: {names}; their names "
+               "differ only in letter case or in how the accents are stored (a copy from a "
+               "Mac), and the takes of one would be left out", count=len(twins),
+               episode=name, names=shown),
+            hint=_l("move the files of one into the other, then delete the empty folder"))
 
     def ids(self, episode: Episode) -> dict[int, str]:
         """{paragraph line: id}, kept stable across edits (ids.tsv)."""
@@ -125,7 +162,10 @@ class Takes:
         if sidecar is None or sidecar.file_sha256 != digest or sidecar.file != path.name:
             sidecar = Sidecar(pid, path.name, digest, speaker, text, current)
             self._sidecars[(episode.name, pid)] = (path, sidecar)
-        state = "take" if sidecar.text_hash == current else "stale"
+        # retyped by a word processor (curly quotes, dashes...): read the same, still current
+        same = sidecar.text_hash == current or (sidecar.speaker == speaker
+                                                and same_reading(sidecar.text, text))
+        state = "take" if same else "stale"
         return Take(pid, path, state, sidecar.frozen, digest, sidecar.text)
 
     def register(self, episode: Episode) -> None:

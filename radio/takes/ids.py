@@ -50,6 +50,26 @@ def clean_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+# How a word processor retypes what is read the same: curly quotes, dashes, the ellipsis
+# character, primes; soft hyphens and zero-width characters are not read at all.
+_TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+                             "\u2033": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'",
+                             "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                             "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                             "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u00ad": None,
+                             "\u200b": None, "\u200c": None, "\u200d": None,
+                             "\u2060": None, "\ufeff": None})
+
+
+def same_reading(text: str, other: str) -> bool:
+    """Whether two versions of a paragraph differ only in typography (Word's AutoFormat),
+    so that a take recorded for one is current for the other."""
+    def key(value: str) -> str:
+        return clean_text(clean_text(value).translate(_TYPOGRAPHY))
+
+    return key(text) == key(other)
+
+
 def text_hash(speaker: str, text: str) -> str:
     """The identity of what is said and by whom (16 hex digits)."""
     blob = f"{speaker}\x1f{clean_text(text)}".encode()

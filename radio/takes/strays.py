@@ -3,7 +3,7 @@
 A take is named by its paragraph's id alone (``p003.wav``; the case of the name
 does not matter).  Everything else in the folder is told, one warning per file,
 with what to do: a take whose paragraph is gone, a copy (``p003 (1).wav``), an
-id written short (``p5.wav``), a name that is no id at all, a format we do not
+id written short (``p5.wav``) or as the paragraph's number (``đoạn 5.wav``), a name that is no id at all, a format we do not
 read.  The tool's own records (``ids.tsv``, the ``pNNN.json`` sidecars), hidden
 files, the system's (``Thumbs.db``, ``desktop.ini``) and sub-folders (a place to
 keep old takes) are not told.
@@ -11,6 +11,7 @@ keep old takes) are not told.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from ..errors import Problem
@@ -20,6 +21,8 @@ from .ids import ID_PATTERN, format_id
 
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ids.tsv"}
 _SHORT_ID = re.compile(r"^p\s*0*(\d{1,4})$", re.I)         # p5, P 05, p0003
+# the paragraph's number with a word for it, or alone: đoạn 2, Doan_02, para 3, 003
+_NUMBERED = re.compile(r"^(?:đoạn|doan|đ|para(?:graph)?)?[\s_.\-]*0*(\d{1,4})$", re.I)
 _ID_AND_MORE = re.compile(r"^(p\d{3,4})(\W.*|_.*)$", re.I)  # p003 (1), p003-2, p003_take2
 
 
@@ -57,6 +60,10 @@ def _explain(path: Path, current: set[str], script: str, episode: str):
                 _l("move the file away, or restore the paragraph"))
     if (short := _SHORT_ID.match(stem)) and (pid := format_id(int(short.group(1)))) in current:
         return (_l("{name} is not used: ids are written with three digits", name=name),
+                _l("did you mean {pid}{ext}? rename it", pid=pid, ext=ext))
+    if (numbered := _NUMBERED.match(unicodedata.normalize("NFC", stem).strip())) \
+            and (pid := format_id(int(numbered.group(1)))) in current:
+        return (_l("{name} is not used: a take is named by its paragraph id alone", name=name),
                 _l("did you mean {pid}{ext}? rename it", pid=pid, ext=ext))
     if (more := _ID_AND_MORE.match(stem)) and (pid := more.group(1).lower()) in current:
         return (_l("{name} is not used: a take is named by its paragraph id alone", name=name),

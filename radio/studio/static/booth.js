@@ -137,6 +137,7 @@ window.radioBooth = (() => {
       const body = el("div");
       body.append(el("div", "text", row.text));
       if (row.spoken) body.append(el("div", "spoken", `${t("pron.spoken")}: ${row.spoken}`));
+      if (row.problem) body.append(el("div", "problem", row.problem));   // e.g. two takes
       li.append(el("span", "pid", row.pid), el("span", "", `${row.speaker} ${row.name}`), body,
         el("span", `state-${row.state}`, `${t(`state.${row.state}`)} · ${t("booth.expected", { seconds: row.expected_s })}`));
       li.addEventListener("click", () => select(i));
@@ -159,7 +160,10 @@ window.radioBooth = (() => {
   async function load() {
     const { api } = B.h;
     const { ok, data } = await api(`/api/episodes/${encodeURIComponent(B.name)}/booth`);
-    if (!ok) return;
+    if (!ok) {   // a script that cannot be read: said, not an empty list
+      B.h.notice(data.error || (data.problems || []).map((p) => p.text).join("\n"), "error");
+      return;
+    }
     B.rows = data;
     const speakers = [...new Set(data.map((r) => r.speaker))];
     const select = $("#booth-speaker");
