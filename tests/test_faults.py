@@ -215,8 +215,8 @@ def check_caches(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, example_assets):
-    """A clean `radio build --all` then `radio disc` of the mini production: its outputs
-    and how long each took."""
+    """A clean `radio build --all` then `radio disc` of the mini production: its outputs,
+    how long each took, and where it is."""
     root = tmp_path_factory.mktemp("reference") / "mini"
     shutil.copytree(ROOTS / "mini", root)
     shutil.copytree(example_assets, root / "audio_assets")
@@ -226,7 +226,20 @@ def reference(tmp_path_factory, example_assets):
         code, out, err = run_radio(args, root)
         assert code == 0, err
         durations.append(time.monotonic() - began)
-    return outputs(root), durations
+    return outputs(root), durations, root
+
+
+def _json_differences(root: Path, reference_root: Path, names: list[str]) -> dict:
+    """For a report that differs, the fields that do (what a failure must show)."""
+    found = {}
+    for name in names:
+        if name.endswith(".json") and (reference_root / name).is_file() and (root / name).is_file():
+            got = json.loads((root / name).read_text(encoding="utf-8"))
+            want = json.loads((reference_root / name).read_text(encoding="utf-8"))
+            keys = set(got) | set(want) if isinstance(got, dict) and isinstance(want, dict) else []
+            found[name] = {k: (got.get(k), want.get(k)) for k in sorted(keys)
+                           if got.get(k) != want.get(k)}
+    return found
 
 
 def fresh_copy(base: Path, example_assets: Path, name: str) -> Path:
@@ -247,7 +260,7 @@ def test_builds_killed_at_random_moments(tmp_path, example_assets, reference):
     """SIGKILL to the whole process group of `radio build --all` or `radio disc` at a
     random moment of its work; then the checks, then `radio disc` (which builds what
     is missing first) must give exactly the bytes of a clean build."""
-    expected, (build_s, disc_s) = reference
+    expected, (build_s, disc_s), reference_root = reference
     rng = random.Random(SEED)
     root = fresh_copy(tmp_path, example_assets, "mini")
     sources = source_digest(root)
@@ -283,7 +296,8 @@ def test_builds_killed_at_random_moments(tmp_path, example_assets, reference):
         assert not temporaries(root), (log[-1], temporaries(root))
         got = outputs(root)
         differing = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
-        assert not differing, (log[-1], "not byte-identical to a clean build:", differing)
+        assert not differing, (log[-1], "not byte-identical to a clean build:", differing,
+                               _json_differences(root, reference_root, differing))
         assert source_digest(root) == sources, (log[-1], "the sources changed")
     print(f"{TRIALS} kill trials in {time.monotonic() - began:.0f} s:\n" + "\n".join(log))
     assert sum("killed" in line for line in log) >= TRIALS // 2, log
@@ -317,7 +331,7 @@ def test_killing_only_the_build_stops_its_children(tmp_path, example_assets):
 # ------------------------------------------------------------------ two builds at once
 
 def test_two_builds_at_once_wait_for_each_other(tmp_path, example_assets, reference):
-    expected, _durations = reference
+    expected, _durations, _root = reference
     root = fresh_copy(tmp_path, example_assets, "mini")
     first = start(["build", "--all"], root)
     deadline = time.monotonic() + 30
