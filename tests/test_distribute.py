@@ -360,16 +360,7 @@ def test_burned_copies_match_the_dispatch_list(distributed, copy_of, tmp_path, m
 
     root = copy_of(distributed)
     disc = root / "output" / "disc"
-    label = json.loads((disc / "manifest.json").read_text(encoding="utf-8"))["label"]
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    (bindir / "cdrdao").write_text(FAKE_CDRDAO.format(python=sys.executable,
-                                                      bin=str(disc / f"{label}.bin")))
-    (bindir / "eject").write_text("#!/bin/sh\nexit 0\n")
-    for tool in bindir.iterdir():
-        tool.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bindir}:{Path(sys.executable).parent}:/usr/bin:/bin")
-    monkeypatch.chdir(root)
+    label = fake_burner(root, tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["burn", f"output/disc/{label}.toc", "--copies", "3",
                                       "--device", "/dev/sr1"], input="\n\n")
     assert result.exit_code == 0, result.output
