@@ -50,6 +50,12 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Ctrl-C reaches the preview as it does from a terminal, even when these tests run
+    in a background job (whose children a shell starts with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class PreviewProcess:
     """`radio -v preview EPISODE --port 0` in its own process group."""
 
@@ -57,7 +63,7 @@ class PreviewProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "radio.cli", "-v", "preview", episode, "--port", "0", *extra],
             cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            encoding="utf-8", start_new_session=True,
+            encoding="utf-8", start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal,
             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
